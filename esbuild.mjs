@@ -1,0 +1,84 @@
+// Builds the extension host bundle (Node, CommonJS), the webview bundle (browser, IIFE) and,
+// with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
+// zeromq finds its native addon relative to its own folder, so it ships in node_modules.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+
+function findFiles(dir, suffix) {
+  const found = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return found; }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(path).isDirectory()) found.push(...findFiles(path, suffix));
+    else if (name.endsWith(suffix)) found.push(path);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'zeromq'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+  },
+];
+
+if (withTests) {
+  const entryPoints = [
+    ...findFiles('test', '.test.ts'),
+    ...findFiles('test', '.helper.ts'),
+    ...findFiles('bench', '.bench.ts'),
+    ...findFiles('test', '.fuzz.ts'),
+  ];
+  builds.push({
+    ...common,
+    sourcemap: 'inline',
+    minify: false,
+    entryPoints,
+    outdir: 'out',
+    outbase: '.',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'zeromq', 'playwright-core', 'fast-check'],
+  });
+}
+
+const existing = builds.filter((b) => b.entryPoints.every((p) => { try { return statSync(p).isFile(); } catch { return false; } }));
+
+if (watch) {
+  for (const options of existing) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(existing.map((options) => esbuild.build(options)));
+}
