@@ -30,7 +30,7 @@ const common = {
   logLevel: 'warning',
 };
 
-const builds = [
+const builds = withTests ? [] : [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
@@ -57,11 +57,12 @@ if (withTests) {
     ...findFiles('bench', '.bench.ts'),
     ...findFiles('test', '.fuzz.ts'),
   ];
-  builds.push({
+  // One build per test file, so one broken file does not stop the others from being built and run.
+  for (const entry of entryPoints) builds.push({
     ...common,
     sourcemap: 'inline',
     minify: false,
-    entryPoints,
+    entryPoints: [entry],
     outdir: 'out',
     outbase: '.',
     platform: 'node',
@@ -80,5 +81,10 @@ if (watch) {
   }
   console.log('esbuild: watching for changes');
 } else {
-  await Promise.all(existing.map((options) => esbuild.build(options)));
+  const results = await Promise.allSettled(existing.map((options) => esbuild.build(options)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    console.error(`esbuild: ${failed.length} of ${results.length} build(s) failed`);
+    process.exit(1);
+  }
 }

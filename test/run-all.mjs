@@ -26,6 +26,7 @@ function findTests(dir) {
   return found;
 }
 
+if (suites.some((s) => s !== 'unit')) run(process.execPath, ['scripts/install-debian-packages.mjs']);
 run(process.execPath, ['esbuild.mjs']);
 run(process.execPath, ['esbuild.mjs', '--tests']);
 if (suites.includes('e2e')) run(process.execPath, ['scripts/setup-vscode-server.mjs']);
