@@ -1,0 +1,140 @@
+// Capture throughput and responsiveness: a C publisher on Debian's libzmq at full speed, into
+// (a) a bare zeromq.js `for await` loop (the baseline, measured in the same run) and
+// (b) the product's capture path (session, counters, capture store; no UI),
+// plus the event-loop delay during the flood with the inspector's 30 Hz update batching running.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as zmq from 'zeromq';
+import { CaptureStore } from '../src/core/captureStore';
+import { SessionManager } from '../src/core/sessionManager';
+
+const PUBLISHER = 'bench/tmp/c_publisher';
+let port = 21000;
+
+function buildPublisher(): void {
+  mkdirSync('bench/tmp', { recursive: true });
+  const gcc = spawnSync('gcc', ['-O2', '-o', PUBLISHER, 'bench/peers/c_publisher.c', '-lzmq'], { stdio: 'inherit' });
+  if (gcc.status !== 0) throw new Error('could not build the C publisher (is libzmq3-dev installed?)');
+}
+
+interface Publisher {
+  address: string;
+  go(): void;
+  finish(): Promise<void>;
+}
+
+async function startPublisher(count: number, size: number): Promise<Publisher> {
+  const address = `tcp://127.0.0.1:${port++}`;
+  const child = spawn(PUBLISHER, [address, String(count), String(size), 'pub'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`publisher exited ${code}`)));
+  });
+  return {
+    address,
+    go: () => child.stdin!.write('go\n'),
+    finish: async () => {
+      child.stdin!.end('done\n');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+function sequenceOf(frame: Uint8Array): number {
+  return Number(Buffer.from(frame.buffer, frame.byteOffset, 8).readBigInt64LE(0));
+}
+
+async function bareLoop(count: number, size: number): Promise<{ rate: number; received: number }> {
+  const publisher = await startPublisher(count, size);
+  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0, linger: 0 });
+  sub.connect(publisher.address);
+  sub.subscribe();
+  await new Promise((r) => setTimeout(r, 300));
+  publisher.go();
+  let received = 0;
+  let start = 0;
+  for await (const [frame] of sub) {
+    if (received === 0) start = performance.now();
+    if (sequenceOf(frame) < 0) break;
+    received++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  sub.close();
+  await publisher.finish();
+  return { rate: received / seconds, received };
+}
+
+async function productPath(count: number, size: number, withBatching: boolean): Promise<{ rate: number; received: number; delay?: { p50: number; p99: number; max: number } }> {
+  const publisher = await startPublisher(count, size);
+  const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
+  const manager = new SessionManager(store);
+  const session = await manager.open({ name: 'bench', type: 'SUB', mode: 'connect', addresses: [publisher.address], receiveHighWaterMark: 0 });
+  await new Promise((r) => setTimeout(r, 300));
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  // What the inspector does at 30 Hz while visible: read stats and the 50 rows in view.
+  const batching = withBatching
+    ? setInterval(() => {
+        const stats = store.stats();
+        store.range(Math.max(stats.firstSeq, stats.lastSeq - 50), 50);
+      }, 33)
+    : undefined;
+  histogram.enable();
+  const counters = session.monitor.counters;
+  publisher.go();
+  let start = 0;
+  // The stop markers arrive last; poll with a short timer so polling itself costs little.
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (!start && counters.messagesIn > 0) start = performance.now();
+      if (counters.messagesIn >= count + 1) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 1);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  histogram.disable();
+  if (batching) clearInterval(batching);
+  const received = counters.messagesIn - 1;
+  manager.dispose();
+  await publisher.finish();
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    rate: received / seconds,
+    received,
+    delay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
+  };
+}
+
+function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
+  console.log(`RESULT ${JSON.stringify({ name, value, unit, goal, ...(baseline !== undefined ? { baseline } : {}) })}`);
+}
+
+async function main(): Promise<void> {
+  buildPublisher();
+  for (const [size, count] of [[64, 1_000_000], [4096, 200_000]] as const) {
+    // Alternate runs so drift on a noisy machine hits both sides alike; keep the best of two.
+    const bare = [await bareLoop(count, size), await bareLoop(count, size)].sort((a, b) => b.rate - a.rate)[0];
+    const product = [await productPath(count, size, false), await productPath(count, size, false)].sort((a, b) => b.rate - a.rate)[0];
+    const ratio = product.rate / bare.rate;
+    console.log(`${size} B: bare for-await ${Math.round(bare.rate).toLocaleString()} msg/s (${bare.received}/${count}), capture path ${Math.round(product.rate).toLocaleString()} msg/s (${product.received}/${count}), ratio ${ratio.toFixed(3)}`);
+    result(`capture rate ${size} B (bare zeromq.js)`, Math.round(bare.rate), 'msg/s');
+    result(`capture rate ${size} B (capture path)`, Math.round(product.rate), 'msg/s', undefined, Math.round(bare.rate));
+    result(`capture ratio ${size} B (capture path / bare)`, +ratio.toFixed(3), 'ratio', '>= 0.9');
+    result(`messages lost ${size} B`, count - product.received, 'messages', '0');
+  }
+  const flood = await productPath(1_000_000, 64, true);
+  console.log(`event-loop delay during a 64 B flood with 30 Hz inspector batching: p50 ${flood.delay!.p50.toFixed(1)} ms, p99 ${flood.delay!.p99.toFixed(1)} ms, max ${flood.delay!.max.toFixed(1)} ms`);
+  result('event-loop delay p50 during flood', +flood.delay!.p50.toFixed(2), 'ms');
+  result('event-loop delay p99 during flood', +flood.delay!.p99.toFixed(2), 'ms', '< 50');
+  result('event-loop delay max during flood', +flood.delay!.max.toFixed(2), 'ms');
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
