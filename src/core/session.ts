@@ -84,10 +84,10 @@ export class Session {
     this.addresses = [...options.addresses];
     const zmq = loadZeromq();
     const SocketClass = zmq[SOCKET_CLASS[options.type]] as unknown as new (o?: Record<string, unknown>) => Zmq.Socket;
-    const socketOptions: Record<string, unknown> = {
-      linger: options.linger ?? 0,
-      receiveHighWaterMark: options.receiveHighWaterMark ?? 1_000_000,
-    };
+    const info = socketTypeInfo(options.type);
+    const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
+    // zeromq.js send-only classes (PUB, PUSH) have no receive options at all.
+    if (info.flow !== 'send') socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
     if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
     if (options.reconnectInterval !== undefined) socketOptions.reconnectInterval = options.reconnectInterval;
     if (options.routingId) socketOptions.routingId = parsePrefix(options.routingId).toString('latin1');
@@ -98,9 +98,8 @@ export class Session {
     try {
       this.socket = new SocketClass(socketOptions);
     } catch (error) {
-      throw explainZmqError(error, 'option', undefined, options.type);
+      throw explainZmqError(error, 'configure', undefined, options.type);
     }
-    const info = socketTypeInfo(options.type);
     this.hasRoutingIdIn = info.receivesRoutingId;
     this.hasTopic = info.topicFiltered || options.type === 'PUB' || options.type === 'XPUB';
     this.monitor = new SessionMonitor(options.type, onEvent ? (e) => onEvent(this, e) : undefined);

@@ -36,7 +36,7 @@ export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-export type ZmqAction = 'bind' | 'connect' | 'send' | 'receive' | 'option';
+export type ZmqAction = 'bind' | 'connect' | 'send' | 'receive' | 'configure';
 
 /** Explains an error of `action` on `address` (or on the socket when no address applies). */
 export function explainZmqError(error: unknown, action: ZmqAction, address?: string, socketType?: string): ZmqUserError {
