@@ -1,0 +1,292 @@
+// The whole conversation between the Message Inspector webview and the extension host. Both sides
+// import this file, so every postMessage is type-checked. Nothing here may touch DOM or Node APIs.
+import type { Direction } from '../core/types';
+
+export enum MessageType {
+  // ---- to webview ----
+  /** Reply to a request from the webview, matched by requestId. */
+  Response = 'response',
+  /** Pushed, coalesced (<= ~30/s), only when the capture changed and the panel is visible. */
+  Summary = 'summary',
+
+  // ---- from webview ----
+  /** The webview's script is running; the host starts pushing summaries after this. */
+  Ready = 'ready',
+  SetFilter = 'setFilter',
+  GetRows = 'getRows',
+  GetMessage = 'getMessage',
+  DecodeFrame = 'decodeFrame',
+  AddRule = 'addRule',
+  Copy = 'copy',
+}
+
+// ---- shared shapes ----
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  type: string;
+  open: boolean;
+}
+
+export interface DecoderInfo {
+  id: string;
+  label: string;
+}
+
+/** What the user typed and picked; the host turns it into a CaptureFilter. */
+export interface FilterSpec {
+  /** Free text searched in every frame; `topic:PREFIX` terms set the topic prefix. */
+  text: string;
+  /** Empty: all sessions. */
+  sessionId: string;
+  direction: '' | Direction;
+  /** Topic (frame 0) prefix; `hex:0a0b` for bytes. Overrides a `topic:` term in the text. */
+  topic: string;
+}
+
+export interface CaptureStatsView {
+  total: number;
+  retained: number;
+  dropped: number;
+  droppedBytes: number;
+  truncatedFrames: number;
+}
+
+/**
+ * A window of list rows as parallel arrays (one postMessage per window, not per message).
+ * Positions are absolute: list index + rows evicted from the front since the filter was set, so a
+ * position keeps naming the same row while old messages are dropped.
+ */
+export interface RowWindow {
+  filterGeneration: number;
+  /** Absolute position of the first row of the window. */
+  absStart: number;
+  seqs: number[];
+  /** Milliseconds since the Unix epoch, with microseconds as the fraction. */
+  timesMs: number[];
+  sessionNames: string[];
+  /** One char per row: 'i' (in) or 'o' (out). */
+  directions: string;
+  /** Topic, or the first payload frame's one-line summary. */
+  summaries: string[];
+  frameCounts: number[];
+  /** Total bytes on the wire (true sizes). */
+  sizes: number[];
+}
+
+export type FrameLabel = 'routing id' | 'empty delimiter' | 'topic';
+
+export interface HexRow {
+  offset: number;
+  hex: string;
+  ascii: string;
+}
+
+/** A decoded value as a tree (mirrors core DecodedNode, repeated so the webview needs no core code). */
+export interface DecodedTreeNode {
+  key?: string;
+  type: string;
+  value?: string;
+  children?: DecodedTreeNode[];
+}
+
+export interface DecodedFrame {
+  decoderId: string;
+  /** True when the user (or a rule) chose the decoder, false when auto-detected. */
+  pinned: boolean;
+  ok: boolean;
+  summary?: string;
+  text?: string;
+  tree?: DecodedTreeNode;
+  warning?: string;
+  error?: string;
+}
+
+export interface FrameDetail {
+  index: number;
+  /** Bytes stored (possibly truncated). */
+  size: number;
+  /** Bytes on the wire. */
+  trueSize: number;
+  label?: FrameLabel;
+  /** The frame as text when it is printable UTF-8 (topics, routing ids), else undefined. */
+  asText?: string;
+  decoded: DecodedFrame;
+  /** The first bytes as hex rows; `hexTruncated` says more bytes exist. */
+  hexRows: HexRow[];
+  hexTruncated: boolean;
+}
+
+export interface MessageDetail {
+  seq: number;
+  timeMs: number;
+  sessionId: string;
+  sessionName: string;
+  socketType: string;
+  direction: Direction;
+  tag?: string;
+  topic?: string;
+  frames: FrameDetail[];
+}
+
+export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
+
+/** A decoder rule as the inspector proposes it ("use for this topic/frame from now on"). */
+export interface RuleProposal {
+  decoder: string;
+  /** Session name (rules key sessions by name, which survives restarts). */
+  session?: string;
+  topicPrefix?: string;
+  frameIndex?: number;
+}
+
+// ---- to webview ----
+
+export interface SummaryMessage {
+  type: MessageType.Summary;
+  storeVersion: number;
+  filterGeneration: number;
+  /** Rows matching the current filter. */
+  matched: number;
+  /** Matching rows dropped from the front since the filter was set (keeps scroll positions stable). */
+  evicted: number;
+  lastSeq: number;
+  stats: CaptureStatsView;
+  sessions: SessionInfo[];
+  decoders: DecoderInfo[];
+}
+
+export type ResponseMessage =
+  | { type: MessageType.Response; requestId: number; result: unknown; error?: undefined }
+  | { type: MessageType.Response; requestId: number; result?: undefined; error: string };
+
+export type ToWebviewMessage = SummaryMessage | ResponseMessage;
+
+// ---- from webview ----
+
+export interface ReadyMessage {
+  type: MessageType.Ready;
+}
+
+export interface SetFilterRequest {
+  type: MessageType.SetFilter;
+  requestId: number;
+  filter: FilterSpec;
+  /** Answer with the list index of the first matching row with seq >= anchorSeq (restores scroll). */
+  anchorSeq?: number;
+}
+
+export interface GetRowsRequest {
+  type: MessageType.GetRows;
+  requestId: number;
+  filterGeneration: number;
+  /** Absolute position (evicted + list index) of the first row wanted. */
+  absStart: number;
+  count: number;
+}
+
+export interface GetMessageRequest {
+  type: MessageType.GetMessage;
+  requestId: number;
+  seq: number;
+  /** Decoders picked per frame index in this view (overrides rules and detection). */
+  decoderOverrides?: Record<number, string>;
+}
+
+export interface DecodeFrameRequest {
+  type: MessageType.DecodeFrame;
+  requestId: number;
+  seq: number;
+  frameIndex: number;
+  decoderId: string;
+}
+
+export interface AddRuleRequest {
+  type: MessageType.AddRule;
+  requestId: number;
+  rule: RuleProposal;
+}
+
+export interface CopyRequest {
+  type: MessageType.Copy;
+  requestId: number;
+  seq: number;
+  /** Absent: the whole message (every frame). */
+  frameIndex?: number;
+  format: CopyFormat;
+  decoderId?: string;
+}
+
+export type FromWebviewRequest =
+  | SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest;
+
+export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
+
+/** What each request resolves to. */
+export interface ResponseTypes {
+  [MessageType.SetFilter]: { filterGeneration: number; matched: number; evicted: number; anchorIndex?: number };
+  [MessageType.GetRows]: RowWindow;
+  [MessageType.GetMessage]: MessageDetail | null;
+  [MessageType.DecodeFrame]: FrameDetail | null;
+  [MessageType.AddRule]: { description: string };
+  [MessageType.Copy]: { bytes: number };
+}
+
+export type RequestType = keyof ResponseTypes;
+export type RequestOf<T extends RequestType> = Extract<FromWebviewRequest, { type: T }>;
+/** A request's fields as the caller writes them; the client adds type and id. */
+export type RequestFields<T extends RequestType> = Omit<RequestOf<T>, 'type' | 'requestId'>;
+
+/** Raised in the webview when the host answered a request with an error. */
+export class InspectorRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InspectorRequestError';
+  }
+}
+
+/**
+ * The webview's half of request/response: numbers requests, and settles each promise when the
+ * Response with the same id arrives (rejecting with the host's error text).
+ */
+export class RequestClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  constructor(private readonly post: (message: FromWebviewMessage) => void) {}
+
+  request<T extends RequestType>(type: T, fields: RequestFields<T>): Promise<ResponseTypes[T]> {
+    const requestId = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (value: unknown) => void, reject });
+      this.post({ ...fields, type, requestId } as RequestOf<T>);
+    });
+  }
+
+  /** Returns true when the message was a response this client was waiting for. */
+  settle(message: ToWebviewMessage): boolean {
+    if (message.type !== MessageType.Response) return false;
+    const waiter = this.pending.get(message.requestId);
+    if (!waiter) return false;
+    this.pending.delete(message.requestId);
+    if (message.error !== undefined) waiter.reject(new InspectorRequestError(message.error));
+    else waiter.resolve(message.result);
+    return true;
+  }
+}
+
+/** The host's half: runs the handler and always answers, turning a thrown error into the error field. */
+export async function answerRequest<T extends RequestType>(
+  request: RequestOf<T>,
+  handler: (request: RequestOf<T>) => Promise<ResponseTypes[T]> | ResponseTypes[T],
+  post: (message: ToWebviewMessage) => void,
+): Promise<void> {
+  try {
+    const result = await handler(request);
+    post({ type: MessageType.Response, requestId: request.requestId, result });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    post({ type: MessageType.Response, requestId: request.requestId, error: text });
+  }
+}

@@ -1,0 +1,143 @@
+// The selected message: one section per frame with its label, sizes, decoder picker, decoded view,
+// hex dump and copy buttons. Every payload-derived string is inserted as text.
+import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail } from '../shared/inspectorProtocol';
+import { renderDecodedTree } from './decodedTree';
+import { button, el } from './dom';
+import { formatDateTime, formatSize } from './format';
+import { renderHexDump } from './hexDump';
+
+export interface DetailPaneEvents {
+  /** decoderId '' means auto-detect. */
+  changeDecoder(seq: number, frameIndex: number, decoderId: string): void;
+  useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): void;
+  copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): void;
+}
+
+export class DetailPane {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly notice: HTMLElement;
+  private detail: MessageDetail | undefined;
+  private decoders: DecoderInfo[] = [];
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly events: DetailPaneEvents) {
+    this.body = el('div', { className: 'detail-body' });
+    this.notice = el('div', { className: 'detail-notice', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.element = el('section', { className: 'detail', attrs: { tabindex: '-1', 'aria-label': 'Message details' } }, this.notice, this.body);
+    this.showPlaceholder('Select a message to see its frames.');
+  }
+
+  get seq(): number | undefined {
+    return this.detail?.seq;
+  }
+
+  setDecoders(decoders: DecoderInfo[]): void {
+    this.decoders = decoders;
+  }
+
+  focus(): void {
+    const first = this.body.querySelector<HTMLElement>('select, button, summary');
+    (first ?? this.element).focus();
+  }
+
+  showPlaceholder(text: string): void {
+    this.detail = undefined;
+    this.body.replaceChildren(el('div', { className: 'detail-placeholder', text }));
+  }
+
+  showError(text: string): void {
+    this.body.replaceChildren(el('div', { className: 'detail-error', text }));
+  }
+
+  showNotice(text: string, isError = false): void {
+    this.notice.textContent = text;
+    this.notice.classList.toggle('error', isError);
+    this.notice.classList.add('visible');
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.notice.classList.remove('visible'), isError ? 6000 : 2500);
+  }
+
+  showMessage(detail: MessageDetail): void {
+    this.detail = detail;
+    const totalSize = detail.frames.reduce((sum, f) => sum + f.trueSize, 0);
+    const header = el('div', { className: 'detail-header' },
+      el('span', { className: 'detail-seq', text: `#${detail.seq}` }),
+      el('span', { className: 'detail-time', text: formatDateTime(detail.timeMs) }),
+      el('span', { className: `detail-dir dir-${detail.direction}`, text: detail.direction === 'in' ? '↓ in' : '↑ out' }),
+      el('span', { className: 'detail-session', text: `${detail.sessionName} (${detail.socketType})`, title: `session id ${detail.sessionId}` }),
+      el('span', { className: 'detail-meta', text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}` }),
+      detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined);
+    const frames = detail.frames.map((frame) => this.renderFrame(detail, frame));
+    this.body.replaceChildren(header, ...frames);
+  }
+
+  replaceFrame(seq: number, frame: FrameDetail): void {
+    if (!this.detail || this.detail.seq !== seq) return;
+    this.detail.frames[frame.index] = frame;
+    const old = this.body.querySelector(`[data-frame-index="${frame.index}"]`);
+    old?.replaceWith(this.renderFrame(this.detail, frame));
+  }
+
+  private renderFrame(detail: MessageDetail, frame: FrameDetail): HTMLElement {
+    const decoded = frame.decoded;
+    const sizeText = frame.size === frame.trueSize
+      ? formatSize(frame.trueSize)
+      : `${formatSize(frame.size)} kept of ${formatSize(frame.trueSize)} (truncated)`;
+    const picker = this.decoderPicker(detail.seq, frame);
+    const title = el('div', { className: 'frame-title' },
+      el('span', { className: 'frame-index', text: `Frame ${frame.index}` }),
+      frame.label ? el('span', { className: `frame-label label-${frame.label.replace(/\s+/g, '-')}`, text: frame.label }) : undefined,
+      el('span', { className: `frame-size${frame.size !== frame.trueSize ? ' truncated' : ''}`, text: sizeText, title: `${frame.trueSize} bytes on the wire` }),
+      frame.asText !== undefined && frame.label === 'routing id' ? el('span', { className: 'frame-astext mono', text: frame.asText }) : undefined);
+    const decoderId = decoded.decoderId;
+    const actions = el('div', { className: 'frame-actions' },
+      el('label', { className: 'decoder-label' }, 'Decoder ', picker),
+      button('Use from now on', `Use the ${decoderId} decoder for frame ${frame.index}${detail.topic !== undefined ? ` of topic "${detail.topic}"` : ''} in ${detail.sessionName} from now on (adds a decoder rule)`,
+        () => this.events.useFromNowOn(detail, frame.index, picker.value || decoderId), 'btn secondary'),
+      el('span', { className: 'copy-group' }, 'Copy ',
+        ...(['text', 'hex', 'base64', 'json'] as CopyFormat[]).map((format) =>
+          button(format === 'json' ? 'JSON' : format === 'base64' ? 'Base64' : format[0].toUpperCase() + format.slice(1),
+            format === 'json' ? 'Copy the decoded value as JSON' : `Copy the frame as ${format}`,
+            () => this.events.copy(detail.seq, frame.index, format, picker.value), 'btn link'))));
+    const section = el('section', { className: 'frame', attrs: { 'data-frame-index': String(frame.index), 'aria-label': `Frame ${frame.index}` } },
+      el('div', { className: 'frame-head' }, title, actions), this.decodedView(frame));
+    return section;
+  }
+
+  private decoderPicker(seq: number, frame: FrameDetail): HTMLSelectElement {
+    const decoded = frame.decoded;
+    const select = el('select', { className: 'decoder-select', attrs: { 'aria-label': `Decoder for frame ${frame.index}` } });
+    select.append(el('option', { text: decoded.pinned ? 'Auto' : `Auto (${decoded.decoderId})`, attrs: { value: '' } }));
+    for (const decoder of this.decoders) select.append(el('option', { text: decoder.label, attrs: { value: decoder.id } }));
+    select.value = decoded.pinned ? decoded.decoderId : '';
+    select.addEventListener('change', () => this.events.changeDecoder(seq, frame.index, select.value));
+    return select;
+  }
+
+  private decodedView(frame: FrameDetail): HTMLElement {
+    const decoded = frame.decoded;
+    const view = el('div', { className: 'frame-body' });
+    if (decoded.warning) view.append(el('div', { className: 'decode-warning', text: decoded.warning }));
+    const hex = (): HTMLElement => renderHexDump(frame.hexRows, frame.hexTruncated, frame.size);
+    if (!decoded.ok) {
+      view.append(el('div', { className: 'decode-error', text: `Not ${decoded.decoderId}: ${decoded.error ?? 'cannot decode'}` }), hex());
+      return view;
+    }
+    if (decoded.decoderId === 'hex' || frame.size === 0) {
+      view.append(hex());
+      return view;
+    }
+    if (decoded.tree) view.append(renderDecodedTree(decoded.tree));
+    else view.append(el('pre', { className: 'decoded-text', text: decoded.text ?? decoded.summary ?? '' }));
+    const hexDetails = el('details', { className: 'hex-details' }, el('summary', { text: `Hex (${formatSize(frame.size)})` }));
+    let built = false;
+    hexDetails.addEventListener('toggle', () => {
+      if (!hexDetails.open || built) return;
+      built = true;
+      hexDetails.append(hex());
+    });
+    view.append(hexDetails);
+    return view;
+  }
+}

@@ -1,0 +1,247 @@
+// Wires the toolbar, the list and the detail pane to the host: applies summaries, pulls rows and the
+// selected message, and keeps the view state (filter, selection, scroll) for a window reload.
+import {
+  MessageType, RequestClient,
+  type CopyFormat, type FilterSpec, type FromWebviewMessage, type MessageDetail, type RowWindow,
+  type SummaryMessage, type ToWebviewMessage,
+} from '../shared/inspectorProtocol';
+import { DetailPane } from './detailPane';
+import { el } from './dom';
+import { FilterBar } from './filterBar';
+import { formatCount, formatSize } from './format';
+import { MessageList } from './messageList';
+
+export interface VsCodeApi {
+  postMessage(message: FromWebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** What survives a window reload (the serializer hands it back to the revived webview). */
+export interface PersistedState {
+  filter: FilterSpec;
+  tail: boolean;
+  topSeq?: number;
+  selectedSeq?: number;
+  detailHeight?: number;
+}
+
+const EMPTY_FILTER: FilterSpec = { text: '', sessionId: '', direction: '', topic: '' };
+const SELECT_DEBOUNCE_MS = 25;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class InspectorApp {
+  private readonly client: RequestClient;
+  private readonly filterBar: FilterBar;
+  private readonly list: MessageList;
+  private readonly detail: DetailPane;
+  private readonly state: PersistedState;
+  private generation = -1;
+  private filterToken = 0;
+  private pausedAtEnd = 0;
+  private lastSummary: SummaryMessage | undefined;
+  private selectTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private decoderOverrides: Record<number, string> = {};
+
+  constructor(private readonly api: VsCodeApi, root: HTMLElement) {
+    this.client = new RequestClient((message) => api.postMessage(message));
+    const saved = api.getState() as Partial<PersistedState> | undefined;
+    this.state = { filter: { ...EMPTY_FILTER, ...saved?.filter }, tail: saved?.tail ?? true, topSeq: saved?.topSeq, selectedSeq: saved?.selectedSeq, detailHeight: saved?.detailHeight };
+
+    this.filterBar = new FilterBar({
+      filterChanged: (filter) => void this.applyFilter(filter, this.list.isTail ? undefined : this.list.topSeq),
+      jumpToLatest: () => { this.list.scrollToEnd(); this.list.focus(); },
+    });
+    this.list = new MessageList({
+      fetchRows: (absStart, count) => this.fetchRows(absStart, count),
+      select: (seq) => this.select(seq),
+      activate: () => this.detail.focus(),
+      tailChanged: (tail) => this.tailChanged(tail),
+      scrolled: () => this.saveSoon(),
+    });
+    this.detail = new DetailPane({
+      changeDecoder: (seq, frameIndex, decoderId) => void this.changeDecoder(seq, frameIndex, decoderId),
+      useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
+      copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
+    });
+    const splitter = el('div', { className: 'splitter', attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' } });
+    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element);
+    this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
+    this.enableSplitter(splitter);
+    this.detail.element.addEventListener('keydown', (event) => { if (event.key === 'Escape') this.list.focus(); });
+    this.list.element.addEventListener('keydown', (event) => {
+      if (event.key === '/' || (event.key === 'f' && (event.ctrlKey || event.metaKey))) {
+        event.preventDefault();
+        this.filterBar.focusText();
+      }
+    });
+    window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => this.receive(event.data));
+  }
+
+  async start(): Promise<void> {
+    this.filterBar.value = this.state.filter;
+    this.api.postMessage({ type: MessageType.Ready });
+    await this.applyFilter(this.state.filter, this.state.tail ? undefined : this.state.topSeq);
+    if (this.state.selectedSeq !== undefined) this.select(this.state.selectedSeq);
+    this.list.focus();
+  }
+
+  private receive(message: ToWebviewMessage): void {
+    if (!message || typeof message !== 'object') return;
+    if (this.client.settle(message)) return;
+    if (message.type === MessageType.Summary) this.applySummary(message);
+  }
+
+  private applySummary(summary: SummaryMessage): void {
+    this.lastSummary = summary;
+    this.filterBar.setSessions(summary.sessions);
+    this.detail.setDecoders(summary.decoders);
+    if (summary.filterGeneration > this.generation && this.generation >= 0) {
+      // The host rebuilt the view (capture cleared, session removed): cached rows are gone.
+      this.generation = summary.filterGeneration;
+      this.list.reset(summary.matched, summary.evicted);
+    } else if (summary.filterGeneration === this.generation) {
+      void this.list.setCounts(summary.matched, summary.evicted);
+    }
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const summary = this.lastSummary;
+    if (!summary) return;
+    const stats = summary.stats;
+    const filtered = summary.matched !== stats.retained;
+    let text = filtered ? `${formatCount(summary.matched)} of ${formatCount(stats.retained)} messages` : `${formatCount(stats.retained)} messages`;
+    if (stats.dropped > 0) text += ` · ${formatCount(stats.dropped)} dropped`;
+    const title = [
+      `${formatCount(stats.total)} captured in total, ${formatCount(stats.retained)} kept`,
+      stats.dropped ? `${formatCount(stats.dropped)} oldest messages (${formatSize(stats.droppedBytes)}) dropped to stay within the capture limits` : '',
+      stats.truncatedFrames ? `${formatCount(stats.truncatedFrames)} frames truncated to the per-frame limit` : '',
+    ].filter(Boolean).join('\n');
+    this.filterBar.setStatus(text, title);
+    this.filterBar.setPaused(this.list.isTail ? -1 : Math.max(0, this.list.endAbs - this.pausedAtEnd));
+  }
+
+  private tailChanged(tail: boolean): void {
+    if (!tail) this.pausedAtEnd = this.list.endAbs;
+    this.updateStatus();
+    this.saveSoon();
+  }
+
+  private async applyFilter(filter: FilterSpec, anchorSeq?: number): Promise<void> {
+    const token = ++this.filterToken;
+    this.state.filter = filter;
+    try {
+      const result = await this.client.request(MessageType.SetFilter, { filter, anchorSeq });
+      if (token !== this.filterToken) return;
+      this.filterBar.setProblem('');
+      const filtered = Boolean(filter.text.trim() || filter.topic || filter.sessionId || filter.direction);
+      this.list.setEmptyText(filtered ? 'No messages match the filter.' : 'No messages captured yet.');
+      this.generation = result.filterGeneration;
+      this.list.reset(result.matched, result.evicted, anchorSeq === undefined ? undefined : result.anchorIndex);
+      this.saveSoon();
+    } catch (error) {
+      if (token === this.filterToken) this.filterBar.setProblem(errorText(error));
+    }
+  }
+
+  private async fetchRows(absStart: number, count: number): Promise<RowWindow | undefined> {
+    const generation = this.generation;
+    try {
+      const window = await this.client.request(MessageType.GetRows, { filterGeneration: generation, absStart, count });
+      return window.filterGeneration === this.generation ? window : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private select(seq: number): void {
+    if (seq !== this.state.selectedSeq) this.decoderOverrides = {};
+    this.state.selectedSeq = seq;
+    this.list.setSelectedSeq(seq);
+    this.saveSoon();
+    // Holding an arrow key selects many rows; only the one it stops on is fetched and decoded.
+    if (this.selectTimer) clearTimeout(this.selectTimer);
+    this.selectTimer = setTimeout(() => void this.loadDetail(seq), SELECT_DEBOUNCE_MS);
+  }
+
+  private async loadDetail(seq: number): Promise<void> {
+    try {
+      const detail = await this.client.request(MessageType.GetMessage, { seq, decoderOverrides: this.decoderOverrides });
+      if (this.state.selectedSeq !== seq) return;
+      if (!detail) this.detail.showPlaceholder(`Message #${seq} is no longer in the capture (dropped or cleared).`);
+      else this.detail.showMessage(detail);
+    } catch (error) {
+      if (this.state.selectedSeq === seq) this.detail.showError(`Could not load message #${seq}: ${errorText(error)}`);
+    }
+  }
+
+  private async changeDecoder(seq: number, frameIndex: number, decoderId: string): Promise<void> {
+    if (decoderId) this.decoderOverrides[frameIndex] = decoderId;
+    else delete this.decoderOverrides[frameIndex];
+    try {
+      const frame = await this.client.request(MessageType.DecodeFrame, { seq, frameIndex, decoderId });
+      if (frame) this.detail.replaceFrame(seq, frame);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private async useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): Promise<void> {
+    try {
+      const result = await this.client.request(MessageType.AddRule, {
+        rule: { decoder: decoderId, session: detail.sessionName, topicPrefix: detail.topic, frameIndex },
+      });
+      this.detail.showNotice(result.description);
+      delete this.decoderOverrides[frameIndex];
+      await this.loadDetail(detail.seq);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private async copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): Promise<void> {
+    try {
+      const result = await this.client.request(MessageType.Copy, { seq, frameIndex, format, decoderId: decoderId || undefined });
+      this.detail.showNotice(`Copied frame ${frameIndex} as ${format} (${formatSize(result.bytes)}).`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private setDetailHeight(height: number): void {
+    const clamped = Math.round(Math.min(Math.max(height, 80), Math.max(120, window.innerHeight - 140)));
+    this.state.detailHeight = clamped;
+    document.documentElement.style.setProperty('--detail-height', `${clamped}px`);
+  }
+
+  private enableSplitter(splitter: HTMLElement): void {
+    splitter.addEventListener('pointerdown', (down) => {
+      const startY = down.clientY;
+      const startHeight = this.state.detailHeight ?? 200;
+      splitter.setPointerCapture(down.pointerId);
+      const move = (event: PointerEvent): void => this.setDetailHeight(startHeight - (event.clientY - startY));
+      const up = (): void => {
+        splitter.removeEventListener('pointermove', move);
+        splitter.removeEventListener('pointerup', up);
+        this.saveSoon();
+      };
+      splitter.addEventListener('pointermove', move);
+      splitter.addEventListener('pointerup', up);
+    });
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.state.tail = this.list.isTail;
+      this.state.topSeq = this.list.topSeq;
+      this.api.setState(this.state);
+    }, 200);
+  }
+}

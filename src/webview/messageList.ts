@@ -1,0 +1,309 @@
+// The virtualized message list: a fixed pool of row elements over a tall spacer, fed by pulled windows.
+// Positions are absolute (evicted + list index) so rows dropped from the front of the capture do not
+// shift what the user is looking at.
+import type { RowWindow } from '../shared/inspectorProtocol';
+import { el } from './dom';
+import { RowCache, type ListViewport } from './rowCache';
+import { createHeader, createRowElement, fillRow, type RowElement } from './rowCells';
+
+export const ROW_HEIGHT = 22;
+/** Beyond this the spacer is scaled: Chromium stops laying out near 33.5M px. */
+const MAX_SPACER_PX = 15_000_000;
+
+export interface MessageListEvents {
+  /** Fetch absolute positions [absStart, absStart + count); resolve undefined when the answer is stale. */
+  fetchRows(absStart: number, count: number): Promise<RowWindow | undefined>;
+  select(seq: number): void;
+  activate(): void;
+  tailChanged(tail: boolean): void;
+  scrolled(): void;
+}
+
+export class MessageList {
+  readonly element: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly layer: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly pool: RowElement[] = [];
+  private readonly rows: RowCache;
+  private matched = 0;
+  private evicted = 0;
+  /** Absolute position of the top edge of the viewport, in rows (fractional). */
+  private topAbs = 0;
+  /** Content pixels per scrollbar pixel (1 unless the list is taller than MAX_SPACER_PX). */
+  private scale = 1;
+  private tail = true;
+  private selectedSeq = -1;
+  private selectedAbs = -1;
+  private expectedScrollTop = -1;
+  private renderQueued = false;
+  private scrollingUp = false;
+  private lastRenderedTop = 0;
+  /** Bumped by reset(): counts fetched for an older filter are dropped. */
+  private generation = 0;
+  private applyingCounts = false;
+  private pendingCounts: { matched: number; evicted: number; generation: number } | undefined;
+
+  constructor(private readonly events: MessageListEvents) {
+    this.rows = new RowCache((absStart, count) => events.fetchRows(absStart, count), () => this.rowsArrived());
+    this.spacer = el('div', { className: 'list-spacer' });
+    this.layer = el('div', { className: 'list-rows', attrs: { role: 'rowgroup' } });
+    this.empty = el('div', { className: 'list-empty', text: 'No messages captured yet.' });
+    this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
+    this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } }, createHeader(), this.viewport);
+    this.viewport.addEventListener('scroll', () => this.onScroll());
+    this.viewport.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    this.element.addEventListener('keydown', (event) => this.onKey(event));
+    this.layer.addEventListener('mousedown', (event) => this.onClick(event));
+    new ResizeObserver(() => this.layout()).observe(this.viewport);
+  }
+
+  /** What the empty list says: nothing captured, or nothing matching the filter. */
+  setEmptyText(text: string): void {
+    this.empty.textContent = text;
+  }
+
+  get isTail(): boolean {
+    return this.tail;
+  }
+
+  /** Seq of the first fully visible row (kept across reloads), if loaded. */
+  get topSeq(): number | undefined {
+    return this.rows.get(Math.ceil(this.topAbs - 0.001))?.seq;
+  }
+
+  /** Absolute end: every matching row ever seen in this filter generation. */
+  get endAbs(): number {
+    return this.evicted + this.matched;
+  }
+
+  focus(): void {
+    this.element.focus();
+  }
+
+  /** A new filter generation: loaded rows no longer apply. topIndex places the view (else it stays). */
+  reset(matched: number, evicted: number, topIndex?: number): void {
+    this.generation++;
+    this.pendingCounts = undefined;
+    this.rows.clear();
+    this.matched = matched;
+    this.evicted = evicted;
+    this.selectedAbs = -1;
+    if (topIndex !== undefined) {
+      this.tail = false;
+      this.topAbs = evicted + topIndex;
+    }
+    this.layout();
+  }
+
+  /**
+   * New counts from a summary. While tailing, the rows of the new end are fetched before the view
+   * moves there, so the bottom rows never flash empty at 30 updates a second.
+   */
+  async setCounts(matched: number, evicted: number): Promise<void> {
+    this.pendingCounts = { matched, evicted, generation: this.generation };
+    if (this.applyingCounts) return;
+    this.applyingCounts = true;
+    try {
+      while (this.pendingCounts) {
+        const next = this.pendingCounts;
+        this.pendingCounts = undefined;
+        if (next.generation !== this.generation) continue;
+        if (this.tail) {
+          const end = next.evicted + next.matched;
+          await this.rows.load(Math.max(next.evicted, end - Math.ceil(this.visibleRows()) - 1), end);
+        }
+        if (next.generation === this.generation) this.applyCounts(next.matched, next.evicted);
+      }
+    } finally {
+      this.applyingCounts = false;
+    }
+  }
+
+  setSelectedSeq(seq: number): void {
+    this.selectedSeq = seq;
+    this.selectedAbs = this.rows.positionOf(seq);
+    this.queueRender();
+  }
+
+  scrollToEnd(): void {
+    this.tail = true;
+    this.topAbs = this.maxTop();
+    this.applyScroll();
+    this.events.tailChanged(true);
+  }
+
+  private applyCounts(matched: number, evicted: number): void {
+    if (matched === this.matched && evicted === this.evicted) return;
+    this.matched = matched;
+    this.evicted = evicted;
+    if (this.selectedAbs >= 0 && this.selectedAbs < evicted) this.selectedAbs = -1;
+    this.rows.dropBefore(evicted);
+    this.layout();
+  }
+
+  private rowsArrived(): void {
+    if (this.selectedAbs < 0 && this.selectedSeq >= 0) this.selectedAbs = this.rows.positionOf(this.selectedSeq);
+    // Right away, not on the next animation frame: the rows then make this frame's paint.
+    this.render();
+  }
+
+  private visibleRows(): number {
+    return this.viewport.clientHeight / ROW_HEIGHT;
+  }
+
+  private maxTop(): number {
+    return this.evicted + Math.max(0, this.matched - this.visibleRows());
+  }
+
+  private listViewport(): ListViewport {
+    return { first: Math.floor(this.topAbs), page: Math.ceil(this.visibleRows()) + 1, start: this.evicted, end: this.endAbs, scrollingUp: this.scrollingUp };
+  }
+
+  private layout(): void {
+    const viewportHeight = this.viewport.clientHeight;
+    const contentHeight = this.matched * ROW_HEIGHT;
+    const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
+    this.spacer.style.height = `${spacerHeight}px`;
+    const scrollRange = spacerHeight - viewportHeight;
+    this.scale = scrollRange > 0 && contentHeight > MAX_SPACER_PX ? (contentHeight - viewportHeight) / scrollRange : 1;
+    this.empty.hidden = this.matched > 0;
+    if (this.tail) this.topAbs = this.maxTop();
+    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    this.applyScroll();
+  }
+
+  /** Moves the native scrollbar to match topAbs; the scroll event this causes is ignored. */
+  private applyScroll(): void {
+    const target = ((this.topAbs - this.evicted) * ROW_HEIGHT) / this.scale;
+    if (Math.abs(this.viewport.scrollTop - target) >= 1) {
+      this.viewport.scrollTop = target;
+      this.expectedScrollTop = this.viewport.scrollTop;
+    }
+    this.render();
+  }
+
+  private onScroll(): void {
+    const scrollTop = this.viewport.scrollTop;
+    const ours = this.expectedScrollTop >= 0 && Math.abs(scrollTop - this.expectedScrollTop) < 1;
+    this.expectedScrollTop = -1;
+    if (!ours) {
+      this.topAbs = this.evicted + (scrollTop * this.scale) / ROW_HEIGHT;
+      this.userMoved();
+    }
+    this.render();
+  }
+
+  /** Only when scaled: a native wheel step would jump `scale` times too far, so we move by rows. */
+  private onWheel(event: WheelEvent): void {
+    if (this.scale === 1 || event.ctrlKey) return;
+    event.preventDefault();
+    const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? this.viewport.clientHeight : 1;
+    this.topAbs = Math.min(Math.max(this.topAbs + (event.deltaY * unit) / ROW_HEIGHT, this.evicted), this.maxTop());
+    this.userMoved();
+    this.applyScroll();
+  }
+
+  private userMoved(): void {
+    const tail = this.topAbs >= this.maxTop() - 0.05;
+    if (tail !== this.tail) {
+      this.tail = tail;
+      this.events.tailChanged(tail);
+    }
+    this.events.scrolled();
+  }
+
+  private queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const first = Math.floor(this.topAbs);
+    const poolSize = Math.ceil(this.visibleRows()) + 2;
+    while (this.pool.length < poolSize) {
+      const row = createRowElement();
+      this.layer.append(row.root);
+      this.pool.push(row);
+    }
+    // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
+    const contentTop = this.scale === 1
+      ? (first - this.evicted) * ROW_HEIGHT
+      : this.viewport.scrollTop - (this.topAbs - first) * ROW_HEIGHT;
+    this.layer.style.transform = `translateY(${contentTop}px)`;
+    if (first !== this.lastRenderedTop) this.scrollingUp = first < this.lastRenderedTop;
+    this.lastRenderedTop = first;
+    const end = this.endAbs;
+    for (let i = 0; i < this.pool.length; i++) {
+      const element = this.pool[i];
+      const abs = first + i;
+      if (i >= poolSize || abs >= end) {
+        element.root.hidden = true;
+        element.abs = -1;
+        continue;
+      }
+      element.root.hidden = false;
+      const row = this.rows.get(abs);
+      fillRow(element, abs, abs - this.evicted, row, row !== undefined && row.seq === this.selectedSeq);
+    }
+    if (this.rows.needsRows(this.listViewport())) void this.rows.fill(() => this.listViewport());
+  }
+
+  private onClick(event: MouseEvent): void {
+    const rowNode = (event.target as HTMLElement).closest('.row');
+    const element = this.pool.find((r) => r.root === rowNode);
+    if (element && element.abs >= 0) this.selectAbs(element.abs);
+  }
+
+  private selectAbs(abs: number): void {
+    const clamped = Math.min(Math.max(abs, this.evicted), this.endAbs - 1);
+    if (clamped < this.evicted) return;
+    this.selectedAbs = clamped;
+    this.revealAbs(clamped);
+    const choose = (): void => {
+      const row = this.rows.get(clamped);
+      if (!row || this.selectedAbs !== clamped) return;
+      this.selectedSeq = row.seq;
+      this.events.select(row.seq);
+      this.render();
+    };
+    // Not loaded yet (End on a million rows): select once its window arrives.
+    if (this.rows.has(clamped)) choose();
+    else void this.rows.load(clamped, clamped + 1).then(choose);
+  }
+
+  private revealAbs(abs: number): void {
+    const fullRows = Math.max(1, Math.floor(this.visibleRows()));
+    if (abs < this.topAbs) this.topAbs = abs;
+    else if (abs + 1 > this.topAbs + fullRows) this.topAbs = abs + 1 - this.visibleRows();
+    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    this.userMoved();
+    this.applyScroll();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor(this.visibleRows()) - 1);
+    const current = this.selectedAbs >= 0 ? this.selectedAbs : Math.ceil(this.topAbs) - 1;
+    let target: number;
+    switch (event.key) {
+      case 'ArrowDown': target = current + 1; break;
+      case 'ArrowUp': target = current - 1; break;
+      case 'PageDown': target = current + page; break;
+      case 'PageUp': target = current - page; break;
+      case 'Home': target = this.evicted; break;
+      case 'End': target = this.endAbs - 1; break;
+      case 'Enter':
+        if (this.selectedSeq >= 0) this.events.activate();
+        event.preventDefault();
+        return;
+      default: return;
+    }
+    event.preventDefault();
+    if (this.matched > 0) this.selectAbs(target);
+  }
+}
