@@ -1,0 +1,60 @@
+// The packaged .vsix in a real VS Code (code-server's VS Code server + chromium): it installs, activates in
+// a trusted and in a restricted workspace, shows its view and its log, and raises no error notification.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEMO_TEST_PORTS, demoEndpoints, withVsCode, type VsCode } from './vscodeHarness';
+
+// The demo workspace's endpoints moved to test ports, so a demo running on the default ports (npm start)
+// is never touched by a test run.
+const at = (port: number) => `tcp://127.0.0.1:${port}`;
+const testEndpoints = demoEndpoints({ pub: at(DEMO_TEST_PORTS.pub), rep: at(DEMO_TEST_PORTS.rep), push: at(DEMO_TEST_PORTS.push) });
+
+async function assertNoErrorNotification(vscode: VsCode): Promise<void> {
+  const errors = (await vscode.readNotifications()).filter((n) => n.severity === 'error');
+  assert.deepEqual(errors, [], `error notifications: ${JSON.stringify(errors)}`);
+}
+
+test('the packaged extension installs, activates and shows its view and log in VS Code', { timeout: 150_000 }, async () => {
+  const options = { workspace: 'demo/workspace', settings: { 'workbench.startupEditor': 'readme' }, workspaceSettings: { 'zeromq.endpoints': testEndpoints } };
+  await withVsCode('smoke-trusted', options, async (vscode) => {
+    const { page } = vscode;
+    console.log(`server answered after ${vscode.timings.serverReadyMs} ms, workbench after ${vscode.timings.workbenchReadyMs} ms`);
+
+    // The workbench shows the demo folder.
+    await page.locator('.explorer-folders-view').getByText('README.md', { exact: true }).waitFor({ timeout: 20_000 });
+    // Webviews render (the inspector is one): the README's Markdown preview, an iframe in an iframe.
+    const readme = await vscode.findWebviewFrame('h1', 30_000);
+    assert.equal(await readme.locator('h1').first().innerText(), 'ZeroMQ Inspector demo workspace');
+
+    // Activated (onStartupFinished): the extension host says so, and so does the extension's own log.
+    await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
+    assert.match(vscode.extensionHostLog(), /_doActivateExtension zeromq-inspector\.zeromq-inspector\b/);
+
+    await vscode.runCommand('Developer: Show Running Extensions');
+    const running = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'ZeroMQ Inspector' });
+    await running.waitFor({ timeout: 10_000 });
+    assert.match(await running.innerText(), /Activation/, 'Running Extensions lists ZeroMQ Inspector as activated');
+
+    // Its LogOutputChannel "ZeroMQ" is offered among the output channels and shows the activation line.
+    await vscode.runCommand('Output: Show Output Channels...');
+    await vscode.quickInput.pick('ZeroMQ');
+    await page.locator('.part.panel .view-lines').filter({ hasText: 'ZeroMQ Inspector activated' }).waitFor({ timeout: 10_000 });
+
+    // Its view container sits in the activity bar and opens.
+    await vscode.openView('ZeroMQ');
+    await vscode.viewPane('Endpoints').waitFor({ timeout: 10_000 });
+
+    await assertNoErrorNotification(vscode);
+    console.log(`screenshot: ${await vscode.screenshot('smoke-trusted')}`);
+  });
+});
+
+test('in Restricted Mode the extension still activates (limited support) and raises no error', { timeout: 150_000 }, async () => {
+  await withVsCode('smoke-restricted', { workspace: 'demo/workspace', trusted: false, workspaceSettings: { 'zeromq.endpoints': testEndpoints } }, async (vscode) => {
+    await vscode.page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ timeout: 20_000 });
+    await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
+    await vscode.openView('ZeroMQ');
+    await assertNoErrorNotification(vscode);
+    console.log(`screenshot: ${await vscode.screenshot('smoke-restricted')}`);
+  });
+});

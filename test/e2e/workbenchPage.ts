@@ -1,0 +1,188 @@
+// Drives the VS Code workbench in a Playwright page the way a user does: command palette, quick inputs,
+// notifications, views and webviews. Selectors are VS Code 1.100's DOM (code-server 4.100.3).
+import type { Frame, Locator, Page } from 'playwright-core';
+
+export type NotificationSeverity = 'error' | 'warning' | 'info';
+
+export interface WorkbenchNotification {
+  severity: NotificationSeverity;
+  message: string;
+  /** "Source: ..." line, e.g. the extension that raised it. */
+  source: string;
+  /** Labels of the notification's buttons. */
+  actions: string[];
+}
+
+export interface QuickInput {
+  /** Waits until the quick input is shown. */
+  waitOpen(timeoutMs?: number): Promise<void>;
+  /** Waits until the quick input is hidden (the command consumed the last answer). */
+  waitClosed(timeoutMs?: number): Promise<void>;
+  /** Waits until the title, placeholder, prompt or validation message contains `text`. */
+  waitForPrompt(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** Replaces the input's text and, unless `submit` is false, presses Enter. */
+  type(text: string, options?: { submit?: boolean }): Promise<void>;
+  /** Picks the item whose label is `label` (a RegExp matches anywhere), filtering first if needed. */
+  pick(label: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** Labels of the items shown (the list is virtual: only the rendered rows). */
+  items(): Promise<string[]>;
+  /** Title, placeholder and visible message, for assertions on prompts and validation errors. */
+  state(): Promise<{ title: string; placeholder: string; message: string; value: string }>;
+  /** Presses Escape and waits until it is hidden. */
+  cancel(): Promise<void>;
+}
+
+const WIDGET = '.quick-input-widget';
+const INPUT = `${WIDGET} .quick-input-box input`;
+const ROWS = `${WIDGET} .quick-input-list .monaco-list-row`;
+
+function matches(label: string, wanted: string | RegExp): boolean {
+  return typeof wanted === 'string' ? label.trim() === wanted : wanted.test(label);
+}
+
+async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, describe?: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const detail = describe ? await describe().catch(() => '') : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${detail}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function quickInputOf(page: Page): QuickInput {
+  const widget = page.locator(WIDGET);
+  const labels = (): Promise<string[]> => page.locator(ROWS).evaluateAll((rows) => rows.map((row) => {
+    const name = row.querySelector('.label-name');
+    return (name?.textContent ?? row.getAttribute('aria-label') ?? '').trim();
+  }));
+  const state = async () => ({
+    title: ((await widget.locator('.quick-input-title').textContent()) ?? '').replace(/\u00a0/g, ' ').trim(),
+    placeholder: (await page.locator(INPUT).getAttribute('placeholder')) ?? '',
+    message: (await widget.locator('.quick-input-message').isVisible()) ? ((await widget.locator('.quick-input-message').textContent()) ?? '').trim() : '',
+    value: await page.locator(INPUT).inputValue(),
+  });
+  const quickInput: QuickInput = {
+    async waitOpen(timeoutMs = 10_000) {
+      await page.locator(INPUT).waitFor({ state: 'visible', timeout: timeoutMs });
+    },
+    async waitClosed(timeoutMs = 10_000) {
+      await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
+    },
+    async waitForPrompt(text, timeoutMs = 10_000) {
+      await pollUntil(`a quick input prompting ${text}`, timeoutMs, async () => {
+        if (!(await widget.isVisible())) return undefined;
+        const s = await state();
+        const all = `${s.title}\n${s.placeholder}\n${s.message}`;
+        return (typeof text === 'string' ? all.includes(text) : text.test(all)) ? true : undefined;
+      }, async () => `it shows ${JSON.stringify(await state())}`);
+    },
+    async type(text, options = {}) {
+      await quickInput.waitOpen();
+      await page.locator(INPUT).fill(text);
+      if (options.submit !== false) await page.locator(INPUT).press('Enter');
+    },
+    async pick(label, timeoutMs = 10_000) {
+      await quickInput.waitOpen(timeoutMs);
+      let filtered = false;
+      const index = await pollUntil(`quick input item ${label}`, timeoutMs, async () => {
+        const found = (await labels()).findIndex((l) => matches(l, label));
+        if (found >= 0) return found;
+        // Only rendered rows are in the DOM: narrow the list to the label once, keeping any prefix (">").
+        if (!filtered && typeof label === 'string' && (await page.locator(ROWS).count()) > 0) {
+          filtered = true;
+          const prefix = /^[>@#:%]/.exec(await page.locator(INPUT).inputValue())?.[0] ?? '';
+          await page.locator(INPUT).fill(prefix + label);
+        }
+        return undefined;
+      }, async () => `items shown: ${JSON.stringify(await labels())}`);
+      await page.locator(ROWS).nth(index).click();
+    },
+    items: labels,
+    state,
+    async cancel() {
+      if (!(await widget.isVisible())) return;
+      await page.locator(INPUT).press('Escape');
+      await quickInput.waitClosed();
+    },
+  };
+  return quickInput;
+}
+
+/** Opens the command palette and runs the command whose palette label is `title` ("Category: Title"). */
+export async function runCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
+  const quickInput = quickInputOf(page);
+  await quickInput.cancel();
+  // F1 works unless focus sits in a webview, which swallows it; Ctrl+Shift+P is the fallback.
+  for (const key of ['F1', 'Control+Shift+P', 'F1']) {
+    if (await page.locator(INPUT).isVisible()) break;
+    await page.keyboard.press(key);
+    await page.locator(INPUT).waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    if (!(await page.locator(INPUT).isVisible())) await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  }
+  await quickInput.waitOpen();
+  await page.locator(INPUT).fill(`>${title}`);
+  await quickInput.pick(title, timeoutMs);
+}
+
+/** Reads every notification from the notification center (toasts fade, the center keeps them). */
+export async function readNotifications(page: Page): Promise<WorkbenchNotification[]> {
+  const center = page.locator('.notifications-center');
+  const wasVisible = await center.isVisible();
+  if (!wasVisible) await runCommand(page, 'Notifications: Show Notifications');
+  await center.waitFor({ state: 'visible', timeout: 5000 });
+  const notifications = await center.locator('.notification-list-item').evaluateAll((items) => items.map((item) => {
+    const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
+    const severity = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
+    return {
+      severity,
+      message: (item.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+      source: (item.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+      actions: [...item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
+    };
+  }));
+  if (!wasVisible) await runCommand(page, 'Notifications: Hide Notifications');
+  return notifications as WorkbenchNotification[];
+}
+
+/** Shows a view container from the activity bar ("ZeroMQ", "Explorer") or any view by name. */
+export async function openView(page: Page, title: string): Promise<void> {
+  const tab = page.locator(`.part.activitybar .action-item:has(a.action-label[aria-label^="${title.replace(/"/g, '\\"')}"])`).first();
+  if (await tab.count()) {
+    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+    await page.locator(`.part.sidebar .composite.title h2`).filter({ hasText: new RegExp(`^${escapeRegExp(title)}`, 'i') })
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    return;
+  }
+  await runCommand(page, 'View: Open View...');
+  await quickInputOf(page).pick(title);
+}
+
+/** The sidebar or panel pane with header `title` (e.g. the "Endpoints" view), for locating its tree items. */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator('.pane').filter({ has: page.locator(`.pane-header[aria-label^="${title.replace(/"/g, '\\"')}"]`) });
+}
+
+/**
+ * Finds the frame of a webview (webviews are an iframe inside an iframe) that matches: a CSS selector
+ * that must be present in it, or a predicate. Waits until one appears.
+ */
+export async function findWebviewFrame(page: Page, match: string | ((frame: Frame) => boolean | Promise<boolean>), timeoutMs = 15_000): Promise<Frame> {
+  const predicate = typeof match === 'string' ? async (frame: Frame) => (await frame.locator(match).count()) > 0 : match;
+  return pollUntil(`a webview frame matching ${typeof match === 'string' ? match : 'the predicate'}`, timeoutMs, async () => {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) continue;
+      if (await Promise.resolve(predicate(frame)).catch(() => false)) return frame;
+    }
+    return undefined;
+  }, async () => `frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(', ')}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export { pollUntil };
