@@ -67,6 +67,7 @@ export class Session {
   private readonly hasRoutingIdIn: boolean;
   private readonly hasTopic: boolean;
   private closed = false;
+  private closing: Promise<void> = Promise.resolve();
   private receiving?: Promise<void>;
   private waiters: ReceiveWaiter[] = [];
   private sending: Promise<void> = Promise.resolve();
@@ -122,7 +123,7 @@ export class Session {
     try {
       await session.attach(options.subscriptions);
     } catch (error) {
-      session.close();
+      await session.close();
       throw error;
     }
     return session;
@@ -255,13 +256,23 @@ export class Session {
     });
   }
 
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Closes the socket. Capture stops at once; the promise resolves when every bound address has been
+   * unbound, so the port can be bound again right away (libzmq otherwise unbinds in the background).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return this.closing;
     this.closed = true;
-    this.socket.close();
     this.monitor.state = 'closed';
     this.monitor.record({ type: 'closed', detail: 'session closed', severity: 'info' });
     this.monitor.dispose();
+    this.closing = (async () => {
+      if (this.mode === 'bind') {
+        await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
+      }
+      this.socket.close();
+    })();
+    return this.closing;
   }
 
   /** Resolves once the receive loop has ended (after close()). */

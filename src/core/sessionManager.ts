@@ -36,12 +36,14 @@ export class SessionManager {
     return session;
   }
 
-  close(id: string): boolean {
+  /** Closes a session; resolves once its bound ports are free again. */
+  async close(id: string): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
-    session.close();
     this.sessions.delete(id);
+    const closed = session.close();
     this.emit({ kind: 'closed', session });
+    await closed;
     return true;
   }
 
@@ -50,9 +52,9 @@ export class SessionManager {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Closes every socket. Safe to call twice. */
-  dispose(): void {
-    for (const id of [...this.sessions.keys()]) this.close(id);
+  /** Closes every socket; resolves once all bound ports are free. Safe to call twice. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
     this.listeners.clear();
   }
 

@@ -12,7 +12,7 @@ const manager = new SessionManager(store);
 const peers: PythonPeer[] = [];
 const sockets: zmq.Socket[] = [];
 after(async () => {
-  manager.dispose();
+  await manager.dispose();
   for (const s of sockets) s.close();
   for (const p of peers) await p.kill();
 });
@@ -44,7 +44,7 @@ test('a SUB session sniffs a zeromq.js PUB with a topic filter', async () => {
   assert.deepEqual(JSON.parse(text(records[19].frames[1])), { i: 19 });
   assert.equal(session.monitor.counters.messagesIn, 20);
   assert.ok(session.monitor.timeline().some((e) => e.type === 'handshake'));
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('a SUB session sniffs a pyzmq PUB, with two topic filters (text and hex)', async () => {
@@ -68,7 +68,7 @@ while True:
   assert.deepEqual([...topics].sort(), ['\x01bin', 'weather.paris']);
   session.unsubscribe('weather.');
   assert.deepEqual(session.subscriptions, ['hex:0162']);
-  manager.close(session.id);
+  await manager.close(session.id);
   await peer.kill();
 });
 
@@ -105,7 +105,7 @@ print("REPLY", req.recv_multipart(), flush=True)
   assert.equal(out.length, 2);
   await assert.rejects(session.send([Buffer.from('nobody'), Buffer.from('x')]), /no connected peer has that routing id/);
   await assert.rejects(session.send([Buffer.from('x')]), /starts with the routing id/);
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('a PULL session receives every message of a pyzmq PUSH', async () => {
@@ -126,7 +126,7 @@ time.sleep(30)
   assert.deepEqual(values, Array.from({ length: 1000 }, (_, i) => i));
   await assert.rejects(session.send([Buffer.from('x')]), /PULL socket cannot send/);
   await peer.kill();
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('a 5-frame multipart message arrives whole, and a REQ session gets the reply of a pyzmq REP', async () => {
@@ -148,7 +148,7 @@ while True:
   assert.deepEqual(records.map((r) => [r.direction, r.frames.length]), [['out', 5], ['in', 6]]);
   await assert.rejects(session.nextMessage(100), /REQ socket receives only the reply/);
   await peer.kill();
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('a REQ whose service never answers times out, and the session can send again', async () => {
@@ -165,7 +165,7 @@ test('a REQ whose service never answers times out, and the session can send agai
   assert.equal(again.at(-1)!.toString(), 'second');
   await silent.send([again[0], ...again.slice(1, -1), Buffer.from('answer')]);
   assert.equal(text((await second)![0]), 'answer');
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('monitor events show a pyzmq peer killed and restarted, and capture resumes', async () => {
@@ -194,7 +194,7 @@ while True:
   assert.ok(types.indexOf('disconnect') < types.lastIndexOf('handshake'), `timeline: ${types.join(',')}`);
   assert.ok(types.includes('connect:retry') || types.includes('connect:delay'), `timeline: ${types.join(',')}`);
   await peer.kill();
-  manager.close(session.id);
+  await manager.close(session.id);
 });
 
 test('binding a port already in use is a clear error and leaves nothing open', async () => {
@@ -212,7 +212,7 @@ test('binding a port already in use is a clear error and leaves nothing open', a
 
 test('closing a session frees its port at once', async () => {
   const session = await manager.open({ name: 'free', type: 'PUB', mode: 'bind', addresses: ['tcp://127.0.0.1:15009'] });
-  manager.close(session.id);
+  await manager.close(session.id);
   const again = await manager.open({ name: 'free2', type: 'PUB', mode: 'bind', addresses: ['tcp://127.0.0.1:15009'] });
-  manager.close(again.id);
+  await manager.close(again.id);
 });
