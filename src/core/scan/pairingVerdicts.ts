@@ -59,9 +59,9 @@ export function computeVerdicts(results: readonly ScanResult[]): EndpointVerdict
   for (const verdict of verdicts) {
     verdict.binders.sort(byRange);
     verdict.connectors.sort(byRange);
-    verdict.findings.sort((a, b) => byRange(a, b) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+    verdict.findings.sort((a, b) => byRange(a, b) || compareText(a.code, b.code) || compareText(a.message, b.message));
   }
-  return verdicts.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+  return verdicts.sort((a, b) => compareText(a.endpoint, b.endpoint));
 }
 
 function judgeEndpoint(key: string, all: Participant[], where: (r: SourceRange) => string): EndpointVerdict {
@@ -85,7 +85,13 @@ function judgeEndpoint(key: string, all: Participant[], where: (r: SourceRange) 
   // Each connector against the binders it reaches.
   const reachedBinders = new Set<Participant>();
   const peersOf = new Map<Participant, Participant[]>();
-  const link = (a: Participant, b: Participant) => { peersOf.set(a, [...(peersOf.get(a) ?? []), b]); peersOf.set(b, [...(peersOf.get(b) ?? []), a]); };
+  const link = (a: Participant, b: Participant) => {
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const list = peersOf.get(x);
+      if (list) list.push(y);
+      else peersOf.set(x, [y]);
+    }
+  };
   for (const c of connectors) {
     const reached = binders.filter((b) => connectReachesBind(c.address, b.address));
     if (!reached.length) {
@@ -183,10 +189,15 @@ function listOr(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
+/** Code-unit order: stable across locales (localeCompare is not, and is slow). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function byRange(a: { range: SourceRange }, b: { range: SourceRange }): number {
   const x = a.range;
   const y = b.range;
-  return (x.file < y.file ? -1 : x.file > y.file ? 1 : 0) || x.line - y.line || x.character - y.character;
+  return compareText(x.file, y.file) || x.line - y.line || x.character - y.character;
 }
 
 /** Short names for messages: the file name, or its last two path segments when two files share a name. */
