@@ -291,3 +291,16 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
     'rust/src/main.rs': { program: 'rust/src/main.rs', sockets: ['REQ requester 6'], uses: ['connect requester REQ tcp://localhost:5555 7:22-65'] },
   });
 });
+
+test('truncated sources (unterminated strings, comments, brackets, f-strings) never throw', () => {
+  const extra = ['import zmq\nf"tcp://{', 'import zmq\ns.bind(`${', 'zmq\n$@"{{', 'zmq r#"abc', 'zmq R"x(', "zmq 'a", 'zmq /* /* */', 'zmq\nx = /[/'];
+  const texts = [...walk(FIXTURE).map((p) => [p, readFileSync(p, 'utf8')] as const), ...extra.map((t, i) => [['a.py', 'a.ts', 'a.cs', 'a.rs', 'a.cpp', 'a.c', 'a.rs', 'a.js'][i], t] as const)];
+  let scanned = 0;
+  for (const [path, text] of texts) {
+    for (let end = 0; end <= text.length; end += 5) {
+      scanSource(path, text.slice(0, end) + (end % 2 ? '' : '\nzmq'));
+      scanned++;
+    }
+  }
+  assert.ok(scanned > 1000);
+});
