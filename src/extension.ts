@@ -1,10 +1,128 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension.
 import * as vscode from 'vscode';
+import { registerCaptureCommands } from './commands/captureCommands';
+import { registerEndpointCommands } from './commands/endpointCommands';
+import { registerMessageCommands } from './commands/messageCommands';
+import { CaptureStore } from './core/captureStore';
+import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
+import { SessionManager } from './core/sessionManager';
+import { errorText } from './core/zmqErrors';
+import { DecoderSettings } from './decoderSettings';
+import { EndpointController } from './endpointController';
+import { EndpointsView } from './endpointsView';
+import { registerInspector } from './inspectorPanel';
+import { MessageDocuments } from './messageDocument';
+import { registerPairingCommands } from './commands/pairingCommands';
+import { PairingsView } from './pairingsView';
+import { RateStatusBar } from './statusBar';
+import { WorkspaceScanner } from './workspaceScan';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('ZeroMQ', { log: true });
-  context.subscriptions.push(log);
-  log.info('ZeroMQ Inspector activated');
+/** What `activate()` returns: other extensions add decoders; tests read the live state. */
+export interface ZeroMqInspectorApi {
+  decoders: DecoderRegistry;
+  sessions: SessionManager;
+  store: CaptureStore;
+  controller: EndpointController;
+  scanner: WorkspaceScanner;
 }
 
-export function deactivate(): void {}
+let sessionsToClose: SessionManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ZeroMqInspectorApi> {
+  const log = vscode.window.createOutputChannel('ZeroMQ', { log: true });
+  context.subscriptions.push(log);
+  try {
+    return wire(context, log);
+  } catch (error) {
+    // VS Code does not show activation errors; say what broke.
+    log.error(`Activation failed: ${errorText(error)}`);
+    void vscode.window.showErrorMessage(`ZeroMQ Inspector could not start: ${errorText(error)}`, 'Show Log').then((c) => c && log.show());
+    throw error;
+  }
+}
+
+function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
+  const config = () => vscode.workspace.getConfiguration('zeromq');
+  const captureLimits = () => ({
+    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
+    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
+    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
+  });
+  const store = new CaptureStore(captureLimits());
+  const sessions = new SessionManager(store);
+  sessionsToClose = sessions;
+  context.subscriptions.push({ dispose: () => sessions.dispose() });
+  const sessionEvents = sessions.onDidChange(({ kind, session, event }) => {
+    if (kind !== 'event' || !event) return;
+    const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
+    if (event.severity === 'error') log.error(line);
+    else if (event.severity === 'warning') log.warn(line);
+    else log.info(line);
+  });
+  context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
+
+  const decoders = createDefaultRegistry();
+  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const controller = new EndpointController(sessions, log);
+  const endpointsView = new EndpointsView(controller);
+  const documents = new MessageDocuments();
+  const inspector = registerInspector(context, {
+    store,
+    sessions: {
+      list: () => sessions.list(),
+      get: (id) => sessions.describe(id),
+      onDidChange: (listener) => sessions.onDidChange(() => listener()),
+    },
+    decoders,
+    getRules: () => decoderSettings.rules(),
+    addRule: (rule) => decoderSettings.addRule(rule),
+    log: (message) => log.info(message),
+  });
+  const scanner = new WorkspaceScanner(log);
+  const pairingsView = new PairingsView(scanner);
+  context.subscriptions.push(
+    scanner,
+    pairingsView,
+    vscode.window.createTreeView('zeromq.pairings', { treeDataProvider: pairingsView, showCollapseAll: true }),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file' }], pairingsView),
+    ...registerPairingCommands({ controller, scanner, view: pairingsView, log }),
+    decoderSettings,
+    controller,
+    endpointsView,
+    documents,
+    inspector,
+    vscode.window.createTreeView('zeromq.endpoints', { treeDataProvider: endpointsView, showCollapseAll: true }),
+    new RateStatusBar(sessions, store),
+    ...registerEndpointCommands(controller),
+    ...registerMessageCommands({
+      controller,
+      documents,
+      decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
+      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+    }),
+    ...registerCaptureCommands(store, controller, log),
+    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
+    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+    }),
+  );
+
+  // Saved endpoints may come from a cloned repository's settings: open their sockets only when trusted.
+  if (vscode.workspace.isTrusted) void controller.autoStart();
+  else {
+    if (controller.list().some((e) => e.definition.autoStart)) log.warn('Restricted Mode: saved endpoints with autoStart were not started. Trust the workspace to start them.');
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void controller.autoStart()));
+  }
+  // The scan reads every source file: in the background, after activation, never blocking it.
+  setTimeout(() => void scanner.scanAll(), 500);
+  log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+  return { decoders, sessions, store, controller, scanner };
+}
+
+export async function deactivate(): Promise<void> {
+  // context.subscriptions close everything too; awaiting here lets VS Code wait until every bound port is free.
+  const sessions = sessionsToClose;
+  sessionsToClose = undefined;
+  await sessions?.dispose();
+}

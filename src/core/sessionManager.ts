@@ -9,6 +9,8 @@ export type SessionListener = (change: { kind: 'opened' | 'closed' | 'event'; se
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<SessionListener>();
+  /** Name and type of every session ever opened: captured messages outlive their session. */
+  private readonly history = new Map<string, { id: string; name: string; type: Session['type'] }>();
   private nextId = 1;
 
   constructor(readonly sink: CaptureSink) {}
@@ -19,6 +21,11 @@ export class SessionManager {
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
+  }
+
+  /** Name and type of a session, open or closed. */
+  describe(id: string): { id: string; name: string; type: Session['type'] } | undefined {
+    return this.history.get(id);
   }
 
   findByName(name: string): Session | undefined {
@@ -32,6 +39,7 @@ export class SessionManager {
     if (this.sessions.has(id)) throw new ZmqUserError(`A session with id "${id}" is already open.`);
     const session = await Session.open({ ...options, id }, this.sink, (s, event) => this.emit({ kind: 'event', session: s, event }));
     this.sessions.set(id, session);
+    this.history.set(id, { id, name: session.name, type: session.type });
     this.emit({ kind: 'opened', session });
     return session;
   }
