@@ -104,7 +104,8 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   const state: SessionState | 'stopped' = session ? session.state : entry.startError ? 'error' : 'stopped';
   if (session) {
     const m = session.monitor;
-    item.description = `${where} · ${formatCount(m.totalMessages)} msgs · ${formatRate(m.rate1s)}`;
+    // Counts first: a narrow sidebar cuts the end of the description, and the address is in the tooltip.
+    item.description = `${formatCount(m.totalMessages)} msgs · ${formatRate(m.rate1s)} · ${where}`;
   } else {
     item.description = `${where} · ${entry.startError ? 'failed' : 'stopped'}`;
   }
