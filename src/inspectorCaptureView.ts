@@ -1,48 +1,10 @@
 // The inspector's list: the store's messages that match one filter, addressable by index, kept up to
 // date incrementally (new messages scanned once, evicted ones trimmed from the front).
-import type { CaptureFilter, CaptureRecord, CaptureStats } from './core/types';
+import type { CaptureStore } from './core/captureStore';
+import type { CaptureFilter, CaptureStats } from './core/types';
 
 /** The part of the CaptureStore the inspector reads. */
-export interface CaptureSource {
-  readonly version: number;
-  get(seq: number): CaptureRecord | undefined;
-  stats(): CaptureStats;
-  /** Seqs of every retained message matching the filter, oldest first. */
-  filter(filter: CaptureFilter): number[];
-}
-
-function lowerAscii(byte: number): number {
-  return byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
-}
-
-function includesBytes(haystack: Uint8Array, needle: Uint8Array, ignoreCase: boolean): boolean {
-  const last = haystack.length - needle.length;
-  const first = ignoreCase ? lowerAscii(needle[0]) : needle[0];
-  for (let i = 0; i <= last; i++) {
-    if ((ignoreCase ? lowerAscii(haystack[i]) : haystack[i]) !== first) continue;
-    let j = 1;
-    if (ignoreCase) while (j < needle.length && lowerAscii(haystack[i + j]) === lowerAscii(needle[j])) j++;
-    else while (j < needle.length && haystack[i + j] === needle[j]) j++;
-    if (j === needle.length) return true;
-  }
-  return false;
-}
-
-/** The CaptureFilter semantics, for messages appended after the store's own filter() ran. */
-export function recordMatches(record: CaptureRecord, filter: CaptureFilter): boolean {
-  if (filter.sessionIds && !filter.sessionIds.includes(record.sessionId)) return false;
-  if (filter.direction && record.direction !== filter.direction) return false;
-  if (filter.topicPrefix) {
-    const frame = record.frames[0];
-    if (!frame || frame.length < filter.topicPrefix.length) return false;
-    for (let i = 0; i < filter.topicPrefix.length; i++) if (frame[i] !== filter.topicPrefix[i]) return false;
-  }
-  if (filter.contains && filter.contains.length > 0) {
-    const needle = filter.contains;
-    if (!record.frames.some((frame) => includesBytes(frame, needle, filter.ignoreCase === true))) return false;
-  }
-  return true;
-}
+export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter'>;
 
 export class CaptureView {
   /** Matching seqs live in seqs[head, tail); evicted ones are skipped by moving head. */
@@ -120,11 +82,8 @@ export class CaptureView {
         this.head++;
         this.evicted++;
       }
-      const filter = this.filter ?? {};
-      for (let seq = Math.max(this.scannedThrough + 1, stats.firstSeq); seq <= stats.lastSeq; seq++) {
-        const record = this.source.get(seq);
-        if (record && recordMatches(record, filter)) this.push(seq);
-      }
+      // Only the new messages are scanned, in place by the store (no record is materialized).
+      for (const seq of this.source.filter(this.filter ?? {}, this.scannedThrough + 1)) this.push(seq);
     }
     this.scannedThrough = stats.lastSeq;
     this.seen = stats;

@@ -1,14 +1,12 @@
 // Turns captured records into what the inspector shows: one-line row summaries (decoded lazily, only
 // for rows in view, and cached), the selected message's frames with decoded views and hex rows, and
 // the text the copy buttons put on the clipboard.
+import { hexRows, type DecoderRegistry } from './core/decoders';
 import type { CaptureRecord, DecodeContext, DecodeResult, DecodedNode, SocketTypeName } from './core/types';
-import type { CopyFormat, DecodedFrame, DecodedTreeNode, FrameDetail, FrameLabel, HexRow, MessageDetail } from './shared/inspectorProtocol';
+import type { CopyFormat, DecodedFrame, DecodedTreeNode, FrameDetail, FrameLabel, MessageDetail } from './shared/inspectorProtocol';
 
 /** The part of the DecoderRegistry the inspector uses. */
-export interface DecoderSource {
-  list(): ReadonlyArray<{ readonly id: string; readonly label: string }>;
-  decodeFrame(frame: Uint8Array, context: DecodeContext, options?: { decoderId?: string; rules?: readonly unknown[] }): DecodeResult;
-}
+export type DecoderSource = Pick<DecoderRegistry, 'list' | 'decodeFrame'>;
 
 /** Where session names and socket types come from (SessionManager), remembered after a session closes. */
 export interface SessionSource {
@@ -19,7 +17,7 @@ const SUMMARY_CHARS = 160;
 /** Row summaries decode at most this much of a frame: a row needs a line, not a 1 MiB parse. */
 const SUMMARY_DECODE_BYTES = 16 * 1024;
 const SUMMARY_CACHE_LIMIT = 20_000;
-const HEX_PREVIEW_BYTES = 16 * 1024;
+const HEX_PREVIEW_ROWS = 1024;
 const TEXT_LIMIT_CHARS = 256 * 1024;
 const TREE_NODE_BUDGET = 20_000;
 
@@ -53,27 +51,6 @@ function oneLine(text: string): string {
 /** frame 0 of a topic message or a routing id, as text when printable, else hex. */
 function frameLabelText(bytes: Uint8Array): string {
   return printableText(bytes) ?? toHex(bytes.subarray(0, 32)) + (bytes.length > 32 ? '…' : '');
-}
-
-export function hexRows(bytes: Uint8Array, limit = HEX_PREVIEW_BYTES): HexRow[] {
-  const rows: HexRow[] = [];
-  const end = Math.min(bytes.length, limit);
-  for (let offset = 0; offset < end; offset += 16) {
-    const chunk = bytes.subarray(offset, Math.min(offset + 16, end));
-    let hex = '';
-    let ascii = '';
-    for (let i = 0; i < 16; i++) {
-      if (i === 8) hex += ' ';
-      if (i < chunk.length) {
-        hex += chunk[i].toString(16).padStart(2, '0') + ' ';
-        ascii += chunk[i] >= 0x20 && chunk[i] < 0x7f ? String.fromCharCode(chunk[i]) : '.';
-      } else {
-        hex += '   ';
-      }
-    }
-    rows.push({ offset, hex: hex.trimEnd(), ascii });
-  }
-  return rows;
 }
 
 /** Copies a decoded tree, cutting it at a node budget so one huge frame cannot flood the webview. */
@@ -171,13 +148,14 @@ export class MessagePresenter {
         decoderId: result.decoderId, pinned: decoderId !== undefined, ok: true, summary: result.summary,
         text: result.text !== undefined && result.text.length > TEXT_LIMIT_CHARS ? `${result.text.slice(0, TEXT_LIMIT_CHARS)}\n… (cut; copy to get all)` : result.text,
         tree: result.tree ? boundedTree(result.tree, { left: TREE_NODE_BUDGET }) : undefined,
-        warning: result.warning,
+        // The hex view is drawn from hexRows, with its own note when cut; the decoder's note would disagree.
+        warning: result.decoderId === 'hex' ? undefined : result.warning,
       }
       : { decoderId: result.decoderId, pinned: decoderId !== undefined, ok: false, error: result.error };
     return {
       index, size: bytes.length, trueSize: record.frameSizes[index] ?? bytes.length, label,
       asText: label ? frameLabelText(bytes) : undefined,
-      decoded, hexRows: hexRows(bytes), hexTruncated: bytes.length > HEX_PREVIEW_BYTES,
+      decoded, hexRows: hexRows(bytes, HEX_PREVIEW_ROWS), hexTruncated: bytes.length > HEX_PREVIEW_ROWS * 16,
     };
   }
 

@@ -16,7 +16,10 @@ function lineFor(node: DecodedTreeNode, isContainer: boolean): HTMLElement {
   const line = el('span', { className: 'tree-line' });
   if (node.key !== undefined) line.append(el('span', { className: 'tree-key', text: node.key }), el('span', { className: 'tree-sep', text: ': ' }));
   if (isContainer) line.append(el('span', { className: 'tree-summary', text: containerSummary(node) }));
-  else line.append(el('span', { className: `tree-value t-${node.type.replace(/[^a-z0-9-]/gi, '')}`, text: node.value ?? node.type }));
+  else {
+    const text = node.value === undefined ? node.type : node.type === 'string' ? `"${node.value}"` : node.value;
+    line.append(el('span', { className: `tree-value t-${node.type.replace(/[^a-z0-9-]/gi, '')}`, text }));
+  }
   return line;
 }
 

@@ -25,7 +25,7 @@ export class DetailPane {
     this.body = el('div', { className: 'detail-body' });
     this.notice = el('div', { className: 'detail-notice', attrs: { role: 'status', 'aria-live': 'polite' } });
     this.element = el('section', { className: 'detail', attrs: { tabindex: '-1', 'aria-label': 'Message details' } }, this.notice, this.body);
-    this.showPlaceholder('Select a message to see its frames.');
+    this.showPlaceholder('Select a message to see its frames. In the list: ↑ ↓ Page Up/Down Home End to move, Enter to come here, Esc to go back, / to filter.');
   }
 
   get seq(): number | undefined {

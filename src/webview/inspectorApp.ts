@@ -104,6 +104,7 @@ export class InspectorApp {
       // The host rebuilt the view (capture cleared, session removed): cached rows are gone.
       this.generation = summary.filterGeneration;
       this.list.reset(summary.matched, summary.evicted);
+      this.pausedAtEnd = this.list.endAbs;
     } else if (summary.filterGeneration === this.generation) {
       void this.list.setCounts(summary.matched, summary.evicted);
     }
@@ -143,6 +144,9 @@ export class InspectorApp {
       this.list.setEmptyText(filtered ? 'No messages match the filter.' : 'No messages captured yet.');
       this.generation = result.filterGeneration;
       this.list.reset(result.matched, result.evicted, anchorSeq === undefined ? undefined : result.anchorIndex);
+      // New messages are counted from now on: the old filter's count means nothing here.
+      this.pausedAtEnd = this.list.endAbs;
+      this.updateStatus();
       this.saveSoon();
     } catch (error) {
       if (token === this.filterToken) this.filterBar.setProblem(errorText(error));

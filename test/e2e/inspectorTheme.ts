@@ -1,5 +1,5 @@
 // VS Code theme variables for the inspector's browser test: what the workbench injects into a webview,
-// copied from the Dark Modern and Light Modern themes (the subset media/inspector.css uses).
+// copied from the Dark Modern, Light Modern and High Contrast themes (the subset media/inspector.css uses).
 
 const shared = `
   --vscode-font-family: system-ui, "Ubuntu", "Droid Sans", sans-serif;
@@ -107,8 +107,55 @@ const light = `
   --vscode-notifications-border: #e5e5e5;
 `;
 
-export type InspectorTheme = 'dark' | 'light';
+/** High Contrast (dark): no fills for hover/selection, borders carry the state instead. */
+const highContrast = `
+  --vscode-foreground: #ffffff;
+  --vscode-editor-background: #000000;
+  --vscode-panel-border: #6fc3df;
+  --vscode-widget-border: #6fc3df;
+  --vscode-contrastBorder: #6fc3df;
+  --vscode-contrastActiveBorder: #f38518;
+  --vscode-input-background: #000000;
+  --vscode-input-foreground: #ffffff;
+  --vscode-input-border: #6fc3df;
+  --vscode-input-placeholderForeground: #ffffffb3;
+  --vscode-focusBorder: #f38518;
+  --vscode-dropdown-background: #000000;
+  --vscode-dropdown-foreground: #ffffff;
+  --vscode-dropdown-border: #6fc3df;
+  --vscode-descriptionForeground: #ffffffb3;
+  --vscode-disabledForeground: #a5a5a5;
+  --vscode-list-focusOutline: #f38518;
+  --vscode-badge-background: #000000;
+  --vscode-badge-foreground: #ffffff;
+  --vscode-button-background: #000000;
+  --vscode-button-foreground: #ffffff;
+  --vscode-button-border: #6fc3df;
+  --vscode-button-secondaryBackground: #000000;
+  --vscode-button-secondaryForeground: #ffffff;
+  --vscode-textLink-foreground: #21a6ff;
+  --vscode-textLink-activeForeground: #21a6ff;
+  --vscode-charts-blue: #3794ff;
+  --vscode-charts-orange: #d18616;
+  --vscode-charts-purple: #b180d7;
+  --vscode-errorForeground: #f48771;
+  --vscode-editorWarning-foreground: #ff0000;
+  --vscode-debugTokenExpression-name: #ffffff;
+  --vscode-debugTokenExpression-value: #ffffff;
+  --vscode-debugTokenExpression-string: #f48771;
+  --vscode-debugTokenExpression-number: #75bdfe;
+  --vscode-debugTokenExpression-boolean: #75bdfe;
+  --vscode-editorLineNumber-foreground: #ffffff;
+  --vscode-sash-hoverBorder: #f38518;
+  --vscode-notifications-background: #000000;
+  --vscode-notifications-foreground: #ffffff;
+  --vscode-notifications-border: #6fc3df;
+`;
+
+export type InspectorTheme = 'dark' | 'light' | 'high-contrast';
+
+const THEMES: Record<InspectorTheme, string> = { dark, light, 'high-contrast': highContrast };
 
 export function themeCss(theme: InspectorTheme): string {
-  return `html {${shared}${theme === 'dark' ? dark : light}}\n`;
+  return `html {${shared}${THEMES[theme]}}\n`;
 }

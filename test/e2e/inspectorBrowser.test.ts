@@ -1,0 +1,304 @@
+// The Message Inspector webview in headless Chromium over a real CaptureStore holding a million
+// messages, real decoders, and real sockets (a zeromq.js PUB and DEALER) feeding live traffic.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as zmq from 'zeromq';
+import { CaptureStore } from '../../src/core/captureStore';
+import { createDefaultRegistry, type DecoderRule } from '../../src/core/decoders';
+import { SessionManager } from '../../src/core/sessionManager';
+import type { Session } from '../../src/core/session';
+import type { InspectorDeps } from '../../src/inspectorBackend';
+import { delay, waitUntil } from '../support/peers';
+import {
+  closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage,
+} from './inspectorHarness';
+
+const HTTP_PORT = 18400;
+const HTTP_PORT_RELOADED = 18401;
+const PUB_PORT = 18402;
+const ROUTER_PORT = 18403;
+const MESSAGES = 1_000_000;
+const XSS_TOPIC = '<img src=x onerror=alert(1)>';
+const XSS_FRAME = '<script>alert(2)</script>';
+const XSS_ROUTING_ID = '<img src=x onerror=alert(3)>';
+const SCREENSHOTS = join(repoRoot, 'test-results', 'screenshots');
+
+const store = new CaptureStore({ maxMessages: MESSAGES + 10_000, maxBytes: 1024 * 1024 * 1024 });
+const sessions = new SessionManager(store);
+const decoders = createDefaultRegistry();
+const rules: DecoderRule[] = [];
+const proposals: unknown[] = [];
+const deps: InspectorDeps = {
+  store, sessions, decoders,
+  getRules: () => rules,
+  // As the settings do: saved by session name, in force by session id.
+  addRule: async (rule) => {
+    proposals.push(rule);
+    rules.push({ decoder: rule.decoder, sessionId: rule.session ? sessions.findByName(rule.session)?.id : undefined, topicPrefix: rule.topicPrefix, frameIndex: rule.frameIndex });
+  },
+  log: () => undefined,
+};
+const sockets: zmq.Socket[] = [];
+let sub: Session;
+let router: Session;
+let inspector: InspectorPage;
+const figures: Record<string, unknown> = {};
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+async function screenshot(name: string): Promise<void> {
+  await inspector.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Seq numbers of the rows painted with data, top to bottom. */
+function visibleSeqs(page = inspector.page): Promise<number[]> {
+  return page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-seq', (cells) => cells.map((c) => Number(c.textContent)));
+}
+
+async function waitForLastVisibleSeq(seq: number, page = inspector.page): Promise<void> {
+  await page.waitForFunction((wanted) => {
+    const cells = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } })
+      .document.querySelectorAll('.list-rows .row:not([hidden]):not(.loading) .c-seq');
+    return cells.length > 0 && Number(cells[cells.length - 1].textContent) === wanted;
+  }, seq, { timeout: 10_000 });
+}
+
+/** A million messages as the sessions would have captured them: JSON ticks, ROUTER requests, replies. */
+function fillStore(subId: string, routerId: string): void {
+  const start = BigInt(Date.now() - 3_600_000) * 1_000_000n;
+  const identity = new Uint8Array([0, 0x6b, 0x8b, 0x45, 0x67]);
+  const empty = new Uint8Array(0);
+  const reply = utf8('OK');
+  const topic = utf8('prices.EURUSD');
+  for (let i = 0; i < MESSAGES; i++) {
+    const timeNs = start + BigInt(i) * 3_000_000n;
+    switch (i % 3) {
+      case 0:
+        store.append(subId, 'in', [topic, utf8(`{"seq":${i},"price":${(1.08 + i / 1e7).toFixed(5)},"side":"buy","venue":{"name":"LMAX","id":7}}`)], { timeNs, hasTopic: true });
+        break;
+      case 1:
+        store.append(routerId, 'in', [identity, empty, new Uint8Array([0x01, 0x02, 0x03, 0xfa, 0xfb, i & 0xff, 0x00, 0x7f, 0x80, 0x41])], { timeNs, hasRoutingId: true });
+        break;
+      default:
+        store.append(routerId, 'out', [identity, empty, reply], { timeNs, hasRoutingId: true });
+    }
+  }
+}
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const pub = new zmq.Publisher({ linger: 0 });
+  sockets.push(pub);
+  await pub.bind(`tcp://127.0.0.1:${PUB_PORT}`);
+  sub = await sessions.open({ name: 'prices', type: 'SUB', mode: 'connect', addresses: [`tcp://127.0.0.1:${PUB_PORT}`], subscriptions: [''] });
+  router = await sessions.open({ name: 'orders <b>router</b>', type: 'ROUTER', mode: 'bind', addresses: [`tcp://127.0.0.1:${ROUTER_PORT}`] });
+  const started = Date.now();
+  fillStore(sub.id, router.id);
+  figures.fillMs = Date.now() - started;
+  assert.equal(store.stats().retained, MESSAGES);
+
+  const openStarted = Date.now();
+  inspector = await openInspectorPage(deps, { port: HTTP_PORT });
+  await inspector.page.waitForSelector('.list-rows .row:not(.loading) .c-seq');
+  figures.firstRowsSinceNavigationMs = Math.round(await inspector.page.evaluate(() => performance.now()));
+  figures.firstRowsWallMs = Date.now() - openStarted;
+});
+
+after(async () => {
+  console.log(`inspector figures: ${JSON.stringify(figures)}`);
+  await inspector?.close();
+  await closeChromium();
+  sessions.dispose();
+  for (const socket of sockets) socket.close();
+});
+
+test('a million messages load: the status counts them and only the visible rows are in the DOM', async () => {
+  const { page } = inspector;
+  await page.waitForFunction(() => /1,000,000 messages/.test(
+    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  const rowElements = await page.locator('.list-rows .row').count();
+  assert.ok(rowElements > 10 && rowElements < 80, `a virtual list keeps a screenful of rows in the DOM, not ${rowElements}`);
+  // Opened at the live end of the capture.
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await screenshot('inspector-1m-tail');
+});
+
+test('scrolling: Home shows the first message, the scrollbar and the wheel move through a million rows, End shows the last seq', async () => {
+  const { page } = inspector;
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.waitForFunction((first) => {
+    const cell = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document
+      .querySelector('.list-rows .row:not([hidden]):not(.loading) .c-seq');
+    return Number(cell?.textContent) === first;
+  }, store.stats().firstSeq);
+  figures.wheelDown = await measureWheel(page, 40, 240);
+  figures.scrollbarJumps = await measureScrollbarJumps(page, 60);
+  // The last jump lands on the bottom: the last message is painted.
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('End');
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await page.waitForSelector(`.list-rows .row.selected[data-seq="${store.stats().lastSeq}"]`);
+});
+
+test('selecting a JSON message shows its fields in the decoded tree', async () => {
+  const { page } = inspector;
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  const first = store.get(store.stats().firstSeq)!;
+  await page.waitForSelector(`.detail-seq:text-is("#${first.seq}")`);
+  const price = page.locator('.frame[data-frame-index="1"] .tree-leaf', { has: page.locator('.tree-key', { hasText: /^price$/ }) });
+  await price.waitFor();
+  assert.equal(await price.locator('.tree-value').textContent(), JSON.parse(Buffer.from(first.frames[1]).toString()).price.toString());
+  assert.equal(await page.locator('.frame[data-frame-index="0"] .frame-label').textContent(), 'topic');
+  await page.keyboard.press('Enter');
+  assert.ok(await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+    return Boolean(doc.activeElement?.closest('.detail'));
+  }), 'Enter moves the focus into the detail pane');
+  await screenshot('inspector-json');
+});
+
+test('a binary ROUTER message shows routing id, empty delimiter and a hex dump', async () => {
+  const { page } = inspector;
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  const second = store.get(store.stats().firstSeq + 1)!;
+  await page.waitForSelector(`.detail-seq:text-is("#${second.seq}")`);
+  assert.equal(await page.locator('.frame[data-frame-index="0"] .frame-label').textContent(), 'routing id');
+  assert.equal(await page.locator('.frame[data-frame-index="1"] .frame-label').textContent(), 'empty delimiter');
+  const hex = page.locator('.frame[data-frame-index="2"] .hexdump .hex-bytes').first();
+  await hex.waitFor();
+  assert.match((await hex.textContent()) ?? '', /^01 02 03 fa fb [0-9a-f]{2} 00 7f {2}80 41$/);
+  assert.equal(await page.locator('.frame[data-frame-index="2"] .hex-ascii').first().textContent(), '.........A');
+  await screenshot('inspector-hex');
+});
+
+test('payloads that look like HTML (topic, frame, routing id, session name) show as literal text', async () => {
+  const { page } = inspector;
+  const pub = sockets[0] as zmq.Publisher;
+  const before = store.stats().lastSeq;
+  // The SUB's subscription reaches the PUB after the handshake: publish until one arrives.
+  for (let attempt = 0; store.stats().lastSeq === before; attempt++) {
+    assert.ok(attempt < 100, 'the SUB session captures the PUB within 5 s');
+    await pub.send([XSS_TOPIC, XSS_FRAME]);
+    await delay(50);
+  }
+  const dealer = new zmq.Dealer({ routingId: XSS_ROUTING_ID, linger: 0 });
+  sockets.push(dealer);
+  dealer.connect(`tcp://127.0.0.1:${ROUTER_PORT}`);
+  await dealer.send(['', '{"note":"<img src=x onerror=alert(4)>"}']);
+  await waitUntil(() => store.filter({ sessionIds: [router.id], contains: utf8('alert(4)') }).length > 0, 'the ROUTER session captures the DEALER');
+
+  await page.fill('.filter-text', 'onerror');
+  await page.waitForFunction(() => /^\d+ of /.test(
+    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  const summaries = await page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-summary', (cells) => cells.map((c) => c.textContent ?? ''));
+  assert.ok(summaries.some((s) => s.includes(XSS_TOPIC)), `the topic is listed as text: ${JSON.stringify(summaries)}`);
+  assert.ok(summaries.some((s) => s.includes(XSS_ROUTING_ID)), 'the routing id is listed as text');
+
+  // The DEALER's message: routing id frame and JSON with markup inside a string.
+  await page.locator('.list-rows .row:not([hidden])', { hasText: XSS_ROUTING_ID }).first().click();
+  await page.locator('.frame-astext', { hasText: XSS_ROUTING_ID }).waitFor();
+  assert.equal(await page.locator('.detail-session').textContent(), 'orders <b>router</b> (ROUTER)');
+  await page.locator('.tree-value', { hasText: '"<img src=x onerror=alert(4)>"' }).waitFor();
+  // The PUB's message: markup topic and a <script> frame.
+  await page.locator('.list-rows .row:not([hidden])', { hasText: XSS_TOPIC }).first().click();
+  await page.locator('.decoded-text', { hasText: XSS_FRAME }).waitFor();
+  await page.locator('.decoded-text', { hasText: XSS_TOPIC }).waitFor();
+  await page.locator('.frame[data-frame-index="0"] .hex-details summary').click();
+  await screenshot('inspector-xss');
+
+  const elements = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { textContent: string | null } } }).document;
+    return { img: doc.querySelectorAll('img').length, script: doc.querySelectorAll('script').length, bold: doc.querySelectorAll('b').length };
+  });
+  assert.deepEqual(elements, { img: 0, script: 1, bold: 0 }, 'no element was created from a payload (the one script is the webview bundle)');
+  assert.deepEqual(inspector.dialogs, [], 'no payload script ran');
+});
+
+test('the live tail shows a new message from the real PUB, and pauses with a count when scrolled up', async () => {
+  const { page } = inspector;
+  const pub = sockets[0] as zmq.Publisher;
+  await page.fill('.filter-text', '');
+  await page.waitForFunction(() => / messages/.test(
+    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? '')
+    && !/ of /.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  await page.locator('.list').focus();
+  await page.keyboard.press('End');
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+
+  const before = store.stats().lastSeq;
+  await pub.send(['live.tick', '{"live":1}']);
+  await waitUntil(() => store.stats().lastSeq > before, 'the tick is captured');
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+  const lastRow = page.locator(`.list-rows .row[data-seq="${store.stats().lastSeq}"] .c-summary`);
+  assert.match((await lastRow.textContent()) ?? '', /^live\.tick/);
+
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('PageUp');
+  const paused = store.stats().lastSeq;
+  for (let i = 0; i < 3; i++) await pub.send(['live.tick', `{"live":${i + 2}}`]);
+  await waitUntil(() => store.stats().lastSeq === paused + 3, 'three more ticks are captured');
+  await page.locator('.tail-chip', { hasText: 'paused — 3 new, jump to latest' }).waitFor();
+  assert.ok(!(await visibleSeqs()).includes(store.stats().lastSeq), 'a paused view stays where the user scrolled');
+  await screenshot('inspector-paused');
+  await page.locator('.tail-chip').click();
+  await waitForLastVisibleSeq(store.stats().lastSeq);
+  assert.equal(await page.locator('.tail-chip').isHidden(), true);
+});
+
+test('switching a frame decoder re-decodes it, "use from now on" adds a rule other messages follow, copy puts the frame on the clipboard', async () => {
+  const { page } = inspector;
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  const first = store.get(store.stats().firstSeq)!;
+  await page.waitForSelector(`.detail-seq:text-is("#${first.seq}")`);
+  await page.locator('.frame[data-frame-index="1"] .decoder-select').selectOption('hex');
+  await page.locator('.frame[data-frame-index="1"] .hexdump').waitFor();
+  await page.locator('.frame[data-frame-index="1"] button', { hasText: 'Use from now on' }).click();
+  await page.locator('.detail-notice.visible').waitFor();
+  assert.deepEqual(proposals.at(-1), { decoder: 'hex', session: 'prices', topicPrefix: 'prices.EURUSD', frameIndex: 1 });
+  // The next tick of that topic is decoded by the rule, without picking anything.
+  await page.locator('.list').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector(`.detail-seq:text-is("#${first.seq + 3}")`);
+  await page.locator('.frame[data-frame-index="1"] .hexdump').waitFor();
+  await page.locator('.frame[data-frame-index="1"] .copy-group button', { hasText: 'Base64' }).click();
+  await waitUntil(() => inspector.clipboard.length > 0, 'the copy reaches the clipboard');
+  assert.equal(inspector.clipboard.at(-1), Buffer.from(store.get(first.seq + 3)!.frames[1]).toString('base64'));
+  rules.length = 0;
+});
+
+test('the view state survives a reload: the revived webview restores filter and selection (light theme)', async () => {
+  const { page } = inspector;
+  await page.fill('.filter-text', 'topic:prices.EUR');
+  await page.waitForFunction(() => / of /.test(
+    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  const selected = store.filter({ topicPrefix: utf8('prices.EUR') })[1];
+  await page.waitForSelector(`.detail-seq:text-is("#${selected}")`);
+  await delay(300); // state is saved at most every 200 ms
+  const state = await inspector.savedState();
+
+  const revived = await openInspectorPage(deps, { port: HTTP_PORT_RELOADED, theme: 'light', state });
+  try {
+    await revived.page.waitForSelector(`.detail-seq:text-is("#${selected}")`);
+    assert.equal(await revived.page.inputValue('.filter-text'), 'topic:prices.EUR');
+    await revived.page.waitForSelector(`.list-rows .row.selected[data-seq="${selected}"]`);
+    assert.equal(await revived.page.locator('.tail-chip').textContent(), 'paused — 0 new, jump to latest', 'restored where the user was, not at the live end');
+    await revived.page.screenshot({ path: join(SCREENSHOTS, 'inspector-light-restored.png') });
+    assert.deepEqual(revived.errors, []);
+  } finally {
+    await revived.close();
+  }
+  assert.deepEqual(inspector.errors, [], 'no console errors (CSP violations included)');
+});

@@ -1,0 +1,102 @@
+// The inspector's host side without VS Code: what the webview gets for each request, and that a
+// hidden panel gets no pushes while a visible one gets coalesced summaries only when the store changed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CaptureStore } from '../../src/core/captureStore';
+import { createDefaultRegistry } from '../../src/core/decoders';
+import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspectorBackend';
+import {
+  MessageType, type MessageDetail, type ResponseMessage, type RowWindow, type SummaryMessage, type ToWebviewMessage,
+} from '../../src/shared/inspectorProtocol';
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setup() {
+  const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 64 * 1024 * 1024 });
+  const posted: ToWebviewMessage[] = [];
+  const clipboard: string[] = [];
+  const rules: unknown[] = [];
+  const deps: InspectorDeps = {
+    store,
+    sessions: {
+      list: () => [{ id: 's1', name: 'ticks', type: 'SUB' }],
+      get: (id) => (id === 's1' ? { name: 'ticks', type: 'SUB' } : undefined),
+      onDidChange: () => ({ dispose: () => undefined }),
+    },
+    decoders: createDefaultRegistry(),
+    getRules: () => rules,
+    addRule: async (rule) => { rules.push(rule); },
+    log: () => undefined,
+  };
+  const backend = new InspectorBackend(deps, { post: (m) => posted.push(m), writeClipboard: async (t) => { clipboard.push(t); } });
+  let nextId = 1;
+  async function request<T>(body: Record<string, unknown>): Promise<T> {
+    const requestId = nextId++;
+    await backend.handle({ ...body, requestId } as never);
+    const reply = posted.find((m): m is ResponseMessage => m.type === MessageType.Response && m.requestId === requestId);
+    assert.ok(reply, 'every request is answered');
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.result as T;
+  }
+  const summaries = () => posted.filter((m): m is SummaryMessage => m.type === MessageType.Summary);
+  return { store, backend, posted, clipboard, rules, request, summaries };
+}
+
+test('rows come as one window of parallel arrays, with topic summaries, directions and true sizes', async () => {
+  const { store, backend, request } = setup();
+  for (let i = 0; i < 100; i++) store.append('s1', i % 2 ? 'out' : 'in', [utf8('ticks.a'), utf8(JSON.stringify({ i }))], { hasTopic: true });
+  const filter = await request<{ filterGeneration: number; matched: number }>({ type: MessageType.SetFilter, filter: { text: '', sessionId: '', direction: '', topic: '' } });
+  assert.equal(filter.matched, 100);
+  const window = await request<RowWindow>({ type: MessageType.GetRows, filterGeneration: filter.filterGeneration, absStart: 10, count: 5 });
+  assert.equal(window.seqs.length, 5);
+  assert.equal(window.absStart, 10);
+  assert.equal(window.directions, [10, 11, 12, 13, 14].map((i) => (i % 2 ? 'o' : 'i')).join(''));
+  assert.match(window.summaries[0], /^ticks\.a /);
+  assert.deepEqual(window.sessionNames, Array(5).fill('ticks'));
+  assert.equal(window.sizes[0], 'ticks.a'.length + JSON.stringify({ i: 10 }).length);
+  backend.dispose();
+});
+
+test('a filter with bad hex is answered with an error the user can act on', async () => {
+  const { backend, request } = setup();
+  await assert.rejects(request({ type: MessageType.SetFilter, filter: { text: '', sessionId: '', direction: '', topic: 'hex:zz' } }), /hex/);
+  backend.dispose();
+});
+
+test('the selected message: frames decoded, labels, copy as hex and base64, and a rule from "use from now on"', async () => {
+  const { store, backend, request, clipboard, rules } = setup();
+  const seq = store.append('s1', 'in', [utf8('ticks.a'), utf8('{"price":1.5}')], { hasTopic: true });
+  const detail = await request<MessageDetail>({ type: MessageType.GetMessage, seq });
+  assert.equal(detail.frames[0].label, 'topic');
+  assert.equal(detail.frames[1].decoded.decoderId, 'json');
+  assert.ok(detail.frames[1].decoded.tree?.children?.some((c) => c.key === 'price'));
+  await request({ type: MessageType.Copy, seq, frameIndex: 1, format: 'hex' });
+  await request({ type: MessageType.Copy, seq, frameIndex: 1, format: 'base64' });
+  assert.deepEqual(clipboard, [Buffer.from('{"price":1.5}').toString('hex'), Buffer.from('{"price":1.5}').toString('base64')]);
+  const added = await request<{ description: string }>({ type: MessageType.AddRule, rule: { decoder: 'hex', session: 'ticks', topicPrefix: 'ticks.a', frameIndex: 1 } });
+  assert.deepEqual(rules, [{ decoder: 'hex', session: 'ticks', topicPrefix: 'ticks.a', frameIndex: 1 }]);
+  assert.match(added.description, /frame 1 of topic "ticks\.a" in ticks/);
+  assert.equal(await request({ type: MessageType.GetMessage, seq: seq + 1000 }), null);
+  backend.dispose();
+});
+
+test('summaries: pushed after Ready, coalesced while the store changes, none while the panel is hidden', async () => {
+  const { store, backend, summaries } = setup();
+  await backend.handle({ type: MessageType.Ready });
+  assert.equal(summaries().length, 1, 'Ready gets the current summary at once');
+  for (let i = 0; i < 500; i++) store.append('s1', 'in', [utf8('t'), utf8(String(i))], { hasTopic: true });
+  await delay(SUMMARY_INTERVAL_MS * 3);
+  const afterBurst = summaries().length;
+  assert.ok(afterBurst >= 2 && afterBurst <= 5, `500 appends make a few summaries, not 500 (${afterBurst})`);
+  assert.equal(summaries().at(-1)!.matched, 500);
+  await delay(SUMMARY_INTERVAL_MS * 3);
+  assert.equal(summaries().length, afterBurst, 'nothing changed, nothing sent');
+  backend.setVisible(false);
+  store.append('s1', 'in', [utf8('t'), utf8('hidden')], { hasTopic: true });
+  await delay(SUMMARY_INTERVAL_MS * 3);
+  assert.equal(summaries().length, afterBurst, 'a hidden panel gets nothing');
+  backend.setVisible(true);
+  assert.equal(summaries().at(-1)!.matched, 501, 'becoming visible sends the current state');
+  backend.dispose();
+});
