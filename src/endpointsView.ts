@@ -166,7 +166,8 @@ function eventItem(event: TimelineEvent): vscode.TreeItem {
   const icon = event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warning' : 'debug-stackframe-dot';
   const color = event.severity === 'error' ? 'errorForeground' : event.severity === 'warning' ? 'charts.yellow' : undefined;
   const time = new Date(event.time).toLocaleTimeString();
-  return leaf(event.type, icon, color, `${time}${event.address ? ` · ${event.address}` : ''}${event.detail ? ` · ${event.detail}` : ''}`, event.detail);
+  const repeated = event.repeat && event.repeat > 1 ? ` ×${event.repeat}` : '';
+  return leaf(`${event.type}${repeated}`, icon, color, `${time}${event.address ? ` · ${event.address}` : ''}${event.detail ? ` · ${event.detail}` : ''}`, event.detail);
 }
 
 function leaf(label: string, icon: string, color?: string, description?: string, tooltip?: string): vscode.TreeItem {

@@ -57,6 +57,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
     if (event.severity === 'error') log.error(line);
     else if (event.severity === 'warning') log.warn(line);
+    // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
+    else if (event.type.startsWith('connect:')) log.debug(line);
     else log.info(line);
   });
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));

@@ -29,6 +29,8 @@ export interface SessionOptions {
   /** Default 0: closing a session never waits for unsent messages. */
   linger?: number;
   reconnectInterval?: number;
+  /** Upper bound of the exponential reconnect backoff, ms. Default 2000. */
+  reconnectMaxInterval?: number;
   /** Extra socket options (CURVE, PLAIN, ...) applied as-is, after the ones above. */
   socketOptions?: Record<string, unknown>;
 }
@@ -91,6 +93,8 @@ export class Session {
     if (info.flow !== 'send') socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
     if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
     if (options.reconnectInterval !== undefined) socketOptions.reconnectInterval = options.reconnectInterval;
+    // Back off to one retry every 2 s when a peer stays away (libzmq's default retries 10 times a second forever).
+    socketOptions.reconnectMaxInterval = options.reconnectMaxInterval ?? 2000;
     if (options.routingId) socketOptions.routingId = parsePrefix(options.routingId).toString('latin1');
     if (options.type === 'ROUTER') socketOptions.mandatory = true;
     // A diagnostics REQ must survive a service that never answers: relaxed lets it send again.

@@ -13,6 +13,8 @@ export interface TimelineEvent {
   /** Human-readable detail: an explained error, a retry interval, an auth verdict. */
   detail?: string;
   severity: 'info' | 'warning' | 'error';
+  /** How many times in a row this same event happened (a reconnect loop is one line, not thousands). */
+  repeat?: number;
 }
 
 export interface SessionCounters {
@@ -81,14 +83,23 @@ export class SessionMonitor {
     return [...this.timelineRing.slice(this.timelineStart), ...this.timelineRing.slice(0, this.timelineStart)];
   }
 
-  record(event: Omit<TimelineEvent, 'time'> & { time?: number }): void {
-    const full: TimelineEvent = { time: event.time ?? Date.now(), type: event.type, address: event.address, detail: event.detail, severity: event.severity };
+  /** Adds an event; returns false when it only repeated the previous one (then it is counted, not added). */
+  record(event: Omit<TimelineEvent, 'time'> & { time?: number }): boolean {
+    const time = event.time ?? Date.now();
+    const last = this.timelineRing.length ? this.timelineRing[(this.timelineStart + this.timelineRing.length - 1) % this.timelineRing.length] : undefined;
+    if (last && last.type === event.type && last.address === event.address && last.detail === event.detail) {
+      last.repeat = (last.repeat ?? 1) + 1;
+      last.time = time;
+      return false;
+    }
+    const full: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
     if (this.timelineRing.length < TIMELINE_LIMIT) this.timelineRing.push(full);
     else {
       this.timelineRing[this.timelineStart] = full;
       this.timelineStart = (this.timelineStart + 1) % TIMELINE_LIMIT;
     }
     this.onEvent?.(full);
+    return true;
   }
 
   noteRoutingId(id: Uint8Array): void {
