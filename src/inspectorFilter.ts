@@ -11,13 +11,8 @@ export class InspectorFilterError extends Error {
   }
 }
 
-/** Splits on spaces, keeping "quoted phrases" (and topic:"a b") together. */
-function splitTerms(text: string): string[] {
-  const terms: string[] = [];
-  const pattern = /(?:[^\s"]+|"[^"]*")+/g;
-  for (const match of text.matchAll(pattern)) terms.push(match[0].replace(/"/g, ''));
-  return terms;
-}
+/** `topic:PREFIX` or `topic:"PREFIX WITH SPACES"`, at the start or after a space. */
+const TOPIC_TERM = /(^|\s)topic:(?:"([^"]*)"|(\S*))\s*/gi;
 
 function prefixBytes(text: string, what: string): Uint8Array {
   try {
@@ -28,21 +23,17 @@ function prefixBytes(text: string, what: string): Uint8Array {
 }
 
 /**
- * `topic:PREFIX` terms set the topic prefix; the other terms, joined by single spaces, must occur
- * in some frame (case-insensitive), or as bytes when written `hex:0a0b`. Returns undefined for "all".
+ * `topic:PREFIX` terms set the topic prefix; the rest of the text must occur in some frame
+ * (ASCII case-insensitive), or as bytes when written `hex:0a0b`. Returns undefined for "all".
  */
 export function toCaptureFilter(spec: FilterSpec): CaptureFilter | undefined {
   const filter: CaptureFilter = {};
-  const words: string[] = [];
-  for (const term of splitTerms(spec.text ?? '')) {
-    if (term.toLowerCase().startsWith('topic:')) {
-      const prefix = term.slice('topic:'.length);
-      if (prefix) filter.topicPrefix = prefixBytes(prefix, 'Topic filter');
-    } else {
-      words.push(term);
-    }
-  }
-  const text = words.join(' ');
+  // The rest is searched verbatim: quotes are part of what people look for in JSON ("status":"error").
+  const text = (spec.text ?? '').replace(TOPIC_TERM, (_match, before: string, quoted?: string, bare?: string) => {
+    const prefix = quoted ?? bare ?? '';
+    if (prefix) filter.topicPrefix = prefixBytes(prefix, 'Topic filter');
+    return before;
+  }).trim();
   if (text.startsWith('hex:')) {
     filter.contains = prefixBytes(text, 'Hex filter');
   } else if (text) {

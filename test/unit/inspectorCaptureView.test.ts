@@ -85,9 +85,15 @@ test('a cleared store makes update() ask for a rebuild', () => {
 test('the filter box: topic: terms, text in any case, hex bytes, and a readable error for bad hex', () => {
   const spec = { text: '', sessionId: '', direction: '' as const, topic: '' };
   assert.equal(toCaptureFilter(spec), undefined);
-  const parsed = toCaptureFilter({ ...spec, text: 'topic:prices. big  order', direction: 'in', sessionId: 's1' })!;
+  const parsed = toCaptureFilter({ ...spec, text: 'topic:prices. big order', direction: 'in', sessionId: 's1' })!;
   assert.deepEqual(Buffer.from(parsed.topicPrefix!).toString(), 'prices.');
   assert.deepEqual(Buffer.from(parsed.contains!).toString(), 'big order');
+  const json = toCaptureFilter({ ...spec, text: '"status":"error"' })!;
+  assert.equal(Buffer.from(json.contains!).toString(), '"status":"error"', 'quotes are searched, not eaten');
+  assert.equal(json.topicPrefix, undefined);
+  const middle = toCaptureFilter({ ...spec, text: 'big topic:a.b order' })!;
+  assert.equal(Buffer.from(middle.contains!).toString(), 'big order');
+  assert.equal(Buffer.from(middle.topicPrefix!).toString(), 'a.b');
   assert.equal(parsed.ignoreCase, true);
   assert.deepEqual(parsed.sessionIds, ['s1']);
   assert.equal(parsed.direction, 'in');
