@@ -2,6 +2,7 @@
 // a trusted and in a restricted workspace, shows its view and its log, and raises no error notification.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { pollUntil } from './workbenchPage';
 import { DEMO_TEST_PORTS, demoEndpoints, withVsCode, type VsCode } from './vscodeHarness';
 
 // The demo workspace's endpoints moved to test ports, so a demo running on the default ports (npm start)
@@ -26,6 +27,10 @@ test('the packaged extension installs, activates and shows its view and log in V
     const readme = await vscode.findWebviewFrame('h1', 30_000);
     assert.equal(await readme.locator('h1').first().innerText(), 'ZeroMQ Inspector demo workspace');
 
+    // Editors show the workspace's files (editorText gives plain text: Monaco draws spaces as U+00A0).
+    await vscode.openFile('proto/tick.proto');
+    assert.match(await vscode.editorText(), /message Tick \{\n\s+string sym = 1;/);
+
     // Activated (onStartupFinished): the extension host says so, and so does the extension's own log.
     await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
     assert.match(vscode.extensionHostLog(), /_doActivateExtension zeromq-inspector\.zeromq-inspector\b/);
@@ -38,7 +43,9 @@ test('the packaged extension installs, activates and shows its view and log in V
     // Its LogOutputChannel "ZeroMQ" is offered among the output channels and shows the activation line.
     await vscode.runCommand('Output: Show Output Channels...');
     await vscode.quickInput.pick('ZeroMQ');
-    await page.locator('.part.panel .view-lines').filter({ hasText: 'ZeroMQ Inspector activated' }).waitFor({ timeout: 10_000 });
+    const channelPicker = page.locator('.part.panel select:has(option[value="ZeroMQ"])').filter({ visible: true });
+    await pollUntil('the Output view to show the ZeroMQ channel', 10_000, async () => ((await channelPicker.inputValue()) === 'ZeroMQ' ? true : undefined));
+    await page.locator('.part.panel .view-lines').filter({ hasText: /\[info\]/ }).waitFor({ timeout: 10_000 });
 
     // Its view container sits in the activity bar and opens.
     await vscode.openView('ZeroMQ');

@@ -4,9 +4,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import {
-  findWebviewFrame, openView, pollUntil, quickInputOf, readNotifications, runCommand, viewPane,
+  editorText, findWebviewFrame, openFile, openView, pollUntil, quickInputOf, readNotifications, runCommand, viewPane,
   type QuickInput, type WorkbenchNotification,
 } from './workbenchPage';
 
@@ -112,6 +112,10 @@ export interface VsCode {
   openView(title: string): Promise<void>;
   viewPane: (title: string) => ReturnType<typeof viewPane>;
   findWebviewFrame(match: string | ((frame: Frame) => boolean | Promise<boolean>), timeoutMs?: number): Promise<Frame>;
+  /** Opens a file of the workspace (path relative to the folder) in an editor. */
+  openFile(relativePath: string): Promise<void>;
+  /** Plain text (spaces, not U+00A0) of the active editor's visible lines, or of `editor` (an .editor-instance). */
+  editorText(editor?: Locator): Promise<string>;
   /** Saves test-results/screenshots/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Text of an extension's output channel log ("ZeroMQ" by default), '' until it is created. */
@@ -278,6 +282,8 @@ export async function startVsCode(options: StartOptions): Promise<VsCode> {
       openView: (title) => openView(page, title),
       viewPane: (title) => viewPane(page, title),
       findWebviewFrame: (match, timeoutMs) => findWebviewFrame(page, match, timeoutMs),
+      editorText: (editor) => editorText(page, editor),
+      openFile: (relativePath) => openFile(page, relativePath),
       async screenshot(name) {
         mkdirSync(SCREENSHOTS_DIR, { recursive: true });
         const path = join(SCREENSHOTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);

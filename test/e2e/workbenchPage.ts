@@ -42,12 +42,14 @@ function matches(label: string, wanted: string | RegExp): boolean {
 
 async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, describe?: () => Promise<string>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((error: unknown) => { lastError = error; return undefined; });
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
       const detail = describe ? await describe().catch(() => '') : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${detail}` : ''}`);
+      const cause = lastError === undefined ? '' : `; last error: ${lastError instanceof Error ? lastError.message.split('\n')[0] : String(lastError)}`;
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${detail}` : ''}${cause}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -128,6 +130,18 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   await quickInput.pick(title, timeoutMs);
 }
 
+/** Opens a workspace file by its path relative to the folder, through Go to File (Ctrl+P). */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const quickInput = quickInputOf(page);
+  await quickInput.cancel();
+  await page.keyboard.press('Control+P');
+  await quickInput.waitOpen();
+  await page.locator(INPUT).fill(relativePath);
+  const name = relativePath.split('/').pop()!;
+  await quickInput.pick(name);
+  await page.locator(`.tabs-container .tab.active[aria-label^="${name.replace(/"/g, '\\"')}"]`).waitFor({ timeout: 10_000 });
+}
+
 /** Reads every notification from the notification center (toasts fade, the center keeps them). */
 export async function readNotifications(page: Page): Promise<WorkbenchNotification[]> {
   const center = page.locator('.notifications-center');
@@ -144,7 +158,13 @@ export async function readNotifications(page: Page): Promise<WorkbenchNotificati
       actions: [...item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
     };
   }));
-  if (!wasVisible) await runCommand(page, 'Notifications: Hide Notifications');
+  if (!wasVisible && (await center.isVisible())) {
+    // Its own hide action: the palette's "Hide Notifications" is gone once the palette takes focus from the center.
+    const hide = center.locator('.notifications-center-header .action-label[aria-label^="Hide Notifications"]');
+    if (await hide.count()) await hide.first().click();
+    else await page.keyboard.press('Escape');
+    await center.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  }
   return notifications as WorkbenchNotification[];
 }
 
@@ -179,6 +199,18 @@ export async function findWebviewFrame(page: Page, match: string | ((frame: Fram
     }
     return undefined;
   }, async () => `frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(', ')}`);
+}
+
+/**
+ * The text of the active editor's rendered lines, in order, as plain text: Monaco draws spaces as U+00A0
+ * and may keep its line elements out of order. Only the lines on screen are in the DOM.
+ */
+export async function editorText(page: Page, editor: Locator = page.locator('.editor-group-container.active .editor-instance').first()): Promise<string> {
+  const lines = await editor.locator('.view-lines .view-line').evaluateAll((elements) => elements
+    .map((line) => ({ top: Number(/top:\s*(-?[\d.]+)px/.exec(line.getAttribute('style') ?? '')?.[1] ?? 0), text: line.textContent ?? '' }))
+    .sort((a, b) => a.top - b.top)
+    .map((line) => line.text));
+  return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
 function escapeRegExp(text: string): string {

@@ -4,12 +4,11 @@ Connects a REQ to the demo REP service (tcp://127.0.0.1:5557).
 Run: /usr/bin/python3 services/echo_client.py
 """
 import json
-import os
 import time
 
 import zmq
 
-ECHO_ADDRESS = os.environ.get("ECHO_ADDRESS", "tcp://127.0.0.1:5557")
+ECHO_ADDRESS = "tcp://127.0.0.1:5557"
 TIMEOUT_MS = 3000
 
 

@@ -10,7 +10,7 @@ import time
 
 import zmq
 
-WORK_ADDRESS = os.environ.get("WORK_ADDRESS", "tcp://127.0.0.1:5558")
+WORK_ADDRESS = "tcp://127.0.0.1:5558"
 
 
 def main() -> None:

@@ -4,12 +4,11 @@ Connects a SUB to the demo publisher (tcp://127.0.0.1:5556, topics ticks.*).
 Run: /usr/bin/python3 services/price_watcher.py
 """
 import json
-import os
 from collections import defaultdict, deque
 
 import zmq
 
-TICKS_ADDRESS = os.environ.get("TICKS_ADDRESS", "tcp://127.0.0.1:5556")
+TICKS_ADDRESS = "tcp://127.0.0.1:5556"
 
 
 def main() -> None:
