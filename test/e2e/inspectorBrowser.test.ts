@@ -15,10 +15,11 @@ import {
   closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage,
 } from './inspectorHarness';
 
-const HTTP_PORT = 18400;
-const HTTP_PORT_RELOADED = 18401;
-const PUB_PORT = 18402;
-const ROUTER_PORT = 18403;
+// Each is the first of a few tried: another run of the suite may hold one.
+const HTTP_PORT = 18450;
+const HTTP_PORT_RELOADED = 18470;
+const PUB_PORTS = [18410, 18429] as const;
+const ROUTER_PORTS = [18430, 18449] as const;
 const MESSAGES = 1_000_000;
 const XSS_TOPIC = '<img src=x onerror=alert(1)>';
 const XSS_FRAME = '<script>alert(2)</script>';
@@ -43,10 +44,24 @@ const deps: InspectorDeps = {
 const sockets: zmq.Socket[] = [];
 let sub: Session;
 let router: Session;
+let routerAddress: string;
 let inspector: InspectorPage;
 const figures: Record<string, unknown> = {};
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Binds at the first port of the range that is free; returns the address. */
+async function firstFree(range: readonly [number, number], bind: (address: string) => Promise<void>): Promise<string> {
+  for (let port = range[0]; ; port++) {
+    const address = `tcp://127.0.0.1:${port}`;
+    try {
+      await bind(address);
+      return address;
+    } catch (error) {
+      if (port >= range[1]) throw error;
+    }
+  }
+}
 
 async function screenshot(name: string): Promise<void> {
   await inspector.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -91,9 +106,11 @@ before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const pub = new zmq.Publisher({ linger: 0 });
   sockets.push(pub);
-  await pub.bind(`tcp://127.0.0.1:${PUB_PORT}`);
-  sub = await sessions.open({ name: 'prices', type: 'SUB', mode: 'connect', addresses: [`tcp://127.0.0.1:${PUB_PORT}`], subscriptions: [''] });
-  router = await sessions.open({ name: 'orders <b>router</b>', type: 'ROUTER', mode: 'bind', addresses: [`tcp://127.0.0.1:${ROUTER_PORT}`] });
+  const pubAddress = await firstFree(PUB_PORTS, async (address) => { await pub.bind(address); });
+  sub = await sessions.open({ name: 'prices', type: 'SUB', mode: 'connect', addresses: [pubAddress], subscriptions: [''] });
+  routerAddress = await firstFree(ROUTER_PORTS, async (address) => {
+    router = await sessions.open({ name: 'orders <b>router</b>', type: 'ROUTER', mode: 'bind', addresses: [address] });
+  });
   const started = Date.now();
   fillStore(sub.id, router.id);
   figures.fillMs = Date.now() - started;
@@ -102,13 +119,7 @@ before(async () => {
   const openStarted = Date.now();
   inspector = await openInspectorPage(deps, { port: HTTP_PORT });
   await inspector.page.waitForSelector('.list-rows .row:not(.loading) .c-seq');
-  const paint = await inspector.page.evaluate(() => ({
-    rows: performance.now(),
-    // The page itself (HTML, CSS, the bundle) without the inspector's work.
-    loaded: (performance as unknown as { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> }).getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-  }));
-  figures.firstRowsSinceNavigationMs = Math.round(paint.rows);
-  figures.pageLoadedMs = Math.round(paint.loaded);
+  figures.sinceNavigationMs = await inspector.timing();
   figures.firstRowsWallMs = Date.now() - openStarted;
 });
 
@@ -196,7 +207,7 @@ test('payloads that look like HTML (topic, frame, routing id, session name) show
   }
   const dealer = new zmq.Dealer({ routingId: XSS_ROUTING_ID, linger: 0 });
   sockets.push(dealer);
-  dealer.connect(`tcp://127.0.0.1:${ROUTER_PORT}`);
+  dealer.connect(routerAddress);
   await dealer.send(['', '{"note":"<img src=x onerror=alert(4)>"}']);
   await waitUntil(() => store.filter({ sessionIds: [router.id], contains: utf8('alert(4)') }).length > 0, 'the ROUTER session captures the DEALER');
 

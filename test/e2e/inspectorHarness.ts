@@ -21,6 +21,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface InspectorPageOptions {
+  /** First port tried for the page's HTTP server. */
   port: number;
   theme?: InspectorTheme;
   width?: number;
@@ -39,11 +40,27 @@ export interface InspectorPage {
   errors: string[];
   /** The last state the webview saved with setState. */
   savedState(): Promise<unknown>;
+  /** Milliseconds since navigation: first message each way, first row painted with data. */
+  timing(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
-function serve(port: number, theme: InspectorTheme): Promise<Server> {
-  const origin = `http://127.0.0.1:${port}`;
+/** Ports tried from the one asked for: another run of the suite may hold it. */
+const PORT_TRIES = 20;
+
+function listen(server: Server, port: number): Promise<boolean> {
+  return new Promise((resolvePromise, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => (error.code === 'EADDRINUSE' ? resolvePromise(false) : reject(error));
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolvePromise(true);
+    });
+  });
+}
+
+async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server: Server; origin: string }> {
+  let origin = '';
   const files: Record<string, { path: string; type: string }> = {
     '/dist/webview.js': { path: join(repoRoot, 'dist', 'webview.js'), type: 'text/javascript' },
     '/media/inspector.css': { path: join(repoRoot, 'media', 'inspector.css'), type: 'text/css' },
@@ -73,10 +90,11 @@ function serve(port: number, theme: InspectorTheme): Promise<Server> {
     }
     response.writeHead(200, { 'content-type': file.type }).end(readFileSync(file.path));
   });
-  return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolvePromise(server));
-  });
+  for (let port = firstPort; port < firstPort + PORT_TRIES; port++) {
+    origin = `http://127.0.0.1:${port}`;
+    if (await listen(server, port)) return { server, origin };
+  }
+  throw new Error(`ports ${firstPort}-${firstPort + PORT_TRIES - 1} are all in use`);
 }
 
 let browser: Browser | undefined;
@@ -92,7 +110,7 @@ export async function closeChromium(): Promise<void> {
 }
 
 export async function openInspectorPage(deps: InspectorDeps, options: InspectorPageOptions): Promise<InspectorPage> {
-  const server = await serve(options.port, options.theme ?? 'dark');
+  const { server, origin } = await serve(options.port, options.theme ?? 'dark');
   const context = await (await launchChromium()).newContext({ viewport: { width: options.width ?? 1200, height: options.height ?? 800 } });
   const page = await context.newPage();
   const clipboard: string[] = [];
@@ -125,17 +143,43 @@ export async function openInspectorPage(deps: InspectorDeps, options: InspectorP
     const host = window as unknown as {
       __inspectorPost(payload: string): void; __inspectorState: unknown; __inspectorDeliver(data: unknown): void; acquireVsCodeApi(): unknown;
     };
-    host.__inspectorDeliver = (data) => { window.dispatchEvent(new MessageEvent('message', { data })); };
+    // Paint timing, taken in the page so no test round trip is counted.
+    const timing: Record<string, number> = {};
+    (window as unknown as { __inspectorTiming: Record<string, number> }).__inspectorTiming = timing;
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+    const Observer = (globalThis as unknown as { MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void; disconnect(): void } }).MutationObserver;
+    const observer = new Observer(() => {
+      if (timing.firstRows === undefined && doc.querySelector('.list-rows .row:not(.loading):not([hidden]) .c-seq')) {
+        timing.firstRows = performance.now();
+        observer.disconnect();
+      }
+    });
+    // The document itself: at this point it has no <html> element yet.
+    observer.observe(doc, { childList: true, subtree: true, characterData: true, attributes: true });
+    host.__inspectorDeliver = (data) => {
+      timing.firstHostMessage ??= performance.now();
+      window.dispatchEvent(new MessageEvent('message', { data }));
+    };
     host.acquireVsCodeApi = () => ({
-      postMessage: (message: unknown) => host.__inspectorPost(JSON.stringify(message)),
+      postMessage: (message: unknown) => {
+        timing.firstWebviewMessage ??= performance.now();
+        host.__inspectorPost(JSON.stringify(message));
+      },
       getState: () => state,
       setState: (next: unknown) => { state = next; host.__inspectorState = next; },
     });
   }, options.state ?? null);
-  await page.goto(`http://127.0.0.1:${options.port}/`);
+  await page.goto(`${origin}/`);
   return {
     page, backend, clipboard, dialogs, errors,
     savedState: () => page.evaluate(() => (window as unknown as { __inspectorState: unknown }).__inspectorState),
+    timing: () => page.evaluate(() => {
+      const timing = (window as unknown as { __inspectorTiming: Record<string, number> }).__inspectorTiming;
+      const navigation = (performance as unknown as { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> }).getEntriesByType('navigation')[0];
+      const rounded: Record<string, number> = { pageLoaded: Math.round(navigation.domContentLoadedEventEnd) };
+      for (const [key, value] of Object.entries(timing)) rounded[key] = Math.round(value);
+      return rounded;
+    }),
     async close() {
       closed = true;
       backend.dispose();
