@@ -94,9 +94,23 @@ export class CaptureStore {
     this.total++;
     const seq = this.nextSeq++;
     if (stored > this.limits.maxBytes) {
-      // Even alone it would not fit the budget: count it as dropped at once.
+      // Even alone it would not fit the budget: counted as dropped at once, and kept as an empty removed
+      // slot so that sequence numbers stay contiguous in the ring.
       this.dropped++;
       this.droppedBytes += stored;
+      this.evictToFit(1, 0);
+      if (this.count === this.capacity) this.grow();
+      const slot = (this.head + this.count) % this.capacity;
+      this.slabOf[slot] = this.reserve(0);
+      this.slabs[this.slabOf[slot]]!.live++;
+      this.offsetOf[slot] = 0;
+      this.storedOf[slot] = 0;
+      this.frameCountOf[slot] = 0;
+      this.timeMs[slot] = nowMs();
+      this.metaOf[slot] = this.internSession(sessionId) | ((FLAG_REMOVED | (direction === 'out' ? FLAG_OUT : 0)) << 16);
+      this.tagOf[slot] = NO_TAG;
+      this.count++;
+      this.removed++;
       this.version++;
       return seq;
     }

@@ -41,9 +41,15 @@ test('eviction by byte budget keeps retained bytes exact', () => {
   assert.equal(stats.dropped, 7);
   assert.equal(stats.droppedBytes, 210);
   // A message larger than the whole budget is dropped at once, and the others stay.
-  store.append('s', 'out', [Buffer.alloc(101)]);
+  const oversized = store.append('s', 'out', [Buffer.alloc(101)]);
   assert.equal(store.stats().retained, 3);
   assert.equal(store.stats().dropped, 8);
+  assert.equal(store.get(oversized), undefined);
+  // Sequence numbers stay addressable after it.
+  const next = store.append('s', 'out', [Buffer.from('after')]);
+  assert.equal(Buffer.from(store.get(next)!.frames[0]).toString(), 'after');
+  assert.equal(store.get(next - 2)!.frames[0][0], 9);
+  assert.deepEqual([store.stats().dropped, store.stats().retained, store.stats().retainedBytes], [8, 4, 95]);
 });
 
 test('a frame above the per-frame limit is stored truncated with its true size', () => {
