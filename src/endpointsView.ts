@@ -3,10 +3,13 @@
 import * as vscode from 'vscode';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { SessionState, TimelineEvent } from './core/sessionMonitor';
+import type { Tap } from './core/tap';
+import type { TapController } from './tapController';
 
 type Node =
   | { kind: 'endpoint'; entry: EndpointEntry }
   | { kind: 'group'; entry: EndpointEntry; group: 'peers' | 'subscriptions' | 'events' }
+  | { kind: 'tap'; tap: Tap }
   | { kind: 'leaf'; item: vscode.TreeItem };
 
 const REFRESH_INTERVAL_MS = 500;
@@ -30,8 +33,10 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   private lastFingerprint = '';
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly controller: EndpointController) {
-    this.subscription = controller.onDidChange(() => this.refresh());
+  constructor(private readonly controller: EndpointController, private readonly taps?: TapController) {
+    const endpointChanges = controller.onDidChange(() => this.refresh());
+    const tapChanges = taps?.onDidChange(() => this.refresh());
+    this.subscription = vscode.Disposable.from(endpointChanges, ...(tapChanges ? [tapChanges] : []));
     // Counters change on every message: poll a fingerprint instead of refreshing per message.
     this.timer = setInterval(() => {
       const fingerprint = this.fingerprint();
@@ -47,11 +52,13 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'leaf') return node.item;
     if (node.kind === 'group') return groupItem(node.entry, node.group);
+    if (node.kind === 'tap') return tapItem(node.tap);
     return endpointItem(node.entry);
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.controller.list().map((entry) => ({ kind: 'endpoint', entry }));
+    if (!node) return [...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })), ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap }))];
+    if (node.kind === 'tap') return tapChildren(node.tap).map((item) => ({ kind: 'leaf', item }));
     if (node.kind === 'endpoint') {
       const { entry } = node;
       const children: Node[] = [];
@@ -75,13 +82,12 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   private fingerprint(): string {
-    return this.controller
-      .running()
-      .map((e) => {
-        const m = e.session!.monitor;
-        return `${e.definition.name}:${m.state}:${m.totalMessages}:${m.rate1s}:${m.connectionCount}:${m.routingPeers.size}:${m.timeline().length}`;
-      })
-      .join('|');
+    const sessions = this.controller.running().map((e) => {
+      const m = e.session!.monitor;
+      return `${e.definition.name}:${m.state}:${m.totalMessages}:${m.rate1s}:${m.connectionCount}:${m.routingPeers.size}:${m.timeline().length}`;
+    });
+    const taps = (this.taps?.list() ?? []).map((t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unanswered().length}`);
+    return [...sessions, ...taps].join('|');
   }
 }
 
@@ -180,4 +186,44 @@ function leaf(label: string, icon: string, color?: string, description?: string,
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`;
+}
+
+function tapItem(tap: Tap): vscode.TreeItem {
+  const item = new vscode.TreeItem(tap.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `tap:${tap.id}`;
+  const total = tap.counters.toService + tap.counters.toClients;
+  const latency = tap.pattern === 'request-reply' ? tap.latency() : undefined;
+  const timing = latency && latency.count ? ` · p50 ${formatMs(latency.p50)} · p99 ${formatMs(latency.p99)}` : '';
+  item.description = `${formatCount(total)} msgs${timing} · tap ${tap.listen} → ${tap.upstream}`;
+  const stuck = tap.unanswered().length;
+  item.iconPath = new vscode.ThemeIcon(stuck ? 'warning' : 'arrow-swap', stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'));
+  item.tooltip = `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
+  item.contextValue = 'tap';
+  return item;
+}
+
+function tapChildren(tap: Tap): vscode.TreeItem[] {
+  const items = [
+    leaf(`${formatCount(tap.counters.toService)} to the service`, 'arrow-right', undefined, `${formatCount(tap.counters.bytesToService)} B`),
+    leaf(`${formatCount(tap.counters.toClients)} to the clients`, 'arrow-left', undefined, `${formatCount(tap.counters.bytesToClients)} B`),
+  ];
+  if (tap.pattern === 'request-reply') {
+    const latency = tap.latency();
+    items.push(leaf(`Round trips: ${formatCount(latency.count)}`, 'watch', undefined, latency.count ? `p50 ${formatMs(latency.p50)} · p90 ${formatMs(latency.p90)} · p99 ${formatMs(latency.p99)} · max ${formatMs(latency.max)}` : 'no reply yet'));
+    const peak = Math.max(1, ...latency.histogram.map((b) => b.count));
+    for (const bucket of latency.histogram) {
+      if (!bucket.count) continue;
+      const bar = '█'.repeat(Math.max(1, Math.round((bucket.count / peak) * 20)));
+      items.push(leaf(`≤ ${Number.isFinite(bucket.upperMs) ? formatMs(bucket.upperMs) : '∞'}`, 'graph', undefined, `${bar} ${formatCount(bucket.count)}`));
+    }
+    for (const request of tap.unanswered().slice(-10)) {
+      items.push(leaf(`#${request.seq} has no reply`, 'warning', 'charts.yellow', `client 0x${request.clientIdHex} · waited ${(request.ageMs / 1000).toFixed(1)} s+`));
+    }
+  }
+  if (tap.lastError) items.push(leaf(tap.lastError, 'error', 'errorForeground'));
+  return items;
 }

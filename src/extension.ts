@@ -16,6 +16,7 @@ import { registerPairingCommands } from './commands/pairingCommands';
 import { PairingsView } from './pairingsView';
 import { RateStatusBar } from './statusBar';
 import { WorkspaceScanner } from './workspaceScan';
+import { TapController, registerTapCommands } from './tapController';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -27,6 +28,7 @@ export interface ZeroMqInspectorApi {
 }
 
 let sessionsToClose: SessionManager | undefined;
+let tapsToClose: TapController | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ZeroMqInspectorApi> {
   const log = vscode.window.createOutputChannel('ZeroMQ', { log: true });
@@ -66,19 +68,22 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const decoders = createDefaultRegistry();
   const decoderSettings = new DecoderSettings(decoders, sessions, log);
   const controller = new EndpointController(sessions, log);
-  const endpointsView = new EndpointsView(controller);
+  const taps = new TapController(store, log);
+  tapsToClose = taps;
+  const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, {
     store,
     sessions: {
       list: () => sessions.list(),
-      get: (id) => sessions.describe(id),
+      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
       onDidChange: (listener) => sessions.onDidChange(() => listener()),
     },
     decoders,
     getRules: () => decoderSettings.rules(),
     addRule: (rule) => decoderSettings.addRule(rule),
     log: (message) => log.info(message),
+    annotate: (seq) => taps.annotate(seq),
   });
   const scanner = new WorkspaceScanner(log);
   const pairingsView = new PairingsView(scanner);
@@ -96,6 +101,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     vscode.window.createTreeView('zeromq.endpoints', { treeDataProvider: endpointsView, showCollapseAll: true }),
     new RateStatusBar(sessions, store),
     ...registerEndpointCommands(controller),
+    ...registerTapCommands(taps),
+    { dispose: () => void taps.dispose() },
     ...registerMessageCommands({
       controller,
       documents,
@@ -122,9 +129,16 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   return { decoders, sessions, store, controller, scanner };
 }
 
+function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
+  const tap = taps.get(id);
+  return tap ? { name: tap.name, type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[tap.pattern] } : undefined;
+}
+
 export async function deactivate(): Promise<void> {
   // context.subscriptions close everything too; awaiting here lets VS Code wait until every bound port is free.
   const sessions = sessionsToClose;
+  const taps = tapsToClose;
   sessionsToClose = undefined;
-  await sessions?.dispose();
+  tapsToClose = undefined;
+  await Promise.all([sessions?.dispose(), taps?.dispose()]);
 }

@@ -24,6 +24,8 @@ export interface InspectorDeps {
   getRules(): readonly unknown[];
   addRule(rule: RuleProposal): Promise<void>;
   log(message: string): void;
+  /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
+  annotate?(seq: number): string | undefined;
 }
 
 export interface InspectorHost {
@@ -50,7 +52,7 @@ export class InspectorBackend {
   private readonly sessionListener: { dispose(): void };
 
   constructor(private readonly deps: InspectorDeps, private readonly host: InspectorHost) {
-    this.presenter = new MessagePresenter(deps.decoders, deps.sessions, () => deps.getRules());
+    this.presenter = new MessagePresenter(deps.decoders, deps.sessions, () => deps.getRules(), deps.annotate ? (seq) => deps.annotate!(seq) : undefined);
     this.view = CaptureView.build(deps.store, undefined, this.generation);
     this.sessionListener = deps.sessions.onDidChange(() => { this.sessionsChanged = true; });
   }

@@ -93,6 +93,8 @@ export class MessagePresenter {
     private readonly decoders: DecoderSource,
     private readonly sessions: SessionSource,
     private readonly getRules: () => readonly unknown[],
+    /** Extra words about a message known elsewhere, e.g. a tap's "reply to #12 after 3.4 ms". */
+    private readonly annotate: (seq: number) => string | undefined = () => undefined,
   ) {}
 
   /** Name and socket type, remembered so rows of a closed session keep their name. */
@@ -118,7 +120,8 @@ export class MessagePresenter {
   rowSummary(record: CaptureRecord): string {
     const cached = this.summaries.get(record.seq);
     if (cached !== undefined) return cached;
-    const summary = this.computeSummary(record);
+    const note = this.annotate(record.seq);
+    const summary = note ? `[${note}] ${this.computeSummary(record)}` : this.computeSummary(record);
     if (this.summaries.size >= SUMMARY_CACHE_LIMIT) this.summaries.clear();
     this.summaries.set(record.seq, summary);
     return summary;
@@ -133,7 +136,7 @@ export class MessagePresenter {
       sessionName: session.name,
       socketType: session.type,
       direction: record.direction,
-      tag: record.tag,
+      tag: [record.tag, this.annotate(record.seq)].filter(Boolean).join(' · ') || undefined,
       topic: record.hasTopic && record.frames.length ? frameLabelText(record.frames[0]) : undefined,
       frames: record.frames.map((_, index) => this.frameDetail(record, index, overrides[index])),
     };
