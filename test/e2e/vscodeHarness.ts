@@ -63,8 +63,13 @@ export const demoEndpoints = (traffic: Pick<DemoTraffic, 'pub' | 'rep' | 'push'>
 
 let packaged: Promise<string> | undefined;
 
-/** Builds dist/zeromq-inspector.vsix with `npm run package` (once per process) and returns its path. */
+/**
+ * Builds dist/zeromq-inspector.vsix with `npm run package` (once per process) and returns its path.
+ * E2E_VSIX=/path/to.vsix skips the build and uses that package (for iterating on a test).
+ */
 export function packageExtension(): Promise<string> {
+  const given = process.env.E2E_VSIX;
+  if (given) return existsSync(given) ? Promise.resolve(resolve(given)) : Promise.reject(new Error(`E2E_VSIX=${given} does not exist`));
   packaged ??= new Promise<string>((resolvePath, reject) => {
     const started = Date.now();
     const result = spawnSync('npm', ['run', 'package'], { cwd: PROJECT_ROOT, encoding: 'utf8' });

@@ -61,6 +61,11 @@ export function quickInputOf(page: Page): QuickInput {
     const name = row.querySelector('.label-name');
     return (name?.textContent ?? row.getAttribute('aria-label') ?? '').trim();
   }));
+  const rowsShown = (): Promise<Array<{ id: string; index: number; label: string }>> => page.locator(ROWS).evaluateAll((rows) => rows.map((row) => ({
+    id: row.id,
+    index: Number(row.getAttribute('data-index')),
+    label: (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim(),
+  })));
   const state = async () => ({
     title: ((await widget.locator('.quick-input-title').textContent()) ?? '').replace(/\u00a0/g, ' ').trim(),
     placeholder: (await page.locator(INPUT).getAttribute('placeholder')) ?? '',
@@ -90,9 +95,9 @@ export function quickInputOf(page: Page): QuickInput {
     async pick(label, timeoutMs = 10_000) {
       await quickInput.waitOpen(timeoutMs);
       let filtered = false;
-      const index = await pollUntil(`quick input item ${label}`, timeoutMs, async () => {
-        const found = (await labels()).findIndex((l) => matches(l, label));
-        if (found >= 0) return found;
+      const target = await pollUntil(`quick input item ${label}`, timeoutMs, async () => {
+        const found = (await rowsShown()).find((row) => matches(row.label, label));
+        if (found) return found;
         // Only rendered rows are in the DOM: narrow the list to the label once, keeping any prefix (">").
         if (!filtered && typeof label === 'string' && (await page.locator(ROWS).count()) > 0) {
           filtered = true;
@@ -101,7 +106,18 @@ export function quickInputOf(page: Page): QuickInput {
         }
         return undefined;
       }, async () => `items shown: ${JSON.stringify(await labels())}`);
-      await page.locator(ROWS).nth(index).click();
+      // Arrow keys then Enter, as a keyboard user does: no mouse event can reach the next prompt's list.
+      const input = page.locator(INPUT);
+      for (let step = 0; step <= 100; step++) {
+        const active = (await input.getAttribute('aria-activedescendant')) ?? '';
+        if (active === target.id) {
+          await input.press('Enter');
+          return;
+        }
+        const activeIndex = Number(/_(\d+)$/.exec(active)?.[1] ?? -1);
+        await input.press(activeIndex < target.index ? 'ArrowDown' : 'ArrowUp');
+      }
+      await page.locator(`${ROWS}[id="${target.id}"]`).click();
     },
     items: labels,
     state,
@@ -114,10 +130,26 @@ export function quickInputOf(page: Page): QuickInput {
   return quickInput;
 }
 
+/** If a webview has the focus, moves it to the activity bar's selected tab, a focusable part with no side effect. */
+export async function focusOutOfWebviews(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    type Focusable = { tagName: string; focus(): void; blur(): void };
+    const doc = (globalThis as unknown as { document: { activeElement: Focusable | null; querySelector(s: string): Focusable | null } }).document;
+    if (doc.activeElement?.tagName !== 'IFRAME') return;
+    const tab = doc.querySelector('.part.activitybar .action-item.checked') ?? doc.querySelector('.part.activitybar .action-item[tabindex="0"]');
+    if (tab) tab.focus();
+    else doc.activeElement.blur();
+  });
+}
+
 /** Opens the command palette and runs the command whose palette label is `title` ("Category: Title"). */
 export async function runCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
   const quickInput = quickInputOf(page);
   await quickInput.cancel();
+  // With focus in a webview, VS Code gives focus back to it when the palette closes, and the webview takes it
+  // asynchronously: when that lands after the command opened its own quick pick, the pick closes (focus out,
+  // about 1 run in 10 here). Start from the workbench instead, as a user who clicked elsewhere first.
+  await focusOutOfWebviews(page);
   // F1 works unless focus sits in a webview, which swallows it; Ctrl+Shift+P is the fallback.
   for (const key of ['F1', 'Control+Shift+P', 'F1']) {
     if (await page.locator(INPUT).isVisible()) break;
@@ -140,6 +172,8 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   const name = relativePath.split('/').pop()!;
   await quickInput.pick(name);
   await page.locator(`.tabs-container .tab.active[aria-label^="${name.replace(/"/g, '\\"')}"]`).waitFor({ timeout: 10_000 });
+  // The tab shows before the text: wait until the editor drew its lines (an empty file still has one).
+  await page.locator('.editor-group-container.active .editor-instance .view-lines .view-line').first().waitFor({ state: 'attached', timeout: 10_000 });
 }
 
 /** Reads every notification from the notification center (toasts fade, the center keeps them). */
