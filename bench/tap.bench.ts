@@ -1,0 +1,143 @@
+// What the tap costs: REQ-REP round-trip latency (p50, p99) and PUSH-PULL throughput of 64-byte messages,
+// with the tap in the middle and without it, in the same run (tcp loopback; pipeline: a C producer and a
+// pyzmq worker in their own processes, so only the tap runs in this one, as in the extension host).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import * as zmq from 'zeromq';
+import { CaptureStore } from '../src/core/captureStore';
+import { Tap, type TapPattern } from '../src/core/tap';
+
+let port = 22000;
+const PUBLISHER = 'bench/tmp/c_publisher';
+
+function buildPublisher(): void {
+  mkdirSync('bench/tmp', { recursive: true });
+  const gcc = spawnSync('gcc', ['-O2', '-o', PUBLISHER, 'bench/peers/c_publisher.c', '-lzmq'], { stdio: 'inherit' });
+  if (gcc.status !== 0) throw new Error('could not build the C producer (is libzmq3-dev installed?)');
+}
+const at = (p: number) => `tcp://127.0.0.1:${p}`;
+
+function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
+  console.log(`RESULT ${JSON.stringify({ name, value: +value.toFixed(3), unit, goal, ...(baseline !== undefined ? { baseline: +baseline.toFixed(3) } : {}) })}`);
+}
+
+type Middle = 'direct' | 'bare-forwarder' | 'tap';
+
+/** The least any JavaScript proxy on zeromq.js does: a PULL → PUSH loop, no capture. */
+async function bareForwarder<T>(listen: string, service: string, body: () => Promise<T>): Promise<T> {
+  const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: 0 });
+  const push = new zmq.Push({ linger: 0, sendHighWaterMark: 0 });
+  pull.connect(service);
+  await push.bind(listen);
+  const loop = (async () => {
+    for (;;) await push.send(await pull.receive());
+  })().catch(() => undefined);
+  try {
+    return await body();
+  } finally {
+    pull.close();
+    push.close();
+    await loop;
+  }
+}
+
+async function withTap<T>(pattern: TapPattern, body: (clientAddress: string, serviceAddress: string) => Promise<T>, middle: Middle | boolean): Promise<T> {
+  const service = at(port++);
+  const listen = at(port++);
+  if (middle === 'bare-forwarder') return bareForwarder(listen, service, () => body(listen, service));
+  const tapped = middle === true || middle === 'tap';
+  if (!tapped) return body(service, service);
+  const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
+  const tap = await Tap.start({ id: 'bench', name: 'bench', pattern, listen, upstream: service, sink: store });
+  try {
+    return await body(listen, service);
+  } finally {
+    await tap.close();
+  }
+}
+
+async function roundTrips(tapped: boolean, count: number): Promise<number[]> {
+  return withTap('request-reply', async (clientAddress, serviceAddress) => {
+    const rep = new zmq.Reply({ linger: 0 });
+    await rep.bind(serviceAddress);
+    void (async () => {
+      for await (const [m] of rep) await rep.send(m);
+    })().catch(() => undefined);
+    const req = new zmq.Request({ linger: 0 });
+    req.connect(clientAddress);
+    const times: number[] = [];
+    const payload = Buffer.alloc(64, 1);
+    for (let i = 0; i < count + 200; i++) {
+      const started = performance.now();
+      await req.send(payload);
+      await req.receive();
+      if (i >= 200) times.push(performance.now() - started);
+    }
+    req.close();
+    rep.close();
+    return times.sort((a, b) => a - b);
+  }, tapped);
+}
+
+/** A C PUSH (Debian libzmq) → [tap in this process] → a pyzmq PULL worker: only the tap runs here. */
+async function pipeline(tapped: Middle, count: number): Promise<number> {
+  return withTap('pipeline', async (workerAddress, serviceAddress) => {
+    const producer = spawn(PUBLISHER, [serviceAddress, String(count), '64', 'push'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => producer.stdout!.once('data', () => resolve()));
+    const worker = spawn('/usr/bin/python3', ['-u', '-c', `
+import zmq, time, sys
+ctx = zmq.Context()
+pull = ctx.socket(zmq.PULL)
+pull.setsockopt(zmq.RCVHWM, 0)
+pull.connect(sys.argv[1])
+print("READY", flush=True)
+n = 0
+t0 = None
+while True:
+    m = pull.recv()
+    if t0 is None:
+        t0 = time.perf_counter()
+    if m[:8] == b"\\xff" * 8:
+        break
+    n += 1
+print("RATE", n / (time.perf_counter() - t0), n, flush=True)
+`, workerAddress], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    while (!output.includes('READY')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    producer.stdin!.write('go\n');
+    await new Promise((r) => worker.once('exit', r));
+    producer.stdin!.end('done\n');
+    await new Promise((r) => producer.once('exit', r));
+    const match = /RATE ([\d.]+) (\d+)/.exec(output);
+    if (!match) throw new Error(`worker said: ${output}`);
+    if (Number(match[2]) !== count) console.log(`  (worker received ${match[2]} of ${count})`);
+    return Number(match[1]);
+  }, tapped);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function main(): Promise<void> {
+  buildPublisher();
+  const direct = await roundTrips(false, 5000);
+  const tapped = await roundTrips(true, 5000);
+  console.log(`REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`);
+  result('tap added latency p50', pct(tapped, 50) - pct(direct, 50), 'ms', '< 0.5', pct(direct, 50));
+  result('tap added latency p99', pct(tapped, 99) - pct(direct, 99), 'ms', '< 2', pct(direct, 99));
+  // Alternate direct and tapped runs so machine noise hits both alike; keep the best of each.
+  const rates: Record<Middle, number[]> = { direct: [], 'bare-forwarder': [], tap: [] };
+  for (let i = 0; i < 2; i++) for (const middle of ['direct', 'bare-forwarder', 'tap'] as const) rates[middle].push(await pipeline(middle, 300_000));
+  const [directRate, bareRate, tappedRate] = (['direct', 'bare-forwarder', 'tap'] as const).map((m) => Math.max(...rates[m]));
+  console.log(`PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ${Math.round(tappedRate).toLocaleString()} msg/s`);
+  console.log(`  tap / direct ${(tappedRate / directRate).toFixed(3)} (the price of any JavaScript proxy: zeromq.js receive and send per message); tap / bare forwarder ${(tappedRate / bareRate).toFixed(3)} (the price of capturing)`);
+  result('tap throughput 64 B', Math.round(tappedRate), 'msg/s', undefined, Math.round(directRate));
+  result('tap throughput ratio (with tap / without)', tappedRate / directRate, 'ratio', 'informative: bounded by zeromq.js per-message cost');
+  result('tap throughput ratio (tap / bare zeromq.js forwarder)', tappedRate / bareRate, 'ratio', '>= 0.8');
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
