@@ -27,6 +27,9 @@ function findTests(dir) {
 }
 
 if (suites.some((s) => s !== 'unit')) run(process.execPath, ['scripts/install-debian-packages.mjs']);
+// Types first: the bundles below are built by esbuild, which does not check them.
+run('npx', ['tsc', '-p', '.', '--noEmit']);
+run('npx', ['tsc', '-p', 'src/webview', '--noEmit']);
 run(process.execPath, ['esbuild.mjs']);
 run(process.execPath, ['esbuild.mjs', '--tests']);
 if (suites.includes('e2e')) run(process.execPath, ['scripts/setup-vscode-server.mjs']);
