@@ -55,7 +55,7 @@ time.sleep(60)
     await vscode.openView('ZeroMQ');
     const tapRow = vscode.viewPane('Endpoints').locator('.monaco-list-row', { hasText: 'quotes-tap' }).first();
     await tapRow.waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => /p50 [\d.]+ ms/.test(document.body.innerText), undefined, { timeout: 10_000 });
+    await page.waitForFunction('/p50 [\\d.]+ ms/.test(document.body.innerText)', undefined, { timeout: 10_000 });
     assert.match(await tapRow.innerText(), /10 msgs · p50 [\d.]+ ms · p99 [\d.]+ ms/);
     await tapRow.click();
     await page.keyboard.press('ArrowRight');
