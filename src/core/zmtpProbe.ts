@@ -1,238 +1,324 @@
 // The passive ZMTP probe: connects over plain TCP, reads the peer's greeting (version, mechanism) and,
-// for NULL, its READY command (socket type, identity), then closes before sending READY, so the peer
-// never counts us as a peer and no message is taken from anybody. The parser is a pure state machine
-// over received chunks: truncated, oversized or garbage input is a result, never a hang or a crash.
+// for NULL, its READY (socket type, identity), then closes without sending READY: the peer never
+// attaches us as a pipe, so no message is routed to the probe and nobody loses one.
 import { Socket } from 'node:net';
 import { parseEndpoint } from './endpoint';
+import type { SocketTypeName } from './types';
+import { ZmtpGreetingParser, printableText, type ZmtpGreeting, type ZmtpParseEvent, type ZmtpProperty } from './zmtpGreeting';
 
 export type ProbeKind = 'zmtp3' | 'zmtp-legacy' | 'not-zmtp' | 'timeout' | 'unreachable' | 'closed' | 'error';
 
+export interface ObserverSuggestion {
+  /** The socket type the inspector would open to watch this peer. */
+  socketType: SocketTypeName;
+  /** Passive: the peer's real partners lose nothing. Intrusive: the observer takes part (takes or sends messages). */
+  passive: boolean;
+}
+
 export interface ProbeResult {
+  /** The normalized address, e.g. tcp://[::1]:5555. */
   address: string;
   kind: ProbeKind;
+  /** The TCP connection was accepted. */
   reachable: boolean;
-  /** e.g. "3.1" */
+  /** The system error code, e.g. ECONNREFUSED, ETIMEDOUT, ENOTFOUND. */
+  errorCode?: string;
+  /** What went wrong, in words. */
+  error?: string;
+  /** e.g. "3.1", "2.0" */
   version?: string;
   mechanism?: string;
+  /** The greeting's as-server bit (libzmq leaves it 0 even on CURVE/PLAIN servers). */
   asServer?: boolean;
-  /** Socket-Type from READY (NULL mechanism only). */
+  /** From READY's Socket-Type (NULL) or the ZMTP 2.0 greeting. */
   socketType?: string;
   identityHex?: string;
+  /** The identity with unprintable bytes as '.'. */
+  identityText?: string;
+  /** Every READY property (Socket-Type, Identity, X-...), as printable text. */
   properties?: Record<string, string>;
+  /** TCP connect time. */
+  connectMs?: number;
+  /** From TCP connect to the last handshake answer read (READY for NULL, the greeting otherwise). */
   handshakeMs?: number;
-  /** The first bytes of a non-ZMTP answer, as text. */
+  /** The first bytes of an answer that is not ZMTP, as printable text. */
   firstBytes?: string;
-  error?: string;
   /** One sentence for the user. */
   explanation: string;
-}
-
-/** The 11 bytes that make libzmq send its whole greeting: signature and major version 3. */
-export const PROBE_GREETING_START = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0x03]);
-
-/** The rest of a ZMTP 3.0 NULL greeting (minor, mechanism, as-server, filler): 53 bytes. */
-export function greetingRest(): Buffer {
-  const rest = Buffer.alloc(53);
-  rest[0] = 0; // minor 0: the peer then speaks 3.0, which any 3.x peer accepts
-  rest.write('NULL', 1, 'ascii');
-  return rest;
-}
-
-const MAX_COMMAND = 64 * 1024;
-
-export type ParseStep =
-  | { state: 'need-more' }
-  | { state: 'greeting'; version: string; mechanism: string; asServer: boolean }
-  | { state: 'ready'; properties: Record<string, Buffer> }
-  | { state: 'legacy'; version: string }
-  | { state: 'not-zmtp'; reason: string }
-  | { state: 'protocol-error'; reason: string };
-
-/** Incremental parser of what a ZMTP peer sends: greeting first, then (NULL) one command frame. */
-export class ZmtpGreetingParser {
-  private buffer = Buffer.alloc(0);
-  private greetingDone = false;
-
-  push(chunk: Uint8Array): ParseStep {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    // Nothing a greeting or READY needs is larger than this: stop collecting garbage early.
-    if (this.buffer.length > MAX_COMMAND + 128) this.buffer = this.buffer.subarray(0, MAX_COMMAND + 128);
-    return this.greetingDone ? this.parseCommand() : this.parseGreeting();
-  }
-
-  private parseGreeting(): ParseStep {
-    const b = this.buffer;
-    if (b.length >= 1 && b[0] !== 0xff) {
-      // ZMTP 1.0 starts with a short frame length (its identity frame), then a flags byte.
-      if (b.length >= 2 && b[0] > 0 && b[0] < 0xff && (b[1] === 0x00 || b[1] === 0x01) && b.length <= b[0] + 1) return { state: 'legacy', version: '1.0' };
-      return { state: 'not-zmtp', reason: 'the first byte is not the ZMTP signature (0xFF)' };
-    }
-    if (b.length < 10) return { state: 'need-more' };
-    if (b[9] !== 0x7f) return { state: 'not-zmtp', reason: 'byte 9 of the signature is not 0x7F' };
-    if (b.length < 11) return { state: 'need-more' };
-    const major = b[10];
-    if (major === 1 || major === 2) return { state: 'legacy', version: `${major}.0` };
-    if (major < 3) return { state: 'not-zmtp', reason: `revision ${major} is not a ZMTP version` };
-    if (b.length < 64) return { state: 'need-more' };
-    const minor = b[11];
-    const mechanism = b.subarray(12, 32).toString('latin1').replace(/\0+$/, '');
-    if (!/^[A-Z0-9_-]{1,20}$/.test(mechanism)) return { state: 'protocol-error', reason: 'the mechanism name is not printable' };
-    this.greetingDone = true;
-    const asServer = b[32] === 1;
-    this.buffer = b.subarray(64);
-    return { state: 'greeting', version: `${major}.${minor}`, mechanism, asServer };
-  }
-
-  /** After the greeting: one command frame (READY or ERROR). */
-  parseCommand(): ParseStep {
-    const b = this.buffer;
-    if (b.length < 2) return { state: 'need-more' };
-    const flags = b[0];
-    if ((flags & 0xf8) !== 0) return { state: 'protocol-error', reason: `invalid frame flags 0x${flags.toString(16)}` };
-    if ((flags & 0x04) === 0) return { state: 'protocol-error', reason: 'expected a command frame after the greeting' };
-    let size: number;
-    let header: number;
-    if (flags & 0x02) {
-      if (b.length < 9) return { state: 'need-more' };
-      const big = b.readBigUInt64BE(1);
-      // The size is attacker-controlled (CVE-2019-6250): never trust it before checking the maximum.
-      if (big > BigInt(MAX_COMMAND)) return { state: 'protocol-error', reason: `a command of ${big} bytes is larger than any handshake command` };
-      size = Number(big);
-      header = 9;
-    } else {
-      size = b[1];
-      header = 2;
-    }
-    if (b.length < header + size) return { state: 'need-more' };
-    const body = b.subarray(header, header + size);
-    const nameLength = body[0] ?? 0;
-    const name = body.subarray(1, 1 + nameLength).toString('latin1');
-    if (name === 'ERROR') {
-      const reasonLength = body[1 + nameLength] ?? 0;
-      return { state: 'protocol-error', reason: `the peer sent ERROR: ${body.subarray(2 + nameLength, 2 + nameLength + reasonLength).toString('latin1')}` };
-    }
-    if (name !== 'READY') return { state: 'protocol-error', reason: `expected READY, got the command "${name}"` };
-    const properties: Record<string, Buffer> = {};
-    let pos = 1 + nameLength;
-    while (pos < body.length) {
-      const keyLength = body[pos];
-      if (pos + 1 + keyLength + 4 > body.length) return { state: 'protocol-error', reason: 'a READY property runs past the end of the command' };
-      const key = body.subarray(pos + 1, pos + 1 + keyLength).toString('latin1');
-      const valueLength = body.readUInt32BE(pos + 1 + keyLength);
-      const start = pos + 1 + keyLength + 4;
-      if (valueLength > body.length - start) return { state: 'protocol-error', reason: `the READY property ${key} claims ${valueLength} bytes, more than the command holds` };
-      properties[key] = Buffer.from(body.subarray(start, start + valueLength));
-      pos = start + valueLength;
-    }
-    return { state: 'ready', properties };
-  }
+  suggestedObserver?: ObserverSuggestion;
 }
 
 export interface ProbeOptions {
+  /** Whole probe (connect and handshake); default 3000 ms. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-/** Probes a tcp endpoint. Never rejects. */
+/** Signature and major version 3: libzmq answers these 11 bytes with its whole 64-byte greeting. */
+export const PROBE_GREETING_START = Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0x03]);
+
+/** The other 53 bytes of a 3.0 NULL greeting (minor 0, "NULL", as-server 0, zeros): sent only to NULL peers. */
+export function nullGreetingRest(): Uint8Array {
+  const rest = new Uint8Array(53);
+  rest.set([0x4e, 0x55, 0x4c, 0x4c], 1); // "NULL" at greeting byte 12
+  return rest;
+}
+
+/** Small stand-in table: which socket would observe a peer of this type, and at what cost. */
+export function observerForPeer(type: string): ObserverSuggestion | undefined {
+  switch (type) {
+    case 'PUB': case 'XPUB': return { socketType: 'SUB', passive: true };
+    case 'PUSH': return { socketType: 'PULL', passive: false };
+    case 'REP': return { socketType: 'REQ', passive: false };
+    case 'ROUTER': return { socketType: 'DEALER', passive: false };
+    case 'DEALER': return { socketType: 'ROUTER', passive: false };
+    case 'REQ': return { socketType: 'REP', passive: false };
+    case 'PULL': return { socketType: 'PUSH', passive: false };
+    case 'SUB': case 'XSUB': return { socketType: 'PUB', passive: false };
+    case 'PAIR': return { socketType: 'PAIR', passive: false };
+    default: return undefined;
+  }
+}
+
+/** Probes a tcp:// endpoint. Never rejects: every failure is a result with an explanation. */
 export function probeEndpoint(address: string | { host: string; port: number }, options: ProbeOptions = {}): Promise<ProbeResult> {
   const text = typeof address === 'string' ? address : `tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   const parsed = parseEndpoint(text, { mode: 'connect' });
   if (!parsed.ok) return Promise.resolve({ address: text, kind: 'error', reachable: false, error: parsed.error, explanation: parsed.error });
-  if (parsed.endpoint.transport !== 'tcp' || parsed.endpoint.port === undefined) {
-    const explanation = `Only tcp:// endpoints can be probed (${parsed.endpoint.transport}:// is not reachable over TCP).`;
-    return Promise.resolve({ address: text, kind: 'error', reachable: false, error: explanation, explanation });
+  const { endpoint } = parsed;
+  if (endpoint.transport !== 'tcp' || endpoint.host === undefined || endpoint.port === undefined) {
+    const explanation = `Only tcp:// endpoints can be probed: ${endpoint.transport}:// is not reachable over the network.`;
+    return Promise.resolve({ address: endpoint.address, kind: 'error', reachable: false, error: explanation, explanation });
   }
-  const { host, port } = parsed.endpoint;
-  const timeoutMs = options.timeoutMs ?? 3000;
+  if (options.signal?.aborted) return Promise.resolve(cancelled(endpoint.address, false));
   return new Promise((resolve) => {
-    const started = performance.now();
-    const socket = new Socket();
-    const parser = new ZmtpGreetingParser();
-    let settled = false;
-    let connected = false;
-    let greeting: Extract<ParseStep, { state: 'greeting' }> | undefined;
-    let received = Buffer.alloc(0);
-    const finish = (result: Omit<ProbeResult, 'address'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve({ address: parsed.endpoint.address, ...result });
-    };
-    const onAbort = () => finish({ kind: 'error', reachable: connected, error: 'cancelled', explanation: 'The probe was cancelled.' });
-    const timer = setTimeout(() => {
-      if (!connected) finish({ kind: 'timeout', reachable: false, error: 'connect timed out', explanation: `Nothing answered the TCP connection within ${timeoutMs} ms (a firewall, or a host that drops packets).` });
-      else if (greeting) finish({ kind: 'zmtp3', reachable: true, version: greeting.version, mechanism: greeting.mechanism, asServer: greeting.asServer, explanation: `ZMTP ${greeting.version} peer with ${greeting.mechanism}, but it sent no READY within ${timeoutMs} ms (a ZAP handler may be holding the handshake).` });
-      else finish({ kind: 'timeout', reachable: true, firstBytes: printable(received), explanation: received.length ? `The server sent ${received.length} bytes that are not a complete ZMTP greeting, then nothing for ${timeoutMs} ms.` : `The TCP port is open but the server sent nothing within ${timeoutMs} ms: not a ZeroMQ socket (ZeroMQ peers greet at once).` });
-    }, timeoutMs);
-    options.signal?.addEventListener('abort', onAbort);
-    socket.once('connect', () => {
-      connected = true;
-      socket.write(PROBE_GREETING_START);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (received.length < 256) received = Buffer.concat([received, chunk]).subarray(0, 256);
-      const step = parser.push(chunk);
-      const elapsed = () => +(performance.now() - started).toFixed(2);
-      switch (step.state) {
-        case 'need-more':
-          return;
-        case 'greeting':
-          greeting = step;
-          if (step.mechanism !== 'NULL') {
-            finish({ kind: 'zmtp3', reachable: true, version: step.version, mechanism: step.mechanism, asServer: step.asServer, handshakeMs: elapsed(), explanation: mechanismExplanation(step.mechanism) });
-            return;
-          }
-          socket.write(greetingRest());
-          // The READY may already be in the same chunk.
-          if (chunk.length > 0) {
-            const next = parser.parseCommand();
-            if (next.state !== 'need-more') handleStep(next);
-          }
-          return;
-        default:
-          handleStep(step);
-      }
-    });
-    function handleStep(step: ParseStep): void {
-      const elapsed = +(performance.now() - started).toFixed(2);
-      if (step.state === 'ready' && greeting) {
-        const socketType = step.properties['Socket-Type']?.toString('latin1');
-        const properties = Object.fromEntries(Object.entries(step.properties).map(([k, v]) => [k, printable(v)]));
-        finish({
-          kind: 'zmtp3', reachable: true, version: greeting.version, mechanism: greeting.mechanism, asServer: greeting.asServer, socketType,
-          identityHex: step.properties.Identity?.length ? step.properties.Identity.toString('hex') : undefined, properties, handshakeMs: elapsed,
-          explanation: `A ${socketType ?? 'ZeroMQ'} socket (ZMTP ${greeting.version}, no security). Nothing was sent past the greeting, so it lost no message.`,
-        });
-      } else if (step.state === 'legacy') {
-        finish({ kind: 'zmtp-legacy', reachable: true, version: step.version, handshakeMs: elapsed, explanation: `A ZMTP ${step.version} peer (libzmq 2.x/3.x era): it cannot talk to libzmq 4's security or newer sockets; the inspector's sockets downgrade to talk to it.` });
-      } else if (step.state === 'not-zmtp') {
-        const first = printable(received);
-        const http = /^HTTP\/\d/.test(first);
-        finish({ kind: 'not-zmtp', reachable: true, firstBytes: first, explanation: http ? `An HTTP server, not ZeroMQ (it answered "${first.split('\n')[0].slice(0, 60)}").` : `Not a ZeroMQ peer: ${step.reason} (it sent "${first.slice(0, 40)}").` });
-      } else if (step.state === 'protocol-error') {
-        finish({ kind: greeting ? 'zmtp3' : 'not-zmtp', reachable: true, version: greeting?.version, mechanism: greeting?.mechanism, firstBytes: printable(received), error: step.reason, explanation: `The peer broke the ZMTP handshake: ${step.reason}.` });
-      }
+    try {
+      new ProbeConnection(endpoint.address, endpoint.host!, endpoint.port!, options, resolve).start();
+    } catch (error) {
+      resolve({ address: endpoint.address, kind: 'error', reachable: false, error: String(error), explanation: `The probe could not start: ${String(error)}.` });
     }
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (!connected) finish({ kind: 'unreachable', reachable: false, error: error.code ?? error.message, explanation: error.code === 'ECONNREFUSED' ? `Connection refused: nothing listens on ${host}:${port}.` : `Cannot reach ${host}:${port}: ${error.message}.` });
-      else finish({ kind: 'closed', reachable: true, error: error.code ?? error.message, explanation: `The connection failed during the handshake: ${error.message}.` });
-    });
-    socket.on('close', () => {
-      if (greeting && greeting.mechanism === 'NULL') finish({ kind: 'closed', reachable: true, version: greeting.version, mechanism: greeting.mechanism, explanation: 'The peer greeted (ZMTP, NULL) then closed before READY.' });
-      else finish({ kind: 'closed', reachable: true, firstBytes: printable(received), explanation: received.length ? `The server closed the connection after ${received.length} bytes that are not a ZMTP greeting.` : 'The server accepted the connection and closed it without a word: not a ZeroMQ peer, or one that refused us.' });
-    });
-    socket.connect({ host, port });
   });
 }
 
-function mechanismExplanation(mechanism: string): string {
-  if (mechanism === 'CURVE') return 'A CURVE server: its socket type is inside the encrypted handshake. To connect, configure the session as a CURVE client with the server\'s public key.';
-  if (mechanism === 'PLAIN') return 'A PLAIN server: its socket type is inside the authenticated handshake. To connect, configure the session with a PLAIN user name and password.';
-  return `A ZeroMQ peer using the ${mechanism} mechanism, which the inspector cannot complete.`;
+type Outcome = Omit<ProbeResult, 'address' | 'connectMs'>;
+
+/** One probe's connection and timeline; settles exactly once. */
+class ProbeConnection {
+  private readonly socket = new Socket();
+  private readonly parser = new ZmtpGreetingParser();
+  private readonly timeoutMs: number;
+  private readonly startedAt = performance.now();
+  private connectedAt: number | undefined;
+  private greeting: ZmtpGreeting | undefined;
+  private firstBytes = new Uint8Array(0);
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private readonly onAbort = () => this.finish(cancelled('', this.connectedAt !== undefined));
+
+  constructor(
+    private readonly address: string,
+    private readonly host: string,
+    private readonly port: number,
+    private readonly options: ProbeOptions,
+    private readonly resolve: (result: ProbeResult) => void,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 3000;
+  }
+
+  start(): void {
+    this.timer = setTimeout(() => this.onTimeout(), this.timeoutMs);
+    this.options.signal?.addEventListener('abort', this.onAbort);
+    this.socket.setNoDelay(true);
+    this.socket.once('connect', () => {
+      this.connectedAt = performance.now();
+      this.socket.write(PROBE_GREETING_START);
+    });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
+    this.socket.on('close', () => this.onClose());
+    this.socket.connect({ host: this.host, port: this.port });
+  }
+
+  private finish(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.socket.destroy();
+    const connectMs = this.connectedAt === undefined ? undefined : round(this.connectedAt - this.startedAt);
+    this.resolve({ ...outcome, address: this.address, ...(connectMs === undefined ? {} : { connectMs }) });
+  }
+
+  private elapsed(): number {
+    return round(performance.now() - (this.connectedAt ?? this.startedAt));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.firstBytes.length < 128) this.firstBytes = Buffer.concat([this.firstBytes, chunk]).subarray(0, 128);
+    for (const event of this.parser.push(chunk)) {
+      if (this.settled) return;
+      this.onEvent(event);
+    }
+  }
+
+  private onEvent(event: ZmtpParseEvent): void {
+    switch (event.type) {
+      case 'greeting': {
+        this.greeting = event.greeting;
+        const { version, mechanism, asServer } = event.greeting;
+        if (mechanism === 'NULL') {
+          this.socket.write(nullGreetingRest());
+          return;
+        }
+        // Past the greeting, PLAIN needs credentials and CURVE hides everything in encrypted boxes.
+        this.finish({ kind: 'zmtp3', reachable: true, version, mechanism, asServer, handshakeMs: this.elapsed(), explanation: securedExplanation(mechanism, version) });
+        return;
+      }
+      case 'ready':
+        this.finish(this.readyOutcome(event.properties));
+        return;
+      case 'error-command':
+        this.finish({ ...this.greetingFields(), kind: 'zmtp3', reachable: true, handshakeMs: this.elapsed(), error: event.reason, explanation: `The ZeroMQ peer refused the handshake with ERROR "${event.reason}" (a ZAP handler may deny this address).` });
+        return;
+      case 'legacy': {
+        const observer = event.socketType ? observerForPeer(event.socketType) : undefined;
+        const who = event.socketType ? `a ${event.socketType} socket` : 'a ZeroMQ peer';
+        this.finish({
+          kind: 'zmtp-legacy', reachable: true, version: event.version, socketType: event.socketType, handshakeMs: this.elapsed(),
+          explanation: `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).`,
+          ...(observer ? { suggestedObserver: observer } : {}),
+        });
+        return;
+      }
+      case 'not-zmtp': {
+        const first = printableText(this.firstBytes);
+        this.finish({ kind: 'not-zmtp', reachable: true, firstBytes: first, error: event.reason, explanation: notZmtpExplanation(this.firstBytes, event.reason) });
+        return;
+      }
+      case 'protocol-error':
+        this.finish({ ...this.greetingFields(), kind: 'error', reachable: true, firstBytes: this.greeting ? undefined : printableText(this.firstBytes), error: event.reason, explanation: `The peer broke the ZMTP handshake: ${event.reason}.` });
+        return;
+    }
+  }
+
+  private readyOutcome(properties: ZmtpProperty[]): Outcome {
+    const byName = new Map(properties.map((p) => [p.name.toLowerCase(), p.value]));
+    const socketTypeBytes = byName.get('socket-type');
+    const socketType = socketTypeBytes ? printableText(socketTypeBytes) : undefined;
+    const identity = byName.get('identity');
+    const observer = socketType ? observerForPeer(socketType) : undefined;
+    const version = this.greeting?.version ?? '3';
+    return {
+      ...this.greetingFields(), kind: 'zmtp3', reachable: true, socketType,
+      ...(identity?.length ? { identityHex: Buffer.from(identity).toString('hex'), identityText: printableText(identity) } : {}),
+      properties: Object.fromEntries(properties.map((p) => [p.name, printableText(p.value)])),
+      handshakeMs: this.elapsed(),
+      explanation: socketType ? nullExplanation(socketType, version, observer) : `A ZMTP ${version} peer whose READY names no socket type.`,
+      ...(observer ? { suggestedObserver: observer } : {}),
+    };
+  }
+
+  private greetingFields(): Pick<ProbeResult, 'version' | 'mechanism' | 'asServer'> {
+    if (!this.greeting) return {};
+    return { version: this.greeting.version, mechanism: this.greeting.mechanism, asServer: this.greeting.asServer };
+  }
+
+  private onTimeout(): void {
+    if (this.connectedAt === undefined) {
+      this.finish({ kind: 'timeout', reachable: false, errorCode: 'ETIMEDOUT', error: 'connect timed out', explanation: `Nothing accepted the TCP connection to ${this.host}:${this.port} within ${this.timeoutMs} ms (a firewall, or a host that drops packets).` });
+      return;
+    }
+    const state = this.parser.conclude();
+    if (state.type === 'no-ready') {
+      this.finish({ ...this.greetingFields(), kind: 'timeout', reachable: true, error: 'no READY', explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).` });
+    } else if (state.type === 'truncated-greeting') {
+      const first = printableText(this.firstBytes);
+      this.finish({ kind: 'timeout', reachable: true, firstBytes: first, error: 'incomplete greeting', explanation: `The server sent ${state.received} bytes that are not a complete ZMTP greeting, then nothing for ${this.timeoutMs} ms.` });
+    } else {
+      this.finish({ kind: 'timeout', reachable: true, error: 'no answer', explanation: `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.` });
+    }
+  }
+
+  private onError(error: NodeJS.ErrnoException): void {
+    const code = error.code ?? 'ERROR';
+    // A reset (unlike a refusal) means the server accepted, then dropped us: often before Node saw 'connect'.
+    if (this.connectedAt === undefined && code === 'ECONNRESET') this.connectedAt = performance.now();
+    if (this.connectedAt === undefined) {
+      this.finish({ kind: 'unreachable', reachable: false, errorCode: code, error: connectErrorWords(code, error.message), explanation: connectExplanation(code, this.host, this.port, error.message) });
+    } else {
+      this.onClose(code);
+    }
+  }
+
+  private onClose(code?: string): void {
+    if (this.settled) return;
+    if (this.connectedAt === undefined) {
+      this.finish({ kind: 'unreachable', reachable: false, errorCode: code, error: 'connection closed', explanation: `The connection to ${this.host}:${this.port} closed before it was established.` });
+      return;
+    }
+    const state = this.parser.conclude();
+    const how = code ? `reset the connection (${code})` : 'closed the connection';
+    if (state.type === 'no-ready') {
+      this.finish({ ...this.greetingFields(), kind: 'closed', reachable: true, errorCode: code, error: 'closed before READY', explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted, then ${how} before READY.` });
+    } else if (state.type === 'truncated-greeting') {
+      const first = printableText(this.firstBytes);
+      this.finish({ kind: 'closed', reachable: true, errorCode: code, firstBytes: first, error: 'closed mid-greeting', explanation: `The server ${how} after ${state.received} bytes of an incomplete greeting ("${first.slice(0, 40)}").` });
+    } else {
+      this.finish({ kind: 'closed', reachable: true, errorCode: code, error: 'closed without a word', explanation: `The server accepted the connection and ${how} without sending anything: not a ZeroMQ peer, or one that refuses new connections.` });
+    }
+  }
 }
 
-function printable(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('latin1').replace(/[^\x20-\x7e\n]/g, '.');
+function cancelled(address: string, reachable: boolean): ProbeResult {
+  return { address, kind: 'error', reachable, error: 'cancelled', explanation: 'The probe was cancelled.' };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function nullExplanation(socketType: string, version: string, observer: ObserverSuggestion | undefined): string {
+  const head = `A ${socketType} socket speaking ZMTP ${version} without security`;
+  if (!observer) return `${head}.`;
+  if (observer.passive) return `${head}; a ${observer.socketType} can watch it without taking anything from its real peers.`;
+  return `${head}; a ${observer.socketType} can talk to it, but takes part in the pattern (it ${observer.socketType === 'PULL' || observer.socketType === 'ROUTER' ? 'takes a share of its messages' : 'sends real messages'}).`;
+}
+
+function securedExplanation(mechanism: string, version: string): string {
+  if (mechanism === 'CURVE') return `CURVE server (ZMTP ${version}): the socket type is encrypted; configure a CURVE client with the server's public key to connect.`;
+  if (mechanism === 'PLAIN') return `PLAIN server (ZMTP ${version}): the socket type comes after the login; configure a PLAIN user name and password to connect.`;
+  if (mechanism === 'GSSAPI') return `GSSAPI server (ZMTP ${version}): Kerberos authentication, which the inspector cannot perform.`;
+  return `A ZMTP ${version} peer using the unknown mechanism "${mechanism}", which the inspector cannot complete.`;
+}
+
+function notZmtpExplanation(bytes: Uint8Array, reason: string): string {
+  const first = printableText(bytes);
+  const firstLine = first.split(/\r?\n/)[0].slice(0, 60);
+  if (/^HTTP\/\d/.test(first)) return `HTTP server, not ZeroMQ (it answered "${firstLine}").`;
+  if (first.startsWith('SSH-')) return `SSH server, not ZeroMQ (it announced "${firstLine}").`;
+  // A TLS record header: type 21 (alert) or 22 (handshake), version 3.x.
+  if ((bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03) return 'TLS server, not ZeroMQ (it answered with a TLS record).';
+  return `Not a ZeroMQ peer: ${reason} (it sent "${first.slice(0, 40)}").`;
+}
+
+function connectErrorWords(code: string, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'EHOSTUNREACH': return 'host unreachable';
+    case 'ENETUNREACH': return 'network unreachable';
+    case 'ENOTFOUND': return 'host name not found';
+    case 'EAI_AGAIN': return 'host name lookup failed temporarily';
+    case 'ETIMEDOUT': return 'connect timed out';
+    case 'EADDRNOTAVAIL': return 'address not available';
+    default: return message;
+  }
+}
+
+function connectExplanation(code: string, host: string, port: number, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED': return `Connection refused: nothing listens on ${host}:${port} (is the service running and bound to this interface?).`;
+    case 'ENOTFOUND': return `The host name "${host}" does not resolve.`;
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return `No route to ${host}: the host or its network is unreachable.`;
+    default: return `Cannot connect to ${host}:${port}: ${message} (${code}).`;
+  }
 }
