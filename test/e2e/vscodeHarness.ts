@@ -71,9 +71,15 @@ export function packageExtension(): Promise<string> {
   const given = process.env.E2E_VSIX;
   if (given) return existsSync(given) ? Promise.resolve(resolve(given)) : Promise.reject(new Error(`E2E_VSIX=${given} does not exist`));
   packaged ??= new Promise<string>((resolvePath, reject) => {
+    const vsix = join(PROJECT_ROOT, 'dist', 'zeromq-inspector.vsix');
+    // Each e2e file runs in its own process: the first packages, the others reuse it while nothing changed.
+    if (vsixIsNewerThanSources(vsix)) {
+      console.log(`[vscode-harness] reusing ${vsix} (newer than every source)`);
+      resolvePath(vsix);
+      return;
+    }
     const started = Date.now();
     const result = spawnSync('npm', ['run', 'package'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    const vsix = join(PROJECT_ROOT, 'dist', 'zeromq-inspector.vsix');
     if (result.status !== 0 || !existsSync(vsix)) {
       reject(new Error(`npm run package failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-4000)}`));
       return;
@@ -82,6 +88,24 @@ export function packageExtension(): Promise<string> {
     resolvePath(vsix);
   });
   return packaged;
+}
+
+/** What goes into the package: a change to any of these makes packageExtension() build again. */
+const PACKAGE_INPUTS = ['src', 'media', 'package.json', 'package-lock.json', '.vscodeignore', 'esbuild.mjs', 'README.md', 'LICENSE'];
+
+function newestMtime(path: string): number {
+  let stat;
+  try { stat = statSync(path); } catch { return 0; }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs; // a deleted file changes its folder's mtime
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+function vsixIsNewerThanSources(vsix: string): boolean {
+  let built: number;
+  try { built = statSync(vsix).mtimeMs; } catch { return false; }
+  return PACKAGE_INPUTS.every((input) => newestMtime(join(PROJECT_ROOT, input)) < built);
 }
 
 export interface StartOptions {
