@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { readEndpointDefinitions, type EndpointDefinition } from './core/endpointConfig';
 import type { Session } from './core/session';
 import type { SessionManager } from './core/sessionManager';
+import { openSecureSession } from './core/secureSession';
 import { errorText } from './core/zmqErrors';
+import type { KeyStore } from './keyStore';
 
 export interface EndpointEntry {
   definition: EndpointDefinition;
@@ -24,6 +26,7 @@ export class EndpointController implements vscode.Disposable {
   constructor(
     private readonly sessions: SessionManager,
     private readonly log: vscode.LogOutputChannel,
+    private readonly keys?: KeyStore,
   ) {
     this.disposables.push(
       this.changed,
@@ -79,9 +82,19 @@ export class EndpointController implements vscode.Disposable {
     if (entry.session && !entry.session.isClosed) return entry.session;
     const d = entry.definition;
     try {
-      entry.session = await this.sessions.open({ name: d.name, type: d.type, mode: d.mode, addresses: [d.address], subscriptions: d.subscriptions });
+      const options = { name: d.name, type: d.type, mode: d.mode, addresses: [d.address], subscriptions: d.subscriptions };
+      if (d.security && this.keys) {
+        const security = await this.keys.resolve(d.security);
+        const secure = await openSecureSession(this.sessions, options, security, {
+          onAttempt: (attempt) => this.log.info(`[${d.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`),
+        });
+        entry.session = secure.session;
+        for (const warning of secure.warnings) void vscode.window.showWarningMessage(`ZeroMQ ${d.name}: ${warning}`);
+      } else {
+        entry.session = await this.sessions.open(options);
+      }
       entry.startError = undefined;
-      this.log.info(`Started ${d.name}: ${d.type} ${d.mode} ${d.address}`);
+      this.log.info(`Started ${d.name}: ${d.type} ${d.mode} ${d.address}${d.security ? ` (${d.security.mechanism})` : ''}`);
       return entry.session;
     } catch (error) {
       entry.startError = errorText(error);

@@ -17,6 +17,7 @@ import { PairingsView } from './pairingsView';
 import { RateStatusBar } from './statusBar';
 import { WorkspaceScanner } from './workspaceScan';
 import { TapController, registerTapCommands } from './tapController';
+import { KeyStore, registerKeyCommands } from './keyStore';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -67,7 +68,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
 
   const decoders = createDefaultRegistry();
   const decoderSettings = new DecoderSettings(decoders, sessions, log);
-  const controller = new EndpointController(sessions, log);
+  const keys = new KeyStore(context);
+  const controller = new EndpointController(sessions, log, keys);
   const taps = new TapController(store, log);
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
@@ -100,7 +102,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     inspector,
     vscode.window.createTreeView('zeromq.endpoints', { treeDataProvider: endpointsView, showCollapseAll: true }),
     new RateStatusBar(sessions, store),
-    ...registerEndpointCommands(controller),
+    ...registerEndpointCommands(controller, keys),
+    ...registerKeyCommands(keys),
     ...registerTapCommands(taps),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({

@@ -6,6 +6,8 @@ import { SOCKET_TYPES, observerFor } from '../core/socketTypes';
 import type { SocketTypeName } from '../core/types';
 import { errorText } from '../core/zmqErrors';
 import type { EndpointController, EndpointEntry } from '../endpointController';
+import type { KeyStore } from '../keyStore';
+import { securityWizard } from './securityWizard';
 
 /** What a command receives from the tree (a node) or nothing (from the palette). */
 export type EndpointArg = { entry?: EndpointEntry } | undefined;
@@ -36,7 +38,7 @@ export function socketTypeDetail(type: SocketTypeName): string {
   return notes.length ? `Observes: ${notes.join(' · ')}` : '';
 }
 
-export async function addEndpointWizard(controller: EndpointController, preset: Partial<EndpointDefinition> = {}): Promise<EndpointEntry | undefined> {
+export async function addEndpointWizard(controller: EndpointController, preset: Partial<EndpointDefinition> = {}, keys?: KeyStore): Promise<EndpointEntry | undefined> {
   const type = preset.type ?? (await pickSocketType('Socket type the inspector opens (1/4)'));
   if (!type) return undefined;
   const mode =
@@ -63,6 +65,13 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
     if (text === undefined) return undefined;
     subscriptions = text.trim() ? text.split(',').map((s) => s.trim()) : [''];
   }
+  // Security is offered only where it applies (not inproc) and only from the wizard's full path.
+  let security: EndpointDefinition['security'];
+  if (keys && !address.startsWith('inproc://') && preset.security === undefined && preset.mode === undefined) {
+    const chosen = await securityWizard(keys, address, mode);
+    if (chosen === undefined) return undefined;
+    security = chosen ?? undefined;
+  }
   const port = /:(\d+)$/.exec(address)?.[1];
   const defaultName = uniqueName(controller, preset.name ?? `${type.toLowerCase()}${port ? `-${port}` : ''}`);
   const name = await vscode.window.showInputBox({
@@ -71,7 +80,7 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
     validateInput: (value) => (!value.trim() ? 'Give the session a name.' : controller.get(value.trim()) ? `"${value.trim()}" is already used.` : undefined),
   });
   if (!name) return undefined;
-  const definition: EndpointDefinition = { name: name.trim(), type, mode, address, ...(subscriptions ? { subscriptions } : {}) };
+  const definition: EndpointDefinition = { name: name.trim(), type, mode, address, ...(subscriptions ? { subscriptions } : {}), ...(security ? { security } : {}) };
   try {
     await controller.addAndStart(definition);
   } catch (error) {
@@ -117,10 +126,10 @@ function uniqueName(controller: EndpointController, base: string): string {
   for (let i = 2; ; i++) if (!controller.get(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-export function registerEndpointCommands(controller: EndpointController): vscode.Disposable[] {
+export function registerEndpointCommands(controller: EndpointController, keys?: KeyStore): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.addEndpoint', () => run(() => addEndpointWizard(controller))),
+    vscode.commands.registerCommand('zeromq.addEndpoint', () => run(() => addEndpointWizard(controller, {}, keys))),
     vscode.commands.registerCommand('zeromq.startEndpoint', (arg: EndpointArg) =>
       run(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to start', (e) => !e.session);

@@ -51,6 +51,7 @@ while True:
     await quickInput.type(`tcp://127.0.0.1:${PUB_PORT}`);
     await quickInput.waitForPrompt(/Subscriptions/);
     await quickInput.type('prices.');
+    await quickInput.pick('None (NULL)');
     await quickInput.waitForPrompt(/Session name/);
     await quickInput.type('prices');
     await vscode.waitForExtensionLog(/Started prices: SUB connect/, 15_000);
