@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { encode as cborEncode } from 'cbor-x';
+import fc from 'fast-check';
 import { pack } from 'msgpackr';
 import * as protobuf from 'protobufjs';
 import { DECODE_LIMITS, DecoderRegistry, createDefaultRegistry, decodeRawProtobuf, hexRows, type DecodedNode } from '../../src/core/decoders';
@@ -82,6 +83,7 @@ test('JSON nested 100k deep neither throws nor blows the stack; depth and node l
   const r = decodeAs('json', deep);
   if (r.ok) {
     assert.ok(measure(r.tree!).depth <= DECODE_LIMITS.maxDepth);
+    assert.equal(r.text, deep.toString(), 'too deep to pretty-print: the text is the frame itself');
     assert.match(r.warning ?? '', /tree stops at 64 levels/);
   } else assert.match(r.error, /Not valid JSON/);
   const moderate = ok(decodeAs('json', Buffer.from('['.repeat(1000) + ']'.repeat(1000))));
@@ -135,8 +137,11 @@ test('base64: base64 text is decoded; any other frame is shown encoded', () => {
 });
 
 test('MessagePack and CBOR: good input, truncated input, trailing bytes, exact 64-bit integers', () => {
-  const m = ok(decodeAs('msgpack', pack({ a: 1, b: [true, null], big: 2n ** 63n })));
-  assert.equal(m.summary, '{"a":1,"b":[true,null],"big":"9223372036854775808"}');
+  const m = ok(decodeAs('msgpack', pack({ a: 1, b: [true, null], ts: 1_764_000_000_000, big: 2n ** 63n })));
+  assert.equal(m.summary, '{"a":1,"b":[true,null],"ts":1764000000000,"big":9223372036854775808}');
+  assert.deepEqual(m.tree!.children!.slice(2).map((c) => [c.type, c.value]), [['number', '1764000000000'], ['bigint', '9223372036854775808']]);
+  assert.equal(JSON.parse(m.text!).big, '9223372036854775808', 'the text is JSON: a bigint is written as a string');
+  assert.equal(ok(decodeAs('cbor', cborEncode([2n ** 64n - 1n, -(2n ** 63n)]))).summary, '[18446744073709551615,-9223372036854775808]');
   const c = ok(decodeAs('cbor', cborEncode({ x: 'y', when: new Date(0), bytes: Buffer.from([1, 2]) })));
   assert.equal(c.summary, '{"x":"y","when":1970-01-01T00:00:00.000Z,"bytes":<2 bytes>}');
   assert.deepEqual(c.tree!.children!.map((n) => n.type), ['string', 'date', 'bytes']);
@@ -144,6 +149,19 @@ test('MessagePack and CBOR: good input, truncated input, trailing bytes, exact 6
   assert.match(errorOf(decodeAs('cbor', cborEncode({ a: 'long string here' }).subarray(0, 5))), /CBOR/);
   assert.match(errorOf(decodeAs('msgpack', Buffer.concat([pack([1, 2]), Buffer.from([0xc1, 0xc1])]))), /2 more bytes follow/);
   assert.match(errorOf(decodeAs('cbor', Buffer.concat([cborEncode([1, 2]), cborEncode(3)]))), /Not one CBOR value/);
+});
+
+test('any JSON value decodes the same from JSON, MessagePack and CBOR: the summary is its JSON, cut at the limit (fast-check)', () => {
+  const max = DECODE_LIMITS.summaryChars;
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+    const json = JSON.stringify(value);
+    const expected = json.length > max ? `${json.slice(0, max - 1)}…` : json;
+    const fromJson = ok(decodeAs('json', Buffer.from(json)));
+    assert.equal(fromJson.summary, expected);
+    if (json.length < 10_000) assert.equal(fromJson.text, JSON.stringify(value, null, 2));
+    assert.equal(ok(decodeAs('msgpack', pack(value))).summary, expected);
+    assert.equal(ok(decodeAs('cbor', cborEncode(value))).summary, expected);
+  }), { seed: 20240611, numRuns: 400 });
 });
 
 test('MessagePack and CBOR under hostile input: huge length headers, deep nesting, cycles', () => {
@@ -202,6 +220,8 @@ test('protobuf with a schema: bogus lengths and a 2^63 length are clear errors, 
   // protobufjs reads lengths as 32 bits: 2^63 would wrap to 0 without the check.
   assert.match(errorOf(as([0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])), /claims 9223372036854775808 bytes/);
   assert.match(errorOf(as([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])), /does not fit in 64 bits/);
+  // The same inside a nested message (notional, field 7): the check follows the schema down.
+  assert.match(errorOf(as([0x0a, 0x01, 0x41, 0x3a, 0x0b, 0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])), /in notional \(byte 3\): field 1 claims 9223372036854775808 bytes but only 0 are left/);
   assert.match(errorOf(as(tickBytes.subarray(0, 10), { trueSize: tickBytes.length })), /capture kept only the first 10/);
   assert.match(errorOf(createDefaultRegistry().decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Tick' })), /No \.proto schema is loaded/);
   // A recursive type nested past protobufjs's recursion limit is an error, not a stack overflow.
@@ -236,6 +256,14 @@ test('.proto load errors are values naming the file and line; a failed load keep
   const unreadable = await local.protobuf.loadSchemas([join(protoDir, 'no-such-file.proto')]);
   assert.match(!unreadable.ok ? unreadable.error : '', /Cannot read .*no-such-file\.proto/);
   assert.ok(local.protobuf.messageTypes.includes('demo.Tick'), 'the schemas loaded before stay in force');
+  // Two loads at once (settings changed twice quickly): the one started last is kept.
+  const [older, newer] = await Promise.all([
+    local.protobuf.loadSchemas([join(protoDir, 'order.proto')], [join(protoDir, 'include')]),
+    local.protobuf.loadSchemas([join(protoDir, 'common.proto')]),
+  ]);
+  assert.ok(older.ok && older.messageTypes.includes('demo.Order'));
+  assert.deepEqual(newer.ok && newer.messageTypes, ['demo.Money']);
+  assert.deepEqual(local.protobuf.messageTypes, ['demo.Money']);
   const text = local.protobuf.loadText('syntax = "proto3";\nmessage A {\n  int32 x = 1\n}', 'pasted.proto');
   assert.deepEqual(text.ok ? undefined : [text.error, text.line], ["pasted.proto:4: illegal token '}', ';' expected", 4]);
 });

@@ -149,7 +149,8 @@ export class DecoderRegistry {
     if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') {
       return { ok: false, decoderId: decoder.id, error: `The ${decoder.label} decoder returned no result.` };
     }
-    if (!result.ok) return { ...result, decoderId: decoder.id, error: String(result.error) };
-    return { ...result, decoderId: decoder.id, summary: typeof result.summary === 'string' ? result.summary : String(result.summary) };
+    if (!result.ok) return result.decoderId === decoder.id && typeof result.error === 'string' ? result : { ...result, decoderId: decoder.id, error: String(result.error) };
+    if (result.decoderId === decoder.id && typeof result.summary === 'string') return result;
+    return { ...result, decoderId: decoder.id, summary: String(result.summary) };
   }
 }

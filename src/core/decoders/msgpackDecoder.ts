@@ -1,9 +1,11 @@
-// The MessagePack decoder (msgpackr): maps as objects, 64-bit integers as exact strings, no records.
-import { Unpackr } from 'msgpackr';
+// The MessagePack decoder (msgpackr): maps as objects, 64-bit integers exact (numbers while safe, else
+// bigints), no records.
+import { Unpackr, type Options } from 'msgpackr';
 import type { Decoder } from '../types';
 import { type OneValue, containerConfidence, decodeOneValue, errorText } from './structuredBinary';
 
-const unpackr = new Unpackr({ mapsAsObjects: true, useRecords: false, int64AsType: 'string' });
+// 'auto' is in msgpackr's code but not yet in its typings.
+const unpackr = new Unpackr({ mapsAsObjects: true, useRecords: false, int64AsType: 'auto' as Options['int64AsType'] });
 
 /** fixmap, fixarray, array16/32, map16/32. */
 function opensMsgpackContainer(first: number): boolean {

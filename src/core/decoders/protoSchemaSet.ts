@@ -74,11 +74,18 @@ export function collectMessageTypes(ns: protobuf.NamespaceBase): string[] {
   return [...out].sort();
 }
 
-/** The .proto files loaded for the protobuf decoder. A failed load keeps the schemas in force before it. */
+/**
+ * The .proto files loaded for the protobuf decoder. A failed load keeps the schemas in force before it;
+ * of overlapping loads, the last one started wins (an earlier one still returns what it read).
+ */
 export class ProtoSchemaSet {
   private root: protobuf.Root | undefined;
   private types: string[] = [];
   private loadedFiles: string[] = [];
+  /** Counts loads, so that of two overlapping loads the one started last is the one kept. */
+  private generation = 0;
+  /** Looked-up names of the root in force (misses too): rules name the same few types over and over. */
+  private typeCache = new Map<string, protobuf.Type | undefined>();
 
   /** Fully-qualified names of the message types loaded, sorted. */
   get messageTypes(): string[] {
@@ -92,16 +99,21 @@ export class ProtoSchemaSet {
   /** The message type, or undefined when no loaded schema declares it. */
   lookupType(name: string): protobuf.Type | undefined {
     if (!this.root) return undefined;
+    if (this.typeCache.has(name)) return this.typeCache.get(name);
+    let found: protobuf.ReflectionObject | null = null;
     try {
-      const found = this.root.lookup(name.startsWith('.') ? name : `.${name}`);
-      return found instanceof protobuf.Type ? found : undefined;
+      found = this.root.lookup(name.startsWith('.') ? name : `.${name}`);
     } catch {
-      return undefined;
+      found = null;
     }
+    const type = found instanceof protobuf.Type ? found : undefined;
+    if (this.typeCache.size < 10_000) this.typeCache.set(name, type);
+    return type;
   }
 
   /** Loads `files` (paths) and what they import. */
   async loadSchemas(files: string[], includeRoots: string[] = []): Promise<SchemaLoad> {
+    const generation = ++this.generation;
     const root = new protobuf.Root();
     const loaded: string[] = [];
     const seen = new Set<string>();
@@ -137,11 +149,13 @@ export class ProtoSchemaSet {
       if (error instanceof SchemaError) return { ok: false, error: `Could not load the .proto files: ${error.message}`, file: error.file, line: error.line };
       return { ok: false, error: `Could not load the .proto files: ${error instanceof Error ? error.message : String(error)}` };
     }
+    if (generation !== this.generation) return { ok: true, messageTypes: collectMessageTypes(root), files: loaded };
     return this.adopt(root, loaded);
   }
 
   /** Loads .proto source text (schemas pasted by the user, tests); it may import only bundled google types. */
   loadText(source: string, fileName = 'inline.proto'): SchemaLoad {
+    this.generation++;
     const root = new protobuf.Root();
     try {
       for (const name of parseInto(root, source, fileName)) {
@@ -158,6 +172,8 @@ export class ProtoSchemaSet {
   }
 
   clear(): void {
+    this.generation++;
+    this.typeCache = new Map();
     this.root = undefined;
     this.types = [];
     this.loadedFiles = [];
@@ -165,6 +181,7 @@ export class ProtoSchemaSet {
 
   private adopt(root: protobuf.Root, files: string[]): SchemaLoad {
     this.root = root;
+    this.typeCache = new Map();
     this.types = collectMessageTypes(root);
     this.loadedFiles = files;
     return { ok: true, messageTypes: this.types, files };

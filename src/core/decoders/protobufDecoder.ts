@@ -1,12 +1,12 @@
 // The protobuf decoder: with a message type (from a rule or the caller) a frame decodes through the loaded
 // .proto schemas; without one, the schemaless wire-format view. Detection only offers the schemaless view,
 // with low confidence, for a frame that parses whole.
-import type * as protobuf from 'protobufjs';
+import * as protobuf from 'protobufjs';
 import type { DecodeContext, DecodeResult, Decoder } from '../types';
-import { DECODE_LIMITS, inputWindow, prettyText, warningOf } from './decodedTree';
+import { DECODE_LIMITS, clip, inputWindow, warningOf } from './decodedTree';
 import type { ProtoSchemaSet } from './protoSchemaSet';
 import { decodeRawProtobuf, describeFault, rawSummary, walkWire } from './protobufWire';
-import { messageSummary, messageToObject, messageTree } from './protobufMessageView';
+import { messageJson, messageSummary, messageToObject, messageTree } from './protobufMessageView';
 
 /** A decode context that names the protobuf message type to decode as. */
 export interface ProtobufDecodeContext extends DecodeContext {
@@ -16,17 +16,30 @@ export interface ProtobufDecodeContext extends DecodeContext {
 /** Frames detection tries to parse as protobuf; bigger ones are left to the hex fallback. */
 const MAX_DETECT_BYTES = 64 * 1024;
 
+/** Levels the pre-check follows (protobufjs stops at 100 too). */
+const MAX_CHECK_DEPTH = 100;
+
 /**
- * Checks the top level of the frame before protobufjs sees it (protobufjs reads lengths as 32 bits, so a
- * 2^63 length would pass as 0), and names the field numbers the type does not declare.
+ * Checks the frame's structure before protobufjs sees it, following the schema into nested messages:
+ * protobufjs reads lengths as 32 bits, so a 2^63 length would pass as 0. Collects the field numbers of
+ * the top level that the type does not declare.
  */
-function checkTopLevel(frame: Uint8Array, type: protobuf.Type): { error?: string; unknown: number[] } {
-  const unknown = new Set<number>();
-  const fault = walkWire(frame, (f) => {
-    if (!type.fieldsById[f.field]) unknown.add(f.field);
+function checkWire(bytes: Uint8Array, type: protobuf.Type, depth: number, unknown?: Set<number>): string | undefined {
+  let nestedError: string | undefined;
+  const fault = walkWire(bytes, (f, value) => {
+    const field = type.fieldsById[f.field];
+    if (!field) {
+      unknown?.add(f.field);
+      return;
+    }
+    if (f.wireType !== 2 || !(value instanceof Uint8Array) || field.map || depth >= MAX_CHECK_DEPTH) return;
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+    const inner = nested && checkWire(value, nested, depth + 1);
+    if (!inner) return;
+    nestedError = `in ${field.name} (byte ${f.offset}): ${inner}`;
+    return false;
   });
-  if (fault) return { error: describeFault(fault), unknown: [] };
-  return { unknown: [...unknown].sort((a, b) => a - b) };
+  return fault ? describeFault(fault) : nestedError;
 }
 
 export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, messageType: string, context?: DecodeContext): DecodeResult {
@@ -40,11 +53,15 @@ export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, mes
   if (frame.length > DECODE_LIMITS.maxInputBytes) return fail(`The frame is ${frame.length} bytes; protobuf is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The hex view shows its start.`);
   const window = inputWindow(frame, context);
   const cutNote = window.cut ? ` ${window.notes.join(' ')}` : '';
-  const checked = checkTopLevel(frame, type);
-  if (checked.error) return fail(`Not a valid ${type.fullName.slice(1)}: ${checked.error}.${cutNote}`);
+  const unknown = new Set<number>();
+  const invalid = checkWire(frame, type, 0, unknown);
+  if (invalid) return fail(`Not a valid ${type.fullName.slice(1)}: ${invalid}.${cutNote}`);
   let object;
+  let text;
   try {
-    object = messageToObject(type, type.decode(frame));
+    const message = type.decode(frame);
+    object = messageToObject(type, message);
+    text = clip(messageJson(type, message), DECODE_LIMITS.maxTextChars);
   } catch (error) {
     // protobufjs stops at its recursion limit and at out-of-range reads: both are errors here.
     return fail(`Not a valid ${type.fullName.slice(1)}: ${error instanceof Error ? error.message : String(error)}.${cutNote}`);
@@ -54,11 +71,11 @@ export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, mes
     ok: true,
     decoderId: 'protobuf',
     summary: messageSummary(type, object),
-    text: prettyText(object),
+    text,
     tree,
     warning: warningOf([
       ...window.notes,
-      checked.unknown.length ? `Field number(s) ${checked.unknown.join(', ')} are not in ${type.name}: is this the right message type?` : undefined,
+      unknown.size ? `Field number(s) ${[...unknown].sort((a, b) => a - b).join(', ')} are not in ${type.name}: is this the right message type?` : undefined,
       truncated ? `Large or deep message: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.` : undefined,
     ]),
   };

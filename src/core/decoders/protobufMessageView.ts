@@ -11,6 +11,11 @@ export function messageToObject(type: protobuf.Type, message: protobuf.Message):
   return type.toObject(message, { longs: String, enums: String, defaults: false }) as MessageObject;
 }
 
+/** The message in protobuf's JSON mapping (bytes as base64, NaN and Infinity as strings), pretty printed. */
+export function messageJson(type: protobuf.Type, message: protobuf.Message): string {
+  return JSON.stringify(type.toObject(message, { longs: String, enums: String, bytes: String, json: true, defaults: false }), null, 2);
+}
+
 function present(object: MessageObject, field: protobuf.Field): boolean {
   if (!Object.prototype.hasOwnProperty.call(object, field.name)) return false;
   const v = object[field.name];
@@ -20,9 +25,13 @@ function present(object: MessageObject, field: protobuf.Field): boolean {
   return true;
 }
 
+const sortedFields = new WeakMap<protobuf.Type, protobuf.Field[]>();
+
 /** Fields in field-number order, the order protoc prints them in. */
 function fieldsOf(type: protobuf.Type): protobuf.Field[] {
-  return [...type.fieldsArray].sort((a, b) => a.id - b.id);
+  let fields = sortedFields.get(type);
+  if (!fields) sortedFields.set(type, (fields = [...type.fieldsArray].sort((a, b) => a.id - b.id)));
+  return fields;
 }
 
 interface TreeState {
