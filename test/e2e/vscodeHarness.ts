@@ -54,6 +54,10 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'github.gitAuthentication': false,
   'npm.fetchOnlinePackageInfo': false,
   'window.restoreWindows': 'none',
+  // A quick input closes when focus leaves it, and a webview (the inspector) takes focus back asynchronously
+  // after each step of a multi-step command: under load the next step's input closed now and then. Tests
+  // dismiss quick inputs with Escape (quickInput.cancel()), never by clicking away.
+  'workbench.quickOpen.closeOnFocusLost': false,
 };
 
 /** Starts scripts/demo-traffic.mjs on test ports (17556-17558 by default); stop() it in a finally. */
