@@ -18,6 +18,7 @@ import { RateStatusBar } from './statusBar';
 import { WorkspaceScanner } from './workspaceScan';
 import { TapController, registerTapCommands } from './tapController';
 import { KeyStore, registerKeyCommands } from './keyStore';
+import { registerReplayCommands, replayOne } from './commands/replayCommands';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -86,6 +87,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     addRule: (rule) => decoderSettings.addRule(rule),
     log: (message) => log.info(message),
     annotate: (seq) => taps.annotate(seq),
+    replay: (seq) => replayOne(store, controller, seq),
   });
   const scanner = new WorkspaceScanner(log);
   const pairingsView = new PairingsView(scanner);
@@ -104,6 +106,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     new RateStatusBar(sessions, store),
     ...registerEndpointCommands(controller, keys),
     ...registerKeyCommands(keys),
+    ...registerReplayCommands(store, controller),
     ...registerTapCommands(taps),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({

@@ -26,6 +26,8 @@ export interface InspectorDeps {
   log(message: string): void;
   /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
   annotate?(seq: number): string | undefined;
+  /** Resends a captured message wherever the user picks (absent: replay is not offered). */
+  replay?(seq: number): Promise<string>;
 }
 
 export interface InspectorHost {
@@ -104,6 +106,11 @@ export class InspectorBackend {
         const text = this.presenter.copyText(record, r.frameIndex ?? 0, r.format, r.decoderId);
         await this.host.writeClipboard(text);
         return { bytes: Buffer.byteLength(text) };
+      });
+      case MessageType.Replay: return run(request, async (r) => {
+        this.requireRecord(r.seq);
+        if (!this.deps.replay) throw new Error('Replay is not available here.');
+        return { outcome: await this.deps.replay(r.seq) };
       });
       default: {
         const unknown: never = request;

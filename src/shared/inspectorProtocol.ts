@@ -18,6 +18,8 @@ export enum MessageType {
   DecodeFrame = 'decodeFrame',
   AddRule = 'addRule',
   Copy = 'copy',
+  /** Resend a captured message (the host asks where to, and lets the user edit frames first). */
+  Replay = 'replay',
 }
 
 // ---- shared shapes ----
@@ -218,8 +220,14 @@ export interface CopyRequest {
   decoderId?: string;
 }
 
+export interface ReplayRequest {
+  type: MessageType.Replay;
+  requestId: number;
+  seq: number;
+}
+
 export type FromWebviewRequest =
-  | SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest;
+  | SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 
@@ -231,6 +239,8 @@ export interface ResponseTypes {
   [MessageType.DecodeFrame]: FrameDetail | null;
   [MessageType.AddRule]: { description: string };
   [MessageType.Copy]: { bytes: number };
+  /** What happened, in words ("sent to echo", "cancelled"). */
+  [MessageType.Replay]: { outcome: string };
 }
 
 export type RequestType = keyof ResponseTypes;

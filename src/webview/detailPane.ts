@@ -11,6 +11,7 @@ export interface DetailPaneEvents {
   changeDecoder(seq: number, frameIndex: number, decoderId: string): void;
   useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): void;
   copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): void;
+  replay(seq: number): void;
 }
 
 export class DetailPane {
@@ -67,7 +68,8 @@ export class DetailPane {
       el('span', { className: `detail-dir dir-${detail.direction}`, text: detail.direction === 'in' ? '↓ in' : '↑ out' }),
       el('span', { className: 'detail-session', text: `${detail.sessionName} (${detail.socketType})`, title: `session id ${detail.sessionId}` }),
       el('span', { className: 'detail-meta', text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}` }),
-      detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined);
+      detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
+      button('Replay…', 'Send this message again, to a session or an address (frames can be edited first)', () => this.events.replay(detail.seq), 'btn detail-replay'));
     const frames = detail.frames.map((frame) => this.renderFrame(detail, frame));
     this.body.replaceChildren(header, ...frames);
   }

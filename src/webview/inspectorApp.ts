@@ -67,6 +67,7 @@ export class InspectorApp {
       changeDecoder: (seq, frameIndex, decoderId) => void this.changeDecoder(seq, frameIndex, decoderId),
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
+      replay: (seq) => void this.replay(seq),
     });
     const splitter = el('div', { className: 'splitter', attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' } });
     root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element);
@@ -212,6 +213,15 @@ export class InspectorApp {
     try {
       const result = await this.client.request(MessageType.Copy, { seq, frameIndex, format, decoderId: decoderId || undefined });
       this.detail.showNotice(`Copied frame ${frameIndex} as ${format} (${formatSize(result.bytes)}).`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private async replay(seq: number): Promise<void> {
+    try {
+      const result = await this.client.request(MessageType.Replay, { seq });
+      this.detail.showNotice(`Replay of #${seq}: ${result.outcome}.`);
     } catch (error) {
       this.detail.showNotice(errorText(error), true);
     }

@@ -104,5 +104,20 @@ while True:
     await editor.waitFor({ timeout: 20_000 });
     assert.match(await editor.innerText(), /hello \+ world/);
     console.log(`screenshot: ${await vscode.screenshot('product-reply')}`);
+
+    // Replay… from the inspector: the captured request goes out again from echo-client, edited first.
+    await vscode.runCommand('ZeroMQ: Open Message Inspector');
+    const frame = await vscode.findWebviewFrame('.list-rows', 30_000);
+    const sent = frame.locator('.list-rows .row:not([hidden])', { hasText: 'hello' }).first();
+    await sent.waitFor({ timeout: 15_000 });
+    await sent.click();
+    await frame.locator('.detail-replay').click();
+    await quickInput.pick('echo-client');
+    await quickInput.pick(/Edit frame 1/);
+    await quickInput.type('again');
+    await quickInput.pick(/Send 2 frames/);
+    await frame.locator('.detail-notice', { hasText: /Replay of #\d+: sent from echo-client; reply: 2 frame/ }).waitFor({ timeout: 15_000 });
+    await frame.locator('.list-rows .row:not([hidden])', { hasText: 'hello + again' }).first().waitFor({ timeout: 15_000 });
+    console.log(`screenshot: ${await vscode.screenshot('product-replay')}`);
   });
 });
