@@ -1,8 +1,11 @@
 // The capture store: every captured message, bounded by a message count and a byte budget, oldest
 // evicted first (and counted). Built for a million small messages: no object per message or frame is
-// kept. Payloads live in 4 MiB slabs (freed whole once all their messages are evicted); metadata lives
-// in typed-array rings indexed by sequence number. Records are materialized only when asked for.
+// kept. Payloads live in append-only slabs (see captureSlabs.ts and captureSlabFormat.ts);
+// metadata lives in typed-array rings indexed by sequence number (18 bytes a message). Records are
+// materialized only when asked for, and their frames are copies, safe to keep after eviction.
 import type { AppendOptions, CaptureFilter, CaptureRecord, CaptureStats, Direction } from './types';
+import { SlabChain } from './captureSlabs';
+import { ForwardSearch, framesContain, framesContainIgnoringCase, frameZeroStartsWith, lowerAsciiCopy, SlabCursor, storedBytesAt, varintSize, writeVarint } from './captureSlabFormat';
 
 export interface CaptureLimits {
   maxMessages: number;
@@ -11,51 +14,54 @@ export interface CaptureLimits {
   maxFrameBytes?: number;
 }
 
-const SLAB_BYTES = 4 * 1024 * 1024;
-/** Per frame in the slab: stored length and true length, u32 little-endian each. */
-const FRAME_HEADER = 8;
 const INITIAL_CAPACITY = 1024;
-const FLAG_OUT = 1;
-const FLAG_ROUTING_ID = 2;
-const FLAG_TOPIC = 4;
-/** Removed by removeSession(): still holds its ring slot until evicted, but is no longer retained. */
-const FLAG_REMOVED = 8;
-const NO_TAG = 0xffff;
+const SMALL_COPY = 16;
 
-interface Slab {
-  bytes: Uint8Array;
-  used: number;
-  /** Retained messages whose payload is in this slab. */
-  live: number;
-}
+// metaOf: session index in the low 24 bits, flags in the high 8.
+const SESSION_MASK = 0xffffff;
+const FLAG_OUT = 1 << 24;
+const FLAG_ROUTING_ID = 2 << 24;
+const FLAG_TOPIC = 4 << 24;
+/** Holds its ring slot (seqs stay contiguous) but is not retained: removed by the user, or too big. */
+const FLAG_REMOVED = 8 << 24;
+/** The message has a truncated frame: its slab headers carry true sizes. */
+const FLAG_TRUE_SIZES = 16 << 24;
+const NO_TAG = 0xffff;
+/** Past 2^24 - 1 distinct session ids, the rest share this last one. */
+const OVERFLOW_SESSION = SESSION_MASK;
+
+const originSec = Math.floor(performance.timeOrigin / 1000);
+const originFracNs = (performance.timeOrigin - originSec * 1000) * 1e6;
 
 export class CaptureStore {
   private limits: Required<CaptureLimits>;
-  // Ring of retained messages: slot of seq s is (head + s - firstSeq) % capacity.
+  // Ring of messages: the slot of seq s is (head + s - firstSeq) % capacity.
   private capacity = 0;
   private head = 0;
   private count = 0;
   private nextSeq = 1;
-  private timeMs = new Float64Array(0);
-  private slabOf = new Uint32Array(0);
+  private timeSec = new Uint32Array(0);
+  /** Nanoseconds within the second. */
+  private timeFrac = new Uint32Array(0);
   private offsetOf = new Uint32Array(0);
-  /** Stored payload bytes (what the byte budget counts). */
-  private storedOf = new Uint32Array(0);
-  /** session index (16 bits) | flags (8 bits) << 16 | frame count (up to 255, else 255 + see slab) */
   private metaOf = new Uint32Array(0);
-  private frameCountOf = new Uint32Array(0);
   private tagOf = new Uint16Array(0);
-  private slabs: Array<Slab | undefined> = [];
-  private currentSlab = -1;
+  private readonly payload = new SlabChain();
+  private readonly cursor = new SlabCursor();
   private readonly sessionIndex = new Map<string, number>();
   private readonly sessionNames: string[] = [];
+  private lastSessionId: string | undefined;
+  private lastSessionIndex = 0;
   private readonly tagIndex = new Map<string, number>();
   private readonly tags: string[] = [];
+  private lastTag: string | undefined;
+  private lastTagIndex = NO_TAG;
   private retainedBytes = 0;
   private total = 0;
   private dropped = 0;
   private droppedBytes = 0;
   private truncatedFrames = 0;
+  /** Ring slots flagged removed. */
   private removed = 0;
   /** Bumped on every change; readers compare it instead of subscribing to the hot path. */
   version = 0;
@@ -64,10 +70,12 @@ export class CaptureStore {
     this.limits = normalize(limits);
   }
 
+  /** Retained messages. */
   get size(): number {
-    return this.count;
+    return this.count - this.removed;
   }
 
+  /** Oldest seq still in the ring (it may be a removed one); lastSeq + 1 when empty. */
   get firstSeq(): number {
     return this.nextSeq - this.count;
   }
@@ -76,124 +84,130 @@ export class CaptureStore {
     return this.nextSeq - 1;
   }
 
+  /** New limits apply at once: shrinking evicts the oldest now. */
   setLimits(limits: CaptureLimits): void {
     this.limits = normalize(limits);
-    this.evictToFit(0, 0);
+    this.evict(0, 0);
+    const { maxMessages } = this.limits;
+    if (this.capacity > maxMessages) this.resize(Math.max(this.count, Math.min(maxMessages, INITIAL_CAPACITY)));
     this.version++;
   }
 
-  append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number {
+  /**
+   * Stores a message and returns its sequence number (from 1, never reused). `trueSizes` gives the
+   * wire sizes of frames already truncated elsewhere (an imported capture); frames longer than the
+   * per-frame limit are cut to it here, and only the kept bytes are copied.
+   */
+  append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions, trueSizes?: ArrayLike<number>): number {
     const maxFrame = this.limits.maxFrameBytes;
-    let stored = 0;
     const frameCount = frames.length;
+    let stored = 0;
+    let span = frameCount < 128 ? 1 : varintSize(frameCount);
+    let flags = direction === 'out' ? FLAG_OUT : 0;
     for (let i = 0; i < frameCount; i++) {
       const n = frames[i].length;
-      stored += n > maxFrame ? maxFrame : n;
+      if (n > maxFrame) {
+        flags |= FLAG_TRUE_SIZES;
+        stored += maxFrame;
+        span += maxFrame < 128 ? 1 : varintSize(maxFrame);
+      } else {
+        stored += n;
+        span += n < 128 ? 1 : varintSize(n);
+      }
     }
-    const span = stored + FRAME_HEADER * frameCount;
-    this.total++;
-    const seq = this.nextSeq++;
-    if (stored > this.limits.maxBytes) {
-      // Even alone it would not fit the budget: counted as dropped at once, and kept as an empty removed
-      // slot so that sequence numbers stay contiguous in the ring.
-      this.dropped++;
-      this.droppedBytes += stored;
-      this.evictToFit(1, 0);
-      if (this.count === this.capacity) this.grow();
-      const slot = (this.head + this.count) % this.capacity;
-      this.slabOf[slot] = this.reserve(0);
-      this.slabs[this.slabOf[slot]]!.live++;
-      this.offsetOf[slot] = 0;
-      this.storedOf[slot] = 0;
-      this.frameCountOf[slot] = 0;
-      this.timeMs[slot] = nowMs();
-      this.metaOf[slot] = this.internSession(sessionId) | ((FLAG_REMOVED | (direction === 'out' ? FLAG_OUT : 0)) << 16);
-      this.tagOf[slot] = NO_TAG;
-      this.count++;
-      this.removed++;
-      this.version++;
-      return seq;
-    }
-    this.evictToFit(1, stored);
-    if (this.count === this.capacity) this.grow();
-    const slot = (this.head + this.count) % this.capacity;
-    const slabIndex = this.reserve(span);
-    const slab = this.slabs[slabIndex]!;
-    let pos = slab.used;
-    const bytes = slab.bytes;
-    for (let i = 0; i < frameCount; i++) {
-      const frame = frames[i];
-      const n = frame.length;
-      const keep = n > maxFrame ? maxFrame : n;
-      if (keep < n) this.truncatedFrames++;
-      writeU32(bytes, pos, keep);
-      writeU32(bytes, pos + 4, n);
-      pos += FRAME_HEADER;
-      if (keep === n) bytes.set(frame, pos);
-      else bytes.set(frame.subarray(0, keep), pos);
-      pos += keep;
-    }
-    this.offsetOf[slot] = slab.used;
-    slab.used = pos;
-    slab.live++;
-    this.slabOf[slot] = slabIndex;
-    this.storedOf[slot] = stored;
-    this.frameCountOf[slot] = frameCount;
-    this.timeMs[slot] = options?.timeNs !== undefined ? Number(options.timeNs) / 1e6 : nowMs();
-    let flags = direction === 'out' ? FLAG_OUT : 0;
+    span += stored;
+    if (trueSizes) for (let i = 0; i < frameCount; i++) if (trueSizes[i] > frames[i].length) flags |= FLAG_TRUE_SIZES;
+    if (flags & FLAG_TRUE_SIZES) for (let i = 0; i < frameCount; i++) span += varintSize(trueSizeOf(frames, trueSizes, i));
+
+    let sec: number;
+    let frac: number;
     let tag = NO_TAG;
+    if (options?.timeNs !== undefined) {
+      const t = options.timeNs < 0n ? 0n : options.timeNs;
+      sec = Math.min(Number(t / 1_000_000_000n), 0xffffffff);
+      frac = Number(t % 1_000_000_000n);
+    } else {
+      const ns = originFracNs + performance.now() * 1e6;
+      const s = Math.floor(ns / 1e9);
+      sec = originSec + s;
+      frac = ns - s * 1e9;
+    }
     if (options) {
       if (options.hasRoutingId) flags |= FLAG_ROUTING_ID;
       if (options.hasTopic) flags |= FLAG_TOPIC;
-      if (options.tag !== undefined) tag = this.internTag(options.tag);
+      if (options.tag !== undefined) tag = options.tag === this.lastTag ? this.lastTagIndex : this.internTag(options.tag);
     }
-    this.metaOf[slot] = this.internSession(sessionId) | (flags << 16);
+    const session = sessionId === this.lastSessionId ? this.lastSessionIndex : this.internSession(sessionId);
+    const seq = this.nextSeq;
+    this.total++;
+
+    const { maxMessages, maxBytes } = this.limits;
+    let offset = 0;
+    if (stored > maxBytes) {
+      // Even alone it would not fit the budget: dropped at once, but it keeps an empty slot so that
+      // sequence numbers stay contiguous in the ring.
+      this.dropped++;
+      this.droppedBytes += stored;
+      flags |= FLAG_REMOVED;
+      this.removed++;
+      if (this.count >= maxMessages) this.evict(1, 0);
+    } else {
+      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      this.payload.reserve(span, seq);
+      offset = this.payload.used;
+      this.payload.used = this.writeMessage(frames, trueSizes, flags, offset);
+      this.retainedBytes += stored;
+    }
+    if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
+    let slot = this.head + this.count;
+    if (slot >= this.capacity) slot -= this.capacity;
+    this.timeSec[slot] = sec;
+    this.timeFrac[slot] = frac;
+    this.offsetOf[slot] = offset;
+    this.metaOf[slot] = session | flags;
     this.tagOf[slot] = tag;
     this.count++;
-    this.retainedBytes += stored;
+    this.nextSeq = seq + 1;
     this.version++;
     return seq;
   }
 
-  /** The message with this sequence number, or undefined when evicted or never stored. Frames are copies. */
+  /** The message with this sequence number, or undefined when evicted, removed or never stored. Frames are copies. */
   get(seq: number): CaptureRecord | undefined {
     const slot = this.slotOf(seq);
-    if (slot < 0 || (this.metaOf[slot] >>> 16) & FLAG_REMOVED) return undefined;
-    const slab = this.slabs[this.slabOf[slot]]!;
-    const frameCount = this.frameCountOf[slot];
+    if (slot < 0) return undefined;
+    const meta = this.metaOf[slot];
+    if (meta & FLAG_REMOVED) return undefined;
+    const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+    const cursor = this.cursor.at(this.payload.slabs[this.payload.indexOf(seq)], this.offsetOf[slot]);
+    const frameCount = cursor.varint();
     const frames: Uint8Array[] = new Array(frameCount);
     const frameSizes: number[] = new Array(frameCount);
-    let pos = this.offsetOf[slot];
     for (let i = 0; i < frameCount; i++) {
-      const keep = readU32(slab.bytes, pos);
-      frameSizes[i] = readU32(slab.bytes, pos + 4);
-      pos += FRAME_HEADER;
-      // A copy: slabs are reused memory from the caller's point of view once the message is evicted.
-      frames[i] = slab.bytes.slice(pos, pos + keep);
-      pos += keep;
+      const keep = cursor.varint();
+      frameSizes[i] = hasTrueSizes ? cursor.varint() : keep;
+      frames[i] = cursor.bytes.slice(cursor.pos, cursor.pos + keep);
+      cursor.pos += keep;
     }
-    const meta = this.metaOf[slot];
-    const flags = meta >>> 16;
-    const tag = this.tagOf[slot];
     const record: CaptureRecord = {
       seq,
-      timeNs: BigInt(Math.round(this.timeMs[slot] * 1000)) * 1000n,
-      sessionId: this.sessionNames[meta & 0xffff],
-      direction: flags & FLAG_OUT ? 'out' : 'in',
+      timeNs: BigInt(this.timeSec[slot]) * 1_000_000_000n + BigInt(this.timeFrac[slot]),
+      sessionId: this.sessionNames[meta & SESSION_MASK],
+      direction: meta & FLAG_OUT ? 'out' : 'in',
       frames,
       frameSizes,
-      hasRoutingId: (flags & FLAG_ROUTING_ID) !== 0,
-      hasTopic: (flags & FLAG_TOPIC) !== 0,
+      hasRoutingId: (meta & FLAG_ROUTING_ID) !== 0,
+      hasTopic: (meta & FLAG_TOPIC) !== 0,
     };
+    const tag = this.tagOf[slot];
     if (tag !== NO_TAG) record.tag = this.tags[tag];
     return record;
   }
 
-  /** Up to `count` retained messages from `fromSeq` on (older ones are skipped). */
+  /** Up to `count` retained messages from `fromSeq` on (evicted and removed ones are skipped). */
   range(fromSeq: number, count: number): CaptureRecord[] {
     const out: CaptureRecord[] = [];
-    const start = Math.max(fromSeq, this.firstSeq);
-    for (let seq = start; seq <= this.lastSeq && out.length < count; seq++) {
+    for (let seq = Math.max(fromSeq, this.firstSeq); seq <= this.lastSeq && out.length < count; seq++) {
       const record = this.get(seq);
       if (record) out.push(record);
     }
@@ -202,27 +216,68 @@ export class CaptureStore {
 
   /** Sequence numbers of retained messages matching `filter`, oldest first, scanning bytes in place. */
   filter(filter: CaptureFilter, fromSeq = 0, limit = Infinity): number[] {
-    const out: number[] = [];
-    const sessions = filter.sessionIds ? new Set(filter.sessionIds.map((id) => this.sessionIndex.get(id)).filter((i) => i !== undefined)) : undefined;
-    if (sessions && sessions.size === 0) return out;
-    const wantOut = filter.direction === undefined ? -1 : filter.direction === 'out' ? FLAG_OUT : 0;
+    const seqs = this.matchingSeqs(filter, fromSeq, limit);
+    // A loop: Array.from() over a typed array is far slower for a million entries.
+    const out: number[] = new Array(seqs.length);
+    for (let i = 0; i < seqs.length; i++) out[i] = seqs[i];
+    return out;
+  }
+
+  /** Like filter(), as a typed array: the N-th match of a million is `matchingSeqs(f)[n]`, 8 bytes each. */
+  matchingSeqs(filter: CaptureFilter, fromSeq = 0, limit = Infinity): Float64Array {
+    const start = Math.max(Math.ceil(fromSeq), this.firstSeq);
+    const last = this.lastSeq;
+    const most = Math.max(0, Math.min(last - start + 1, limit));
+    if (most === 0) return new Float64Array(0);
+    let sessions: Uint8Array | undefined;
+    if (filter.sessionIds) {
+      sessions = new Uint8Array(this.sessionNames.length);
+      let any = false;
+      for (const id of filter.sessionIds) {
+        const index = this.sessionIndex.get(id);
+        if (index === undefined) continue;
+        sessions[index] = 1;
+        any = true;
+      }
+      if (!any) return new Float64Array(0);
+    }
+    const direction = filter.direction === undefined ? -1 : filter.direction === 'out' ? FLAG_OUT : 0;
     const needle = filter.contains && filter.contains.length ? filter.contains : undefined;
     const lowerNeedle = needle && filter.ignoreCase ? lowerAsciiCopy(needle) : undefined;
-    const prefix = filter.topicPrefix;
-    const start = Math.max(fromSeq, this.firstSeq);
-    for (let seq = start; seq <= this.lastSeq && out.length < limit; seq++) {
-      const slot = (this.head + seq - this.firstSeq) % this.capacity;
-      const meta = this.metaOf[slot];
-      if ((meta >>> 16) & FLAG_REMOVED) continue;
-      if (sessions && !sessions.has(meta & 0xffff)) continue;
-      if (wantOut >= 0 && ((meta >>> 16) & FLAG_OUT) !== wantOut) continue;
-      const bytes = this.slabs[this.slabOf[slot]]!.bytes;
-      const offset = this.offsetOf[slot];
-      if (prefix && !frameZeroStartsWith(bytes, offset, this.frameCountOf[slot], prefix)) continue;
-      if (needle && !framesContain(bytes, offset, this.frameCountOf[slot], lowerNeedle ?? needle, lowerNeedle !== undefined)) continue;
-      out.push(seq);
+    const search = needle && !lowerNeedle ? new ForwardSearch(needle) : undefined;
+    const prefix = filter.topicPrefix && filter.topicPrefix.length ? filter.topicPrefix : undefined;
+    const readsBytes = prefix !== undefined || needle !== undefined;
+    const { cursor, metaOf, offsetOf, capacity } = this;
+    const { slabs, starts } = this.payload;
+    // Sized for the worst case, trimmed at the end: no regrowth while scanning a million.
+    const out = new Float64Array(most);
+    let found = 0;
+    let slabIndex = readsBytes ? this.payload.indexOf(start) : 0;
+    let slab = readsBytes ? slabs[slabIndex] : undefined;
+    search?.reset(slab!);
+    let slot = this.head + (start - this.firstSeq);
+    if (slot >= capacity) slot -= capacity;
+    for (let seq = start; seq <= last && found < most; seq++) {
+      const meta = metaOf[slot];
+      const offset = offsetOf[slot];
+      if (++slot === capacity) slot = 0;
+      if (meta & FLAG_REMOVED) continue;
+      if (sessions && !sessions[meta & SESSION_MASK]) continue;
+      if (direction >= 0 && (meta & FLAG_OUT) !== direction) continue;
+      if (readsBytes) {
+        if (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) {
+          while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
+          slab = slabs[slabIndex];
+          search?.reset(slab);
+        }
+        const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+        if (prefix && !frameZeroStartsWith(cursor.at(slab!, offset), hasTrueSizes, prefix)) continue;
+        if (search && !framesContain(cursor.at(slab!, offset), hasTrueSizes, search)) continue;
+        if (lowerNeedle && !framesContainIgnoringCase(cursor.at(slab!, offset), hasTrueSizes, lowerNeedle)) continue;
+      }
+      out[found++] = seq;
     }
-    return out;
+    return found * 2 < out.length ? out.slice(0, found) : out.subarray(0, found);
   }
 
   stats(): CaptureStats {
@@ -243,84 +298,105 @@ export class CaptureStore {
     return [...this.sessionNames];
   }
 
-  /** Drops every message (not counted as dropped: the user asked). Sequence numbers go on. */
+  /** Drops every message and frees their memory (not counted as dropped: the user asked). Seqs go on. */
   clear(): void {
     this.head = 0;
     this.count = 0;
     this.removed = 0;
     this.retainedBytes = 0;
-    this.slabs = [];
-    this.currentSlab = -1;
+    this.resize(0);
+    this.payload.release();
     this.version++;
   }
 
-  /** Removes one session's messages, keeping the others' (not counted as dropped: the user asked). */
+  /**
+   * Removes one session's messages, keeping the others' and every seq (not counted as dropped: the
+   * user asked). Their slots and slab bytes are reclaimed when they come up for eviction.
+   */
   removeSession(sessionId: string): void {
     const index = this.sessionIndex.get(sessionId);
     if (index === undefined) return;
+    const { slabs, starts } = this.payload;
+    let slabIndex = 0;
     for (let i = 0; i < this.count; i++) {
       const slot = (this.head + i) % this.capacity;
       const meta = this.metaOf[slot];
-      if ((meta & 0xffff) !== index || (meta >>> 16) & FLAG_REMOVED) continue;
-      this.metaOf[slot] = meta | (FLAG_REMOVED << 16);
-      this.retainedBytes -= this.storedOf[slot];
+      if ((meta & SESSION_MASK) !== index || meta & FLAG_REMOVED) continue;
+      const seq = this.firstSeq + i;
+      while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
+      this.retainedBytes -= storedBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+      this.metaOf[slot] = meta | FLAG_REMOVED;
       this.removed++;
     }
     this.version++;
   }
 
   private slotOf(seq: number): number {
-    if (seq < this.firstSeq || seq > this.lastSeq || !Number.isInteger(seq)) return -1;
-    return (this.head + seq - this.firstSeq) % this.capacity;
+    if (!(seq >= this.firstSeq && seq <= this.lastSeq) || !Number.isInteger(seq)) return -1;
+    const slot = this.head + seq - this.firstSeq;
+    return slot >= this.capacity ? slot - this.capacity : slot;
   }
 
-  private evictToFit(extraMessages: number, extraBytes: number): void {
+  private evict(extraMessages: number, extraBytes: number): void {
     const { maxMessages, maxBytes } = this.limits;
     while (this.count > 0 && (this.count + extraMessages > maxMessages || this.retainedBytes + extraBytes > maxBytes)) {
       const slot = this.head;
-      const stored = this.storedOf[slot];
-      const slabIndex = this.slabOf[slot];
-      const slab = this.slabs[slabIndex]!;
-      slab.live--;
-      if (slab.live === 0 && slabIndex !== this.currentSlab) this.slabs[slabIndex] = undefined;
-      if ((this.metaOf[slot] >>> 16) & FLAG_REMOVED) this.removed--;
+      const meta = this.metaOf[slot];
+      if (meta & FLAG_REMOVED) this.removed--;
       else {
+        // The oldest written message is always in the first slab (slabs behind it are freed below).
+        const stored = storedBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
         this.retainedBytes -= stored;
         this.dropped++;
         this.droppedBytes += stored;
       }
-      this.head = (this.head + 1) % this.capacity;
+      this.head = slot + 1 === this.capacity ? 0 : slot + 1;
       this.count--;
+      this.payload.freeBefore(this.nextSeq - this.count);
     }
+    if (this.count === 0) this.payload.release();
   }
 
-  private reserve(span: number): number {
-    const current = this.currentSlab >= 0 ? this.slabs[this.currentSlab] : undefined;
-    if (current && current.used + span <= current.bytes.length) return this.currentSlab;
-    if (current && current.live === 0) this.slabs[this.currentSlab] = undefined;
-    // A message bigger than a slab gets a slab of its own.
-    const slab: Slab = { bytes: new Uint8Array(Math.max(SLAB_BYTES, span)), used: 0, live: 0 };
-    let index = this.slabs.indexOf(undefined);
-    if (index < 0 || index === this.currentSlab) index = this.slabs.length;
-    this.slabs[index] = slab;
-    this.currentSlab = index;
-    return index;
+  /** Writes the message at `pos` in the current slab; returns the position after it. */
+  private writeMessage(frames: Uint8Array[], trueSizes: ArrayLike<number> | undefined, flags: number, pos: number): number {
+    const bytes = this.payload.current;
+    const maxFrame = this.limits.maxFrameBytes;
+    const frameCount = frames.length;
+    const hasTrueSizes = (flags & FLAG_TRUE_SIZES) !== 0;
+    if (frameCount < 128) bytes[pos++] = frameCount;
+    else pos = writeVarint(bytes, pos, frameCount);
+    for (let i = 0; i < frameCount; i++) {
+      const frame = frames[i];
+      const n = frame.length;
+      const keep = n > maxFrame ? maxFrame : n;
+      if (keep < 128) bytes[pos++] = keep;
+      else pos = writeVarint(bytes, pos, keep);
+      if (hasTrueSizes) {
+        const trueSize = trueSizeOf(frames, trueSizes, i);
+        if (trueSize > keep) this.truncatedFrames++;
+        pos = writeVarint(bytes, pos, trueSize);
+      }
+      // A call into set() costs more than copying a few bytes by hand.
+      if (keep <= SMALL_COPY) for (let j = 0; j < keep; j++) bytes[pos + j] = frame[j];
+      else bytes.set(keep === n ? frame : frame.subarray(0, keep), pos);
+      pos += keep;
+    }
+    return pos;
   }
 
-  private grow(): void {
-    const capacity = Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), Math.max(this.limits.maxMessages, 1));
-    const copy = <T extends Float64Array | Uint32Array | Uint16Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) % this.capacity];
+  private resize(capacity: number): void {
+    const count = this.count;
+    const firstPart = Math.min(count, this.capacity - this.head);
+    const move = <T extends Uint32Array | Uint16Array>(old: T, next: T): T => {
+      next.set(old.subarray(this.head, this.head + firstPart));
+      if (firstPart < count) next.set(old.subarray(0, count - firstPart), firstPart);
       return next;
     };
-    this.timeMs = copy(this.timeMs, (n) => new Float64Array(n));
-    this.slabOf = copy(this.slabOf, (n) => new Uint32Array(n));
-    this.offsetOf = copy(this.offsetOf, (n) => new Uint32Array(n));
-    this.storedOf = copy(this.storedOf, (n) => new Uint32Array(n));
-    this.metaOf = copy(this.metaOf, (n) => new Uint32Array(n));
-    this.frameCountOf = copy(this.frameCountOf, (n) => new Uint32Array(n));
-    this.tagOf = copy(this.tagOf, (n) => new Uint16Array(n));
+    this.timeSec = move(this.timeSec, new Uint32Array(capacity));
+    this.timeFrac = move(this.timeFrac, new Uint32Array(capacity));
+    this.offsetOf = move(this.offsetOf, new Uint32Array(capacity));
+    this.metaOf = move(this.metaOf, new Uint32Array(capacity));
+    this.tagOf = move(this.tagOf, new Uint16Array(capacity));
     this.head = 0;
     this.capacity = capacity;
   }
@@ -328,23 +404,35 @@ export class CaptureStore {
   private internSession(id: string): number {
     let index = this.sessionIndex.get(id);
     if (index === undefined) {
-      index = this.sessionNames.length & 0xffff;
-      this.sessionIndex.set(id, index);
-      this.sessionNames[index] = id;
+      index = Math.min(this.sessionNames.length, OVERFLOW_SESSION);
+      if (index === OVERFLOW_SESSION) this.sessionNames[index] = '(other sessions)';
+      else {
+        this.sessionIndex.set(id, index);
+        this.sessionNames.push(id);
+      }
     }
+    this.lastSessionId = id;
+    this.lastSessionIndex = index;
     return index;
   }
 
+  /** At most 65535 distinct tags are kept; later new ones are not stored. */
   private internTag(tag: string): number {
     let index = this.tagIndex.get(tag);
-    if (index === undefined) {
-      if (this.tags.length >= NO_TAG) return NO_TAG;
+    if (index === undefined && this.tags.length < NO_TAG) {
       index = this.tags.length;
       this.tagIndex.set(tag, index);
       this.tags.push(tag);
     }
-    return index;
+    this.lastTag = tag;
+    this.lastTagIndex = index ?? NO_TAG;
+    return this.lastTagIndex;
   }
+}
+
+function trueSizeOf(frames: Uint8Array[], trueSizes: ArrayLike<number> | undefined, i: number): number {
+  const n = frames[i].length;
+  return trueSizes && trueSizes[i] > n ? trueSizes[i] : n;
 }
 
 function normalize(limits: CaptureLimits): Required<CaptureLimits> {
@@ -353,65 +441,4 @@ function normalize(limits: CaptureLimits): Required<CaptureLimits> {
     maxBytes: Math.max(1, Math.floor(limits.maxBytes)),
     maxFrameBytes: Math.max(0, Math.floor(limits.maxFrameBytes ?? 1024 * 1024)),
   };
-}
-
-const timeOrigin = performance.timeOrigin;
-function nowMs(): number {
-  return timeOrigin + performance.now();
-}
-
-function writeU32(bytes: Uint8Array, pos: number, value: number): void {
-  bytes[pos] = value;
-  bytes[pos + 1] = value >>> 8;
-  bytes[pos + 2] = value >>> 16;
-  bytes[pos + 3] = value >>> 24;
-}
-
-function readU32(bytes: Uint8Array, pos: number): number {
-  return (bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24)) >>> 0;
-}
-
-function frameZeroStartsWith(bytes: Uint8Array, offset: number, frameCount: number, prefix: Uint8Array): boolean {
-  if (frameCount === 0) return prefix.length === 0;
-  const keep = readU32(bytes, offset);
-  if (keep < prefix.length) return false;
-  const start = offset + FRAME_HEADER;
-  for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return false;
-  return true;
-}
-
-function framesContain(bytes: Uint8Array, offset: number, frameCount: number, needle: Uint8Array, ignoreCase: boolean): boolean {
-  let pos = offset;
-  for (let f = 0; f < frameCount; f++) {
-    const keep = readU32(bytes, pos);
-    pos += FRAME_HEADER;
-    if (indexOfBytes(bytes, pos, pos + keep, needle, ignoreCase) >= 0) return true;
-    pos += keep;
-  }
-  return false;
-}
-
-function indexOfBytes(bytes: Uint8Array, start: number, end: number, needle: Uint8Array, ignoreCase: boolean): number {
-  const first = needle[0];
-  const last = end - needle.length;
-  outer: for (let i = start; i <= last; i++) {
-    const b = ignoreCase ? lowerAscii(bytes[i]) : bytes[i];
-    if (b !== first) continue;
-    for (let j = 1; j < needle.length; j++) {
-      const c = ignoreCase ? lowerAscii(bytes[i + j]) : bytes[i + j];
-      if (c !== needle[j]) continue outer;
-    }
-    return i;
-  }
-  return -1;
-}
-
-function lowerAscii(byte: number): number {
-  return byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
-}
-
-function lowerAsciiCopy(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = lowerAscii(bytes[i]);
-  return out;
 }

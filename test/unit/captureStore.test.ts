@@ -1,26 +1,60 @@
+// The capture store against a plain-array model (eviction, accounting, contents across slabs and ring
+// wrap-around), its filters, and JSON Lines export/import.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exportJsonLines, importJsonLines } from '../../src/core/captureJsonl';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { exportJsonLines, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS } from '../../src/core/captureJsonl';
 import { CaptureStore } from '../../src/core/captureStore';
 
 const bytes = (s: string) => Buffer.from(s);
 const text = (f: Uint8Array) => Buffer.from(f).toString();
+const hex = (f: Uint8Array) => Buffer.from(f).toString('hex');
 
-test('append and get round-trip frames, flags, tags and time', () => {
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+test('append and get round-trip frames, flags, tag and time to the nanosecond', () => {
   const store = new CaptureStore({ maxMessages: 10, maxBytes: 1000 });
-  const seq = store.append('s1', 'in', [bytes('topic'), bytes(''), bytes('body')], { hasTopic: true, tag: 'tap A', timeNs: 1_700_000_000_123_456_000n });
+  const seq = store.append('s1', 'in', [bytes('topic'), bytes(''), bytes('body')], { hasTopic: true, tag: 'tap A', timeNs: 1_700_000_000_123_456_789n });
   const record = store.get(seq)!;
   assert.equal(seq, 1);
   assert.deepEqual(record.frames.map(text), ['topic', '', 'body']);
   assert.deepEqual(record.frameSizes, [5, 0, 4]);
-  assert.equal(record.hasTopic, true);
-  assert.equal(record.hasRoutingId, false);
-  assert.equal(record.tag, 'tap A');
-  assert.equal(record.sessionId, 's1');
-  assert.equal(record.direction, 'in');
-  assert.equal(record.timeNs, 1_700_000_000_123_456_000n);
+  assert.deepEqual([record.hasTopic, record.hasRoutingId, record.tag, record.sessionId, record.direction], [true, false, 'tap A', 's1', 'in']);
+  assert.equal(record.timeNs, 1_700_000_000_123_456_789n);
   assert.equal(store.get(2), undefined);
   assert.equal(store.get(0), undefined);
+  assert.equal(store.get(1.5), undefined);
+});
+
+test('interleaved sessions and tags each keep their own name', () => {
+  const store = new CaptureStore({ maxMessages: 10, maxBytes: 1000 });
+  const plan: [string, string | undefined][] = [['a', 'x'], ['b', 'y'], ['a', 'y'], ['a', undefined], ['c', 'x'], ['b', 'x']];
+  for (const [session, tag] of plan) store.append(session, 'in', [], tag === undefined ? undefined : { tag });
+  assert.deepEqual(store.range(1, 10).map((r) => [r.sessionId, r.tag]), plan);
+});
+
+test('without a given time, the time is now (wall clock)', () => {
+  const store = new CaptureStore({ maxMessages: 10, maxBytes: 1000 });
+  const before = BigInt(Date.now()) * 1_000_000n;
+  const time = store.get(store.append('s', 'out', [bytes('x')]))!.timeNs;
+  const after = BigInt(Date.now() + 1) * 1_000_000n;
+  assert.ok(time >= before - 5_000_000n && time <= after + 5_000_000n, `${time} within [${before}, ${after}]`);
+});
+
+test('records are copies: they survive the eviction of their message and the reuse of its slab', () => {
+  const store = new CaptureStore({ maxMessages: 2, maxBytes: 1000 });
+  const record = store.get(store.append('s', 'in', [bytes('first')]))!;
+  for (let i = 0; i < 10; i++) store.append('s', 'in', [bytes('XXXXX')]);
+  assert.equal(text(record.frames[0]), 'first');
 });
 
 test('eviction by message count drops the oldest and counts them', () => {
@@ -32,65 +66,193 @@ test('eviction by message count drops the oldest and counts them', () => {
   assert.deepEqual(store.range(0, 10).map((r) => text(r.frames[0])), ['m3', 'm4', 'm5']);
 });
 
-test('eviction by byte budget keeps retained bytes exact', () => {
+test('eviction by byte budget keeps retained bytes exact; a message over the whole budget is dropped alone', () => {
   const store = new CaptureStore({ maxMessages: 1000, maxBytes: 100 });
   for (let i = 0; i < 10; i++) store.append('s', 'out', [Buffer.alloc(30, i)]);
-  const stats = store.stats();
-  assert.equal(stats.retained, 3);
-  assert.equal(stats.retainedBytes, 90);
-  assert.equal(stats.dropped, 7);
-  assert.equal(stats.droppedBytes, 210);
-  // A message larger than the whole budget is dropped at once, and the others stay.
-  const oversized = store.append('s', 'out', [Buffer.alloc(101)]);
-  assert.equal(store.stats().retained, 3);
-  assert.equal(store.stats().dropped, 8);
+  assert.deepEqual(pick(store.stats()), { retained: 3, retainedBytes: 90, dropped: 7, droppedBytes: 210 });
+  const oversized = store.append('s', 'out', [Buffer.alloc(60), Buffer.alloc(41)]);
+  assert.deepEqual(pick(store.stats()), { retained: 3, retainedBytes: 90, dropped: 8, droppedBytes: 311 });
   assert.equal(store.get(oversized), undefined);
-  // Sequence numbers stay addressable after it.
-  const next = store.append('s', 'out', [Buffer.from('after')]);
-  assert.equal(Buffer.from(store.get(next)!.frames[0]).toString(), 'after');
+  const next = store.append('s', 'out', [bytes('after')]);
+  assert.equal(text(store.get(next)!.frames[0]), 'after');
   assert.equal(store.get(next - 2)!.frames[0][0], 9);
-  assert.deepEqual([store.stats().dropped, store.stats().retained, store.stats().retainedBytes], [8, 4, 95]);
+  assert.deepEqual(pick(store.stats()), { retained: 4, retainedBytes: 95, dropped: 8, droppedBytes: 311 });
+  assert.equal(store.size, 4);
 });
 
-test('a frame above the per-frame limit is stored truncated with its true size', () => {
+test('shrinking the limits evicts at once', () => {
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 10_000 });
+  for (let i = 0; i < 50; i++) store.append('s', 'in', [Buffer.alloc(10)]);
+  store.setLimits({ maxMessages: 20, maxBytes: 10_000 });
+  assert.deepEqual(pick(store.stats()), { retained: 20, retainedBytes: 200, dropped: 30, droppedBytes: 300 });
+  store.setLimits({ maxMessages: 20, maxBytes: 55 });
+  assert.deepEqual(pick(store.stats()), { retained: 5, retainedBytes: 50, dropped: 45, droppedBytes: 450 });
+  assert.equal(store.firstSeq, 46);
+  for (let i = 0; i < 30; i++) store.append('s', 'in', [Buffer.alloc(10)]);
+  assert.equal(store.size, 5);
+});
+
+test('against a plain-array model: contents, eviction and accounting over many slabs, sizes and limit changes', () => {
+  const rand = random(7);
+  let limits = { maxMessages: 300, maxBytes: 6 * 1024 * 1024, maxFrameBytes: 3 * 1024 * 1024 };
+  const store = new CaptureStore(limits);
+  type Model = { seq: number; frames: Buffer[]; stored: number; gone: boolean };
+  const model: Model[] = [];
+  let dropped = 0;
+  let droppedBytes = 0;
+  const bytesOf = () => model.reduce((sum, m) => sum + (m.gone ? 0 : m.stored), 0);
+  const evict = (extra: number, extraBytes: number) => {
+    while (model.length && (model.length + extra > limits.maxMessages || bytesOf() + extraBytes > limits.maxBytes)) {
+      const oldest = model.shift()!;
+      if (!oldest.gone) {
+        dropped++;
+        droppedBytes += oldest.stored;
+      }
+    }
+  };
+  const sizes = [0, 1, 16, 17, 127, 128, 300, 16_383, 16_384, 70_000, 200_000, 1_500_000, 5_000_000];
+  for (let i = 0; i < 1500; i++) {
+    if (i % 400 === 399) {
+      limits = { ...limits, maxMessages: 50 + rand(400), maxBytes: (1 + rand(8)) * 1024 * 1024 };
+      store.setLimits(limits);
+      evict(0, 0);
+    }
+    // Now and then two frames that need a slab bigger than the usual 4 MiB.
+    const frameCount = i % 97 === 50 ? 2 : rand(20) === 0 ? 130 : 1 + rand(3);
+    const frames = Array.from({ length: frameCount }, () => {
+      const size = i % 97 === 50 ? 2_500_000 : frameCount < 100 && rand(10) === 0 ? sizes[rand(sizes.length)] : rand(100);
+      const frame = Buffer.allocUnsafe(size);
+      frame.fill(rand(256));
+      if (size) frame[size - 1] = rand(256);
+      return frame;
+    });
+    const stored = frames.reduce((sum, f) => sum + Math.min(f.length, limits.maxFrameBytes), 0);
+    const seq = store.append(`s${rand(3)}`, 'in', frames);
+    assert.equal(seq, i + 1);
+    if (stored > limits.maxBytes) {
+      dropped++;
+      droppedBytes += stored;
+      evict(1, 0);
+      model.push({ seq, frames, stored, gone: true });
+    } else {
+      evict(1, stored);
+      model.push({ seq, frames, stored, gone: false });
+    }
+    const stats = store.stats();
+    assert.deepEqual(
+      [stats.retained, stats.retainedBytes, stats.dropped, stats.droppedBytes, stats.firstSeq, stats.lastSeq],
+      [model.filter((m) => !m.gone).length, bytesOf(), dropped, droppedBytes, model[0]?.seq ?? seq + 1, seq],
+      `after append ${seq}`,
+    );
+  }
+  for (const m of model) {
+    const record = store.get(m.seq);
+    if (m.gone) {
+      assert.equal(record, undefined);
+      continue;
+    }
+    assert.ok(record, `seq ${m.seq} retained`);
+    assert.deepEqual(record.frameSizes, m.frames.map((f) => f.length));
+    assert.ok(record.frames.every((f, i) => Buffer.compare(f, m.frames[i].subarray(0, limits.maxFrameBytes)) === 0), `frames of ${m.seq}`);
+  }
+  const live = model.filter((m) => !m.gone);
+  assert.deepEqual(store.filter({}), live.map((m) => m.seq));
+  // Byte searches against a brute-force search of the model, with needles cut from retained frames.
+  const kept = (f: Buffer) => f.subarray(0, limits.maxFrameBytes);
+  for (let n = 0; n < 20; n++) {
+    const source = live[rand(live.length)].frames.find((f) => f.length >= 2) ?? Buffer.from([1, 2]);
+    const at = rand(Math.min(source.length, limits.maxFrameBytes) - 1);
+    const needle = Buffer.from(source.subarray(at, at + 2 + rand(2)));
+    const expected = live.filter((m) => m.frames.some((f) => kept(f).includes(needle))).map((m) => m.seq);
+    assert.deepEqual(store.filter({ contains: needle }), expected, `contains ${needle.toString('hex')}`);
+    const prefixExpected = live.filter((m) => m.frames.length > 0 && kept(m.frames[0]).subarray(0, needle.length).equals(needle)).map((m) => m.seq);
+    assert.deepEqual(store.filter({ topicPrefix: needle }), prefixExpected, `prefix ${needle.toString('hex')}`);
+  }
+});
+
+test('a 100 MB frame is kept truncated with its true size, and is not retained whole', () => {
+  const gc = exposeGc();
   const store = new CaptureStore({ maxMessages: 10, maxBytes: 10 * 1024 * 1024, maxFrameBytes: 1024 });
-  const big = Buffer.alloc(5 * 1024 * 1024, 7);
-  const seq = store.append('s', 'in', [bytes('t'), big]);
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  // Allocated in a function of its own, so no slot of this frame still points at it.
+  const seq = ((): number => store.append('s', 'in', [bytes('t'), Buffer.alloc(100 * 1024 * 1024, 7)]))();
+  gc();
+  const kept = process.memoryUsage().arrayBuffers - before;
+  assert.ok(kept < 8 * 1024 * 1024, `${kept} bytes kept`);
   const record = store.get(seq)!;
   assert.equal(record.frames[1].length, 1024);
-  assert.deepEqual(record.frameSizes, [1, 5 * 1024 * 1024]);
-  assert.equal(store.stats().truncatedFrames, 1);
-  assert.equal(store.stats().retainedBytes, 1025);
+  assert.ok(record.frames[1].every((b) => b === 7));
+  assert.deepEqual(record.frameSizes, [1, 100 * 1024 * 1024]);
+  assert.deepEqual([store.stats().truncatedFrames, store.stats().retainedBytes], [1, 1025]);
 });
 
-test('sequence numbers stay monotonic across clear and ring wrap-around', () => {
+test('sequence numbers stay monotonic across clear, and range() reads across the ring wrap-around', () => {
   const store = new CaptureStore({ maxMessages: 1500, maxBytes: 1_000_000 });
   for (let i = 0; i < 4000; i++) store.append('s', 'in', [bytes(String(i))]);
   assert.equal(store.firstSeq, 2501);
-  assert.equal(text(store.get(2501)!.frames[0]), '2500');
-  assert.equal(text(store.get(4000)!.frames[0]), '3999');
+  assert.deepEqual(store.range(2990, 20).map((r) => text(r.frames[0])), Array.from({ length: 20 }, (_, i) => String(2989 + i)));
   assert.deepEqual(store.range(3998, 10).map((r) => r.seq), [3998, 3999, 4000]);
   store.clear();
-  assert.equal(store.size, 0);
+  assert.deepEqual([store.size, store.stats().retainedBytes, store.get(4000)], [0, 0, undefined]);
   assert.equal(store.append('s', 'in', [bytes('after')]), 4001);
+  assert.equal(text(store.get(4001)!.frames[0]), 'after');
   assert.equal(store.stats().dropped, 2500, 'clearing is not dropping');
 });
 
-test('filters: session, direction, topic prefix, bytes inside a frame, case-insensitive text', () => {
+test('filters: session, direction, topic prefix, bytes inside any frame, case-insensitive text', () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   store.append('a', 'in', [bytes('ticks.AAPL'), bytes('{"price":1}')], { hasTopic: true });
   store.append('a', 'out', [bytes('cmd'), bytes('Hello World')]);
   store.append('b', 'in', [bytes('ticks.MSFT'), Buffer.from([0, 1, 2, 255])], { hasTopic: true });
   store.append('b', 'in', [bytes('other')]);
+  store.append('c', 'in', [Buffer.concat([Buffer.alloc(1000, 0x61), bytes('NEEDLE in a big frame')])]);
+  store.append('c', 'in', []);
   assert.deepEqual(store.filter({ sessionIds: ['a'] }), [1, 2]);
   assert.deepEqual(store.filter({ sessionIds: ['nope'] }), []);
+  assert.deepEqual(store.filter({ sessionIds: ['nope', 'b'] }), [3, 4]);
   assert.deepEqual(store.filter({ direction: 'out' }), [2]);
+  assert.deepEqual(store.filter({ direction: 'in' }), [1, 3, 4, 5, 6]);
   assert.deepEqual(store.filter({ topicPrefix: bytes('ticks.') }), [1, 3]);
+  assert.deepEqual(store.filter({ topicPrefix: bytes('ticks.AAPL.longer') }), []);
   assert.deepEqual(store.filter({ contains: Buffer.from([1, 2, 255]) }), [3]);
   assert.deepEqual(store.filter({ contains: bytes('hello world') }), []);
   assert.deepEqual(store.filter({ contains: bytes('hello WORLD'), ignoreCase: true }), [2]);
+  assert.deepEqual(store.filter({ contains: bytes('NEEDLE in') }), [5]);
+  assert.deepEqual(store.filter({ contains: bytes('needle IN'), ignoreCase: true }), [5]);
+  assert.deepEqual(store.filter({ contains: bytes('dWorld') }), [], 'a match never spans two frames');
   assert.deepEqual(store.filter({ sessionIds: ['b'], direction: 'in', topicPrefix: bytes('ticks') }), [3]);
   assert.deepEqual(store.filter({}, 2, 2), [2, 3]);
+  assert.deepEqual(store.filter({ contains: bytes('') }), [1, 2, 3, 4, 5, 6], 'empty text matches all');
+  const seqs = store.matchingSeqs({ topicPrefix: bytes('ticks.') });
+  assert.ok(seqs instanceof Float64Array);
+  assert.deepEqual([...seqs], [1, 3]);
+});
+
+test('a byte search never matches across frame boundaries or slab headers, and finds a later real match', () => {
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
+  // A 99-byte frame has the header byte 99, 'c': "ab" + header forms "abc" in the slab, not in a frame.
+  const frame99 = (body: string) => Buffer.concat([bytes(body), Buffer.alloc(99 - body.length, 0x2e)]);
+  store.append('s', 'in', [bytes('zzab'), frame99('x')]);
+  store.append('s', 'in', [bytes('zzab'), frame99('xabc')]);
+  store.append('s', 'in', [bytes('ab')]);
+  store.append('s', 'in', [bytes('c')]);
+  store.append('s', 'in', [bytes('..abc')]);
+  assert.deepEqual(store.filter({ contains: bytes('abc') }), [2, 5]);
+  assert.deepEqual(store.filter({ contains: bytes('ABC'), ignoreCase: true }), [2, 5]);
+  assert.deepEqual(store.filter({ contains: bytes('abc') }, 3), [5]);
+});
+
+test('filters scan correctly across slabs and ring wrap-around', () => {
+  const store = new CaptureStore({ maxMessages: 5000, maxBytes: 64 * 1024 * 1024 });
+  const body = Buffer.alloc(3000, 0x2e);
+  for (let i = 0; i < 12_000; i++) store.append(i % 2 ? 'odd' : 'even', 'in', [bytes(`t${i % 7}`), i % 1000 === 5 ? Buffer.concat([body, bytes('MARK')]) : body]);
+  const expected: number[] = [];
+  for (let seq = store.firstSeq; seq <= store.lastSeq; seq++) if ((seq - 1) % 1000 === 5) expected.push(seq);
+  assert.deepEqual(store.filter({ contains: bytes('mark'), ignoreCase: true }), expected);
+  assert.deepEqual(store.filter({ contains: bytes('MARK') }), expected);
+  const t3 = store.filter({ topicPrefix: bytes('t3'), sessionIds: ['odd'] });
+  assert.ok(t3.length > 0 && t3.every((seq) => (seq - 1) % 7 === 3 && (seq - 1) % 2 === 1));
 });
 
 test('removing one session keeps the others and their sequence numbers', () => {
@@ -102,39 +264,99 @@ test('removing one session keeps the others and their sequence numbers', () => {
   assert.deepEqual(store.filter({}), [2]);
   assert.equal(store.get(1), undefined);
   assert.equal(text(store.get(2)!.frames[0]), 'b1');
-  assert.equal(store.stats().retained, 1);
-  assert.equal(store.stats().retainedBytes, 2);
-  assert.equal(store.stats().dropped, 0);
+  assert.deepEqual(pick(store.stats()), { retained: 1, retainedBytes: 2, dropped: 0, droppedBytes: 0 });
+  assert.equal(store.size, 1);
+  assert.deepEqual(store.sessionIds(), ['a', 'b']);
 });
 
-test('JSON Lines export and import round-trip byte-exact', () => {
-  const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-  const binary = Buffer.from([0, 255, 10, 13, 0x22]);
-  store.append('r', 'in', [bytes('peer-1'), Buffer.alloc(0), binary], { hasRoutingId: true, timeNs: 1_000_000_123_000n });
-  store.append('r', 'out', [bytes('peer-1'), bytes('ok')], { hasRoutingId: true });
+test('JSON Lines: export, import, export again gives the same lines, byte-exact', () => {
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000, maxFrameBytes: 100 });
+  const binary = Buffer.from([0, 255, 10, 13, 0x22, 0x5c]);
+  store.append('r', 'in', [bytes('peer-1'), Buffer.alloc(0), binary], { hasRoutingId: true, timeNs: 1_000_000_123_456_789n });
+  store.append('r', 'out', [bytes('peer-1'), bytes('ok')], { hasRoutingId: true, tag: 'tap "x"' });
+  store.append('p', 'in', [bytes('topic'), Buffer.alloc(5000, 0xab)], { hasTopic: true });
   const lines: string[] = [];
   exportJsonLines(store, (line) => lines.push(line), { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
-  assert.equal(lines.length, 2);
-  assert.deepEqual(JSON.parse(lines[0]).decoders, ['text', 'text', 'hex']);
-  const copy = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-  const result = importJsonLines(lines.join('\n') + '\n', copy);
-  assert.deepEqual(result, { imported: 2, errors: [] });
-  const first = copy.get(1)!;
-  assert.deepEqual(first.frames.map((f) => Buffer.from(f).toString('hex')), ['peer-1', '', binary].map((f) => Buffer.from(f).toString('hex')));
-  assert.equal(first.hasRoutingId, true);
-  assert.equal(first.timeNs, 1_000_000_123_000n);
-  assert.equal(first.tag, 'imported #1');
-  assert.equal(copy.get(2)!.direction, 'out');
+  assert.equal(lines.length, 3);
+  const first = JSON.parse(lines[0]);
+  assert.deepEqual([first.time, first.timeNs, first.decoders], ['1970-01-12T13:46:40.123456789Z', '1000000123456789', ['text', 'text', 'hex']]);
+  assert.deepEqual(JSON.parse(lines[2]).frameSizes, [5, 5000]);
+
+  const copy = new CaptureStore({ maxMessages: 100, maxBytes: 100_000, maxFrameBytes: 100 });
+  assert.deepEqual(importJsonLines(lines.join('\r\n') + '\n', copy), { imported: 3, errors: [], skipped: 0 });
+  const again: string[] = [];
+  exportJsonLines(copy, (line) => again.push(line), { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
+  assert.deepEqual(again, lines);
+  assert.deepEqual(copy.get(1)!.frames.map(hex), [bytes('peer-1'), Buffer.alloc(0), binary].map(hex));
+  assert.equal(copy.stats().truncatedFrames, 1);
+
+  const filtered: string[] = [];
+  assert.equal(exportJsonLines(store, (line) => filtered.push(line), { filter: { sessionIds: ['p'] } }), 1);
+  assert.equal(JSON.parse(filtered[0]).session, 'p');
 });
 
-test('bad JSON Lines are reported by line number and skipped', () => {
+test('JSON Lines import: a time-only line keeps its nanoseconds; the import tag applies to untagged lines', () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-  const good = JSON.stringify({ session: 's', direction: 'in', frames: ['aGk='] });
-  const input = [good, '{not json', '[]', JSON.stringify({ session: 's', direction: 'sideways', frames: [] }), JSON.stringify({ session: 's', direction: 'in', frames: ['@@@'] }), '', JSON.stringify({ session: 's', direction: 'in', frames: [], timeNs: '1e99' }), good].join('\n');
+  const lines = [
+    { session: 's', direction: 'in', frames: ['aGk='], time: '2026-11-25T08:44:07.123456789Z' },
+    { session: 's', direction: 'in', frames: [], time: '2026-11-25T08:44:07.5Z', tag: 'own' },
+  ];
+  const result = importJsonLines(lines.map((l) => JSON.stringify(l)).join('\n'), store, { tag: 'file.jsonl' });
+  assert.equal(result.imported, 2);
+  assert.equal(isoTimeNs(store.get(1)!.timeNs), '2026-11-25T08:44:07.123456789Z');
+  assert.equal(store.get(2)!.timeNs % 1_000_000_000n, 500_000_000n);
+  assert.deepEqual([store.get(1)!.tag, store.get(2)!.tag], ['file.jsonl', 'own']);
+});
+
+test('bad JSON Lines are reported by line number and skipped, never thrown', () => {
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
+  const line = (fields: Record<string, unknown>) => JSON.stringify({ session: 's', direction: 'in', frames: ['aGk='], ...fields });
+  const bad: [string, RegExp][] = [
+    ['{not json', /not JSON/],
+    ['[]', /JSON object/],
+    ['null', /JSON object/],
+    ['"text"', /JSON object/],
+    [line({ direction: 'sideways' }), /direction/],
+    [line({ session: 42 }), /session/],
+    [line({ session: 'x'.repeat(5000) }), /session/],
+    [line({ frames: 'aGk=' }), /frames/],
+    [line({ frames: ['@@@@'] }), /base64/],
+    [line({ frames: ['aGk'] }), /base64/],
+    [line({ frames: [7] }), /base64/],
+    [line({ frames: Array(20_000).fill('') }), /at most/],
+    [line({ timeNs: '1e99' }), /timeNs/],
+    [line({ timeNs: 123 }), /timeNs/],
+    [line({ timeNs: '99999999999999999999' }), /2106/],
+    [line({ time: 'yesterday' }), /time/],
+    [line({ frameSizes: [1e300] }), /frameSizes/],
+    [line({ frameSizes: [1] }), /frameSizes/],
+    [line({ frameSizes: [2, 3] }), /frameSizes/],
+    [line({ routingId: 'yes' }), /routingId/],
+    [line({ tag: {} }), /tag/],
+    [line({ decoders: [1] }), /decoders/],
+  ];
+  const input = [line({}), ...bad.map(([l]) => l), '', '   ', line({ frameSizes: [9] })].join('\n');
   const result = importJsonLines(input, store);
   assert.equal(result.imported, 2);
-  assert.deepEqual(result.errors.map((e) => e.line), [2, 3, 4, 5, 7]);
-  assert.match(result.errors[0].message, /not JSON/);
-  assert.match(result.errors[2].message, /direction/);
-  assert.match(result.errors[3].message, /base64/);
+  assert.deepEqual(result.errors.map((e) => e.line), bad.map((_, i) => i + 2));
+  result.errors.forEach((e, i) => assert.match(e.message, bad[i][1], `line ${e.line}: ${e.message}`));
+  assert.deepEqual(store.get(2)!.frameSizes, [9], 'a declared true size survives');
+
+  const many = importJsonLines(Array(MAX_IMPORT_ERRORS + 5).fill('x').join('\n'), store);
+  assert.deepEqual([many.errors.length, many.skipped], [MAX_IMPORT_ERRORS, MAX_IMPORT_ERRORS + 5]);
 });
+
+function pick(stats: { retained: number; retainedBytes: number; dropped: number; droppedBytes: number }) {
+  const { retained, retainedBytes, dropped, droppedBytes } = stats;
+  return { retained, retainedBytes, dropped, droppedBytes };
+}
+
+/** A full GC without starting Node with --expose-gc. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+  };
+}
