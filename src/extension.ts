@@ -62,7 +62,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     if (event.severity === 'error') log.error(line);
     else if (event.severity === 'warning') log.warn(line);
     // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
-    else if (event.type.startsWith('connect:')) log.debug(line);
+    else if (event.type.startsWith('connect:') || (event.type === 'close' && session.mode === 'connect')) log.debug(line);
     else log.info(line);
   });
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));

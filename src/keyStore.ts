@@ -61,7 +61,7 @@ export class KeyStore {
 export function registerKeyCommands(keys: KeyStore): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('zeromq.generateCurveKeyPair', async () => {
-      const name = await vscode.window.showInputBox({ title: 'Generate CURVE Key Pair', prompt: 'A name for the pair (settings refer to it by this name; the secret key stays in VS Code\'s secret storage)', value: `key-${keys.keyPairNames().length + 1}`, validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : 'Letters, digits, dots, dashes and underscores.') });
+      const name = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Generate CURVE Key Pair', prompt: 'A name for the pair (settings refer to it by this name; the secret key stays in VS Code\'s secret storage)', value: `key-${keys.keyPairNames().length + 1}`, validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : 'Letters, digits, dots, dashes and underscores.') });
       if (!name) return;
       const pair = generateCurveKeyPair();
       await keys.storeKeyPair(name, pair);

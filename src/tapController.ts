@@ -98,7 +98,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
         const suggested = port && port + 1000 <= 65535 ? `tcp://127.0.0.1:${port + 1000}` : 'tcp://127.0.0.1:6555';
         const listen = await inputAddress('bind', suggested, `Insert Tap (2/3): the address your clients will connect to (${probed ? `service is a ${probed}; ` : ''}tap uses ${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back})`);
         if (!listen) return;
-        const name = await vscode.window.showInputBox({ title: 'Insert Tap (3/3): name', value: `tap-${port ?? 'x'}`, validateInput: (v) => (v.trim() ? undefined : 'Give the tap a name.') });
+        const name = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Insert Tap (3/3): name', value: `tap-${port ?? 'x'}`, validateInput: (v) => (v.trim() ? undefined : 'Give the tap a name.') });
         if (!name) return;
         const tap = await taps.start(name.trim(), pattern, listen, upstream);
         void vscode.window.showInformationMessage(`ZeroMQ: tap ${tap.name} forwards ${tap.listen} → ${tap.upstream}. Point your clients at ${tap.listen}.`, 'Open Inspector').then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
@@ -108,7 +108,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
       run(async () => {
         let tap = arg?.tap;
         if (!tap) {
-          const picked = await vscode.window.showQuickPick(taps.list().map((t) => ({ label: t.name, description: `${t.listen} → ${t.upstream}`, tap: t })), { placeHolder: 'Tap to remove' });
+          const picked = await vscode.window.showQuickPick(taps.list().map((t) => ({ label: t.name, description: `${t.listen} → ${t.upstream}`, tap: t })), { ignoreFocusOut: true, placeHolder: 'Tap to remove' });
           tap = picked?.tap;
         }
         if (tap) await taps.stop(tap.id);

@@ -58,6 +58,7 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
   let subscriptions: string[] | undefined;
   if (type === 'SUB' || type === 'XSUB') {
     const text = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Subscriptions (4/4)',
       prompt: 'Topic prefixes, comma separated (hex:0a0b for bytes). Leave empty to receive everything.',
       value: preset.subscriptions?.join(', ') ?? '',
@@ -75,6 +76,7 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
   const port = /:(\d+)$/.exec(address)?.[1];
   const defaultName = uniqueName(controller, preset.name ?? `${type.toLowerCase()}${port ? `-${port}` : ''}`);
   const name = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Session name',
     value: defaultName,
     validateInput: (value) => (!value.trim() ? 'Give the session a name.' : controller.get(value.trim()) ? `"${value.trim()}" is already used.` : undefined),
@@ -106,6 +108,7 @@ export async function pickSocketType(placeHolder: string): Promise<SocketTypeNam
 
 export async function inputAddress(mode: 'bind' | 'connect', value: string | undefined, title: string): Promise<string | undefined> {
   const text = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title,
     value: value ?? 'tcp://127.0.0.1:5555',
     prompt: mode === 'bind' ? 'tcp://*:5555, tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name' : 'tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name',
@@ -157,7 +160,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       run(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to save', (e) => !e.saved);
         if (!entry) return;
-        const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], { placeHolder: `Save "${entry.definition.name}" to settings` });
+        const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], { ignoreFocusOut: true, placeHolder: `Save "${entry.definition.name}" to settings` });
         if (!autoStart) return;
         await controller.save(entry.definition.name, autoStart.startsWith('Start when'));
       }),
@@ -166,7 +169,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       run(async () => {
         const entry = await pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
         if (!entry?.session) return;
-        const prefix = await vscode.window.showInputBox({ title: `Subscribe ${entry.definition.name}`, prompt: 'Topic prefix (hex:0a0b for bytes; empty = everything)' });
+        const prefix = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `Subscribe ${entry.definition.name}`, prompt: 'Topic prefix (hex:0a0b for bytes; empty = everything)' });
         if (prefix === undefined) return;
         entry.session.subscribe(prefix);
       }),
@@ -177,7 +180,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
         const session = entry?.session;
         if (!session) return;
         if (!session.subscriptions.length) return void vscode.window.showInformationMessage(`${entry.definition.name} has no subscription.`);
-        const prefix = await vscode.window.showQuickPick(session.subscriptions.map((s) => ({ label: s === '' ? '(everything)' : s, prefix: s })), { placeHolder: 'Subscription to cancel' });
+        const prefix = await vscode.window.showQuickPick(session.subscriptions.map((s) => ({ label: s === '' ? '(everything)' : s, prefix: s })), { ignoreFocusOut: true, placeHolder: 'Subscription to cancel' });
         if (prefix) session.unsubscribe(prefix.prefix);
       }),
     ),

@@ -37,7 +37,7 @@ export async function composeFrames(title: string): Promise<Buffer[] | undefined
       { label: 'File…', description: "a file's bytes", choice: 'file' },
       { label: 'Empty frame', description: 'a delimiter', choice: 'empty' },
     );
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `Frame ${frames.length}: choose its format${frames.length ? ', or send' : ''}` });
+    const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title, placeHolder: `Frame ${frames.length}: choose its format${frames.length ? ', or send' : ''}` });
     if (!picked) return undefined;
     if (picked.choice === 'send') return frames;
     if (picked.choice === 'empty') {
@@ -54,6 +54,7 @@ export async function composeFrames(title: string): Promise<Buffer[] | undefined
     }
     const format = picked.choice;
     const text = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `${title}: frame ${frames.length} (${picked.label})`,
       prompt: `Frame ${frames.length} as ${picked.label}`,
       validateInput: (input) => {
@@ -77,10 +78,10 @@ async function pickRoutingId(session: Session): Promise<Buffer | undefined> {
   const peers = [...session.monitor.routingPeers.values()];
   const items: Array<vscode.QuickPickItem & { id?: Buffer }> = peers.map((p) => ({ label: p.idText ?? `0x${p.idHex}`, description: `${p.messages} msgs`, id: Buffer.from(p.idHex, 'hex') }));
   items.push({ label: 'Type a routing id…' });
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'A ROUTER sends to one peer: pick its routing id' });
+  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'A ROUTER sends to one peer: pick its routing id' });
   if (!picked) return undefined;
   if (picked.id) return picked.id;
-  const typed = await vscode.window.showInputBox({ prompt: 'Routing id (text, or hex:0a0b)' });
+  const typed = await vscode.window.showInputBox({ ignoreFocusOut: true, prompt: 'Routing id (text, or hex:0a0b)' });
   if (!typed) return undefined;
   return typed.startsWith('hex:') ? Buffer.from(typed.slice(4), 'hex') : Buffer.from(typed);
 }
@@ -102,7 +103,7 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
     const senders = controller.running().filter((e) => e.session!.canSend);
     const items: Array<vscode.QuickPickItem & { entry?: EndpointEntry }> = senders.map((e) => ({ label: e.definition.name, description: `${e.definition.type} ${e.definition.mode} ${e.definition.address}`, entry: e }));
     items.push({ label: '$(add) New temporary session…', description: 'e.g. a REQ to call a REP service' });
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Send from which session?' });
+    const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'Send from which session?' });
     if (!picked) return;
     entry = picked.entry ?? (await addEndpointWizard(controller, { mode: 'connect' }));
   }

@@ -18,7 +18,7 @@ async function pickTarget(controller: EndpointController): Promise<Session | und
   const senders = controller.running().filter((e) => e.session!.canSend);
   const items: Array<vscode.QuickPickItem & { session?: Session }> = senders.map((e) => ({ label: e.definition.name, description: `${e.definition.type} ${e.definition.mode} ${e.definition.address}`, session: e.session }));
   items.push({ label: '$(add) To an address… (a new session)' });
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Replay from which session?' });
+  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'Replay from which session?' });
   if (!picked) return undefined;
   return picked.session ?? (await addEndpointWizard(controller, { mode: 'connect' }))?.session;
 }
@@ -35,10 +35,11 @@ async function editFrames(frames: Uint8Array[]): Promise<Uint8Array[] | undefine
       { label: `$(send) Send ${edited.length} frame${edited.length === 1 ? '' : 's'}` },
       ...edited.map((f, index) => ({ label: `Edit frame ${index}`, description: `${f.length} B: ${frameAsInput(f.subarray(0, 60))}`, index })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Send as captured, or edit a frame first' });
+    const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'Send as captured, or edit a frame first' });
     if (!picked) return undefined;
     if (picked.index === undefined) return edited;
     const value = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Frame ${picked.index}`,
       prompt: 'Text, or hex:0a0b for bytes',
       value: frameAsInput(edited[picked.index]),
@@ -75,7 +76,7 @@ export function registerReplayCommands(store: CaptureStore, controller: Endpoint
     vscode.commands.registerCommand('zeromq.replayMessages', (seq?: number) =>
       run(async () => {
         if (typeof seq === 'number') return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(store, controller, seq)}.`);
-        const text = await vscode.window.showInputBox({ title: 'Replay Captured Messages', prompt: `Sequence number or range (the capture holds #${store.firstSeq}–#${store.lastSeq})`, validateInput: (v) => { const r = parseSeqRange(v); return typeof r === 'string' ? r : undefined; } });
+        const text = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Replay Captured Messages', prompt: `Sequence number or range (the capture holds #${store.firstSeq}–#${store.lastSeq})`, validateInput: (v) => { const r = parseSeqRange(v); return typeof r === 'string' ? r : undefined; } });
         if (!text) return;
         const range = parseSeqRange(text);
         if (typeof range === 'string') return;
@@ -84,7 +85,7 @@ export function registerReplayCommands(store: CaptureStore, controller: Endpoint
         if (records.length === 1) return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${records[0].seq}: ${await replayOne(store, controller, records[0].seq)}.`);
         const target = await pickTarget(controller);
         if (!target) return;
-        const pace = await vscode.window.showQuickPick([{ label: 'With the original spacing', keep: true }, { label: 'As fast as possible', keep: false }], { placeHolder: `${records.length} messages` });
+        const pace = await vscode.window.showQuickPick([{ label: 'With the original spacing', keep: true }, { ignoreFocusOut: true, label: 'As fast as possible', keep: false }], { placeHolder: `${records.length} messages` });
         if (!pace) return;
         let sent = 0;
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ZeroMQ: replaying ${records.length} messages from ${target.name}`, cancellable: true }, async (progress, token) => {

@@ -86,11 +86,16 @@ export class SessionMonitor {
   /** Adds an event; returns false when it only repeated the previous one (then it is counted, not added). */
   record(event: Omit<TimelineEvent, 'time'> & { time?: number }): boolean {
     const time = event.time ?? Date.now();
-    const last = this.timelineRing.length ? this.timelineRing[(this.timelineStart + this.timelineRing.length - 1) % this.timelineRing.length] : undefined;
-    if (last && last.type === event.type && last.address === event.address && last.detail === event.detail) {
-      last.repeat = (last.repeat ?? 1) + 1;
-      last.time = time;
-      return false;
+    // A reconnect loop alternates (connect:retry, close, connect:retry, ...): an event equal to one of the
+    // last two is counted on it instead of added.
+    const n = this.timelineRing.length;
+    for (let back = 1; back <= Math.min(2, n); back++) {
+      const previous = this.timelineRing[(this.timelineStart + n - back) % n];
+      if (previous.type === event.type && previous.address === event.address && previous.detail === event.detail) {
+        previous.repeat = (previous.repeat ?? 1) + 1;
+        previous.time = time;
+        return false;
+      }
     }
     const full: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
     if (this.timelineRing.length < TIMELINE_LIMIT) this.timelineRing.push(full);

@@ -33,3 +33,13 @@ test('routing ids are kept with message counts, printable ones as text', () => {
   assert.deepEqual(peers.map((p) => [p.idText, p.idHex, p.messages]), [['client-a', Buffer.from('client-a').toString('hex'), 2], [undefined, '00800041', 1]]);
   monitor.dispose();
 });
+
+test('an alternating retry/close loop collapses into two lines with counts', () => {
+  const monitor = new SessionMonitor('SUB');
+  for (let i = 0; i < 100; i++) {
+    monitor.record({ type: 'connect:retry', address: 'tcp://x:1', detail: 'retrying in 2000 ms', severity: 'info' });
+    monitor.record({ type: 'close', address: 'tcp://x:1', severity: 'info' });
+  }
+  assert.deepEqual(monitor.timeline().map((e) => [e.type, e.repeat ?? 1]), [['connect:retry', 100], ['close', 100]]);
+  monitor.dispose();
+});
