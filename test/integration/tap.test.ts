@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
 import { CaptureStore } from '../../src/core/captureStore';
-import { Tap } from '../../src/core/tap';
+import { Tap, type TapPatternName } from '../../src/core/tap';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 64 * 1024 * 1024 });
@@ -19,27 +19,38 @@ after(async () => {
 
 const at = (port: number) => `tcp://127.0.0.1:${port}`;
 const records = (tapId: string) => store.filter({ sessionIds: [tapId] }).map((seq) => store.get(seq)!);
+const text = (frame: Uint8Array) => Buffer.from(frame).toString();
 
-async function startTap(id: string, pattern: import('../../src/core/tap').TapPattern, listen: number, upstream: number, replyTimeoutMs?: number): Promise<Tap> {
-  const tap = await Tap.start({ id, name: id, pattern, listen: at(listen), upstream: at(upstream), sink: store, replyTimeoutMs });
+async function startTap(id: string, pattern: TapPatternName, listen: number, upstream: number, more: { replyTimeoutMs?: number; onUnanswered?: (u: { seq: number }) => void } = {}): Promise<Tap> {
+  const tap = await Tap.start({ id, name: id, pattern, listen: at(listen), upstream: at(upstream), sink: store, ...more });
   taps.push(tap);
   return tap;
 }
 
+async function python(script: string): Promise<PythonPeer> {
+  const peer = await startPythonPeer(script);
+  peers.push(peer);
+  return peer;
+}
+
+function track<T extends zmq.Socket>(socket: T): T {
+  sockets.push(socket);
+  return socket;
+}
+
 test('REQ (zeromq.js) → tap → REP (pyzmq): replies come back, each paired with its request and timed', async () => {
-  const rep = await startPythonPeer(`
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
+  await python(`
+rep = zmq.Context().socket(zmq.REP)
 rep.bind("tcp://127.0.0.1:19501")
 print("READY", flush=True)
 while True:
     msg = rep.recv()
     rep.send(b"echo:" + msg)
 `);
-  peers.push(rep);
-  const tap = await startTap('tap-rr', 'request-reply', 19500, 19501);
-  const req = new zmq.Request({ linger: 0 });
-  sockets.push(req);
+  const tap = await startTap('tap-rr', 'req-rep', 19500, 19501);
+  assert.equal(tap.pattern, 'request-reply');
+  assert.equal(tap.listen, at(19500));
+  const req = track(new zmq.Request({ linger: 0 }));
   req.connect(at(19500));
   for (let i = 0; i < 20; i++) {
     await req.send(`ping ${i}`);
@@ -52,42 +63,109 @@ while True:
   const replies = captured.filter((r) => r.direction === 'in');
   assert.equal(requests.length, 20);
   assert.equal(requests[0].tag, 'client→service');
-  assert.equal(Buffer.from(requests[0].frames.at(-1)!).toString(), 'ping 0');
+  assert.equal(replies[0].tag, 'service→client');
+  assert.ok(captured.every((r) => r.hasRoutingId));
+  // The whole envelope is captured: [client routing id, "", body].
+  assert.equal(requests[0].frames.length, 3);
+  assert.equal(requests[0].frames[1].length, 0);
+  assert.equal(text(requests[0].frames[2]), 'ping 0');
   for (let i = 0; i < 20; i++) {
     const correlation = tap.correlation(replies[i].seq)!;
     assert.equal(correlation.pairSeq, requests[i].seq);
-    assert.ok(correlation.rttMs >= 0 && correlation.rttMs < 5000);
+    assert.ok(correlation.rttMs > 0 && correlation.rttMs < 5000, `rtt ${correlation.rttMs}`);
+    assert.equal(correlation.role, 'reply');
+    assert.deepEqual(tap.correlation(requests[i].seq), { role: 'request', pairSeq: replies[i].seq, rttMs: correlation.rttMs });
   }
   const latency = tap.latency();
   assert.equal(latency.count, 20);
-  assert.ok(latency.p50 <= latency.p99 && latency.p99 <= latency.max);
+  assert.ok(latency.p50 > 0 && latency.p50 <= latency.p90 && latency.p90 <= latency.p99 && latency.p99 <= latency.max);
   assert.equal(latency.histogram.reduce((n, b) => n + b.count, 0), 20);
+  assert.deepEqual(tap.unanswered(), []);
+  assert.equal(tap.counters.toService, 20);
+  assert.equal(tap.counters.toClients, 20);
 });
 
-test('a request the service never answers is flagged as unanswered', async () => {
-  const silent = new zmq.Router({ linger: 0 });
-  sockets.push(silent);
-  await silent.bind(at(19511));
+test('a request the service never answers is flagged; a late reply clears the flag and is timed', async () => {
+  const service = track(new zmq.Router({ linger: 0 }));
+  await service.bind(at(19511));
   const flagged: number[] = [];
-  const tap = await Tap.start({ id: 'tap-hang', name: 'tap-hang', pattern: 'request-reply', listen: at(19510), upstream: at(19511), sink: store, replyTimeoutMs: 200, onUnanswered: (u) => flagged.push(u.seq) });
-  taps.push(tap);
-  const req = new zmq.Request({ linger: 0 });
-  sockets.push(req);
+  const tap = await startTap('tap-hang', 'request-reply', 19510, 19511, { replyTimeoutMs: 200, onUnanswered: (u) => flagged.push(u.seq) });
+  const req = track(new zmq.Request({ linger: 0 }));
   req.connect(at(19510));
   await req.send('hello?');
+  const request = await service.receive();
   await waitUntil(() => flagged.length === 1, 'the request flagged');
-  assert.equal(tap.unanswered()[0].seq, records('tap-hang')[0].seq);
+  const [requestRecord] = records('tap-hang');
+  assert.equal(flagged[0], requestRecord.seq);
+  const [stuck] = tap.unanswered();
+  assert.equal(stuck.seq, requestRecord.seq);
+  assert.equal(stuck.clientIdHex, Buffer.from(requestRecord.frames[0]).toString('hex'));
+  assert.ok(stuck.ageMs >= 200);
+  await delay(300);
+  assert.equal(flagged.length, 1, 'flagged once');
+  // The service finally answers: [tap's routing id, client envelope..., body].
+  await service.send([...request.slice(0, -1), Buffer.from('sorry, late')]);
+  assert.equal((await req.receive())[0].toString(), 'sorry, late');
+  await waitUntil(() => tap.unanswered().length === 0, 'the flag cleared');
+  assert.ok(tap.correlation(requestRecord.seq)!.rttMs >= 500);
 });
 
-test('DEALER (pyzmq) clients → tap → ROUTER (zeromq.js): routing ids preserved, each reply to its own client', async () => {
-  const router = new zmq.Router({ linger: 0 });
-  sockets.push(router);
-  await router.bind(at(19521));
-  void (async () => {
-    for await (const [tapId, clientId, body] of router) await router.send([tapId, clientId, Buffer.concat([Buffer.from('for '), clientId, Buffer.from(': '), body])]);
+test('a reply for a client that left is counted as undeliverable (and still captured)', async () => {
+  const service = track(new zmq.Router({ linger: 0 }));
+  await service.bind(at(19516));
+  const tap = await startTap('tap-gone', 'request-reply', 19515, 19516);
+  const client = new zmq.Dealer({ linger: 0 });
+  client.connect(at(19515));
+  await client.send(['', 'anyone?']);
+  const request = await service.receive();
+  client.close();
+  await delay(200);
+  await service.send([...request.slice(0, -1), Buffer.from('too late')]);
+  await waitUntil(() => tap.counters.undeliverable === 1, 'the reply counted as undeliverable');
+  const reply = records('tap-gone').find((r) => r.direction === 'in')!;
+  assert.match(reply.tag!, /undeliverable/);
+  assert.equal(text(reply.frames.at(-1)!), 'too late');
+  assert.match(tap.lastError!, /disconnected before the service answered/);
+});
+
+test('a slow client pushes back through the tap: no reply lost when its queue is full', async () => {
+  // Mandatory: the service's own ROUTER waits instead of dropping when the tap's queue is full.
+  const service = track(new zmq.Router({ linger: 0, mandatory: true }));
+  await service.bind(at(19518));
+  const tap = await Tap.start({ id: 'tap-slow', name: 'tap-slow', pattern: 'request-reply', listen: at(19517), upstream: at(19518), sink: store, highWaterMark: 10 });
+  taps.push(tap);
+  const client = track(new zmq.Dealer({ linger: 0, receiveHighWaterMark: 10 }));
+  client.connect(at(19517));
+  await client.send(['', 'stream please']);
+  const request = await service.receive();
+  // 2000 replies of 10 kB (more than the kernel's socket buffers hold) to a client that is not reading yet.
+  const chunk = Buffer.alloc(10_000, 1);
+  const streaming = (async () => {
+    for (let i = 0; i < 2000; i++) await service.send([...request.slice(0, -1), Buffer.from(String(i)), chunk]);
   })();
-  const tap = await startTap('tap-dr', 'request-reply', 19520, 19521);
-  const clients = await startPythonPeer(`
+  await delay(500);
+  assert.ok(tap.counters.toClients < 2000, 'the tap is held back by the client');
+  for (let i = 0; i < 2000; i++) assert.equal((await client.receive()).at(-2)!.toString(), String(i));
+  await streaming;
+  assert.equal(tap.counters.undeliverable, 0);
+});
+
+test('DEALER clients (pyzmq) → tap → ROUTER (zeromq.js): routing ids preserved, each reply to its own client, out-of-order replies paired by envelope', async () => {
+  const router = track(new zmq.Router({ linger: 0 }));
+  await router.bind(at(19521));
+  const tap = await startTap('tap-dr', 'dealer-router', 19520, 19521);
+  // The service collects all 9 requests, then answers them in reverse order.
+  void (async () => {
+    const received: Buffer[][] = [];
+    for await (const message of router) {
+      received.push(message);
+      if (received.length < 9) continue;
+      for (const [tapId, clientId, requestId, delimiter, body] of received.reverse()) {
+        await router.send([tapId, clientId, requestId, delimiter, Buffer.concat([Buffer.from('for '), clientId, Buffer.from(': '), body])]);
+      }
+    }
+  })().catch(() => undefined);
+  const clients = await python(`
 ctx = zmq.Context()
 socks = []
 for name in [b"alice", b"bob", b"carol"]:
@@ -97,23 +175,36 @@ for name in [b"alice", b"bob", b"carol"]:
     socks.append((name, d))
 print("READY", flush=True)
 time.sleep(0.3)
+for i in range(3):
+    for name, d in socks:
+        d.send_multipart([b"r%d" % i, b"", b"hi %d from " % i + name])
 for name, d in socks:
-    d.send(b"hi from " + name)
-for name, d in socks:
-    print("GOT", name.decode(), d.recv().decode(), flush=True)
+    got = [d.recv_multipart() for _ in range(3)]
+    print("GOT", name.decode(), json.dumps([[f.decode() for f in m] for m in got]), flush=True)
 time.sleep(30)
 `);
-  peers.push(clients);
-  for (const name of ['alice', 'bob', 'carol']) assert.match(await clients.waitForLine(new RegExp(`^GOT ${name}`)), new RegExp(`GOT ${name} for ${name}: hi from ${name}`));
-  const replies = records('tap-dr').filter((r) => r.direction === 'in');
-  assert.deepEqual(replies.map((r) => Buffer.from(r.frames[0]).toString()).sort(), ['alice', 'bob', 'carol']);
-  assert.equal(tap.latency().count, 3);
+  for (const name of ['alice', 'bob', 'carol']) {
+    const line = await clients.waitForLine(new RegExp(`^GOT ${name} `));
+    const got = JSON.parse(line.slice(`GOT ${name} `.length)) as string[][];
+    assert.deepEqual(got, [2, 1, 0].map((i) => [`r${i}`, '', `for ${name}: hi ${i} from ${name}`]), `${name} got only its own replies, whole`);
+  }
+  const captured = records('tap-dr');
+  const requests = captured.filter((r) => r.direction === 'out');
+  const replies = captured.filter((r) => r.direction === 'in');
+  assert.equal(requests.length, 9);
+  assert.equal(replies.length, 9);
+  assert.deepEqual([...new Set(replies.map((r) => text(r.frames[0])))].sort(), ['alice', 'bob', 'carol'], 'the DEALER identities are the routing ids');
+  for (const reply of replies) {
+    const request = store.get(tap.correlation(reply.seq)!.pairSeq)!;
+    assert.equal(text(request.frames[0]), text(reply.frames[0]), 'same client');
+    assert.equal(text(request.frames[1]), text(reply.frames[1]), 'same request id');
+  }
+  assert.equal(tap.latency().count, 9);
 });
 
-test('PUB (pyzmq) → tap XSUB/XPUB → SUB (zeromq.js): subscriptions are forwarded and filter upstream', async () => {
-  const pub = await startPythonPeer(`
-ctx = zmq.Context()
-pub = ctx.socket(zmq.PUB)
+test('PUB (pyzmq) → tap XSUB/XPUB → SUB (zeromq.js): subscriptions are forwarded, captured and filter upstream', async () => {
+  await python(`
+pub = zmq.Context().socket(zmq.PUB)
 pub.bind("tcp://127.0.0.1:19531")
 print("READY", flush=True)
 while True:
@@ -121,90 +212,162 @@ while True:
     pub.send_multipart([b"b.price", b"2"])
     time.sleep(0.01)
 `);
-  peers.push(pub);
   await startTap('tap-ps', 'pub-sub', 19530, 19531);
-  const sub = new zmq.Subscriber({ linger: 0 });
-  sockets.push(sub);
-  sub.connect(at(19530));
-  sub.subscribe('a');
+  const subA = track(new zmq.Subscriber({ linger: 0 }));
+  subA.connect(at(19530));
+  subA.subscribe('a');
   for (let i = 0; i < 10; i++) {
-    const [topic] = await sub.receive();
+    const [topic, value] = await subA.receive();
     assert.equal(topic.toString(), 'a.price');
+    assert.equal(value.toString(), '1');
   }
   const captured = records('tap-ps');
   const subscription = captured.find((r) => r.direction === 'out');
   assert.ok(subscription, 'the subscription message was captured');
   assert.equal(Buffer.from(subscription!.frames[0]).toString('latin1'), '\x01a');
-  assert.ok(captured.filter((r) => r.direction === 'in').every((r) => Buffer.from(r.frames[0]).toString() === 'a.price'), 'the publisher filtered: only "a" topics reached the tap');
+  assert.equal(subscription!.hasTopic, false);
+  const publications = captured.filter((r) => r.direction === 'in');
+  assert.ok(publications.length >= 10 && publications.every((r) => r.hasTopic));
+  assert.ok(publications.every((r) => text(r.frames[0]) === 'a.price'), 'the publisher filtered: only "a" topics reached the tap');
+  // A second subscriber, to "b": its subscription goes upstream too, and each SUB gets only its own topic.
+  const subB = track(new zmq.Subscriber({ linger: 0 }));
+  subB.connect(at(19530));
+  subB.subscribe('b');
+  for (let i = 0; i < 10; i++) assert.equal((await subB.receive())[0].toString(), 'b.price');
+  for (let i = 0; i < 10; i++) assert.equal((await subA.receive())[0].toString(), 'a.price');
+  assert.ok(records('tap-ps').some((r) => r.direction === 'out' && Buffer.from(r.frames[0]).toString('latin1') === '\x01b'));
 });
 
-test('PUSH (pyzmq) → tap → PULL workers (zeromq.js): every message delivered exactly once, 5-frame messages whole', async () => {
+test('PUSH (pyzmq) → tap → PULL workers (zeromq.js): 1000 messages delivered exactly once, 5-frame messages whole', async () => {
   await startTap('tap-pp', 'pipeline', 19540, 19541);
-  const workers = [new zmq.Pull({ linger: 0 }), new zmq.Pull({ linger: 0 })];
+  const workers = [track(new zmq.Pull({ linger: 0 })), track(new zmq.Pull({ linger: 0 }))];
   const got: string[] = [];
-  for (const w of workers) {
-    sockets.push(w);
-    w.connect(at(19540));
+  const perWorker = [0, 0];
+  workers.forEach((worker, index) => {
+    worker.connect(at(19540));
     void (async () => {
-      for await (const frames of w) {
-        assert.equal(frames.length, 5);
+      for await (const frames of worker) {
+        assert.deepEqual(frames.slice(1).map((f) => f.toString()), ['f1', '', 'f3', 'x'.repeat(300)]);
         got.push(frames[0].toString());
+        perWorker[index]++;
       }
-    })();
-  }
+    })().catch(() => undefined);
+  });
   await delay(200);
-  const push = await startPythonPeer(`
-ctx = zmq.Context()
-push = ctx.socket(zmq.PUSH)
+  await python(`
+push = zmq.Context().socket(zmq.PUSH)
 push.bind("tcp://127.0.0.1:19541")
 print("READY", flush=True)
 for i in range(1000):
-    push.send_multipart([str(i).encode(), b"f1", b"", b"f3", b"f4"])
+    push.send_multipart([str(i).encode(), b"f1", b"", b"f3", b"x" * 300])
 time.sleep(30)
 `);
-  peers.push(push);
   await waitUntil(() => got.length === 1000, '1000 work items');
   await delay(100);
   assert.equal(got.length, 1000);
   assert.equal(new Set(got).size, 1000, 'no duplicates');
-  assert.equal(records('tap-pp').length, 1000);
-  assert.ok(records('tap-pp').every((r) => r.frames.length === 5));
+  assert.ok(perWorker[0] > 0 && perWorker[1] > 0, `both workers got work (${perWorker})`);
+  const captured = records('tap-pp');
+  assert.equal(captured.length, 1000);
+  assert.ok(captured.every((r) => r.direction === 'in' && r.frames.length === 5 && r.frameSizes[4] === 300));
+});
+
+test('a 5-frame request with empty and large frames goes through request-reply byte for byte', async () => {
+  await python(`
+rep = zmq.Context().socket(zmq.REP)
+rep.bind("tcp://127.0.0.1:19571")
+print("READY", flush=True)
+while True:
+    rep.send_multipart(list(reversed(rep.recv_multipart())))
+`);
+  await startTap('tap-5', 'request-reply', 19570, 19571);
+  const req = track(new zmq.Request({ linger: 0 }));
+  req.connect(at(19570));
+  const frames = [Buffer.from('one'), Buffer.alloc(0), Buffer.from([0, 255, 1, 254]), Buffer.alloc(200_000, 7), Buffer.from('five')];
+  await req.send(frames);
+  const reply = await req.receive();
+  assert.equal(reply.length, 5);
+  assert.deepEqual(reply, [...frames].reverse());
+  const [request, captured] = records('tap-5');
+  assert.deepEqual(request.frameSizes.slice(2), [3, 0, 4, 200_000, 4], 'envelope + 5 frames captured');
+  assert.deepEqual(captured.frameSizes.slice(2), [4, 200_000, 4, 0, 3]);
+});
+
+test('PAIR ↔ tap ↔ PAIR (pyzmq) and PUSH producers → tap → PULL sink (pyzmq): both directions', async () => {
+  const pair = await python(`
+p = zmq.Context().socket(zmq.PAIR)
+p.bind("tcp://127.0.0.1:19581")
+print("READY", flush=True)
+while True:
+    m = p.recv_multipart()
+    p.send_multipart([b"pair:"] + m)
+`);
+  void pair;
+  await startTap('tap-pair', 'pair', 19580, 19581);
+  const client = track(new zmq.Pair({ linger: 0 }));
+  client.connect(at(19580));
+  await client.send(['x', 'y']);
+  assert.deepEqual((await client.receive()).map((f) => f.toString()), ['pair:', 'x', 'y']);
+  assert.deepEqual(records('tap-pair').map((r) => r.direction), ['out', 'in']);
+
+  const sink = await python(`
+pull = zmq.Context().socket(zmq.PULL)
+pull.bind("tcp://127.0.0.1:19591")
+print("READY", flush=True)
+n = 0
+while n < 200:
+    pull.recv()
+    n += 1
+print("SUNK", n, flush=True)
+time.sleep(30)
+`);
+  await startTap('tap-sink', 'pipeline-sink', 19590, 19591);
+  const producers = [track(new zmq.Push({ linger: 0 })), track(new zmq.Push({ linger: 0 }))];
+  for (const producer of producers) producer.connect(at(19590));
+  for (let i = 0; i < 100; i++) for (const producer of producers) await producer.send(`job ${i}`);
+  await sink.waitForLine(/^SUNK 200$/);
+  assert.equal(records('tap-sink').filter((r) => r.direction === 'out').length, 200);
 });
 
 test('the service restarted while the tap runs: messages flow again; closing frees the listen port', async () => {
   const script = `
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
+rep = zmq.Context().socket(zmq.REP)
 rep.bind("tcp://127.0.0.1:19551")
 print("READY", flush=True)
 while True:
     rep.send(b"up:" + rep.recv())
 `;
-  let service = await startPythonPeer(script);
-  peers.push(service);
+  const first = await python(script);
   const tap = await startTap('tap-restart', 'request-reply', 19550, 19551);
-  const dealer = new zmq.Dealer({ linger: 0 });
-  sockets.push(dealer);
+  const dealer = track(new zmq.Dealer({ linger: 0 }));
   dealer.connect(at(19550));
   await dealer.send(['', 'one']);
   assert.equal((await dealer.receive()).at(-1)!.toString(), 'up:one');
-  await service.kill();
-  service = await startPythonPeer(script);
-  peers.push(service);
-  await delay(300);
+  await first.kill();
+  await delay(150);
+  // Sent while the service is down: the tap holds it until the service is back.
   await dealer.send(['', 'two']);
+  await delay(200);
+  await python(script);
   assert.equal((await dealer.receive()).at(-1)!.toString(), 'up:two');
+  await dealer.send(['', 'three']);
+  assert.equal((await dealer.receive()).at(-1)!.toString(), 'up:three');
+  assert.equal(tap.latency().count, 3);
   await tap.close();
-  const rebind = new zmq.Router({ linger: 0 });
-  sockets.push(rebind);
+  assert.equal(tap.isClosed, true);
+  const rebind = track(new zmq.Router({ linger: 0 }));
   await rebind.bind(at(19550));
+  // Closing twice is harmless.
+  await tap.close();
 });
 
-test('bad addresses and a busy listen port are clear errors', async () => {
+test('bad addresses and a busy listen port are clear errors, and leave nothing bound', async () => {
   await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: 'tcp://127.0.0.1:99999', upstream: at(19561), sink: store }), /Listen address: .*out of range/);
+  await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: 'tcp://*:19561', sink: store }), /Service address: /);
   await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: at(19560), sink: store }), /cannot listen on the service's own address/);
-  const holder = new zmq.Pair({ linger: 0 });
-  sockets.push(holder);
+  const holder = track(new zmq.Pair({ linger: 0 }));
   await holder.bind(at(19562));
   await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19562), upstream: at(19563), sink: store }), /already in use/);
+  const free = track(new zmq.Pair({ linger: 0 }));
+  await free.bind(at(19560));
 });
