@@ -4,6 +4,7 @@
 const SLAB_BYTES = 4 * 1024 * 1024;
 /** A slab given up with more unused room than this is copied to its used size (bounds the waste). */
 const SLAB_SLACK_TRIM = SLAB_BYTES / 8;
+const SPARE_SLABS = 2;
 
 export class SlabChain {
   /** slabs[i] holds the written messages from starts[i] up to starts[i + 1] (exclusive). */
@@ -12,6 +13,9 @@ export class SlabChain {
   /** The slab being written (the last one), and how much of it is used. */
   current = new Uint8Array(0);
   used = 0;
+  /** Freed standard slabs kept for reuse: a full store evicts and refills constantly, and a fresh 4 MiB
+   * allocation per slab (zero-filled, then garbage) costs more than the copies it holds at 4 KiB a message. */
+  private spares: Uint8Array[] = [];
 
   /** Makes room for `span` bytes of message `seq` at `used` in `current`, starting a slab if needed. */
   reserve(span: number, seq: number): void {
@@ -19,7 +23,7 @@ export class SlabChain {
     const last = this.slabs.length - 1;
     if (last >= 0 && this.current.length - this.used > SLAB_SLACK_TRIM) this.slabs[last] = this.current.slice(0, this.used);
     // A message bigger than a slab gets a slab of its own, of its size.
-    this.current = new Uint8Array(Math.max(SLAB_BYTES, span));
+    this.current = span <= SLAB_BYTES && this.spares.length ? this.spares.pop()! : new Uint8Array(Math.max(SLAB_BYTES, span));
     this.used = 0;
     this.slabs.push(this.current);
     this.starts.push(seq);
@@ -41,12 +45,14 @@ export class SlabChain {
   /** Frees the slabs that only hold messages older than `firstSeq`; the first slab then holds firstSeq. */
   freeBefore(firstSeq: number): void {
     while (this.slabs.length > 1 && this.starts[1] <= firstSeq) {
-      this.slabs.shift();
+      const freed = this.slabs.shift()!;
       this.starts.shift();
+      if (freed.length === SLAB_BYTES && this.spares.length < SPARE_SLABS) this.spares.push(freed);
     }
   }
 
   release(): void {
+    this.spares = [];
     this.slabs = [];
     this.starts = [];
     this.current = new Uint8Array(0);
