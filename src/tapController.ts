@@ -61,7 +61,7 @@ export class TapController implements vscode.Disposable {
       const correlation = tap.correlation(seq);
       if (correlation) {
         const ms = correlation.rttMs < 10 ? correlation.rttMs.toFixed(2) : correlation.rttMs.toFixed(0);
-        return correlation.pairSeq < seq ? `reply to #${correlation.pairSeq} · ${ms} ms` : `replied by #${correlation.pairSeq} · ${ms} ms`;
+        return correlation.role === 'reply' ? `reply to #${correlation.pairSeq} · ${ms} ms` : `replied by #${correlation.pairSeq} · ${ms} ms`;
       }
       if (tap.unanswered().some((u) => u.seq === seq)) return 'no reply yet';
     }
