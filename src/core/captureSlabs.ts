@@ -11,7 +11,7 @@ export class SlabChain {
   slabs: Uint8Array[] = [];
   starts: number[] = [];
   /** The slab being written (the last one), and how much of it is used. */
-  current = new Uint8Array(0);
+  current: Uint8Array = new Uint8Array(0);
   used = 0;
   /** Freed standard slabs kept for reuse: a full store evicts and refills constantly, and a fresh 4 MiB
    * allocation per slab (zero-filled, then garbage) costs more than the copies it holds at 4 KiB a message. */
