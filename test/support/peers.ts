@@ -40,7 +40,7 @@ export async function startPythonPeer(script: string, args: string[] = []): Prom
   const peer: PythonPeer = {
     process: child,
     lines,
-    waitForLine(pattern, timeoutMs = 10_000) {
+    waitForLine(pattern, timeoutMs = 30_000) {
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
