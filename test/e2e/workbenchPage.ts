@@ -181,7 +181,11 @@ export async function readNotifications(page: Page): Promise<WorkbenchNotificati
   const center = page.locator('.notifications-center');
   const wasVisible = await center.isVisible();
   if (!wasVisible) await runCommand(page, 'Notifications: Show Notifications');
-  await center.waitFor({ state: 'visible', timeout: 5000 });
+  // Under load the first command sometimes lands while the workbench still moves focus: try once more.
+  if (!(await center.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    await center.waitFor({ state: 'visible', timeout: 10_000 });
+  }
   const notifications = await center.locator('.notification-list-item').evaluateAll((items) => items.map((item) => {
     const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
     const severity = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
