@@ -16,7 +16,7 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
     vscode.commands.registerCommand('zeromq.clearCapture', (arg: EndpointArg) =>
       run(async () => {
         const session = arg?.entry ? controller.get(arg.entry.definition.name)?.session : undefined;
-        if (session && store.removeSession) {
+        if (session) {
           store.removeSession(session.id);
           return;
         }
@@ -50,8 +50,9 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
         if (size > MAX_IMPORT_BYTES) throw new Error(`The file is ${size} bytes; imports are limited to 1 GiB.`);
         const result = importJsonLines(await readFile(uris[0].fsPath, 'utf8'), store);
         for (const problem of result.errors.slice(0, 100)) log.warn(`Import ${uris[0].fsPath}:${problem.line}: ${problem.message}`);
-        const skipped = result.errors.length ? ` ${result.errors.length} line(s) skipped (see the ZeroMQ log): line ${result.errors[0].line}: ${result.errors[0].message}` : '';
-        void vscode.window[result.errors.length ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: imported ${result.imported.toLocaleString('en-US')} messages.${skipped}`);
+        // `errors` keeps the first ones; `skipped` counts every bad line.
+        const skipped = result.skipped ? ` ${result.skipped.toLocaleString('en-US')} line(s) skipped (see the ZeroMQ log): line ${result.errors[0].line}: ${result.errors[0].message}` : '';
+        void vscode.window[result.skipped ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: imported ${result.imported.toLocaleString('en-US')} messages.${skipped}`);
       }),
     ),
   ];
