@@ -3,6 +3,7 @@
 // attaches us as a pipe, so no message is routed to the probe and nobody loses one.
 import { Socket } from 'node:net';
 import { parseEndpoint } from './endpoint';
+import { observerFor, parseSocketType } from './socketTypes';
 import type { SocketTypeName } from './types';
 import { ZmtpGreetingParser, printableText, type ZmtpGreeting, type ZmtpParseEvent, type ZmtpProperty } from './zmtpGreeting';
 
@@ -66,18 +67,11 @@ export function nullGreetingRest(): Uint8Array {
 
 /** Small stand-in table: which socket would observe a peer of this type, and at what cost. */
 export function observerForPeer(type: string): ObserverSuggestion | undefined {
-  switch (type) {
-    case 'PUB': case 'XPUB': return { socketType: 'SUB', passive: true };
-    case 'PUSH': return { socketType: 'PULL', passive: false };
-    case 'REP': return { socketType: 'REQ', passive: false };
-    case 'ROUTER': return { socketType: 'DEALER', passive: false };
-    case 'DEALER': return { socketType: 'ROUTER', passive: false };
-    case 'REQ': return { socketType: 'REP', passive: false };
-    case 'PULL': return { socketType: 'PUSH', passive: false };
-    case 'SUB': case 'XSUB': return { socketType: 'PUB', passive: false };
-    case 'PAIR': return { socketType: 'PAIR', passive: false };
-    default: return undefined;
-  }
+  // The catalogue owns the table; STREAM (raw TCP) has no ZMTP observer to suggest.
+  const peer = parseSocketType(type);
+  if (!peer || peer === 'STREAM' || !/^[A-Z]+$/.test(type)) return undefined;
+  const advice = observerFor(peer);
+  return advice.observer ? { socketType: advice.observer, passive: advice.passive } : undefined;
 }
 
 /** Probes a tcp:// endpoint. Never rejects: every failure is a result with an explanation. */
