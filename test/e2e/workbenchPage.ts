@@ -199,8 +199,9 @@ export async function readNotifications(page: Page): Promise<WorkbenchNotificati
   if (!wasVisible && (await center.isVisible())) {
     // Its own hide action: the palette's "Hide Notifications" is gone once the palette takes focus from the center.
     const hide = center.locator('.notifications-center-header .action-label[aria-label^="Hide Notifications"]');
-    if (await hide.count()) await hide.first().click();
-    else await page.keyboard.press('Escape');
+    // The center may close by itself meanwhile (focus moves under load): never wait long on its button.
+    const hidden = (await hide.count()) ? await hide.first().click({ timeout: 2000 }).then(() => true, () => false) : false;
+    if (!hidden && (await center.isVisible())) await page.keyboard.press('Escape');
     await center.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
   return notifications as WorkbenchNotification[];
