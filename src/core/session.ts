@@ -273,6 +273,17 @@ export class Session {
     this.closing = (async () => {
       if (this.mode === 'bind') {
         await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
+      } else {
+        // Disconnecting first ends the pipes in order; closing a socket mid-handshake (a CURVE client
+        // retrying) has tripped a libzmq assertion (pipe.cpp, term_ack_sent) that aborts the process.
+        for (const address of this.addresses) {
+          try {
+            this.socket.disconnect(address);
+          } catch {
+            // Already gone.
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       this.socket.close();
     })();

@@ -14,9 +14,20 @@ export interface PythonPeer {
 
 const PYTHON = '/usr/bin/python3';
 
+// print() writes its arguments piece by piece: a monitor thread printing at the same moment splices its
+// line into the middle of another ("READYEVENT ..."). One locked write per line keeps lines whole.
+const ATOMIC_PRINT = `import builtins, threading as _threading
+_print_lock = _threading.Lock()
+_builtin_print = builtins.print
+def _atomic_print(*args, sep=' ', end='\\n', file=None, flush=False):
+    with _print_lock:
+        _builtin_print(sep.join(str(a) for a in args) + end, end='', file=file, flush=True)
+builtins.print = _atomic_print
+`;
+
 /** Starts `/usr/bin/python3 -c script` and waits for its READY line. The script gets `zmq` imported. */
 export async function startPythonPeer(script: string, args: string[] = []): Promise<PythonPeer> {
-  const child = spawn(PYTHON, ['-u', '-c', `import zmq, sys, time, json\n${script}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, ['-u', '-c', `${ATOMIC_PRINT}import zmq, sys, time, json\n${script}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
