@@ -4,7 +4,7 @@
 import type { RowWindow } from '../shared/inspectorProtocol';
 import { el } from './dom';
 import { RowCache, type ListViewport } from './rowCache';
-import { createHeader, createRowElement, fillRow, type RowElement } from './rowCells';
+import { createHeader, createRowElement, fillRow, hideRow, type RowElement } from './rowCells';
 
 export const ROW_HEIGHT = 22;
 /** Beyond this the spacer is scaled: Chromium stops laying out near 33.5M px. */
@@ -37,7 +37,17 @@ export class MessageList {
   private selectedSeq = -1;
   private selectedAbs = -1;
   private expectedScrollTop = -1;
-  private renderQueued = false;
+  /** The viewport's scrollTop as last set or seen (the scaled list places its rows from it). */
+  private scrollTopPx = 0;
+  private frameQueued = false;
+  /** A wheel moved topAbs: the scrollbar follows on the next animation frame, once per frame. */
+  private scrollPending = false;
+  /** Viewport height from the ResizeObserver: reading clientHeight after a DOM write forces a layout. */
+  private viewportHeight = 0;
+  private layerTop = Number.NaN;
+  /** True while the non-passive wheel listener is attached (only when the spacer is scaled). */
+  private wheelAttached = false;
+  private readonly wheelListener = (event: WheelEvent): void => this.onWheel(event);
   private scrollingUp = false;
   private lastRenderedTop = 0;
   /** Bumped by reset(): counts fetched for an older filter are dropped. */
@@ -53,10 +63,12 @@ export class MessageList {
     this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
     this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } }, createHeader(), this.viewport);
     this.viewport.addEventListener('scroll', () => this.onScroll());
-    this.viewport.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.layer.addEventListener('mousedown', (event) => this.onClick(event));
-    new ResizeObserver(() => this.layout()).observe(this.viewport);
+    new ResizeObserver((entries) => {
+      this.viewportHeight = entries[entries.length - 1].contentRect.height;
+      this.layout();
+    }).observe(this.viewport);
   }
 
   /** What the empty list says: nothing captured, or nothing matching the filter. */
@@ -124,7 +136,7 @@ export class MessageList {
   setSelectedSeq(seq: number): void {
     this.selectedSeq = seq;
     this.selectedAbs = this.rows.positionOf(seq);
-    this.queueRender();
+    this.queueFrame();
   }
 
   scrollToEnd(): void {
@@ -149,8 +161,13 @@ export class MessageList {
     this.render();
   }
 
+  private height(): number {
+    // Before the first ResizeObserver callback (or while hidden) the cache is 0: ask the layout.
+    return this.viewportHeight || this.viewport.clientHeight;
+  }
+
   private visibleRows(): number {
-    return this.viewport.clientHeight / ROW_HEIGHT;
+    return this.height() / ROW_HEIGHT;
   }
 
   private maxTop(): number {
@@ -162,30 +179,46 @@ export class MessageList {
   }
 
   private layout(): void {
-    const viewportHeight = this.viewport.clientHeight;
+    const viewportHeight = this.height();
     const contentHeight = this.matched * ROW_HEIGHT;
     const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
     this.spacer.style.height = `${spacerHeight}px`;
     const scrollRange = spacerHeight - viewportHeight;
     this.scale = scrollRange > 0 && contentHeight > MAX_SPACER_PX ? (contentHeight - viewportHeight) / scrollRange : 1;
+    this.attachWheel(this.scale !== 1);
     this.empty.hidden = this.matched > 0;
     if (this.tail) this.topAbs = this.maxTop();
     this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
     this.applyScroll();
   }
 
+  /**
+   * A non-passive wheel listener makes the compositor wait for this page on every wheel event, so
+   * it is there only when wheel steps must be rewritten (a scaled spacer); otherwise scrolling stays
+   * on the compositor.
+   */
+  private attachWheel(attach: boolean): void {
+    if (attach === this.wheelAttached) return;
+    this.wheelAttached = attach;
+    if (attach) this.viewport.addEventListener('wheel', this.wheelListener, { passive: false });
+    else this.viewport.removeEventListener('wheel', this.wheelListener);
+  }
+
   /** Moves the native scrollbar to match topAbs; the scroll event this causes is ignored. */
   private applyScroll(): void {
+    this.scrollPending = false;
     const target = ((this.topAbs - this.evicted) * ROW_HEIGHT) / this.scale;
     if (Math.abs(this.viewport.scrollTop - target) >= 1) {
+      // The setter lays out anyway, so reading the clamped value back costs nothing more.
       this.viewport.scrollTop = target;
-      this.expectedScrollTop = this.viewport.scrollTop;
+      this.expectedScrollTop = this.scrollTopPx = this.viewport.scrollTop;
     }
     this.render();
   }
 
   private onScroll(): void {
     const scrollTop = this.viewport.scrollTop;
+    this.scrollTopPx = scrollTop;
     const ours = this.expectedScrollTop >= 0 && Math.abs(scrollTop - this.expectedScrollTop) < 1;
     this.expectedScrollTop = -1;
     if (!ours) {
@@ -199,10 +232,12 @@ export class MessageList {
   private onWheel(event: WheelEvent): void {
     if (this.scale === 1 || event.ctrlKey) return;
     event.preventDefault();
-    const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? this.viewport.clientHeight : 1;
+    const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? this.height() : 1;
     this.topAbs = Math.min(Math.max(this.topAbs + (event.deltaY * unit) / ROW_HEIGHT, this.evicted), this.maxTop());
     this.userMoved();
-    this.applyScroll();
+    // Several wheel events can arrive in one frame: the scrollbar and rows follow once, at the frame.
+    this.scrollPending = true;
+    this.queueFrame();
   }
 
   private userMoved(): void {
@@ -214,12 +249,13 @@ export class MessageList {
     this.events.scrolled();
   }
 
-  private queueRender(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
+  private queueFrame(): void {
+    if (this.frameQueued) return;
+    this.frameQueued = true;
     requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.render();
+      this.frameQueued = false;
+      if (this.scrollPending) this.applyScroll();
+      else this.render();
     });
   }
 
@@ -234,24 +270,49 @@ export class MessageList {
     // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
     const contentTop = this.scale === 1
       ? (first - this.evicted) * ROW_HEIGHT
-      : this.viewport.scrollTop - (this.topAbs - first) * ROW_HEIGHT;
-    this.layer.style.transform = `translateY(${contentTop}px)`;
+      : this.scrollTopPx - (this.topAbs - first) * ROW_HEIGHT;
+    if (contentTop !== this.layerTop) {
+      this.layerTop = contentTop;
+      this.layer.style.transform = `translateY(${contentTop}px)`;
+    }
     if (first !== this.lastRenderedTop) this.scrollingUp = first < this.lastRenderedTop;
     this.lastRenderedTop = first;
+    this.rotatePool(first, poolSize);
     const end = this.endAbs;
     for (let i = 0; i < this.pool.length; i++) {
       const element = this.pool[i];
       const abs = first + i;
       if (i >= poolSize || abs >= end) {
-        element.root.hidden = true;
-        element.abs = -1;
+        hideRow(element);
         continue;
       }
-      element.root.hidden = false;
       const row = this.rows.get(abs);
       fillRow(element, abs, abs - this.evicted, row, row !== undefined && row.seq === this.selectedSeq);
     }
     if (this.rows.needsRows(this.listViewport())) void this.rows.fill(() => this.listViewport());
+  }
+
+  /**
+   * Scrolling by a few rows moves the row elements that left one edge to the other (in the DOM
+   * too, so document order stays the order on screen); the rows still in view keep their content
+   * and are not refilled.
+   */
+  private rotatePool(first: number, poolSize: number): void {
+    const current = this.pool[0].abs;
+    if (current < 0) return;
+    const shift = first - current;
+    if (shift === 0 || Math.abs(shift) >= poolSize) return;
+    const live = this.pool.slice(0, poolSize);
+    if (shift > 0) {
+      const moved = live.splice(0, shift);
+      live.push(...moved);
+      this.layer.insertBefore(fragmentOf(moved), this.pool[poolSize]?.root ?? null);
+    } else {
+      const moved = live.splice(live.length + shift, -shift);
+      live.unshift(...moved);
+      this.layer.prepend(fragmentOf(moved));
+    }
+    this.pool.splice(0, poolSize, ...live);
   }
 
   private onClick(event: MouseEvent): void {
@@ -306,4 +367,10 @@ export class MessageList {
     event.preventDefault();
     if (this.matched > 0) this.selectAbs(target);
   }
+}
+
+function fragmentOf(rows: RowElement[]): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  for (const row of rows) fragment.append(row.root);
+  return fragment;
 }

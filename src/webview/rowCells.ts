@@ -1,4 +1,6 @@
 // The list's columns and how one row element shows one message (text only, never HTML).
+// A row is refilled only when what it shows changed, and each cell writes its text node's data
+// only when the text differs: scrolling a screen of rows then touches just the rows that moved in.
 import { el } from './dom';
 import { formatSize, formatTime } from './format';
 import type { ListRow } from './rowCache';
@@ -13,11 +15,21 @@ export const COLUMNS: ReadonlyArray<{ key: string; label: string; title: string 
   { key: 'size', label: 'Size', title: 'Bytes on the wire (all frames)' },
 ];
 
+/** One cell and the text node it shows, so an update is a `data` write, not a node replacement. */
+interface Cell {
+  element: HTMLElement;
+  text: Text;
+}
+
 export interface RowElement {
   root: HTMLElement;
-  cells: HTMLElement[];
+  cells: Cell[];
   /** Absolute position shown, -1 when hidden. */
   abs: number;
+  /** What the row was last filled with: a fill with the same values is skipped. */
+  shown: ListRow | undefined;
+  shownIndex: number;
+  shownSelected: boolean;
 }
 
 export function createHeader(): HTMLElement {
@@ -26,36 +38,68 @@ export function createHeader(): HTMLElement {
 }
 
 export function createRowElement(): RowElement {
-  const cells = COLUMNS.map((c) => el('span', { className: `cell c-${c.key}`, attrs: { role: 'gridcell' } }));
-  return { root: el('div', { className: 'row', attrs: { role: 'row' } }, ...cells), cells, abs: -1 };
+  const cells = COLUMNS.map((c): Cell => {
+    const text = document.createTextNode('');
+    return { element: el('span', { className: `cell c-${c.key}`, attrs: { role: 'gridcell' } }, text), text };
+  });
+  return {
+    root: el('div', { className: 'row', attrs: { role: 'row' } }, ...cells.map((c) => c.element)),
+    cells, abs: -1, shown: undefined, shownIndex: -1, shownSelected: false,
+  };
+}
+
+function setText(cell: Cell, value: string): void {
+  if (cell.text.data !== value) cell.text.data = value;
+}
+
+function setTitle(cell: Cell, value: string): void {
+  if (cell.element.title !== value) cell.element.title = value;
+}
+
+/** Takes a row out of view (it stays in the pool for reuse). */
+export function hideRow(element: RowElement): void {
+  if (element.abs === -1 && element.root.hidden) return;
+  element.root.hidden = true;
+  element.abs = -1;
 }
 
 /** Shows `row` (or a placeholder while its window is on the way) at list index `index`. */
 export function fillRow(element: RowElement, abs: number, index: number, row: ListRow | undefined, selected: boolean): void {
-  element.abs = abs;
   const root = element.root;
+  if (root.hidden) root.hidden = false;
+  if (element.abs === abs && element.shown === row && element.shownIndex === index && element.shownSelected === selected && row !== undefined) return;
+  element.abs = abs;
+  if (element.shownSelected !== selected || element.shown === undefined) {
+    root.classList.toggle('selected', selected);
+    root.setAttribute('aria-selected', String(selected));
+    element.shownSelected = selected;
+  }
+  if (element.shownIndex !== index) {
+    root.setAttribute('aria-rowindex', String(index + 1));
+    element.shownIndex = index;
+  }
   const [seq, time, session, dir, summary, frames, size] = element.cells;
-  root.classList.toggle('selected', selected);
-  root.setAttribute('aria-selected', String(selected));
-  root.setAttribute('aria-rowindex', String(index + 1));
   if (!row) {
     root.classList.add('loading');
     delete root.dataset.seq;
-    for (const cell of element.cells) cell.textContent = '';
-    seq.textContent = '…';
+    for (const cell of element.cells) setText(cell, '');
+    setText(seq, '…');
+    element.shown = undefined;
     return;
   }
-  root.classList.remove('loading');
+  if (element.shown === undefined) root.classList.remove('loading');
+  element.shown = row;
   root.dataset.seq = String(row.seq);
-  seq.textContent = String(row.seq);
-  time.textContent = formatTime(row.timeMs);
-  session.textContent = row.session;
-  session.title = row.session;
-  dir.textContent = row.direction === 'in' ? '↓' : '↑';
-  dir.className = `cell c-dir dir-${row.direction}`;
-  dir.title = row.direction === 'in' ? 'in (received)' : 'out (sent)';
-  summary.textContent = row.summary;
-  summary.title = row.summary.length > 60 ? row.summary.slice(0, 500) : '';
-  frames.textContent = String(row.frames);
-  size.textContent = formatSize(row.size);
+  setText(seq, String(row.seq));
+  setText(time, formatTime(row.timeMs));
+  setText(session, row.session);
+  setTitle(session, row.session);
+  setText(dir, row.direction === 'in' ? '↓' : '↑');
+  const dirClass = `cell c-dir dir-${row.direction}`;
+  if (dir.element.className !== dirClass) dir.element.className = dirClass;
+  setTitle(dir, row.direction === 'in' ? 'in (received)' : 'out (sent)');
+  setText(summary, row.summary);
+  setTitle(summary, row.summary.length > 60 ? row.summary.slice(0, 500) : '');
+  setText(frames, String(row.frames));
+  setText(size, formatSize(row.size));
 }
