@@ -8,6 +8,7 @@ import * as zmq from 'zeromq';
 import { CaptureStore } from '../../src/core/captureStore';
 import { createDefaultRegistry, type DecoderRule } from '../../src/core/decoders';
 import { SessionManager } from '../../src/core/sessionManager';
+import type { Page } from 'playwright-core';
 import type { Session } from '../../src/core/session';
 import type { InspectorDeps } from '../../src/inspectorBackend';
 import { delay, waitUntil } from '../support/peers';
@@ -159,6 +160,67 @@ test('scrolling: Home shows the first message, the scrollbar and the wheel move 
   await page.keyboard.press('End');
   await waitForLastVisibleSeq(store.stats().lastSeq);
   await page.waitForSelector(`.list-rows .row.selected[data-seq="${store.stats().lastSeq}"]`);
+});
+
+/** Rows painted with data, in document order: their seq and their top edge relative to the viewport's. */
+function paintedRows(page = inspector.page): Promise<Array<{ seq: number; top: number }>> {
+  return page.evaluate(() => {
+    type Box = { getBoundingClientRect(): { top: number; bottom: number } };
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): Box; querySelectorAll(s: string): ArrayLike<Box & { getAttribute(n: string): string | null }> } }).document;
+    const viewport = doc.querySelector('.list-viewport').getBoundingClientRect();
+    return Array.from(doc.querySelectorAll('.list-rows .row:not([hidden]):not(.loading)'))
+      .map((row) => ({ seq: Number(row.getAttribute('data-seq')), top: row.getBoundingClientRect().top - viewport.top }))
+      .filter((row) => row.top > -22 && row.top < viewport.bottom - viewport.top);
+  });
+}
+
+/** Wheel steps, then the rows on screen once every row is filled. */
+async function wheelAndSettle(page: Page, ticks: number, deltaY: number): Promise<Array<{ seq: number; top: number }>> {
+  for (let i = 0; i < ticks; i++) await page.mouse.wheel(0, deltaY);
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document
+    .querySelector('.list-rows .row.loading:not([hidden])'));
+  await delay(100);
+  return paintedRows(page);
+}
+
+function assertInOrder(rows: Array<{ seq: number; top: number }>, seqStep: number, what: string): void {
+  assert.ok(rows.length > 10, `${what}: a screenful of rows is painted, not ${rows.length}`);
+  for (let i = 1; i < rows.length; i++) {
+    assert.equal(rows[i].seq - rows[i - 1].seq, seqStep, `${what}: row ${i} follows row ${i - 1} (${JSON.stringify(rows.slice(0, i + 1).map((r) => r.seq))})`);
+    assert.ok(Math.abs(rows[i].top - rows[i - 1].top - 22) < 0.5, `${what}: row ${i} sits one row below row ${i - 1} (${rows[i - 1].top} then ${rows[i].top})`);
+  }
+}
+
+test('after wheel steps either way the rows on screen are consecutive, in document order, one under another (scaled list and native-scroll list)', async () => {
+  const { page } = inspector;
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.waitForSelector(`.list-rows .row[data-seq="${store.stats().firstSeq}"]:not(.loading)`);
+  const box = await page.locator('.list-viewport').boundingBox();
+  assert.ok(box);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // A million rows: the spacer is scaled and the list moves itself on wheel events.
+  const down = await wheelAndSettle(page, 12, 150);
+  assertInOrder(down, 1, 'scaled, down');
+  assert.ok(down[0].seq > store.stats().firstSeq + 40, `scaled: the wheel moved the list (top row ${down[0].seq})`);
+  const up = await wheelAndSettle(page, 5, -100);
+  assertInOrder(up, 1, 'scaled, up');
+  assert.ok(up[0].seq < down[0].seq, 'scaled: the wheel moved the list back up');
+
+  // A third of the rows (one topic) fits an unscaled spacer: the browser scrolls natively.
+  await page.fill('.filter-text', 'topic:prices.EUR');
+  await page.waitForFunction(() => /333,334/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } })
+    .document.querySelector('.status').textContent ?? ''));
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.waitForSelector(`.list-rows .row[data-seq="${store.stats().firstSeq}"]:not(.loading)`);
+  const nativeDown = await wheelAndSettle(page, 12, 150);
+  assertInOrder(nativeDown, 3, 'native, down');
+  assert.ok(nativeDown[0].seq > store.stats().firstSeq + 3 * 40, `native: the wheel moved the list (top row ${nativeDown[0].seq})`);
+  const nativeUp = await wheelAndSettle(page, 5, -100);
+  assertInOrder(nativeUp, 3, 'native, up');
+  assert.ok(nativeUp[0].seq < nativeDown[0].seq, 'native: the wheel moved the list back up');
+  await page.fill('.filter-text', '');
 });
 
 test('selecting a JSON message shows its fields in the decoded tree', async () => {
