@@ -288,13 +288,17 @@ export interface FrameWork {
 }
 
 const TRACE_CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline.frame'];
+/** With INSPECTOR_TRACE_DIR set, each trace is also saved there with DevTools' timeline categories (open it in chrome://tracing or DevTools' Performance panel). */
+const PROFILE_CATEGORIES = [...TRACE_CATEGORIES, 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'];
+let traceCount = 0;
 
 interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }
 
 export async function traceFrameWork<T>(page: Page, action: () => Promise<T>): Promise<{ result: T; work: FrameWork }> {
   const browserHandle = page.context().browser();
   if (!browserHandle) throw new Error('tracing needs a launched browser');
-  await browserHandle.startTracing(page, { categories: TRACE_CATEGORIES });
+  const saveDir = process.env.INSPECTOR_TRACE_DIR;
+  await browserHandle.startTracing(page, { categories: saveDir ? PROFILE_CATEGORIES : TRACE_CATEGORIES, ...(saveDir ? { path: join(saveDir, `inspector-trace-${++traceCount}.json`) } : {}) });
   let result: T;
   try {
     result = await action();
