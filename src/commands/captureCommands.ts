@@ -1,9 +1,10 @@
 // Clear, export (JSON Lines) and import a capture.
-import { createWriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/captureStore';
-import { exportJsonLines, importJsonLines } from '../core/captureJsonl';
+import { exportJsonLinesToStream, importJsonLinesFromStream } from '../core/captureJsonl';
 import { errorText } from '../core/zmqErrors';
 import type { EndpointController } from '../endpointController';
 import type { EndpointArg } from './endpointCommands';
@@ -28,34 +29,102 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
         if (!store.size) return void vscode.window.showInformationMessage('ZeroMQ: the capture is empty.');
         const uri = await vscode.window.showSaveDialog({ filters: { 'JSON Lines': ['jsonl'] }, defaultUri: defaultUri(`zeromq-capture-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`) });
         if (!uri) return;
-        const out = createWriteStream(uri.fsPath);
-        let lines = 0;
-        await new Promise<void>((resolve, reject) => {
-          out.on('error', reject);
-          exportJsonLines(store, (line) => {
-            out.write(line + '\n');
-            lines++;
-          });
-          out.end(resolve);
+        const path = uri.fsPath;
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: exporting the capture', cancellable: true }, async (progress, token) => {
+          const out = createWriteStream(path);
+          // Listens from the start: an error (say, failing to open) may come while nothing else listens.
+          const closed = finished(out);
+          closed.catch(() => undefined);
+          const abort = new AbortController();
+          const cancellation = token.onCancellationRequested(() => abort.abort());
+          const report = progressReporter(progress);
+          try {
+            const result = await exportJsonLinesToStream(store, out, {
+              signal: abort.signal,
+              onProgress: (written, total) => report(written / total, `${count(written)} of ${count(total)} messages`),
+            });
+            if (result.cancelled) await discard(out, path);
+            else {
+              out.end();
+              await closed;
+            }
+            return result;
+          } catch (error) {
+            await discard(out, path);
+            throw error;
+          } finally {
+            cancellation.dispose();
+          }
         });
-        log.info(`Exported ${lines} messages to ${uri.fsPath}`);
-        void vscode.window.showInformationMessage(`ZeroMQ: exported ${lines.toLocaleString('en-US')} messages to ${uri.fsPath}.`);
+        if (result.cancelled) {
+          log.info(`Export to ${path} cancelled after ${result.written} messages; the partial file was deleted`);
+          return void vscode.window.showInformationMessage(`ZeroMQ: export cancelled; the partial file ${path} was deleted.`);
+        }
+        const missing = result.missing ? ` ${count(result.missing)} messages were dropped from the capture while exporting.` : '';
+        log.info(`Exported ${result.written} messages to ${path}${result.missing ? ` (${result.missing} dropped from the capture while exporting)` : ''}`);
+        void vscode.window[result.missing ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: exported ${count(result.written)} messages to ${path}.${missing}`);
       }),
     ),
     vscode.commands.registerCommand('zeromq.importCapture', () =>
       run(async () => {
         const uris = await vscode.window.showOpenDialog({ filters: { 'JSON Lines': ['jsonl', 'json', 'txt'] }, canSelectMany: false, openLabel: 'Import' });
         if (!uris?.length) return;
-        const size = (await stat(uris[0].fsPath)).size;
+        const path = uris[0].fsPath;
+        const size = (await stat(path)).size;
         if (size > MAX_IMPORT_BYTES) throw new Error(`The file is ${size} bytes; imports are limited to 1 GiB.`);
-        const result = importJsonLines(await readFile(uris[0].fsPath, 'utf8'), store);
-        for (const problem of result.errors.slice(0, 100)) log.warn(`Import ${uris[0].fsPath}:${problem.line}: ${problem.message}`);
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: importing a capture', cancellable: true }, async (progress, token) => {
+          const abort = new AbortController();
+          const cancellation = token.onCancellationRequested(() => abort.abort());
+          const report = progressReporter(progress);
+          try {
+            return await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
+              signal: abort.signal,
+              onProgress: (bytesRead) => report(size ? bytesRead / size : 1, `${megabytes(bytesRead)} of ${megabytes(size)} MB`),
+            });
+          } finally {
+            cancellation.dispose();
+          }
+        });
+        for (const problem of result.errors.slice(0, 100)) log.warn(`Import ${path}:${problem.line}: ${problem.message}`);
         // `errors` keeps the first ones; `skipped` counts every bad line.
-        const skipped = result.skipped ? ` ${result.skipped.toLocaleString('en-US')} line(s) skipped (see the ZeroMQ log): line ${result.errors[0].line}: ${result.errors[0].message}` : '';
-        void vscode.window[result.skipped ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: imported ${result.imported.toLocaleString('en-US')} messages.${skipped}`);
+        const skipped = result.skipped ? ` ${count(result.skipped)} line(s) skipped (see the ZeroMQ log): line ${result.errors[0].line}: ${result.errors[0].message}` : '';
+        if (result.cancelled) {
+          log.info(`Import of ${path} cancelled after ${result.imported} messages`);
+          return void vscode.window.showInformationMessage(`ZeroMQ: import cancelled; ${count(result.imported)} messages were imported before that.${skipped}`);
+        }
+        void vscode.window[result.skipped ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: imported ${count(result.imported)} messages.${skipped}`);
       }),
     ),
   ];
+}
+
+/** Reports progress as a fraction done, to the whole percent (a report per chunk would flood the UI). */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (fraction: number, message: string) => void {
+  let reported = 0;
+  return (fraction, message) => {
+    const percent = Math.floor(Math.min(1, Math.max(0, fraction)) * 100);
+    if (percent <= reported) return;
+    progress.report({ message, increment: percent - reported });
+    reported = percent;
+  };
+}
+
+/** Closes the stream and deletes its file, what was written of it being of no use. */
+async function discard(out: WriteStream, path: string): Promise<void> {
+  if (!out.closed) {
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    out.destroy();
+    await closed;
+  }
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 function defaultUri(name: string): vscode.Uri | undefined {

@@ -1,5 +1,10 @@
 // Capture export and import as JSON Lines: one message a line, frames in base64, with the decoder used.
 // Import takes untrusted files: every bad line is reported with its number and skipped, never thrown.
+// The stream versions work a chunk at a time and give the event loop a turn between chunks, so that
+// a capture of a million messages or a file of a GiB neither blocks the extension host nor sits in
+// memory whole.
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable, Writable } from 'node:stream';
 import type { CaptureStore } from './captureStore';
 import type { CaptureFilter, CaptureRecord } from './types';
 
@@ -49,17 +54,145 @@ export function toCaptureLine(record: CaptureRecord, decoders?: string[]): Captu
   return line;
 }
 
+/** The record's JSON line, without the newline. */
+function recordLine(record: CaptureRecord, options: ExportOptions): string {
+  const decoders = options.decoderIdFor ? record.frames.map((_, i) => options.decoderIdFor!(record, i) ?? '') : undefined;
+  return JSON.stringify(toCaptureLine(record, decoders));
+}
+
 /** Writes every retained message (or those matching the filter) as one JSON line each, oldest first. */
 export function exportJsonLines(store: CaptureStore, write: (line: string) => void, options: ExportOptions = {}): number {
   let written = 0;
   for (const seq of store.matchingSeqs(options.filter ?? {})) {
     const record = store.get(seq);
     if (!record) continue;
-    const decoders = options.decoderIdFor ? record.frames.map((_, i) => options.decoderIdFor!(record, i) ?? '') : undefined;
-    write(JSON.stringify(toCaptureLine(record, decoders)));
+    write(recordLine(record, options));
     written++;
   }
   return written;
+}
+
+export interface StreamExportOptions extends ExportOptions {
+  /** Stops the export between chunks (or while waiting for the stream to drain). */
+  signal?: AbortSignal;
+  /** After each chunk: lines written so far, of the messages that matched when the export began. */
+  onProgress?(written: number, total: number): void;
+  /** Lines are written in chunks of about this many characters (a longer line is a chunk alone). */
+  chunkBytes?: number;
+}
+
+export interface StreamExportResult {
+  written: number;
+  /** Matched when the export began, evicted or removed from the store before their turn came. */
+  missing: number;
+  /** Stopped by the signal: the stream holds only the first `written` lines. */
+  cancelled: boolean;
+}
+
+export const EXPORT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * exportJsonLines() to a stream, without blocking: the matching messages are fixed first, then written
+ * in chunks of lines, waiting for 'drain' whenever the stream asks to (so a slow disk does not fill the
+ * memory) and giving the event loop a turn after each chunk. Rejects on a stream error. The stream is
+ * left open: the caller ends it (or, when cancelled or failed, destroys it and deals with what was written).
+ */
+export async function exportJsonLinesToStream(store: CaptureStore, out: NodeJS.WritableStream | Writable, options: StreamExportOptions = {}): Promise<StreamExportResult> {
+  const { signal, onProgress } = options;
+  const chunkBytes = Math.max(1, options.chunkBytes ?? EXPORT_CHUNK_BYTES);
+  // A copy, not a view of the store: messages evicted meanwhile show up as missing, never as others.
+  const seqs = store.matchingSeqs(options.filter ?? {});
+  const result: StreamExportResult = { written: 0, missing: 0, cancelled: false };
+  const watch = new StreamWatch(out);
+  try {
+    let next = 0;
+    while (next < seqs.length) {
+      if (signal?.aborted) {
+        result.cancelled = true;
+        break;
+      }
+      const lines: string[] = [];
+      let size = 0;
+      while (next < seqs.length && size < chunkBytes) {
+        const record = store.get(seqs[next++]);
+        if (!record) {
+          result.missing++;
+          continue;
+        }
+        const line = recordLine(record, options);
+        lines.push(line);
+        size += line.length + 1;
+      }
+      if (lines.length) {
+        lines.push('');
+        watch.check();
+        const flowing = out.write(lines.join('\n'));
+        result.written += lines.length - 1;
+        onProgress?.(result.written, seqs.length);
+        if (!flowing) await watch.drained(signal);
+      }
+      watch.check();
+      await nextTurn();
+      watch.check();
+    }
+    return result;
+  } finally {
+    watch.dispose();
+  }
+}
+
+/** Follows a writable stream's errors and end between writes, so that a wait for 'drain' never hangs. */
+class StreamWatch {
+  private failure: Error | undefined;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly onError = (error: Error) => {
+    this.failure ??= error;
+    this.wake?.();
+  };
+  private readonly onClose = () => {
+    this.closed = true;
+    this.wake?.();
+  };
+
+  constructor(private readonly out: NodeJS.WritableStream | Writable) {
+    out.on('error', this.onError);
+    out.on('close', this.onClose);
+  }
+
+  /** Throws the stream's error, or an error if it was closed or destroyed under the export. */
+  check(): void {
+    const stream = this.out as Partial<Writable>;
+    const failure = this.failure ?? stream.errored ?? undefined;
+    if (failure) throw failure;
+    if (this.closed || stream.destroyed || stream.writableEnded) throw new Error('the output was closed before the export finished');
+  }
+
+  /** Resolves on 'drain', on an error or close (check() tells), or when the signal aborts. */
+  drained(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.wake = undefined;
+        this.out.removeListener('drain', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.wake = done;
+      this.out.on('drain', done);
+      signal?.addEventListener('abort', done);
+    });
+  }
+
+  dispose(): void {
+    this.out.removeListener('error', this.onError);
+    this.out.removeListener('close', this.onClose);
+  }
+}
+
+/** Lets timers, I/O and other callbacks run before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export interface ImportResult {
@@ -96,35 +229,113 @@ interface ParsedLine {
 /** Appends each valid line's message to the store (with new sequence numbers), in file order. */
 export function importJsonLines(text: string, store: CaptureStore, options: ImportOptions = {}): ImportResult {
   const result: ImportResult = { imported: 0, errors: [], skipped: 0 };
-  const fail = (line: number, message: string) => {
-    result.skipped++;
-    if (result.errors.length < MAX_IMPORT_ERRORS) result.errors.push({ line, message });
-  };
   let lineNumber = 0;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    lineNumber++;
-    const raw = text.slice(start, end).trim();
+    importLine(text.slice(start, end), ++lineNumber, store, options, result);
     start = end + 1;
-    if (!raw) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      fail(lineNumber, `not JSON (${(error as Error).message})`);
-      continue;
-    }
-    const parsed = parseLine(value);
-    if (typeof parsed === 'string') {
-      fail(lineNumber, parsed);
-      continue;
-    }
-    store.append(parsed.session, parsed.direction, parsed.frames, { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag }, parsed.frameSizes);
-    result.imported++;
   }
   return result;
+}
+
+export interface StreamImportOptions extends ImportOptions {
+  /** Stops the import between chunks; what was imported stays. */
+  signal?: AbortSignal;
+  /** After each chunk: bytes read so far. */
+  onProgress?(bytesRead: number): void;
+  /** A longer line is reported and skipped instead of being gathered. Default MAX_IMPORT_LINE_CHARS. */
+  maxLineChars?: number;
+}
+
+/** Past this, a line is not gathered: without a newline, a big file would otherwise end up in one string. */
+export const MAX_IMPORT_LINE_CHARS = 256 * 1024 * 1024;
+/** Characters of lines parsed between two turns of the event loop. */
+const IMPORT_SLICE_CHARS = 1024 * 1024;
+
+/**
+ * importJsonLines() from a stream (bytes as UTF-8, or strings), a chunk at a time, with the same results
+ * line for line: a line or a character may be split across chunks, lines end with \n or \r\n, the last
+ * one may have no newline. Gives the event loop a turn about every MiB. A stream error rejects (what was
+ * imported stays); on cancel the stream is destroyed.
+ */
+export async function importJsonLinesFromStream(input: NodeJS.ReadableStream | Readable, store: CaptureStore, options: StreamImportOptions = {}): Promise<ImportResult & { cancelled: boolean }> {
+  const { signal, onProgress } = options;
+  const maxLineChars = options.maxLineChars ?? MAX_IMPORT_LINE_CHARS;
+  const result = { imported: 0, errors: [] as ImportResult['errors'], skipped: 0, cancelled: false };
+  const decoder = new StringDecoder('utf8');
+  // The start of the current line, from earlier chunks (dropped once the line is too long).
+  let head: string[] = [];
+  let headChars = 0;
+  let tooLong = false;
+  let lineNumber = 0;
+  let bytesRead = 0;
+  let sinceTurn = 0;
+  const endLine = (tail: string) => {
+    lineNumber++;
+    const chars = headChars + tail.length;
+    if (tooLong || chars > maxLineChars) fail(result, lineNumber, `the line is longer than ${maxLineChars.toLocaleString('en-US')} characters`);
+    else importLine(head.length ? head.join('') + tail : tail, lineNumber, store, options, result);
+    head = [];
+    headChars = 0;
+    tooLong = false;
+    sinceTurn += tail.length;
+  };
+  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
+    if (signal?.aborted) break;
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      endLine(text.slice(start, end));
+      start = end + 1;
+      if (sinceTurn >= IMPORT_SLICE_CHARS) {
+        sinceTurn = 0;
+        await nextTurn();
+        if (signal?.aborted) break;
+      }
+    }
+    if (signal?.aborted) break;
+    const rest = text.length - start;
+    if (!tooLong && headChars + rest > maxLineChars) {
+      tooLong = true;
+      head = [];
+    }
+    if (!tooLong && rest) head.push(text.slice(start));
+    headChars += rest;
+    sinceTurn += rest;
+    onProgress?.(bytesRead);
+    if (sinceTurn >= IMPORT_SLICE_CHARS) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
+  }
+  // Leaving the loop early destroys the stream; the signal may also have come after the last chunk.
+  if (signal?.aborted) result.cancelled = true;
+  else endLine(decoder.end());
+  return result;
+}
+
+function fail(result: ImportResult, line: number, message: string): void {
+  result.skipped++;
+  if (result.errors.length < MAX_IMPORT_ERRORS) result.errors.push({ line, message });
+}
+
+/** Imports one line (without its \n; blank ones are skipped), or reports it in `result`. */
+function importLine(text: string, lineNumber: number, store: CaptureStore, options: ImportOptions, result: ImportResult): void {
+  const raw = text.trim();
+  if (!raw) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return fail(result, lineNumber, `not JSON (${(error as Error).message})`);
+  }
+  const parsed = parseLine(value);
+  if (typeof parsed === 'string') return fail(result, lineNumber, parsed);
+  store.append(parsed.session, parsed.direction, parsed.frames, { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag }, parsed.frameSizes);
+  result.imported++;
 }
 
 function parseLine(value: unknown): string | ParsedLine {
