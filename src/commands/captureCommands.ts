@@ -10,6 +10,7 @@ import type { EndpointController } from '../endpointController';
 import type { EndpointArg } from './endpointCommands';
 
 const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+const SHOW_LOG = 'Show Log';
 
 export function registerCaptureCommands(store: CaptureStore, controller: EndpointController, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
@@ -79,20 +80,27 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
           try {
             return await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
               signal: abort.signal,
-              onProgress: (bytesRead) => report(size ? bytesRead / size : 1, `${megabytes(bytesRead)} of ${megabytes(size)} MB`),
+              onProgress: (bytesRead) => report(size ? bytesRead / size : 1, bytesOf(bytesRead, size)),
             });
           } finally {
             cancellation.dispose();
           }
         });
         for (const problem of result.errors.slice(0, 100)) log.warn(`Import ${path}:${problem.line}: ${problem.message}`);
-        // `errors` keeps the first ones; `skipped` counts every bad line.
-        const skipped = result.skipped ? ` ${count(result.skipped)} line(s) skipped (see the ZeroMQ log): line ${result.errors[0].line}: ${result.errors[0].message}` : '';
+        // `errors` keeps the first ones; `skipped` counts every bad line. The count and the first line come
+        // first: a toast shows one line, and "Show Log" (every bad line is there) also lets it show the rest.
+        const first = result.errors[0];
+        const skipped = result.skipped ? ` ${count(result.skipped)} bad ${result.skipped === 1 ? 'line' : 'lines'} skipped, the first at line ${first.line}: ${first.message}` : '';
+        const notify = (method: 'showInformationMessage' | 'showWarningMessage', message: string) => {
+          if (!result.skipped) return void vscode.window[method](message);
+          void vscode.window[method](message, SHOW_LOG).then((choice) => choice === SHOW_LOG && log.show());
+        };
         if (result.cancelled) {
           log.info(`Import of ${path} cancelled after ${result.imported} messages`);
-          return void vscode.window.showInformationMessage(`ZeroMQ: import cancelled; ${count(result.imported)} messages were imported before that.${skipped}`);
+          return notify('showInformationMessage', `ZeroMQ: import cancelled; ${count(result.imported)} messages were imported before that.${skipped}`);
         }
-        void vscode.window[result.skipped ? 'showWarningMessage' : 'showInformationMessage'](`ZeroMQ: imported ${count(result.imported)} messages.${skipped}`);
+        log.info(`Imported ${result.imported} messages from ${path}${result.skipped ? ` (${result.skipped} bad lines skipped)` : ''}`);
+        notify(result.skipped ? 'showWarningMessage' : 'showInformationMessage', `ZeroMQ: imported ${count(result.imported)} messages.${skipped}`);
       }),
     ),
   ];
@@ -123,8 +131,11 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function megabytes(bytes: number): string {
-  return (bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 });
+/** "3.2 of 45.7 MB", in the unit that suits the total: a small file read "0 of 0 MB" in megabytes. */
+function bytesOf(done: number, total: number): string {
+  const [unit, name] = ([[1024 ** 3, 'GB'], [1024 ** 2, 'MB'], [1024, 'KB']] as const).find(([u]) => total >= u) ?? [1, 'bytes'];
+  const format = (bytes: number) => (bytes / unit).toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return `${format(done)} of ${format(total)} ${name}`;
 }
 
 function defaultUri(name: string): vscode.Uri | undefined {

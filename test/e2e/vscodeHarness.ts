@@ -6,8 +6,8 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFi
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import {
-  editorText, findWebviewFrame, openFile, openView, pollUntil, quickInputOf, readNotifications, runCommand, viewPane,
-  type QuickInput, type WorkbenchNotification,
+  acceptFileDialog, editorText, findWebviewFrame, openFile, openView, pollUntil, quickInputOf, readNotifications, runCommand, viewPane,
+  waitForNotification, type QuickInput, type WorkbenchNotification,
 } from './workbenchPage';
 
 import { demoEndpoints as demoEndpointsAt, startDemoTraffic as startDemoTrafficAt, DEMO_TEST_PORTS, type DemoTraffic } from './demoTraffic';
@@ -142,6 +142,10 @@ export interface VsCode {
   runCommand(title: string, timeoutMs?: number): Promise<void>;
   quickInput: QuickInput;
   readNotifications(): Promise<WorkbenchNotification[]>;
+  /** Waits until a toast (or the open center) shows a notification whose message matches, without opening the center. */
+  waitForNotification(match: string | RegExp, timeoutMs?: number): Promise<WorkbenchNotification>;
+  /** Replaces the path in VS Code's simple file dialog (save or open) with `path` and accepts it. */
+  acceptFileDialog(path: string, timeoutMs?: number): Promise<void>;
   openView(title: string): Promise<void>;
   viewPane: (title: string) => ReturnType<typeof viewPane>;
   findWebviewFrame(match: string | ((frame: Frame) => boolean | Promise<boolean>), timeoutMs?: number): Promise<Frame>;
@@ -312,6 +316,8 @@ export async function startVsCode(options: StartOptions): Promise<VsCode> {
       runCommand: (title, timeoutMs) => runCommand(page, title, timeoutMs),
       quickInput: quickInputOf(page),
       readNotifications: () => readNotifications(page),
+      waitForNotification: (match, timeoutMs) => waitForNotification(page, match, timeoutMs),
+      acceptFileDialog: (path, timeoutMs) => acceptFileDialog(page, path, timeoutMs),
       openView: (title) => openView(page, title),
       viewPane: (title) => viewPane(page, title),
       findWebviewFrame: (match, timeoutMs) => findWebviewFrame(page, match, timeoutMs),

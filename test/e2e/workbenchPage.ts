@@ -176,6 +176,20 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator('.editor-group-container.active .editor-instance .view-lines .view-line').first().waitFor({ state: 'attached', timeout: 10_000 });
 }
 
+/** The notifications shown by these .notification-list-item elements (toasts or the center's rows). */
+function notificationsIn(items: Locator): Promise<WorkbenchNotification[]> {
+  return items.evaluateAll((elements) => elements.map((item) => {
+    const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
+    const severity = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
+    return {
+      severity,
+      message: (item.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+      source: (item.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+      actions: [...item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
+    };
+  })) as Promise<WorkbenchNotification[]>;
+}
+
 /** Reads every notification from the notification center (toasts fade, the center keeps them). */
 export async function readNotifications(page: Page): Promise<WorkbenchNotification[]> {
   const center = page.locator('.notifications-center');
@@ -186,16 +200,7 @@ export async function readNotifications(page: Page): Promise<WorkbenchNotificati
     await runCommand(page, 'Notifications: Show Notifications');
     await center.waitFor({ state: 'visible', timeout: 10_000 });
   }
-  const notifications = await center.locator('.notification-list-item').evaluateAll((items) => items.map((item) => {
-    const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
-    const severity = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
-    return {
-      severity,
-      message: (item.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
-      source: (item.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
-      actions: [...item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
-    };
-  }));
+  const notifications = await notificationsIn(center.locator('.notification-list-item'));
   if (!wasVisible && (await center.isVisible())) {
     // Its own hide action: the palette's "Hide Notifications" is gone once the palette takes focus from the center.
     const hide = center.locator('.notifications-center-header .action-label[aria-label^="Hide Notifications"]');
@@ -204,7 +209,47 @@ export async function readNotifications(page: Page): Promise<WorkbenchNotificati
     if (!hidden && (await center.isVisible())) await page.keyboard.press('Escape');
     await center.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
-  return notifications as WorkbenchNotification[];
+  return notifications;
+}
+
+/**
+ * Waits until a notification whose message matches `match` is shown (as a toast, or in the center if it is
+ * open) and returns it, without opening anything: the notification center would take the focus. A
+ * progress notification's message reads "<title>: <progress message>". On a timeout the center is read
+ * once (a toast may have faded meanwhile) before giving up.
+ */
+export async function waitForNotification(page: Page, match: string | RegExp, timeoutMs = 15_000): Promise<WorkbenchNotification> {
+  const test = (n: WorkbenchNotification) => (typeof match === 'string' ? n.message.includes(match) : match.test(n.message));
+  const shown = () => notificationsIn(page.locator('.notification-toast .notification-list-item, .notifications-center .notification-list-item'));
+  try {
+    return await pollUntil(`a notification matching ${match}`, timeoutMs, async () => (await shown()).find(test));
+  } catch (error) {
+    const all = await readNotifications(page).catch((): WorkbenchNotification[] => []);
+    const kept = all.find(test);
+    if (kept) return kept;
+    throw new Error(`${(error as Error).message}; notifications: ${JSON.stringify(all.map((n) => `${n.severity}: ${n.message}`))}`);
+  }
+}
+
+/**
+ * Answers VS Code's simple file dialog (what showOpenDialog/showSaveDialog show in the browser: a quick input
+ * holding a path, with an accept button: "OK" for a save dialog, the command's openLabel for an open one):
+ * replaces the path with `path` and accepts it with Enter, as a user does, then waits until the dialog is gone.
+ */
+export async function acceptFileDialog(page: Page, path: string, timeoutMs = 10_000): Promise<void> {
+  // The dialog's own button, beside the input (a plain quick pick has none showing).
+  await page.locator(`${WIDGET} .quick-input-action .monaco-button:visible`).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const input = page.locator(INPUT);
+  // The dialog sets its starting path again once it has listed that folder, over anything typed before: fill
+  // once the listing shows, and again while the input holds anything else.
+  await page.locator(ROWS).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await pollUntil(`the file dialog to hold ${path}`, timeoutMs, async () => {
+    if ((await input.inputValue()) === path) return true;
+    await input.fill(path);
+    return undefined;
+  }, async () => `it holds ${await input.inputValue()}`);
+  await input.press('Enter');
+  await page.locator(WIDGET).waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
 /** Shows a view container from the activity bar ("ZeroMQ", "Explorer") or any view by name. */
