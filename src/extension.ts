@@ -115,7 +115,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
       receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
     }),
-    ...registerCaptureCommands(store, controller, log),
+    ...registerCaptureCommands(store, controller, {
+      describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+      adoptImported: (name, type) => sessions.adoptImported(name, type),
+    }, log),
     vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
     vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -13,7 +13,7 @@ import {
 
 export interface InspectorSessions {
   list(): ReadonlyArray<{ readonly id: string; readonly name: string; readonly type: SocketTypeName }>;
-  get(id: string): { readonly name: string; readonly type: SocketTypeName } | undefined;
+  get(id: string): { readonly name: string; readonly type: SocketTypeName | '?' } | undefined;
   onDidChange(listener: () => void): { dispose(): void };
 }
 

@@ -10,7 +10,7 @@ export type DecoderSource = Pick<DecoderRegistry, 'list' | 'decodeFrame'>;
 
 /** Where session names and socket types come from (SessionManager), remembered after a session closes. */
 export interface SessionSource {
-  get(id: string): { readonly name: string; readonly type: SocketTypeName } | undefined;
+  get(id: string): { readonly name: string; readonly type: SocketTypeName | '?' } | undefined;
 }
 
 const SUMMARY_CHARS = 160;
@@ -87,7 +87,7 @@ export function treeToJson(node: DecodedNode): unknown {
 
 export class MessagePresenter {
   private readonly summaries = new Map<number, string>();
-  private readonly knownSessions = new Map<string, { name: string; type: SocketTypeName }>();
+  private readonly knownSessions = new Map<string, { name: string; type: SocketTypeName | '?' }>();
 
   constructor(
     private readonly decoders: DecoderSource,
@@ -192,7 +192,7 @@ export class MessagePresenter {
     const trueSize = record.frameSizes[index];
     return {
       sessionId: record.sessionId,
-      socketType: this.sessions.get(record.sessionId)?.type ?? this.knownSessions.get(record.sessionId)?.type,
+      socketType: knownType(this.sessions.get(record.sessionId)?.type ?? this.knownSessions.get(record.sessionId)?.type),
       frameIndex: index,
       frameCount: record.frames.length,
       topic: record.hasTopic && record.frames.length ? lenientUtf8.decode(record.frames[0]) : undefined,
@@ -230,4 +230,9 @@ export class MessagePresenter {
     const body = result.ok ? result.summary : printableText(head) ?? toHex(head.subarray(0, 24), ' ');
     return oneLine(prefix ? `${prefix}  ${body}` : body);
   }
+}
+
+/** Decoders get a socket type only when it is known ('?' is an imported session whose file did not say). */
+function knownType(type: SocketTypeName | '?' | undefined): SocketTypeName | undefined {
+  return type === '?' ? undefined : type;
 }

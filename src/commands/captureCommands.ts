@@ -1,10 +1,13 @@
 // Clear, export (JSON Lines) and import a capture.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { basename } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/captureStore';
 import { exportJsonLinesToStream, importJsonLinesFromStream } from '../core/captureJsonl';
+import { parseSocketType } from '../core/socketTypes';
+import type { SocketTypeName } from '../core/types';
 import { errorText } from '../core/zmqErrors';
 import type { EndpointController } from '../endpointController';
 import type { EndpointArg } from './endpointCommands';
@@ -12,7 +15,15 @@ import type { EndpointArg } from './endpointCommands';
 const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 const SHOW_LOG = 'Show Log';
 
-export function registerCaptureCommands(store: CaptureStore, controller: EndpointController, log: vscode.LogOutputChannel): vscode.Disposable[] {
+/** What export and import need to know of sessions beyond their ids. */
+export interface CaptureSessionNames {
+  /** Name and socket type of a session id (open, closed, a tap's or an imported one). */
+  describe(id: string): { name: string; type: string } | undefined;
+  /** A new session id, in this window, for the messages of one session of an imported file. */
+  adoptImported(name: string, type: SocketTypeName | undefined): string;
+}
+
+export function registerCaptureCommands(store: CaptureStore, controller: EndpointController, sessionNames: CaptureSessionNames, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.clearCapture', (arg: EndpointArg) =>
@@ -41,6 +52,7 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
           const report = progressReporter(progress);
           try {
             const result = await exportJsonLinesToStream(store, out, {
+              describeSession: (id) => sessionNames.describe(id),
               signal: abort.signal,
               onProgress: (written, total) => report(written / total, `${count(written)} of ${count(total)} messages`),
             });
@@ -79,6 +91,8 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
           const report = progressReporter(progress);
           try {
             return await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
+              tag: basename(path),
+              sessionIdFor: importedSessions(sessionNames),
               signal: abort.signal,
               onProgress: (bytesRead) => report(size ? bytesRead / size : 1, bytesOf(bytesRead, size)),
             });
@@ -141,4 +155,21 @@ function bytesOf(done: number, total: number): string {
 function defaultUri(name: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, name) : undefined;
+}
+
+/**
+ * Maps each session of an imported file to a new session of this window, named after it: the file's
+ * ids (s1, s2...) are another window's and would land on this window's sessions of the same id.
+ */
+function importedSessions(sessionNames: CaptureSessionNames): (session: { id: string; name?: string; socketType?: string }) => string {
+  const adopted = new Map<string, string>();
+  return (session) => {
+    const key = `${session.id}\u0000${session.name ?? ''}\u0000${session.socketType ?? ''}`;
+    let id = adopted.get(key);
+    if (id === undefined) {
+      id = sessionNames.adoptImported(`${session.name ?? session.id} (imported)`, session.socketType ? parseSocketType(session.socketType) : undefined);
+      adopted.set(key, id);
+    }
+    return id;
+  };
 }

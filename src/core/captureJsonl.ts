@@ -14,7 +14,11 @@ export interface CaptureLine {
   time: string;
   /** Nanoseconds since the Unix epoch, as a string (it does not fit a JSON number). */
   timeNs: string;
+  /** The capturing window's session id (s1, s2...): unique only within that window. */
   session: string;
+  /** The session's name and socket type when it was exported (files from before lack them). */
+  sessionName?: string;
+  socketType?: string;
   direction: 'in' | 'out';
   /** Stored bytes, base64: a truncated frame is cut, its true size is in frameSizes. */
   frames: string[];
@@ -29,6 +33,8 @@ export interface CaptureLine {
 export interface ExportOptions {
   filter?: CaptureFilter;
   decoderIdFor?(record: CaptureRecord, frameIndex: number): string | undefined;
+  /** Name and type of a session id, written beside it: ids mean nothing in another window. */
+  describeSession?(sessionId: string): { name: string; type: string } | undefined;
 }
 
 export function isoTimeNs(timeNs: bigint): string {
@@ -37,12 +43,13 @@ export function isoTimeNs(timeNs: bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
 }
 
-export function toCaptureLine(record: CaptureRecord, decoders?: string[]): CaptureLine {
+export function toCaptureLine(record: CaptureRecord, decoders?: string[], session?: { name: string; type: string }): CaptureLine {
   const line: CaptureLine = {
     seq: record.seq,
     time: isoTimeNs(record.timeNs),
     timeNs: record.timeNs.toString(),
     session: record.sessionId,
+    ...(session ? { sessionName: session.name, socketType: session.type } : {}),
     direction: record.direction,
     frames: record.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64')),
     frameSizes: record.frameSizes,
@@ -57,7 +64,7 @@ export function toCaptureLine(record: CaptureRecord, decoders?: string[]): Captu
 /** The record's JSON line, without the newline. */
 function recordLine(record: CaptureRecord, options: ExportOptions): string {
   const decoders = options.decoderIdFor ? record.frames.map((_, i) => options.decoderIdFor!(record, i) ?? '') : undefined;
-  return JSON.stringify(toCaptureLine(record, decoders));
+  return JSON.stringify(toCaptureLine(record, decoders, options.describeSession?.(record.sessionId)));
 }
 
 /** Writes every retained message (or those matching the filter) as one JSON line each, oldest first. */
@@ -205,6 +212,11 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Tag for imported messages that have none of their own (e.g. the file name). */
   tag?: string;
+  /**
+   * The store session id for a line's session. Without it the file's id is used as is, which in
+   * another window is some other session's id: the extension maps each to a new imported session.
+   */
+  sessionIdFor?(session: { id: string; name?: string; socketType?: string }): string;
 }
 
 export const MAX_IMPORT_ERRORS = 1000;
@@ -217,6 +229,8 @@ const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
 
 interface ParsedLine {
   session: string;
+  sessionName?: string;
+  socketType?: string;
   direction: 'in' | 'out';
   frames: Buffer[];
   frameSizes: number[];
@@ -334,7 +348,8 @@ function importLine(text: string, lineNumber: number, store: CaptureStore, optio
   }
   const parsed = parseLine(value);
   if (typeof parsed === 'string') return fail(result, lineNumber, parsed);
-  store.append(parsed.session, parsed.direction, parsed.frames, { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag }, parsed.frameSizes);
+  const sessionId = options.sessionIdFor ? options.sessionIdFor({ id: parsed.session, name: parsed.sessionName, socketType: parsed.socketType }) : parsed.session;
+  store.append(sessionId, parsed.direction, parsed.frames, { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag }, parsed.frameSizes);
   result.imported++;
 }
 
@@ -342,6 +357,9 @@ function parseLine(value: unknown): string | ParsedLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'each line must be a JSON object';
   const v = value as Record<string, unknown>;
   if (typeof v.session !== 'string' || !v.session || v.session.length > MAX_TEXT) return `"session" must be a non-empty string of at most ${MAX_TEXT} characters`;
+  for (const field of ['sessionName', 'socketType'] as const) {
+    if (v[field] !== undefined && (typeof v[field] !== 'string' || !v[field] || (v[field] as string).length > MAX_TEXT)) return `"${field}" must be a non-empty string of at most ${MAX_TEXT} characters`;
+  }
   if (v.direction !== 'in' && v.direction !== 'out') return '"direction" must be "in" or "out"';
   if (!Array.isArray(v.frames)) return '"frames" must be an array of base64 strings';
   if (v.frames.length > MAX_FRAMES) return `"frames" has ${v.frames.length} frames (at most ${MAX_FRAMES})`;
@@ -365,7 +383,7 @@ function parseLine(value: unknown): string | ParsedLine {
   for (const flag of ['routingId', 'topic'] as const) if (v[flag] !== undefined && typeof v[flag] !== 'boolean') return `"${flag}" must be true or false`;
   if (v.tag !== undefined && (typeof v.tag !== 'string' || v.tag.length > MAX_TEXT)) return `"tag" must be a string of at most ${MAX_TEXT} characters`;
   if (v.decoders !== undefined && (!Array.isArray(v.decoders) || !v.decoders.every((d) => typeof d === 'string'))) return '"decoders" must be an array of decoder ids';
-  return { session: v.session, direction: v.direction, frames, frameSizes, timeNs, routingId: v.routingId === true, topic: v.topic === true, tag: v.tag as string | undefined };
+  return { session: v.session, sessionName: v.sessionName as string | undefined, socketType: v.socketType as string | undefined, direction: v.direction, frames, frameSizes, timeNs, routingId: v.routingId === true, topic: v.topic === true, tag: v.tag as string | undefined };
 }
 
 /** The line's time: `timeNs` when present (full precision), else `time`, else undefined (now). */

@@ -10,8 +10,9 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<SessionListener>();
   /** Name and type of every session ever opened: captured messages outlive their session. */
-  private readonly history = new Map<string, { id: string; name: string; type: Session['type'] }>();
+  private readonly history = new Map<string, { id: string; name: string; type: Session['type'] | '?' }>();
   private nextId = 1;
+  private nextImportedId = 1;
 
   constructor(readonly sink: CaptureSink) {}
 
@@ -24,8 +25,19 @@ export class SessionManager {
   }
 
   /** Name and type of a session, open or closed. */
-  describe(id: string): { id: string; name: string; type: Session['type'] } | undefined {
+  describe(id: string): { id: string; name: string; type: Session['type'] | '?' } | undefined {
     return this.history.get(id);
+  }
+
+  /**
+   * A session id for messages imported from a file: its own id space (i1, i2...), since the file's
+   * ids (s1, s2...) belong to the window that captured them and would collide with this window's.
+   * The name and type show in the inspector like those of a closed session ('?': the file did not say).
+   */
+  adoptImported(name: string, type: Session['type'] | undefined): string {
+    const id = `i${this.nextImportedId++}`;
+    this.history.set(id, { id, name, type: type ?? '?' });
+    return id;
   }
 
   findByName(name: string): Session | undefined {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { startPythonPeer, type PythonPeer } from '../support/peers';
 import { withVsCode } from './vscodeHarness';
@@ -29,6 +29,8 @@ interface ExportedLine {
   time: string;
   timeNs: string;
   session: string;
+  sessionName?: string;
+  socketType?: string;
   direction: string;
   frames: string[];
   frameSizes: number[];
@@ -100,6 +102,8 @@ time.sleep(600)
     lines.forEach((line, i) => {
       assert.equal(line.direction, 'in', `line ${i + 1}: received by the SUB`);
       assert.equal(line.session, session, `line ${i + 1}: one session`);
+      // The id means nothing in another window: the name and type travel with it.
+      assert.deepEqual([line.sessionName, line.socketType], ['prix', 'SUB'], `line ${i + 1}: the session's name and type`);
       assert.equal(line.topic, true, `line ${i + 1}: a SUB's first frame is the topic`);
       assert.deepEqual(line.frames, sent[i], `line ${i + 1}: the frames the peer sent, in order`);
       const frames = line.frames.map((f) => Buffer.from(f, 'base64'));
@@ -143,6 +147,9 @@ time.sleep(600)
     const hex = frame(2).locator('.hex-row').first();
     assert.match(await hex.locator('.hex-bytes').innerText(), new RegExp(`^${(MESSAGES - 1).toString(16).padStart(2, '0')} 00 01 02 03 04 05 06`));
     await frame(3).locator('.hex-empty', { hasText: '(empty frame)' }).waitFor({ timeout: 5000 });
+    // Imported under a session of their own (the live prix keeps its id), tagged with the file's name.
+    assert.equal(await inspector.locator('.detail-session').innerText(), 'prix (imported) (SUB)');
+    assert.equal(await inspector.locator('.detail-tag').innerText(), basename(capturePath));
     console.log(`screenshot: ${await vscode.screenshot('capture-files-imported')}`);
 
     // A file with two bad lines between two good ones: the good ones come in, the warning names the bad ones.

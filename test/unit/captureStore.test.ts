@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportJsonLines, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS } from '../../src/core/captureJsonl';
 import { CaptureStore } from '../../src/core/captureStore';
+import { SessionManager } from '../../src/core/sessionManager';
 
 const bytes = (s: string) => Buffer.from(s);
 const text = (f: Uint8Array) => Buffer.from(f).toString();
@@ -293,6 +294,52 @@ test('JSON Lines: export, import, export again gives the same lines, byte-exact'
   const filtered: string[] = [];
   assert.equal(exportJsonLines(store, (line) => filtered.push(line), { filter: { sessionIds: ['p'] } }), 1);
   assert.equal(JSON.parse(filtered[0]).session, 'p');
+});
+
+test('JSON Lines: lines carry the session name and type; an import maps each file session to an id of its own', () => {
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
+  store.append('s1', 'in', [bytes('prices'), bytes('1')], { hasTopic: true });
+  store.append('s2', 'in', [bytes('peer'), bytes(''), bytes('req')], { hasRoutingId: true });
+  store.append('s1', 'in', [bytes('prices'), bytes('2')], { hasTopic: true });
+  const names: Record<string, { name: string; type: string }> = { s1: { name: 'ticks', type: 'SUB' }, s2: { name: 'orders', type: 'ROUTER' } };
+  const lines: string[] = [];
+  exportJsonLines(store, (line) => lines.push(line), { describeSession: (id) => names[id] });
+  assert.deepEqual(lines.map((l) => { const { session, sessionName, socketType } = JSON.parse(l); return [session, sessionName, socketType]; }),
+    [['s1', 'ticks', 'SUB'], ['s2', 'orders', 'ROUTER'], ['s1', 'ticks', 'SUB']]);
+
+  // The importing window already has its own s1: the file's s1 must not land on it.
+  const other = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
+  other.append('s1', 'in', [bytes('local')]);
+  const asked: Array<{ id: string; name?: string; socketType?: string }> = [];
+  const legacy = JSON.stringify({ session: 's1', direction: 'out', frames: [Buffer.from('old').toString('base64')] });
+  const result = importJsonLines([...lines, legacy].join('\n'), other, {
+    sessionIdFor: (session) => {
+      asked.push(session);
+      return `i-${session.name ?? session.id}`;
+    },
+  });
+  assert.equal(result.imported, 4);
+  assert.deepEqual(asked, [
+    { id: 's1', name: 'ticks', socketType: 'SUB' }, { id: 's2', name: 'orders', socketType: 'ROUTER' },
+    { id: 's1', name: 'ticks', socketType: 'SUB' }, { id: 's1', name: undefined, socketType: undefined },
+  ]);
+  assert.deepEqual(other.sessionIds().sort(), ['i-orders', 'i-s1', 'i-ticks', 's1']);
+  assert.equal(other.filter({ sessionIds: ['s1'] }).length, 1, 'the local s1 keeps only its own message');
+  assert.equal(other.filter({ sessionIds: ['i-ticks'] }).length, 2);
+
+  const bad = importJsonLines([
+    JSON.stringify({ session: 's1', sessionName: 7, direction: 'in', frames: [] }),
+    JSON.stringify({ session: 's1', socketType: '', direction: 'in', frames: [] }),
+  ].join('\n'), other);
+  // The extension's ids for imported sessions: their own space, named and typed as the file says.
+  const sessions = new SessionManager(other);
+  assert.deepEqual([sessions.adoptImported('ticks (imported)', 'SUB'), sessions.adoptImported('s1 (imported)', undefined)], ['i1', 'i2']);
+  assert.deepEqual([sessions.describe('i1'), sessions.describe('i2')], [{ id: 'i1', name: 'ticks (imported)', type: 'SUB' }, { id: 'i2', name: 's1 (imported)', type: '?' }]);
+
+  assert.deepEqual(bad.errors.map((e) => [e.line, e.message]), [
+    [1, '"sessionName" must be a non-empty string of at most 1000 characters'],
+    [2, '"socketType" must be a non-empty string of at most 1000 characters'],
+  ]);
 });
 
 test('JSON Lines import: a time-only line keeps its nanoseconds; the import tag applies to untagged lines', () => {
