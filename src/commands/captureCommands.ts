@@ -5,8 +5,7 @@ import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/captureStore';
-import { exportJsonLinesToStream, importJsonLinesFromStream } from '../core/captureJsonl';
-import { parseSocketType } from '../core/socketTypes';
+import { exportJsonLinesToStream, importedSessionIds, importJsonLinesFromStream } from '../core/captureJsonl';
 import type { SocketTypeName } from '../core/types';
 import { errorText } from '../core/zmqErrors';
 import type { EndpointController } from '../endpointController';
@@ -92,7 +91,7 @@ export function registerCaptureCommands(store: CaptureStore, controller: Endpoin
           try {
             return await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
               tag: basename(path),
-              sessionIdFor: importedSessions(sessionNames),
+              sessionIdFor: importedSessionIds((name, type) => sessionNames.adoptImported(name, type)),
               signal: abort.signal,
               onProgress: (bytesRead) => report(size ? bytesRead / size : 1, bytesOf(bytesRead, size)),
             });
@@ -155,21 +154,4 @@ function bytesOf(done: number, total: number): string {
 function defaultUri(name: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, name) : undefined;
-}
-
-/**
- * Maps each session of an imported file to a new session of this window, named after it: the file's
- * ids (s1, s2...) are another window's and would land on this window's sessions of the same id.
- */
-function importedSessions(sessionNames: CaptureSessionNames): (session: { id: string; name?: string; socketType?: string }) => string {
-  const adopted = new Map<string, string>();
-  return (session) => {
-    const key = `${session.id}\u0000${session.name ?? ''}\u0000${session.socketType ?? ''}`;
-    let id = adopted.get(key);
-    if (id === undefined) {
-      id = sessionNames.adoptImported(`${session.name ?? session.id} (imported)`, session.socketType ? parseSocketType(session.socketType) : undefined);
-      adopted.set(key, id);
-    }
-    return id;
-  };
 }

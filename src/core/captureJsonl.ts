@@ -6,7 +6,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import type { CaptureStore } from './captureStore';
-import type { CaptureFilter, CaptureRecord } from './types';
+import { parseSocketType } from './socketTypes';
+import type { CaptureFilter, CaptureRecord, SocketTypeName } from './types';
 
 export interface CaptureLine {
   seq: number;
@@ -400,4 +401,28 @@ function parseTime(v: Record<string, unknown>): bigint | undefined | string {
   if (Number.isNaN(ms) || ms < 0) return '"time" must be an ISO date after 1970';
   const timeNs = BigInt(ms) * 1_000_000n + (iso?.[2] ? BigInt(iso[2].padEnd(9, '0')) : 0n);
   return timeNs > MAX_TIME_NS ? '"time" is past the year 2106' : timeNs;
+}
+
+/** Sessions one import may add; the messages of any further ones share a single session. */
+export const MAX_IMPORTED_SESSIONS = 256;
+
+/**
+ * Maps each session of an imported file to a new session of this window (made by `adopt`), named after
+ * it: the file's ids (s1, s2...) are another window's and would land on this window's sessions of the
+ * same id. For ImportOptions.sessionIdFor.
+ */
+export function importedSessionIds(adopt: (name: string, type: SocketTypeName | undefined) => string): (session: { id: string; name?: string; socketType?: string }) => string {
+  const adopted = new Map<string, string>();
+  // A file naming a new session on every line would otherwise fill the inspector's session list.
+  let overflow: string | undefined;
+  return (session) => {
+    const key = `${session.id}\u0000${session.name ?? ''}\u0000${session.socketType ?? ''}`;
+    let id = adopted.get(key);
+    if (id === undefined) {
+      if (adopted.size >= MAX_IMPORTED_SESSIONS) return (overflow ??= adopt(`other sessions (imported, past the first ${MAX_IMPORTED_SESSIONS})`, undefined));
+      id = adopt(`${session.name ?? session.id} (imported)`, session.socketType ? parseSocketType(session.socketType) : undefined);
+      adopted.set(key, id);
+    }
+    return id;
+  };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exportJsonLines, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS } from '../../src/core/captureJsonl';
+import { exportJsonLines, importedSessionIds, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS, MAX_IMPORTED_SESSIONS } from '../../src/core/captureJsonl';
 import { CaptureStore } from '../../src/core/captureStore';
 import { SessionManager } from '../../src/core/sessionManager';
 
@@ -340,6 +340,35 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
     [1, '"sessionName" must be a non-empty string of at most 1000 characters'],
     [2, '"socketType" must be a non-empty string of at most 1000 characters'],
   ]);
+});
+
+test('JSON Lines import through importedSessionIds: one new session per file session, named and typed; a file with too many shares one', () => {
+  const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 10_000_000 });
+  const sessions = new SessionManager(store);
+  const line = (session: string, sessionName?: string, socketType?: string) => JSON.stringify({ session, sessionName, socketType, direction: 'in', frames: [] });
+  const first = importJsonLines([line('s1', 'ticks', 'zmq.SUB'), line('s2', 'orders', 'BOGUS'), line('s1', 'ticks', 'zmq.SUB'), line('s3')].join('\n'), store, {
+    sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
+  });
+  assert.equal(first.imported, 4);
+  assert.deepEqual(store.sessionIds().sort(), ['i1', 'i2', 'i3']);
+  assert.deepEqual(['i1', 'i2', 'i3'].map((id) => sessions.describe(id)), [
+    { id: 'i1', name: 'ticks (imported)', type: 'SUB' },
+    { id: 'i2', name: 'orders (imported)', type: '?' },
+    { id: 'i3', name: 's3 (imported)', type: '?' },
+  ]);
+  // A second import of the same file gets sessions of its own: the two stay apart.
+  importJsonLines(line('s1', 'ticks', 'SUB'), store, { sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)) });
+  assert.deepEqual(sessions.describe('i4'), { id: 'i4', name: 'ticks (imported)', type: 'SUB' });
+
+  // A hostile file naming a new session on every line adds at most MAX_IMPORTED_SESSIONS + 1 sessions.
+  const before = store.sessionIds().length;
+  const many = Array.from({ length: MAX_IMPORTED_SESSIONS + 500 }, (_, i) => line(`x${i}`));
+  const result = importJsonLines(many.join('\n'), store, { sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)) });
+  assert.equal(result.imported, MAX_IMPORTED_SESSIONS + 500, 'no message is lost to the cap');
+  assert.equal(store.sessionIds().length - before, MAX_IMPORTED_SESSIONS + 1);
+  const overflow = store.sessionIds().map((id) => sessions.describe(id)!).find((s) => s.name.startsWith('other sessions'));
+  assert.equal(overflow?.name, `other sessions (imported, past the first ${MAX_IMPORTED_SESSIONS})`);
+  assert.equal(store.filter({ sessionIds: [overflow!.id] }).length, 500);
 });
 
 test('JSON Lines import: a time-only line keeps its nanoseconds; the import tag applies to untagged lines', () => {
