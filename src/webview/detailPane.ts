@@ -71,7 +71,10 @@ export class DetailPane {
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
       button('Replay…', 'Send this message again, to a session or an address (frames can be edited first)', () => this.events.replay(detail.seq), 'btn detail-replay'));
     const frames = detail.frames.map((frame) => this.renderFrame(detail, frame));
+    const hadFocus = this.body.contains(document.activeElement);
     this.body.replaceChildren(header, ...frames);
+    // The focused control went with the old frames: keep the keyboard in the pane, not on <body>.
+    if (hadFocus) this.element.focus();
   }
 
   replaceFrame(seq: number, frame: FrameDetail): void {

@@ -165,9 +165,12 @@ export class InspectorApp {
   }
 
   private select(seq: number): void {
-    if (seq !== this.state.selectedSeq) this.decoderOverrides = {};
+    const again = seq === this.state.selectedSeq;
+    if (!again) this.decoderOverrides = {};
     this.state.selectedSeq = seq;
     this.list.setSelectedSeq(seq);
+    // Home on the row already shown: a message never changes, and a rebuilt pane would lose the focus.
+    if (again && this.detail.seq === seq) return;
     this.saveSoon();
     // Holding an arrow key selects many rows; only the one it stops on is fetched and decoded.
     if (this.selectTimer) clearTimeout(this.selectTimer);
