@@ -69,6 +69,13 @@ async function screenshot(name: string): Promise<void> {
 }
 
 /** Seq numbers of the rows painted with data, top to bottom. */
+/** Waits until the inspector's status line (message counts) matches. */
+async function waitForStatus(page: Page, pattern: RegExp): Promise<void> {
+  await page.waitForFunction(({ source, flags }) => new RegExp(source, flags).test(
+    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.status')?.textContent ?? ''),
+  { source: pattern.source, flags: pattern.flags });
+}
+
 function visibleSeqs(page = inspector.page): Promise<number[]> {
   return page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-seq', (cells) => cells.map((c) => Number(c.textContent)));
 }
@@ -134,8 +141,7 @@ after(async () => {
 
 test('a million messages load: the status counts them and only the visible rows are in the DOM', async () => {
   const { page } = inspector;
-  await page.waitForFunction(() => /1,000,000 messages/.test(
-    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  await waitForStatus(page, /1,000,000 messages/);
   const rowElements = await page.locator('.list-rows .row').count();
   assert.ok(rowElements > 10 && rowElements < 80, `a virtual list keeps a screenful of rows in the DOM, not ${rowElements}`);
   // Opened at the live end of the capture.
@@ -209,8 +215,7 @@ test('after wheel steps either way the rows on screen are consecutive, in docume
 
   // A third of the rows (one topic) fits an unscaled spacer: the browser scrolls natively.
   await page.fill('.filter-text', 'topic:prices.EUR');
-  await page.waitForFunction(() => /333,334/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } })
-    .document.querySelector('.status').textContent ?? ''));
+  await waitForStatus(page, /333,334/);
   await page.locator('.list').focus();
   await page.keyboard.press('Home');
   await page.waitForSelector(`.list-rows .row[data-seq="${store.stats().firstSeq}"]:not(.loading)`);
@@ -223,8 +228,7 @@ test('after wheel steps either way the rows on screen are consecutive, in docume
   // The cleared filter applies after a debounce and a pass over a million messages: the next test's
   // keys must not land on the filtered list meanwhile.
   await page.fill('.filter-text', '');
-  await page.waitForFunction(() => /^1,000,000 messages/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } })
-    .document.querySelector('.status').textContent ?? ''));
+  await waitForStatus(page, /^1,000,000 messages/);
 });
 
 test('selecting a JSON message shows its fields in the decoded tree', async () => {
@@ -283,8 +287,7 @@ test('payloads that look like HTML (topic, frame, routing id, session name) show
 
   const filterStarted = Date.now();
   await page.fill('.filter-text', 'onerror');
-  await page.waitForFunction(() => /^\d+ of /.test(
-    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  await waitForStatus(page, /^\d+ of /);
   figures.textFilterOver1MWallMs = Date.now() - filterStarted; // includes the filter box's 150 ms debounce
   const summaries = await page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-summary', (cells) => cells.map((c) => c.textContent ?? ''));
   assert.ok(summaries.some((s) => s.includes(XSS_TOPIC)), `the topic is listed as text: ${JSON.stringify(summaries)}`);
@@ -314,9 +317,8 @@ test('the live tail shows a new message from the real PUB, and pauses with a cou
   const { page } = inspector;
   const pub = sockets[0] as zmq.Publisher;
   await page.fill('.filter-text', '');
-  await page.waitForFunction(() => / messages/.test(
-    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? '')
-    && !/ of /.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  // " messages" and no " of ": the unfiltered count.
+  await waitForStatus(page, /^(?!.* of ).* messages/);
   await page.locator('.list').focus();
   await page.keyboard.press('End');
   await waitForLastVisibleSeq(store.stats().lastSeq);
@@ -368,8 +370,7 @@ test('switching a frame decoder re-decodes it, "use from now on" adds a rule oth
 test('the view state survives a reload: the revived webview restores filter and selection (light theme)', async () => {
   const { page } = inspector;
   await page.fill('.filter-text', 'topic:prices.EUR');
-  await page.waitForFunction(() => / of /.test(
-    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } } }).document.querySelector('.status').textContent ?? ''));
+  await waitForStatus(page, / of /);
   await page.locator('.list').focus();
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowDown');
