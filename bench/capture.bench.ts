@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../src/core/captureStore';
-import { SessionManager } from '../src/core/sessionManager';
+import { CaptureStore } from '../src/core/capture/captureStore';
+import { SessionManager } from '../src/core/session/sessionManager';
 
 const PUBLISHER = 'bench/tmp/c_publisher';
 const STOP_MARKERS = 10;

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CaptureStore } from '../src/core/captureStore';
+import { CaptureStore } from '../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../src/core/decoders';
-import { SessionManager } from '../src/core/sessionManager';
-import type { InspectorDeps } from '../src/inspectorBackend';
+import { SessionManager } from '../src/core/session/sessionManager';
+import type { InspectorDeps } from '../src/inspector/inspectorBackend';
 import { closeChromium, measureWheel, openInspectorPage, traceFrameWork, type FrameWork, type InspectorPage } from '../test/e2e/inspectorHarness';
 
 const HTTP_PORT = 18500;

@@ -1,7 +1,7 @@
 // Memory per retained message: 1,000,000 captured 64-byte messages (heap + external, which includes
 // array buffers, after GC) against their payload; and the append rate against keeping the same Buffers in
 // a plain array. Run with node --expose-gc.
-import { CaptureStore } from '../src/core/captureStore';
+import { CaptureStore } from '../src/core/capture/captureStore';
 
 const COUNT = 1_000_000;
 const PAYLOAD = 64;

@@ -4,8 +4,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../src/core/captureStore';
-import { Tap, type TapPattern } from '../src/core/tap';
+import { CaptureStore } from '../src/core/capture/captureStore';
+import { Tap, type TapPattern } from '../src/core/tap/tap';
 
 // This benchmark's ports: 19700-19799.
 let port = 19700;

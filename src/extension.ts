@@ -1,24 +1,24 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension.
 import * as vscode from 'vscode';
-import { registerCaptureCommands } from './commands/captureCommands';
-import { registerEndpointCommands } from './commands/endpointCommands';
-import { registerMessageCommands } from './commands/messageCommands';
-import { CaptureStore } from './core/captureStore';
+import { registerCaptureCommands } from './capture/captureCommands';
+import { registerEndpointCommands } from './endpoints/endpointCommands';
+import { registerMessageCommands } from './endpoints/messageCommands';
+import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
-import { SessionManager } from './core/sessionManager';
-import { errorText } from './core/zmqErrors';
-import { DecoderSettings } from './decoderSettings';
-import { EndpointController } from './endpointController';
-import { EndpointsView } from './endpointsView';
-import { registerInspector } from './inspectorPanel';
-import { MessageDocuments } from './messageDocument';
-import { registerPairingCommands } from './commands/pairingCommands';
-import { PairingsView } from './pairingsView';
-import { RateStatusBar } from './statusBar';
-import { WorkspaceScanner } from './workspaceScan';
-import { TapController, registerTapCommands } from './tapController';
-import { KeyStore, registerKeyCommands } from './keyStore';
-import { registerReplayCommands, replayOne } from './commands/replayCommands';
+import { SessionManager } from './core/session/sessionManager';
+import { errorText } from './core/session/zmqErrors';
+import { DecoderSettings } from './inspector/decoderSettings';
+import { EndpointController } from './endpoints/endpointController';
+import { EndpointsView } from './endpoints/endpointsView';
+import { registerInspector } from './inspector/inspectorPanel';
+import { MessageDocuments } from './endpoints/messageDocuments';
+import { registerPairingCommands } from './topology/pairingCommands';
+import { PairingsView } from './topology/pairingsView';
+import { RateStatusBar } from './endpoints/rateStatusBar';
+import { WorkspaceScanner } from './topology/workspaceScanner';
+import { TapController, registerTapCommands } from './taps/tapController';
+import { KeyStore, registerKeyCommands } from './security/keyStore';
+import { registerReplayCommands, replayOne } from './capture/replayCommands';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {

@@ -5,12 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../../src/core/captureStore';
+import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRule } from '../../src/core/decoders';
-import { SessionManager } from '../../src/core/sessionManager';
+import { SessionManager } from '../../src/core/session/sessionManager';
 import type { Page } from 'playwright-core';
-import type { Session } from '../../src/core/session';
-import type { InspectorDeps } from '../../src/inspectorBackend';
+import type { Session } from '../../src/core/session/session';
+import type { InspectorDeps } from '../../src/inspector/inspectorBackend';
 import { delay, waitUntil } from '../support/peers';
 import {
   closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { InspectorBackend, type InspectorDeps } from '../../src/inspectorBackend';
-import { createNonce, inspectorHtml } from '../../src/inspectorHtml';
+import { InspectorBackend, type InspectorDeps } from '../../src/inspector/inspectorBackend';
+import { createNonce, inspectorHtml } from '../../src/inspector/inspectorHtml';
 import type { FromWebviewMessage, ToWebviewMessage } from '../../src/shared/inspectorProtocol';
 import { themeCss, type InspectorTheme } from './inspectorTheme';
 

@@ -3,12 +3,12 @@
 // hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
 // `npm run fuzz`.
 import fc from 'fast-check';
-import { importJsonLines } from '../../src/core/captureJsonl';
-import { CaptureStore } from '../../src/core/captureStore';
+import { importJsonLines } from '../../src/core/capture/captureJsonl';
+import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
-import { parseEndpoint } from '../../src/core/endpoint';
-import { readEndpointDefinitions } from '../../src/core/endpointConfig';
-import { ZmtpGreetingParser } from '../../src/core/zmtpGreeting';
+import { parseEndpoint } from '../../src/core/session/endpoint';
+import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
+import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
 
 const registry = createDefaultRegistry();
 

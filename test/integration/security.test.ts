@@ -3,12 +3,12 @@
 // clients, and each failure case with what both sides' monitors report.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { CaptureStore } from '../../src/core/captureStore';
-import { openSecureSession, type SecureSession } from '../../src/core/secureSession';
-import { generateCurveKeyPair, type SessionSecurity } from '../../src/core/security';
-import type { Session, SessionOptions } from '../../src/core/session';
-import { SessionManager } from '../../src/core/sessionManager';
-import { zapHandlerStatus, type AuthAttempt } from '../../src/core/zapHandler';
+import { CaptureStore } from '../../src/core/capture/captureStore';
+import { openSecureSession, type SecureSession } from '../../src/core/security/secureSession';
+import { generateCurveKeyPair, type SessionSecurity } from '../../src/core/security/security';
+import type { Session, SessionOptions } from '../../src/core/session/session';
+import { SessionManager } from '../../src/core/session/sessionManager';
+import { zapHandlerStatus, type AuthAttempt } from '../../src/core/security/zapHandler';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 16 * 1024 * 1024 });

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../../src/core/captureStore';
-import { SessionManager } from '../../src/core/sessionManager';
+import { CaptureStore } from '../../src/core/capture/captureStore';
+import { SessionManager } from '../../src/core/session/sessionManager';
 import type { CaptureRecord } from '../../src/core/types';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../../src/core/captureStore';
-import { Tap, type TapPatternName } from '../../src/core/tap';
+import { CaptureStore } from '../../src/core/capture/captureStore';
+import { Tap, type TapPatternName } from '../../src/core/tap/tap';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 64 * 1024 * 1024 });

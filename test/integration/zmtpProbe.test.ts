@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket as NetSocket } from 'node:net';
 import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
-import { probeEndpoint, type ProbeResult } from '../../src/core/zmtpProbe';
+import { probeEndpoint, type ProbeResult } from '../../src/core/zmtp/zmtpProbe';
 import { startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const sockets: zmq.Socket[] = [];

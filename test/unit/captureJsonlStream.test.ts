@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { test } from 'node:test';
-import { exportJsonLines, exportJsonLinesToStream, importJsonLines, importJsonLinesFromStream } from '../../src/core/captureJsonl';
-import type { ExportOptions } from '../../src/core/captureJsonl';
-import { CaptureStore } from '../../src/core/captureStore';
+import { exportJsonLines, exportJsonLinesToStream, importJsonLines, importJsonLinesFromStream } from '../../src/core/capture/captureJsonl';
+import type { ExportOptions } from '../../src/core/capture/captureJsonl';
+import { CaptureStore } from '../../src/core/capture/captureStore';
 
 const bytes = (s: string) => Buffer.from(s);
 const decoderIdFor: ExportOptions['decoderIdFor'] = (_, i) => (i === 0 ? 'text' : 'hex');

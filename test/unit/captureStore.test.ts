@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exportJsonLines, importedSessionIds, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS, MAX_IMPORTED_SESSIONS } from '../../src/core/captureJsonl';
-import { CaptureStore } from '../../src/core/captureStore';
-import { SessionManager } from '../../src/core/sessionManager';
+import { exportJsonLines, importedSessionIds, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS, MAX_IMPORTED_SESSIONS } from '../../src/core/capture/captureJsonl';
+import { CaptureStore } from '../../src/core/capture/captureStore';
+import { SessionManager } from '../../src/core/session/sessionManager';
 
 const bytes = (s: string) => Buffer.from(s);
 const text = (f: Uint8Array) => Buffer.from(f).toString();

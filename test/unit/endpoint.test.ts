@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseEndpoint } from '../../src/core/endpoint';
+import { parseEndpoint } from '../../src/core/session/endpoint';
 
 function good(input: string, mode: 'bind' | 'connect' = 'connect') {
   const result = parseEndpoint(input, { mode });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeFrame } from '../../src/core/frameInput';
+import { encodeFrame } from '../../src/core/session/frameInput';
 
 test('frames typed as text, JSON, hex and base64 become the right bytes', () => {
   const bytes = (r: ReturnType<typeof encodeFrame>) => (r.ok ? [...r.bytes] : r.error);

@@ -2,9 +2,9 @@
 // hidden panel gets no pushes while a visible one gets coalesced summaries only when the store changed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CaptureStore } from '../../src/core/captureStore';
+import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
-import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspectorBackend';
+import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspector/inspectorBackend';
 import {
   MessageType, type MessageDetail, type ResponseMessage, type RowWindow, type SummaryMessage, type ToWebviewMessage,
 } from '../../src/shared/inspectorProtocol';

@@ -2,10 +2,10 @@
 // own filter, evictions shift positions by a counted amount, and a clear asks for a rebuild.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CaptureStore } from '../../src/core/captureStore';
+import { CaptureStore } from '../../src/core/capture/captureStore';
 import type { CaptureFilter } from '../../src/core/types';
-import { CaptureView } from '../../src/inspectorCaptureView';
-import { InspectorFilterError, toCaptureFilter } from '../../src/inspectorFilter';
+import { CaptureView } from '../../src/inspector/inspectorCaptureView';
+import { InspectorFilterError, toCaptureFilter } from '../../src/inspector/inspectorFilter';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

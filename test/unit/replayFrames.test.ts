@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { framesForReplay, parseSeqRange } from '../../src/core/replayFrames';
+import { framesForReplay, parseSeqRange } from '../../src/core/capture/replayFrames';
 
 const b = (s: string) => Buffer.from(s);
 const text = (frames: Uint8Array[]) => frames.map((f) => Buffer.from(f).toString());

@@ -2,7 +2,7 @@
 // requests flagged once and cleared by a late reply; every structure bounded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RequestCorrelator, envelopeKey } from '../../src/core/requestCorrelator';
+import { RequestCorrelator, envelopeKey } from '../../src/core/tap/requestCorrelator';
 
 const b = (text: string) => Buffer.from(text);
 const EMPTY = Buffer.alloc(0);

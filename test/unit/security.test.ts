@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as zmq from 'zeromq';
-import { explainAuthFailure, handshakeFailureOf } from '../../src/core/authFailure';
-import { handshakeFailureFromTimeline } from '../../src/core/secureSession';
+import { explainAuthFailure, handshakeFailureOf } from '../../src/core/security/authFailure';
+import { handshakeFailureFromTimeline } from '../../src/core/security/secureSession';
 import {
   completeSecurity, curvePublicKeyFor, generateCurveKeyPair, parseCurveKey, plainOverNetworkWarning,
   securitySocketOptions, z85Decode, z85Encode, type SessionSecurity,
-} from '../../src/core/security';
-import { ZAP_ENDPOINT, registerZapDomain, zapHandlerStatus } from '../../src/core/zapHandler';
-import { ZmqUserError } from '../../src/core/zmqErrors';
+} from '../../src/core/security/security';
+import { ZAP_ENDPOINT, registerZapDomain, zapHandlerStatus } from '../../src/core/security/zapHandler';
+import { ZmqUserError } from '../../src/core/session/zmqErrors';
 
 test('Z85 matches the RFC 32 test vector and round-trips', () => {
   const bytes = Uint8Array.from([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]);

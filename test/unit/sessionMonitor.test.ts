@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SessionMonitor } from '../../src/core/sessionMonitor';
+import { SessionMonitor } from '../../src/core/session/sessionMonitor';
 
 test('a reconnect loop is one timeline line with a repeat count, and the listener hears it once', () => {
   const heard: string[] = [];

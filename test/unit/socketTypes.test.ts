@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SOCKET_TYPES, checkPairing, observerFor, parseSocketType } from '../../src/core/socketTypes';
+import { SOCKET_TYPES, checkPairing, observerFor, parseSocketType } from '../../src/core/session/socketTypes';
 import type { SocketTypeName } from '../../src/core/types';
 
 // RFC 37/ZMTP, as libzmq's check_socket_type enforces it.

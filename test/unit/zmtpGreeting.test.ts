@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { MAX_HANDSHAKE_COMMAND, ZmtpGreetingParser, type ZmtpParseEvent } from '../../src/core/zmtpGreeting';
-import { observerForPeer } from '../../src/core/zmtpProbe';
+import { MAX_HANDSHAKE_COMMAND, ZmtpGreetingParser, type ZmtpParseEvent } from '../../src/core/zmtp/zmtpGreeting';
+import { observerForPeer } from '../../src/core/zmtp/zmtpProbe';
 
 function greeting(major: number, minor: number, mechanism: string, asServer = 0): Uint8Array {
   const g = new Uint8Array(64);

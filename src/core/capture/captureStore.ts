@@ -1,0 +1,444 @@
+// The capture store: every captured message, bounded by a message count and a byte budget, oldest
+// evicted first (and counted). Built for a million small messages: no object per message or frame is
+// kept. Payloads live in append-only slabs (see captureSlabs.ts and captureSlabFormat.ts);
+// metadata lives in typed-array rings indexed by sequence number (18 bytes a message). Records are
+// materialized only when asked for, and their frames are copies, safe to keep after eviction.
+import type { AppendOptions, CaptureFilter, CaptureRecord, CaptureStats, Direction } from '../types';
+import { SlabChain } from './captureSlabs';
+import { ForwardSearch, framesContain, framesContainIgnoringCase, frameZeroStartsWith, lowerAsciiCopy, SlabCursor, storedBytesAt, varintSize, writeVarint } from './captureSlabFormat';
+
+export interface CaptureLimits {
+  maxMessages: number;
+  maxBytes: number;
+  /** Frames larger than this are kept truncated (their true size is kept). Default 1 MiB. */
+  maxFrameBytes?: number;
+}
+
+const INITIAL_CAPACITY = 1024;
+const SMALL_COPY = 16;
+
+// metaOf: session index in the low 24 bits, flags in the high 8.
+const SESSION_MASK = 0xffffff;
+const FLAG_OUT = 1 << 24;
+const FLAG_ROUTING_ID = 2 << 24;
+const FLAG_TOPIC = 4 << 24;
+/** Holds its ring slot (seqs stay contiguous) but is not retained: removed by the user, or too big. */
+const FLAG_REMOVED = 8 << 24;
+/** The message has a truncated frame: its slab headers carry true sizes. */
+const FLAG_TRUE_SIZES = 16 << 24;
+const NO_TAG = 0xffff;
+/** Past 2^24 - 1 distinct session ids, the rest share this last one. */
+const OVERFLOW_SESSION = SESSION_MASK;
+
+const originSec = Math.floor(performance.timeOrigin / 1000);
+const originFracNs = (performance.timeOrigin - originSec * 1000) * 1e6;
+
+export class CaptureStore {
+  private limits: Required<CaptureLimits>;
+  // Ring of messages: the slot of seq s is (head + s - firstSeq) % capacity.
+  private capacity = 0;
+  private head = 0;
+  private count = 0;
+  private nextSeq = 1;
+  private timeSec = new Uint32Array(0);
+  /** Nanoseconds within the second. */
+  private timeFrac = new Uint32Array(0);
+  private offsetOf = new Uint32Array(0);
+  private metaOf = new Uint32Array(0);
+  private tagOf = new Uint16Array(0);
+  private readonly payload = new SlabChain();
+  private readonly cursor = new SlabCursor();
+  private readonly sessionIndex = new Map<string, number>();
+  private readonly sessionNames: string[] = [];
+  private lastSessionId: string | undefined;
+  private lastSessionIndex = 0;
+  private readonly tagIndex = new Map<string, number>();
+  private readonly tags: string[] = [];
+  private lastTag: string | undefined;
+  private lastTagIndex = NO_TAG;
+  private retainedBytes = 0;
+  private total = 0;
+  private dropped = 0;
+  private droppedBytes = 0;
+  private truncatedFrames = 0;
+  /** Ring slots flagged removed. */
+  private removed = 0;
+  /** Bumped on every change; readers compare it instead of subscribing to the hot path. */
+  version = 0;
+
+  constructor(limits: CaptureLimits) {
+    this.limits = normalize(limits);
+  }
+
+  /** Retained messages. */
+  get size(): number {
+    return this.count - this.removed;
+  }
+
+  /** Oldest seq still in the ring (it may be a removed one); lastSeq + 1 when empty. */
+  get firstSeq(): number {
+    return this.nextSeq - this.count;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** New limits apply at once: shrinking evicts the oldest now. */
+  setLimits(limits: CaptureLimits): void {
+    this.limits = normalize(limits);
+    this.evict(0, 0);
+    const { maxMessages } = this.limits;
+    if (this.capacity > maxMessages) this.resize(Math.max(this.count, Math.min(maxMessages, INITIAL_CAPACITY)));
+    this.version++;
+  }
+
+  /**
+   * Stores a message and returns its sequence number (from 1, never reused). `trueSizes` gives the
+   * wire sizes of frames already truncated elsewhere (an imported capture); frames longer than the
+   * per-frame limit are cut to it here, and only the kept bytes are copied.
+   */
+  append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions, trueSizes?: ArrayLike<number>): number {
+    const maxFrame = this.limits.maxFrameBytes;
+    const frameCount = frames.length;
+    let stored = 0;
+    let span = frameCount < 128 ? 1 : varintSize(frameCount);
+    let flags = direction === 'out' ? FLAG_OUT : 0;
+    for (let i = 0; i < frameCount; i++) {
+      const n = frames[i].length;
+      if (n > maxFrame) {
+        flags |= FLAG_TRUE_SIZES;
+        stored += maxFrame;
+        span += maxFrame < 128 ? 1 : varintSize(maxFrame);
+      } else {
+        stored += n;
+        span += n < 128 ? 1 : varintSize(n);
+      }
+    }
+    span += stored;
+    if (trueSizes) for (let i = 0; i < frameCount; i++) if (trueSizes[i] > frames[i].length) flags |= FLAG_TRUE_SIZES;
+    if (flags & FLAG_TRUE_SIZES) for (let i = 0; i < frameCount; i++) span += varintSize(trueSizeOf(frames, trueSizes, i));
+
+    let sec: number;
+    let frac: number;
+    let tag = NO_TAG;
+    if (options?.timeNs !== undefined) {
+      const t = options.timeNs < 0n ? 0n : options.timeNs;
+      sec = Math.min(Number(t / 1_000_000_000n), 0xffffffff);
+      frac = Number(t % 1_000_000_000n);
+    } else {
+      const ns = originFracNs + performance.now() * 1e6;
+      const s = Math.floor(ns / 1e9);
+      sec = originSec + s;
+      frac = ns - s * 1e9;
+    }
+    if (options) {
+      if (options.hasRoutingId) flags |= FLAG_ROUTING_ID;
+      if (options.hasTopic) flags |= FLAG_TOPIC;
+      if (options.tag !== undefined) tag = options.tag === this.lastTag ? this.lastTagIndex : this.internTag(options.tag);
+    }
+    const session = sessionId === this.lastSessionId ? this.lastSessionIndex : this.internSession(sessionId);
+    const seq = this.nextSeq;
+    this.total++;
+
+    const { maxMessages, maxBytes } = this.limits;
+    let offset = 0;
+    if (stored > maxBytes) {
+      // Even alone it would not fit the budget: dropped at once, but it keeps an empty slot so that
+      // sequence numbers stay contiguous in the ring.
+      this.dropped++;
+      this.droppedBytes += stored;
+      flags |= FLAG_REMOVED;
+      this.removed++;
+      if (this.count >= maxMessages) this.evict(1, 0);
+    } else {
+      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      this.payload.reserve(span, seq);
+      offset = this.payload.used;
+      this.payload.used = this.writeMessage(frames, trueSizes, flags, offset);
+      this.retainedBytes += stored;
+    }
+    if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
+    let slot = this.head + this.count;
+    if (slot >= this.capacity) slot -= this.capacity;
+    this.timeSec[slot] = sec;
+    this.timeFrac[slot] = frac;
+    this.offsetOf[slot] = offset;
+    this.metaOf[slot] = session | flags;
+    this.tagOf[slot] = tag;
+    this.count++;
+    this.nextSeq = seq + 1;
+    this.version++;
+    return seq;
+  }
+
+  /** The message with this sequence number, or undefined when evicted, removed or never stored. Frames are copies. */
+  get(seq: number): CaptureRecord | undefined {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return undefined;
+    const meta = this.metaOf[slot];
+    if (meta & FLAG_REMOVED) return undefined;
+    const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+    const cursor = this.cursor.at(this.payload.slabs[this.payload.indexOf(seq)], this.offsetOf[slot]);
+    const frameCount = cursor.varint();
+    const frames: Uint8Array[] = new Array(frameCount);
+    const frameSizes: number[] = new Array(frameCount);
+    for (let i = 0; i < frameCount; i++) {
+      const keep = cursor.varint();
+      frameSizes[i] = hasTrueSizes ? cursor.varint() : keep;
+      frames[i] = cursor.bytes.slice(cursor.pos, cursor.pos + keep);
+      cursor.pos += keep;
+    }
+    const record: CaptureRecord = {
+      seq,
+      timeNs: BigInt(this.timeSec[slot]) * 1_000_000_000n + BigInt(this.timeFrac[slot]),
+      sessionId: this.sessionNames[meta & SESSION_MASK],
+      direction: meta & FLAG_OUT ? 'out' : 'in',
+      frames,
+      frameSizes,
+      hasRoutingId: (meta & FLAG_ROUTING_ID) !== 0,
+      hasTopic: (meta & FLAG_TOPIC) !== 0,
+    };
+    const tag = this.tagOf[slot];
+    if (tag !== NO_TAG) record.tag = this.tags[tag];
+    return record;
+  }
+
+  /** Up to `count` retained messages from `fromSeq` on (evicted and removed ones are skipped). */
+  range(fromSeq: number, count: number): CaptureRecord[] {
+    const out: CaptureRecord[] = [];
+    for (let seq = Math.max(fromSeq, this.firstSeq); seq <= this.lastSeq && out.length < count; seq++) {
+      const record = this.get(seq);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  /** Sequence numbers of retained messages matching `filter`, oldest first, scanning bytes in place. */
+  filter(filter: CaptureFilter, fromSeq = 0, limit = Infinity): number[] {
+    const seqs = this.matchingSeqs(filter, fromSeq, limit);
+    // A loop: Array.from() over a typed array is far slower for a million entries.
+    const out: number[] = new Array(seqs.length);
+    for (let i = 0; i < seqs.length; i++) out[i] = seqs[i];
+    return out;
+  }
+
+  /** Like filter(), as a typed array: the N-th match of a million is `matchingSeqs(f)[n]`, 8 bytes each. */
+  matchingSeqs(filter: CaptureFilter, fromSeq = 0, limit = Infinity): Float64Array {
+    const start = Math.max(Math.ceil(fromSeq), this.firstSeq);
+    const last = this.lastSeq;
+    const most = Math.max(0, Math.min(last - start + 1, limit));
+    if (most === 0) return new Float64Array(0);
+    let sessions: Uint8Array | undefined;
+    if (filter.sessionIds) {
+      sessions = new Uint8Array(this.sessionNames.length);
+      let any = false;
+      for (const id of filter.sessionIds) {
+        const index = this.sessionIndex.get(id);
+        if (index === undefined) continue;
+        sessions[index] = 1;
+        any = true;
+      }
+      if (!any) return new Float64Array(0);
+    }
+    const direction = filter.direction === undefined ? -1 : filter.direction === 'out' ? FLAG_OUT : 0;
+    const needle = filter.contains && filter.contains.length ? filter.contains : undefined;
+    const lowerNeedle = needle && filter.ignoreCase ? lowerAsciiCopy(needle) : undefined;
+    const search = needle && !lowerNeedle ? new ForwardSearch(needle) : undefined;
+    const prefix = filter.topicPrefix && filter.topicPrefix.length ? filter.topicPrefix : undefined;
+    const readsBytes = prefix !== undefined || needle !== undefined;
+    const { cursor, metaOf, offsetOf, capacity } = this;
+    const { slabs, starts } = this.payload;
+    // Sized for the worst case, trimmed at the end: no regrowth while scanning a million.
+    const out = new Float64Array(most);
+    let found = 0;
+    let slabIndex = readsBytes ? this.payload.indexOf(start) : 0;
+    let slab = readsBytes ? slabs[slabIndex] : undefined;
+    search?.reset(slab!);
+    let slot = this.head + (start - this.firstSeq);
+    if (slot >= capacity) slot -= capacity;
+    for (let seq = start; seq <= last && found < most; seq++) {
+      const meta = metaOf[slot];
+      const offset = offsetOf[slot];
+      if (++slot === capacity) slot = 0;
+      if (meta & FLAG_REMOVED) continue;
+      if (sessions && !sessions[meta & SESSION_MASK]) continue;
+      if (direction >= 0 && (meta & FLAG_OUT) !== direction) continue;
+      if (readsBytes) {
+        if (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) {
+          while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
+          slab = slabs[slabIndex];
+          search?.reset(slab);
+        }
+        const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+        if (prefix && !frameZeroStartsWith(cursor.at(slab!, offset), hasTrueSizes, prefix)) continue;
+        if (search && !framesContain(cursor.at(slab!, offset), hasTrueSizes, search)) continue;
+        if (lowerNeedle && !framesContainIgnoringCase(cursor.at(slab!, offset), hasTrueSizes, lowerNeedle)) continue;
+      }
+      out[found++] = seq;
+    }
+    return found * 2 < out.length ? out.slice(0, found) : out.subarray(0, found);
+  }
+
+  stats(): CaptureStats {
+    return {
+      total: this.total,
+      retained: this.count - this.removed,
+      retainedBytes: this.retainedBytes,
+      dropped: this.dropped,
+      droppedBytes: this.droppedBytes,
+      truncatedFrames: this.truncatedFrames,
+      firstSeq: this.firstSeq,
+      lastSeq: this.lastSeq,
+    };
+  }
+
+  /** Session ids that have retained messages or had some. */
+  sessionIds(): string[] {
+    return [...this.sessionNames];
+  }
+
+  /** Drops every message and frees their memory (not counted as dropped: the user asked). Seqs go on. */
+  clear(): void {
+    this.head = 0;
+    this.count = 0;
+    this.removed = 0;
+    this.retainedBytes = 0;
+    this.resize(0);
+    this.payload.release();
+    this.version++;
+  }
+
+  /**
+   * Removes one session's messages, keeping the others' and every seq (not counted as dropped: the
+   * user asked). Their slots and slab bytes are reclaimed when they come up for eviction.
+   */
+  removeSession(sessionId: string): void {
+    const index = this.sessionIndex.get(sessionId);
+    if (index === undefined) return;
+    const { slabs, starts } = this.payload;
+    let slabIndex = 0;
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.head + i) % this.capacity;
+      const meta = this.metaOf[slot];
+      if ((meta & SESSION_MASK) !== index || meta & FLAG_REMOVED) continue;
+      const seq = this.firstSeq + i;
+      while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
+      this.retainedBytes -= storedBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+      this.metaOf[slot] = meta | FLAG_REMOVED;
+      this.removed++;
+    }
+    this.version++;
+  }
+
+  private slotOf(seq: number): number {
+    if (!(seq >= this.firstSeq && seq <= this.lastSeq) || !Number.isInteger(seq)) return -1;
+    const slot = this.head + seq - this.firstSeq;
+    return slot >= this.capacity ? slot - this.capacity : slot;
+  }
+
+  private evict(extraMessages: number, extraBytes: number): void {
+    const { maxMessages, maxBytes } = this.limits;
+    while (this.count > 0 && (this.count + extraMessages > maxMessages || this.retainedBytes + extraBytes > maxBytes)) {
+      const slot = this.head;
+      const meta = this.metaOf[slot];
+      if (meta & FLAG_REMOVED) this.removed--;
+      else {
+        // The oldest written message is always in the first slab (slabs behind it are freed below).
+        const stored = storedBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+        this.retainedBytes -= stored;
+        this.dropped++;
+        this.droppedBytes += stored;
+      }
+      this.head = slot + 1 === this.capacity ? 0 : slot + 1;
+      this.count--;
+      this.payload.freeBefore(this.nextSeq - this.count);
+    }
+    if (this.count === 0) this.payload.release();
+  }
+
+  /** Writes the message at `pos` in the current slab; returns the position after it. */
+  private writeMessage(frames: Uint8Array[], trueSizes: ArrayLike<number> | undefined, flags: number, pos: number): number {
+    const bytes = this.payload.current;
+    const maxFrame = this.limits.maxFrameBytes;
+    const frameCount = frames.length;
+    const hasTrueSizes = (flags & FLAG_TRUE_SIZES) !== 0;
+    if (frameCount < 128) bytes[pos++] = frameCount;
+    else pos = writeVarint(bytes, pos, frameCount);
+    for (let i = 0; i < frameCount; i++) {
+      const frame = frames[i];
+      const n = frame.length;
+      const keep = n > maxFrame ? maxFrame : n;
+      if (keep < 128) bytes[pos++] = keep;
+      else pos = writeVarint(bytes, pos, keep);
+      if (hasTrueSizes) {
+        const trueSize = trueSizeOf(frames, trueSizes, i);
+        if (trueSize > keep) this.truncatedFrames++;
+        pos = writeVarint(bytes, pos, trueSize);
+      }
+      // A call into set() costs more than copying a few bytes by hand.
+      if (keep <= SMALL_COPY) for (let j = 0; j < keep; j++) bytes[pos + j] = frame[j];
+      else bytes.set(keep === n ? frame : frame.subarray(0, keep), pos);
+      pos += keep;
+    }
+    return pos;
+  }
+
+  private resize(capacity: number): void {
+    const count = this.count;
+    const firstPart = Math.min(count, this.capacity - this.head);
+    const move = <T extends Uint32Array | Uint16Array>(old: T, next: T): T => {
+      next.set(old.subarray(this.head, this.head + firstPart));
+      if (firstPart < count) next.set(old.subarray(0, count - firstPart), firstPart);
+      return next;
+    };
+    this.timeSec = move(this.timeSec, new Uint32Array(capacity));
+    this.timeFrac = move(this.timeFrac, new Uint32Array(capacity));
+    this.offsetOf = move(this.offsetOf, new Uint32Array(capacity));
+    this.metaOf = move(this.metaOf, new Uint32Array(capacity));
+    this.tagOf = move(this.tagOf, new Uint16Array(capacity));
+    this.head = 0;
+    this.capacity = capacity;
+  }
+
+  private internSession(id: string): number {
+    let index = this.sessionIndex.get(id);
+    if (index === undefined) {
+      index = Math.min(this.sessionNames.length, OVERFLOW_SESSION);
+      if (index === OVERFLOW_SESSION) this.sessionNames[index] = '(other sessions)';
+      else {
+        this.sessionIndex.set(id, index);
+        this.sessionNames.push(id);
+      }
+    }
+    this.lastSessionId = id;
+    this.lastSessionIndex = index;
+    return index;
+  }
+
+  /** At most 65535 distinct tags are kept; later new ones are not stored. */
+  private internTag(tag: string): number {
+    let index = this.tagIndex.get(tag);
+    if (index === undefined && this.tags.length < NO_TAG) {
+      index = this.tags.length;
+      this.tagIndex.set(tag, index);
+      this.tags.push(tag);
+    }
+    this.lastTag = tag;
+    this.lastTagIndex = index ?? NO_TAG;
+    return this.lastTagIndex;
+  }
+}
+
+function trueSizeOf(frames: Uint8Array[], trueSizes: ArrayLike<number> | undefined, i: number): number {
+  const n = frames[i].length;
+  return trueSizes && trueSizes[i] > n ? trueSizes[i] : n;
+}
+
+function normalize(limits: CaptureLimits): Required<CaptureLimits> {
+  return {
+    maxMessages: Math.max(1, Math.floor(limits.maxMessages)),
+    maxBytes: Math.max(1, Math.floor(limits.maxBytes)),
+    maxFrameBytes: Math.max(0, Math.floor(limits.maxFrameBytes ?? 1024 * 1024)),
+  };
+}

@@ -1,0 +1,229 @@
+// The "Endpoints" tree: one node per endpoint with live state, counts and rate; children show peers,
+// subscriptions and the latest monitor events. Refreshes are throttled to two a second.
+import * as vscode from 'vscode';
+import type { EndpointController, EndpointEntry } from './endpointController';
+import type { SessionState, TimelineEvent } from '../core/session/sessionMonitor';
+import type { Tap } from '../core/tap/tap';
+import type { TapController } from '../taps/tapController';
+
+type Node =
+  | { kind: 'endpoint'; entry: EndpointEntry }
+  | { kind: 'group'; entry: EndpointEntry; group: 'peers' | 'subscriptions' | 'events' }
+  | { kind: 'tap'; tap: Tap }
+  | { kind: 'leaf'; item: vscode.TreeItem };
+
+const REFRESH_INTERVAL_MS = 500;
+const EVENTS_SHOWN = 15;
+
+const STATE_ICON: Record<SessionState | 'stopped', [string, string | undefined]> = {
+  starting: ['loading~spin', undefined],
+  listening: ['radio-tower', 'charts.blue'],
+  connected: ['pass-filled', 'charts.green'],
+  retrying: ['sync', 'charts.yellow'],
+  disconnected: ['debug-disconnect', 'charts.yellow'],
+  error: ['error', 'errorForeground'],
+  closed: ['circle-outline', undefined],
+  stopped: ['circle-outline', undefined],
+};
+
+export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly timer: NodeJS.Timeout;
+  private lastFingerprint = '';
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly controller: EndpointController, private readonly taps?: TapController) {
+    const endpointChanges = controller.onDidChange(() => this.refresh());
+    const tapChanges = taps?.onDidChange(() => this.refresh());
+    this.subscription = vscode.Disposable.from(endpointChanges, ...(tapChanges ? [tapChanges] : []));
+    // Counters change on every message: poll a fingerprint instead of refreshing per message.
+    this.timer = setInterval(() => {
+      const fingerprint = this.fingerprint();
+      if (fingerprint !== this.lastFingerprint) this.refresh();
+    }, REFRESH_INTERVAL_MS);
+  }
+
+  refresh(): void {
+    this.lastFingerprint = this.fingerprint();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'leaf') return node.item;
+    if (node.kind === 'group') return groupItem(node.entry, node.group);
+    if (node.kind === 'tap') return tapItem(node.tap);
+    return endpointItem(node.entry);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return [...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })), ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap }))];
+    if (node.kind === 'tap') return tapChildren(node.tap).map((item) => ({ kind: 'leaf', item }));
+    if (node.kind === 'endpoint') {
+      const { entry } = node;
+      const children: Node[] = [];
+      if (entry.startError && !entry.session) children.push({ kind: 'leaf', item: leaf(entry.startError, 'error', 'errorForeground') });
+      if (!entry.session) return children;
+      const lastError = entry.session.monitor.lastError;
+      if (lastError && entry.session.state === 'error') children.push({ kind: 'leaf', item: leaf(lastError, 'error', 'errorForeground') });
+      children.push({ kind: 'group', entry, group: 'peers' });
+      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB') children.push({ kind: 'group', entry, group: 'subscriptions' });
+      children.push({ kind: 'group', entry, group: 'events' });
+      return children;
+    }
+    if (node.kind === 'group') return groupChildren(node.entry, node.group).map((item) => ({ kind: 'leaf', item }));
+    return [];
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private fingerprint(): string {
+    const sessions = this.controller.running().map((e) => {
+      const m = e.session!.monitor;
+      return `${e.definition.name}:${m.state}:${m.totalMessages}:${m.rate1s}:${m.connectionCount}:${m.routingPeers.size}:${m.timeline().length}`;
+    });
+    const taps = (this.taps?.list() ?? []).map((t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unanswered().length}`);
+    return [...sessions, ...taps].join('|');
+  }
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1_000_000) return `${(perSecond / 1_000_000).toFixed(1)}M/s`;
+  if (perSecond >= 10_000) return `${Math.round(perSecond / 1000)}k/s`;
+  return `${Math.round(perSecond)}/s`;
+}
+
+function endpointItem(entry: EndpointEntry): vscode.TreeItem {
+  const d = entry.definition;
+  const session = entry.session && !entry.session.isClosed ? entry.session : undefined;
+  const item = new vscode.TreeItem(d.name, session ? vscode.TreeItemCollapsibleState.Collapsed : entry.startError ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = `endpoint:${d.name}`;
+  const where = `${d.type} ${d.mode === 'bind' ? 'bind' : '→'} ${d.address}`;
+  const state: SessionState | 'stopped' = session ? session.state : entry.startError ? 'error' : 'stopped';
+  if (session) {
+    const m = session.monitor;
+    // Counts first: a narrow sidebar cuts the end of the description, and the address is in the tooltip.
+    item.description = `${formatCount(m.totalMessages)} msgs · ${formatRate(m.rate1s)} · ${where}`;
+  } else {
+    item.description = `${where} · ${entry.startError ? 'failed' : 'stopped'}`;
+  }
+  const [icon, color] = STATE_ICON[state];
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.isTrusted = false;
+  tooltip.appendMarkdown(`**${escapeMarkdown(d.name)}** · ${state}\n\n`);
+  tooltip.appendMarkdown(`${d.type} socket, ${d.mode} \`${escapeMarkdown(d.address)}\`${entry.saved ? ' · saved' : ' · not saved'}\n\n`);
+  if (session) {
+    const c = session.monitor.counters;
+    tooltip.appendMarkdown(`In: ${formatCount(c.messagesIn)} msgs, ${formatCount(c.bytesIn)} B · Out: ${formatCount(c.messagesOut)} msgs, ${formatCount(c.bytesOut)} B\n\n`);
+    tooltip.appendMarkdown(`Rate: ${formatRate(session.monitor.rate1s)} (last 1 s), ${formatRate(session.monitor.rate10s)} (last 10 s)`);
+  }
+  if (entry.startError) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(entry.startError)}`);
+  item.tooltip = tooltip;
+  const flow = session ? `${session.canSend ? '.send' : ''}${session.canReceive ? '.receive' : ''}` : '';
+  const sub = d.type === 'SUB' || d.type === 'XSUB' ? '.sub' : '';
+  item.contextValue = `endpoint.${session ? 'running' : 'stopped'}${flow}${sub}${entry.saved ? '.saved' : '.unsaved'}`;
+  return item;
+}
+
+function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem {
+  const session = entry.session!;
+  const m = session.monitor;
+  const labels = {
+    peers: [`Peers`, `${m.connectionCount} connection${m.connectionCount === 1 ? '' : 's'}${m.routingPeers.size ? ` · ${m.routingPeers.size} routing id${m.routingPeers.size === 1 ? '' : 's'}` : ''}`, 'plug'],
+    subscriptions: ['Subscriptions', `${session.subscriptions.length}`, 'filter'],
+    events: ['Events', `${m.timeline().length}`, 'history'],
+  } as const;
+  const [label, description, icon] = labels[group];
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `endpoint:${entry.definition.name}:${group}`;
+  item.description = description;
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.contextValue = `group.${group}`;
+  return item;
+}
+
+function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem[] {
+  const session = entry.session;
+  if (!session) return [];
+  const m = session.monitor;
+  if (group === 'peers') {
+    const items = [...m.connections].map(([address, n]) => leaf(address, 'plug', undefined, n > 1 ? `${n} connections` : 'connected'));
+    for (const peer of m.routingPeers.values()) {
+      items.push(leaf(peer.idText ?? `0x${peer.idHex}`, 'account', undefined, `routing id · ${formatCount(peer.messages)} msgs`, peer.idText ? `hex ${peer.idHex}` : undefined));
+    }
+    return items.length ? items : [leaf('No peer connected', 'circle-slash')];
+  }
+  if (group === 'subscriptions') {
+    return session.subscriptions.length ? session.subscriptions.map((s) => leaf(s === '' ? '(everything)' : s, 'filter')) : [leaf('No subscription: nothing is received', 'warning', 'charts.yellow')];
+  }
+  return m.timeline().slice(-EVENTS_SHOWN).reverse().map(eventItem);
+}
+
+function eventItem(event: TimelineEvent): vscode.TreeItem {
+  const icon = event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warning' : 'debug-stackframe-dot';
+  const color = event.severity === 'error' ? 'errorForeground' : event.severity === 'warning' ? 'charts.yellow' : undefined;
+  const time = new Date(event.time).toLocaleTimeString();
+  const repeated = event.repeat && event.repeat > 1 ? ` ×${event.repeat}` : '';
+  return leaf(`${event.type}${repeated}`, icon, color, `${time}${event.address ? ` · ${event.address}` : ''}${event.detail ? ` · ${event.detail}` : ''}`, event.detail);
+}
+
+function leaf(label: string, icon: string, color?: string, description?: string, tooltip?: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  item.description = description;
+  item.tooltip = tooltip ?? (description ? `${label} · ${description}` : label);
+  return item;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`;
+}
+
+function tapItem(tap: Tap): vscode.TreeItem {
+  const item = new vscode.TreeItem(tap.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `tap:${tap.id}`;
+  const total = tap.counters.toService + tap.counters.toClients;
+  const latency = tap.pattern === 'request-reply' ? tap.latency() : undefined;
+  const timing = latency && latency.count ? ` · p50 ${formatMs(latency.p50)} · p99 ${formatMs(latency.p99)}` : '';
+  item.description = `${formatCount(total)} msgs${timing} · tap ${tap.listen} → ${tap.upstream}`;
+  const stuck = tap.unanswered().length;
+  item.iconPath = new vscode.ThemeIcon(stuck ? 'warning' : 'arrow-swap', stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'));
+  item.tooltip = `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
+  item.contextValue = 'tap';
+  return item;
+}
+
+function tapChildren(tap: Tap): vscode.TreeItem[] {
+  const items = [
+    leaf(`${formatCount(tap.counters.toService)} to the service`, 'arrow-right', undefined, `${formatCount(tap.counters.bytesToService)} B`),
+    leaf(`${formatCount(tap.counters.toClients)} to the clients`, 'arrow-left', undefined, `${formatCount(tap.counters.bytesToClients)} B`),
+  ];
+  if (tap.pattern === 'request-reply') {
+    const latency = tap.latency();
+    items.push(leaf(`Round trips: ${formatCount(latency.count)}`, 'watch', undefined, latency.count ? `p50 ${formatMs(latency.p50)} · p90 ${formatMs(latency.p90)} · p99 ${formatMs(latency.p99)} · max ${formatMs(latency.max)}` : 'no reply yet'));
+    const peak = Math.max(1, ...latency.histogram.map((b) => b.count));
+    for (const bucket of latency.histogram) {
+      if (!bucket.count) continue;
+      const bar = '█'.repeat(Math.max(1, Math.round((bucket.count / peak) * 20)));
+      items.push(leaf(`≤ ${Number.isFinite(bucket.upperMs) ? formatMs(bucket.upperMs) : '∞'}`, 'graph', undefined, `${bar} ${formatCount(bucket.count)}`));
+    }
+    for (const request of tap.unanswered().slice(-10)) {
+      items.push(leaf(`#${request.seq} has no reply`, 'warning', 'charts.yellow', `client 0x${request.clientIdHex} · waited ${(request.ageMs / 1000).toFixed(1)} s+`));
+    }
+  }
+  if (tap.lastError) items.push(leaf(tap.lastError, 'error', 'errorForeground'));
+  return items;
+}

@@ -1,0 +1,243 @@
+// The host side of the Message Inspector without `vscode`: answers the webview's requests from the
+// capture store and pushes a coalesced summary (<= 30/s) when the store changed and the panel is visible.
+// The panel wraps it; the browser test drives the very same class.
+import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
+import { CaptureView, type CaptureSource } from './inspectorCaptureView';
+import { toCaptureFilter } from './inspectorFilter';
+import { MessagePresenter, type DecoderSource } from './messagePresenter';
+import {
+  MessageType, answerRequest,
+  type FromWebviewMessage, type FromWebviewRequest, type RequestOf, type RequestType, type ResponseTypes,
+  type RowWindow, type RuleProposal, type SessionInfo, type ToWebviewMessage,
+} from '../shared/inspectorProtocol';
+
+export interface InspectorSessions {
+  list(): ReadonlyArray<{ readonly id: string; readonly name: string; readonly type: SocketTypeName }>;
+  get(id: string): { readonly name: string; readonly type: SocketTypeName | '?' } | undefined;
+  onDidChange(listener: () => void): { dispose(): void };
+}
+
+export interface InspectorDeps {
+  store: CaptureSource;
+  sessions: InspectorSessions;
+  decoders: DecoderSource;
+  getRules(): readonly unknown[];
+  addRule(rule: RuleProposal): Promise<void>;
+  log(message: string): void;
+  /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
+  annotate?(seq: number): string | undefined;
+  /** Resends a captured message wherever the user picks (absent: replay is not offered). */
+  replay?(seq: number): Promise<string>;
+}
+
+export interface InspectorHost {
+  post(message: ToWebviewMessage): void;
+  writeClipboard(text: string): Promise<void>;
+}
+
+/** ~30 summaries a second at most; the webview pulls rows itself. */
+export const SUMMARY_INTERVAL_MS = 33;
+/** A window bigger than a few screens is a bug in the caller, not a reason to send 100k rows. */
+const MAX_WINDOW_ROWS = 2000;
+
+export class InspectorBackend {
+  private readonly presenter: MessagePresenter;
+  private view: CaptureView;
+  private filter: CaptureFilter | undefined;
+  private generation = 0;
+  private visible = true;
+  private ready = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private sentVersion = -1;
+  private sentGeneration = -1;
+  private sessionsChanged = true;
+  private readonly sessionListener: { dispose(): void };
+
+  constructor(private readonly deps: InspectorDeps, private readonly host: InspectorHost) {
+    this.presenter = new MessagePresenter(deps.decoders, deps.sessions, () => deps.getRules(), deps.annotate ? (seq) => deps.annotate!(seq) : undefined);
+    this.view = CaptureView.build(deps.store, undefined, this.generation);
+    this.sessionListener = deps.sessions.onDidChange(() => { this.sessionsChanged = true; });
+  }
+
+  /** A hidden panel gets nothing; becoming visible again sends the current summary at once. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.schedule();
+    if (visible && this.ready) this.pushSummary(true);
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sessionListener.dispose();
+    this.ready = false;
+  }
+
+  async handle(message: FromWebviewMessage): Promise<void> {
+    if (message.type === MessageType.Ready) {
+      // Also after the webview was recreated (hidden panels are not kept alive): start over.
+      this.ready = true;
+      this.schedule();
+      this.pushSummary(true);
+      return;
+    }
+    await this.answer(message);
+  }
+
+  private answer(request: FromWebviewRequest): Promise<void> {
+    const post = (reply: ToWebviewMessage): void => this.host.post(reply);
+    const run = <T extends RequestType>(typed: RequestOf<T>, handler: (r: RequestOf<T>) => Promise<ResponseTypes[T]> | ResponseTypes[T]): Promise<void> =>
+      answerRequest<T>(typed, handler, post);
+    switch (request.type) {
+      case MessageType.SetFilter: return run(request, (r) => this.setFilter(r));
+      case MessageType.GetRows: return run(request, (r) => this.rows(r));
+      case MessageType.GetMessage: return run(request, (r) => {
+        const record = this.deps.store.get(r.seq);
+        return record ? this.presenter.detail(record, r.decoderOverrides) : null;
+      });
+      case MessageType.DecodeFrame: return run(request, (r) => {
+        const record = this.deps.store.get(r.seq);
+        if (!record || !record.frames[r.frameIndex]) return null;
+        return this.presenter.frameDetail(record, r.frameIndex, r.decoderId || undefined);
+      });
+      case MessageType.AddRule: return run(request, (r) => this.addRule(r.rule));
+      case MessageType.Copy: return run(request, async (r) => {
+        const record = this.requireRecord(r.seq);
+        const text = this.presenter.copyText(record, r.frameIndex ?? 0, r.format, r.decoderId);
+        await this.host.writeClipboard(text);
+        return { bytes: Buffer.byteLength(text) };
+      });
+      case MessageType.Replay: return run(request, async (r) => {
+        this.requireRecord(r.seq);
+        if (!this.deps.replay) throw new Error('Replay is not available here.');
+        return { outcome: await this.deps.replay(r.seq) };
+      });
+      default: {
+        const unknown: never = request;
+        this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);
+        return Promise.resolve();
+      }
+    }
+  }
+
+  private requireRecord(seq: number): CaptureRecord {
+    const record = this.deps.store.get(seq);
+    if (!record) throw new Error(`Message #${seq} is no longer in the capture (dropped or cleared).`);
+    return record;
+  }
+
+  private setFilter(request: RequestOf<MessageType.SetFilter>): ResponseTypes[MessageType.SetFilter] {
+    const filter = toCaptureFilter(request.filter);
+    const started = Date.now();
+    this.filter = filter;
+    this.rebuild();
+    const elapsed = Date.now() - started;
+    if (elapsed > 250) this.deps.log(`Inspector: filtering ${this.view.count} matches took ${elapsed} ms`);
+    const anchorIndex = request.anchorSeq === undefined ? undefined : this.view.indexAtOrAfter(request.anchorSeq);
+    this.sentVersion = -1;
+    return { filterGeneration: this.generation, matched: this.view.count, evicted: this.view.evicted, anchorIndex };
+  }
+
+  private rebuild(): void {
+    this.generation++;
+    this.view = CaptureView.build(this.deps.store, this.filter, this.generation);
+  }
+
+  /** Brings the view up to date; a clear or a removed session means a new generation. */
+  private refresh(): void {
+    if (!this.view.update()) this.rebuild();
+  }
+
+  private rows(request: RequestOf<MessageType.GetRows>): RowWindow {
+    this.refresh();
+    const view = this.view;
+    const window: RowWindow = {
+      filterGeneration: view.generation, absStart: request.absStart, seqs: [], timesMs: [], sessionNames: [],
+      directions: '', summaries: [], frameCounts: [], sizes: [],
+    };
+    if (request.filterGeneration !== view.generation) return window;
+    const start = Math.max(0, request.absStart - view.evicted);
+    window.absStart = view.evicted + start;
+    const end = Math.min(view.count, start + Math.min(Math.max(0, request.count), MAX_WINDOW_ROWS));
+    let directions = '';
+    for (let index = start; index < end; index++) {
+      const seq = view.seqAt(index);
+      const record = seq === undefined ? undefined : this.deps.store.get(seq);
+      if (!record) break;
+      window.seqs.push(record.seq);
+      window.timesMs.push(Number(record.timeNs / 1000n) / 1000);
+      window.sessionNames.push(this.presenter.session(record.sessionId).name);
+      directions += record.direction === 'out' ? 'o' : 'i';
+      window.summaries.push(this.presenter.rowSummary(record));
+      window.frameCounts.push(record.frames.length);
+      let size = 0;
+      for (let i = 0; i < record.frames.length; i++) size += record.frameSizes[i] ?? record.frames[i].length;
+      window.sizes.push(size);
+    }
+    window.directions = directions;
+    return window;
+  }
+
+  private async addRule(proposal: RuleProposal): Promise<{ description: string }> {
+    const known = this.deps.decoders.list().find((d) => d.id === proposal.decoder);
+    if (!known) throw new Error(`There is no decoder "${proposal.decoder}".`);
+    const rule: RuleProposal = { decoder: proposal.decoder };
+    if (proposal.session) rule.session = proposal.session;
+    if (proposal.topicPrefix !== undefined && proposal.topicPrefix !== '') rule.topicPrefix = proposal.topicPrefix;
+    if (proposal.frameIndex !== undefined) rule.frameIndex = proposal.frameIndex;
+    await this.deps.addRule(rule);
+    this.presenter.forgetSummaries();
+    this.sentVersion = -1;
+    const where = [
+      rule.frameIndex !== undefined ? `frame ${rule.frameIndex}` : 'every frame',
+      rule.topicPrefix !== undefined ? `of topic "${rule.topicPrefix}"` : '',
+      rule.session ? `in ${rule.session}` : '',
+    ].filter(Boolean).join(' ');
+    return { description: `From now on ${where} is decoded as ${known.label}.` };
+  }
+
+  private schedule(): void {
+    const wanted = this.ready && this.visible;
+    if (wanted && !this.timer) this.timer = setInterval(() => this.pushSummary(false), SUMMARY_INTERVAL_MS);
+    if (!wanted && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private sessionList(): SessionInfo[] {
+    const open = this.deps.sessions.list();
+    const infos: SessionInfo[] = open.map((s) => ({ id: s.id, name: s.name, type: s.type, open: true }));
+    for (const s of open) this.presenter.session(s.id);
+    const openIds = new Set(open.map((s) => s.id));
+    for (const id of this.presenter.knownSessionIds()) {
+      if (openIds.has(id)) continue;
+      const info = this.presenter.session(id);
+      infos.push({ id, name: info.name, type: info.type, open: false });
+    }
+    return infos;
+  }
+
+  /** Sends a summary when something changed since the last one (or when forced). */
+  private pushSummary(force: boolean): void {
+    if (!this.ready || !this.visible) return;
+    const version = this.deps.store.version;
+    if (!force && version === this.sentVersion && this.generation === this.sentGeneration && !this.sessionsChanged) return;
+    this.refresh();
+    this.sessionsChanged = false;
+    this.sentVersion = version;
+    this.sentGeneration = this.generation;
+    const stats = this.deps.store.stats();
+    this.host.post({
+      type: MessageType.Summary,
+      storeVersion: version,
+      filterGeneration: this.view.generation,
+      matched: this.view.count,
+      evicted: this.view.evicted,
+      lastSeq: stats.lastSeq,
+      stats: { total: stats.total, retained: stats.retained, dropped: stats.dropped, droppedBytes: stats.droppedBytes, truncatedFrames: stats.truncatedFrames },
+      sessions: this.sessionList(),
+      decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
+    });
+  }
+}
