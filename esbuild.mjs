@@ -12,8 +12,12 @@ const withTests = args.has('--tests');
 
 function findFiles(dir, suffix) {
   const found = [];
-  let entries = [];
-  try { entries = readdirSync(dir); } catch { return found; }
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return found;
+  }
   for (const name of entries) {
     const path = join(dir, name);
     if (name === 'fixtures' || name === 'node_modules') continue;
@@ -30,25 +34,27 @@ const common = {
   logLevel: 'warning',
 };
 
-const builds = withTests ? [] : [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'zeromq'],
-  },
-  {
-    ...common,
-    entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome114',
-  },
-];
+const builds = withTests
+  ? []
+  : [
+      {
+        ...common,
+        entryPoints: ['src/extension.ts'],
+        outfile: 'dist/extension.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['vscode', 'zeromq'],
+      },
+      {
+        ...common,
+        entryPoints: ['src/webview/main.ts'],
+        outfile: 'dist/webview.js',
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome114',
+      },
+    ];
 
 if (withTests) {
   const entryPoints = [
@@ -58,21 +64,30 @@ if (withTests) {
     ...findFiles('test', '.fuzz.ts'),
   ];
   // One build per test file, so one broken file does not stop the others from being built and run.
-  for (const entry of entryPoints) builds.push({
-    ...common,
-    sourcemap: 'inline',
-    minify: false,
-    entryPoints: [entry],
-    outdir: 'out',
-    outbase: '.',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'zeromq', 'playwright-core', 'fast-check'],
-  });
+  for (const entry of entryPoints)
+    builds.push({
+      ...common,
+      sourcemap: 'inline',
+      minify: false,
+      entryPoints: [entry],
+      outdir: 'out',
+      outbase: '.',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', 'zeromq', 'playwright-core', 'fast-check'],
+    });
 }
 
-const existing = builds.filter((b) => b.entryPoints.every((p) => { try { return statSync(p).isFile(); } catch { return false; } }));
+const existing = builds.filter((b) =>
+  b.entryPoints.every((p) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  }),
+);
 
 if (watch) {
   for (const options of existing) {

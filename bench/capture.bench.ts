@@ -67,11 +67,21 @@ async function bareLoop(count: number, size: number): Promise<{ rate: number; re
   return { rate: received / seconds, received };
 }
 
-async function productPath(count: number, size: number, withBatching: boolean): Promise<{ rate: number; received: number; lost: number; delay?: { p50: number; p99: number; max: number } }> {
+async function productPath(
+  count: number,
+  size: number,
+  withBatching: boolean,
+): Promise<{ rate: number; received: number; lost: number; delay?: { p50: number; p99: number; max: number } }> {
   const publisher = await startPublisher(count, size);
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
   const manager = new SessionManager(store);
-  const session = await manager.open({ name: 'bench', type: 'SUB', mode: 'connect', addresses: [publisher.address], receiveHighWaterMark: 0 });
+  const session = await manager.open({
+    name: 'bench',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: [publisher.address],
+    receiveHighWaterMark: 0,
+  });
   await new Promise((r) => setTimeout(r, 300));
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   // What the inspector does at 30 Hz while visible: read stats and the 50 rows in view.
@@ -130,7 +140,12 @@ async function main(): Promise<void> {
   buildPublisher();
   // CAPTURE_BENCH_SIZES=4096 runs one size (for profiling one case).
   const sizes = process.env.CAPTURE_BENCH_SIZES?.split(',').map(Number);
-  for (const [size, count] of ([[64, 1_000_000], [4096, 200_000]] as const).filter(([s]) => !sizes || sizes.includes(s))) {
+  for (const [size, count] of (
+    [
+      [64, 1_000_000],
+      [4096, 200_000],
+    ] as const
+  ).filter(([s]) => !sizes || sizes.includes(s))) {
     // Alternate the two sides so drift on a noisy machine hits both alike; keep each side's best.
     const bareRuns: Array<{ rate: number; received: number }> = [];
     const productRuns: Array<{ rate: number; received: number; lost: number }> = [];
@@ -142,9 +157,13 @@ async function main(): Promise<void> {
     const product = productRuns.sort((x, y) => y.rate - x.rate)[0];
     // A message lost in any trial counts, not only in the fastest.
     const lost = productRuns.reduce((sum, run) => sum + run.lost, 0);
-    console.log(`${size} B trials (msg/s): bare ${bareRuns.map((r) => Math.round(r.rate)).join(', ')}; capture path ${productRuns.map((r) => Math.round(r.rate)).join(', ')}`);
+    console.log(
+      `${size} B trials (msg/s): bare ${bareRuns.map((r) => Math.round(r.rate)).join(', ')}; capture path ${productRuns.map((r) => Math.round(r.rate)).join(', ')}`,
+    );
     const ratio = product.rate / bare.rate;
-    console.log(`${size} B: bare for-await ${Math.round(bare.rate).toLocaleString()} msg/s (${bare.received}/${count}), capture path ${Math.round(product.rate).toLocaleString()} msg/s (${product.received}/${count}), ratio ${ratio.toFixed(3)}`);
+    console.log(
+      `${size} B: bare for-await ${Math.round(bare.rate).toLocaleString()} msg/s (${bare.received}/${count}), capture path ${Math.round(product.rate).toLocaleString()} msg/s (${product.received}/${count}), ratio ${ratio.toFixed(3)}`,
+    );
     result(`capture rate ${size} B (bare zeromq.js)`, Math.round(bare.rate), 'msg/s');
     result(`capture rate ${size} B (capture path)`, Math.round(product.rate), 'msg/s', undefined, Math.round(bare.rate));
     // The goal is set for 64 B; 4 KiB is reported beside it (its rates swing widely between trials here).
@@ -152,7 +171,9 @@ async function main(): Promise<void> {
     result(`messages lost ${size} B (capture path, all ${TRIALS} trials)`, lost, 'messages', '0');
   }
   const flood = await productPath(1_000_000, 64, true);
-  console.log(`event-loop delay during a 64 B flood with 30 Hz inspector batching: p50 ${flood.delay!.p50.toFixed(1)} ms, p99 ${flood.delay!.p99.toFixed(1)} ms, max ${flood.delay!.max.toFixed(1)} ms`);
+  console.log(
+    `event-loop delay during a 64 B flood with 30 Hz inspector batching: p50 ${flood.delay!.p50.toFixed(1)} ms, p99 ${flood.delay!.p99.toFixed(1)} ms, max ${flood.delay!.max.toFixed(1)} ms`,
+  );
   result('event-loop delay p50 during flood', +flood.delay!.p50.toFixed(2), 'ms');
   result('event-loop delay p99 during flood', +flood.delay!.p99.toFixed(2), 'ms', '< 50');
   result('event-loop delay max during flood', +flood.delay!.max.toFixed(2), 'ms');

@@ -14,7 +14,18 @@ message Tick { string sym = 1; double price = 2; uint64 seq = 3; int32 size = 4;
 const load = registry.protobuf.loadText(schema, 'bench.proto');
 if (!load.ok) throw new Error(load.error);
 const Tick = protobuf.parse(schema).root.lookupType('bench.Tick');
-const value = { sym: 'AAPL', price: 187.25, seq: 123456, size: 300, halted: false, tags: ['nasdaq', 'tech'], venue: 'XNAS', bid: 187.2, ask: 187.3, ts: 1_764_000_000_000 };
+const value = {
+  sym: 'AAPL',
+  price: 187.25,
+  seq: 123456,
+  size: 300,
+  halted: false,
+  tags: ['nasdaq', 'tech'],
+  venue: 'XNAS',
+  bid: 187.2,
+  ask: 187.3,
+  ts: 1_764_000_000_000,
+};
 const frames = {
   json: Buffer.from(JSON.stringify(value)),
   msgpack: pack(value),
@@ -37,7 +48,9 @@ function rate(fn: () => unknown, seconds = 1): number {
 
 function result(name: string, v: number, unit: string, goal: string, baseline?: number): void {
   const rounded = unit === 'ratio' ? Math.round(v * 1000) / 1000 : Math.round(v);
-  console.log(`RESULT ${JSON.stringify({ name, value: rounded, unit, goal, ...(baseline !== undefined ? { baseline: Math.round(baseline) } : {}) })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ name, value: rounded, unit, goal, ...(baseline !== undefined ? { baseline: Math.round(baseline) } : {}) })}`,
+  );
 }
 
 function decodes(r: DecodeResult, decoderId: string): boolean {
@@ -51,23 +64,51 @@ console.log(`baseline: raw JSON.parse of the ${frames.json.length}-byte JSON fra
 console.log(`frames: JSON ${frames.json.length} B, MessagePack ${frames.msgpack.length} B, protobuf ${frames.protobuf.length} B`);
 
 const cases: Array<{ name: string; product: () => unknown; raw: () => unknown; rawName: string }> = [
-  { name: 'JSON', product: () => decodes(registry.decodeFrame(frames.json, context, { decoderId: 'json' }), 'json'), raw: jsonText, rawName: 'JSON.parse' },
-  { name: 'MessagePack', product: () => decodes(registry.decodeFrame(frames.msgpack, context, { decoderId: 'msgpack' }), 'msgpack'), raw: () => unpack(frames.msgpack), rawName: 'msgpackr unpack' },
+  {
+    name: 'JSON',
+    product: () => decodes(registry.decodeFrame(frames.json, context, { decoderId: 'json' }), 'json'),
+    raw: jsonText,
+    rawName: 'JSON.parse',
+  },
+  {
+    name: 'MessagePack',
+    product: () => decodes(registry.decodeFrame(frames.msgpack, context, { decoderId: 'msgpack' }), 'msgpack'),
+    raw: () => unpack(frames.msgpack),
+    rawName: 'msgpackr unpack',
+  },
   {
     name: 'protobuf (10 fields, schema)',
-    product: () => decodes(registry.decodeFrame(frames.protobuf, context, { decoderId: 'protobuf', messageType: 'bench.Tick' }), 'protobuf'),
+    product: () =>
+      decodes(registry.decodeFrame(frames.protobuf, context, { decoderId: 'protobuf', messageType: 'bench.Tick' }), 'protobuf'),
     raw: () => Tick.toObject(Tick.decode(frames.protobuf)),
     rawName: 'protobufjs decode+toObject',
   },
-  { name: 'protobuf (schemaless)', product: () => decodes(registry.decodeFrame(frames.protobuf, context, { decoderId: 'protobuf' }), 'protobuf'), raw: () => Tick.decode(frames.protobuf), rawName: 'protobufjs decode' },
-  { name: 'JSON (auto-detected)', product: () => decodes(registry.decodeFrame(frames.json, context), 'json'), raw: jsonText, rawName: 'JSON.parse' },
-  { name: 'MessagePack (auto-detected)', product: () => decodes(registry.decodeFrame(frames.msgpack, context), 'msgpack'), raw: () => unpack(frames.msgpack), rawName: 'msgpackr unpack' },
+  {
+    name: 'protobuf (schemaless)',
+    product: () => decodes(registry.decodeFrame(frames.protobuf, context, { decoderId: 'protobuf' }), 'protobuf'),
+    raw: () => Tick.decode(frames.protobuf),
+    rawName: 'protobufjs decode',
+  },
+  {
+    name: 'JSON (auto-detected)',
+    product: () => decodes(registry.decodeFrame(frames.json, context), 'json'),
+    raw: jsonText,
+    rawName: 'JSON.parse',
+  },
+  {
+    name: 'MessagePack (auto-detected)',
+    product: () => decodes(registry.decodeFrame(frames.msgpack, context), 'msgpack'),
+    raw: () => unpack(frames.msgpack),
+    rawName: 'msgpackr unpack',
+  },
 ];
 
 for (const c of cases) {
   const ours = rate(c.product);
   const raw = rate(c.raw);
-  console.log(`${c.name}: ${Math.round(ours).toLocaleString()} msg/s decoded for display; ${(ours / baseline).toFixed(3)}x raw JSON.parse; ${c.rawName} alone ${Math.round(raw).toLocaleString()} msg/s (${(ours / raw).toFixed(3)}x)`);
+  console.log(
+    `${c.name}: ${Math.round(ours).toLocaleString()} msg/s decoded for display; ${(ours / baseline).toFixed(3)}x raw JSON.parse; ${c.rawName} alone ${Math.round(raw).toLocaleString()} msg/s (${(ours / raw).toFixed(3)}x)`,
+  );
   result(`decode rate ${c.name}`, ours, 'msg/s', '>= 20000 (lazy: only rows in view are decoded)', baseline);
   result(`decode rate ${c.name} / raw JSON.parse`, ours / baseline, 'ratio', 'informational: the cost of tree, summary and text');
 }

@@ -9,7 +9,14 @@ import { CaptureStore } from '../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../src/core/decoders';
 import { SessionManager } from '../src/core/session/sessionManager';
 import type { InspectorDeps } from '../src/inspector/inspectorBackend';
-import { closeChromium, measureWheel, openInspectorPage, traceFrameWork, type FrameWork, type InspectorPage } from '../test/e2e/inspectorHarness';
+import {
+  closeChromium,
+  measureWheel,
+  openInspectorPage,
+  traceFrameWork,
+  type FrameWork,
+  type InspectorPage,
+} from '../test/e2e/inspectorHarness';
 
 const HTTP_PORT = 18500;
 // Nobody listens here: the session only has to exist so rows carry a session name.
@@ -28,7 +35,13 @@ const VSYNC_MS = 1000 / 60;
 const DROPPED_OVER_MS = 1.5 * VSYNC_MS;
 
 // Code inside page.evaluate runs in the browser; the root tsconfig has no DOM lib.
-interface FrameRecorder { times: number[]; ends: number[]; maxSeq: number[]; running: boolean; last: number }
+interface FrameRecorder {
+  times: number[];
+  ends: number[];
+  maxSeq: number[];
+  running: boolean;
+  last: number;
+}
 type PageGlobal = Record<string, unknown> & {
   requestAnimationFrame(cb: () => void): void;
   document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }>; querySelector(s: string): unknown };
@@ -63,7 +76,9 @@ function quantile(values: number[], q: number): number {
 }
 
 function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
-  console.log(`RESULT ${JSON.stringify({ name, value, unit, ...(goal ? { goal } : {}), ...(baseline !== undefined ? { baseline } : {}) })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ name, value, unit, ...(goal ? { goal } : {}), ...(baseline !== undefined ? { baseline } : {}) })}`,
+  );
 }
 
 /** Starts timing animation frames in the page; each frame also notes the newest seq painted. */
@@ -112,7 +127,9 @@ async function newMessageLatency(page: Page, store: CaptureStore, sessionId: str
   const sent = Date.now();
   const appended = store.append(sessionId, 'in', [utf8('marker'), utf8(`{"marker":${n}}`)], { hasTopic: true });
   if (appended !== seq) throw new Error(`expected seq ${seq}, the store gave ${appended}`);
-  const seen = await page.waitForFunction(() => (globalThis as unknown as PageGlobal).__benchSeen as number | undefined, undefined, { timeout: 5_000 });
+  const seen = await page.waitForFunction(() => (globalThis as unknown as PageGlobal).__benchSeen as number | undefined, undefined, {
+    timeout: 5_000,
+  });
   return Number(await seen.jsonValue()) - sent;
 }
 
@@ -127,8 +144,12 @@ async function main(): Promise<void> {
   const store = new CaptureStore({ maxMessages: MESSAGES + 400_000, maxBytes: 1024 * 1024 * 1024 });
   const sessions = new SessionManager(store);
   const deps: InspectorDeps = {
-    store, sessions, decoders: createDefaultRegistry(),
-    getRules: () => [], addRule: async () => undefined, log: () => undefined,
+    store,
+    sessions,
+    decoders: createDefaultRegistry(),
+    getRules: () => [],
+    addRule: async () => undefined,
+    log: () => undefined,
   };
   const session = await sessions.open({ name: 'prices', type: 'SUB', mode: 'connect', addresses: [IDLE_PEER], subscriptions: [''] });
   const start = BigInt(Date.now() - 3_600_000) * 1_000_000n;
@@ -167,10 +188,18 @@ async function main(): Promise<void> {
     await page.keyboard.press('Home');
     await page.waitForSelector(`.list-rows .row[data-seq="${store.stats().firstSeq}"]:not(.loading)`);
     const { result: wheel, work: wheelWork } = await traceFrameWork(page, () => measureWheel(page, WHEEL_TICKS, WHEEL_DELTA));
-    console.log(`wheel (${WHEEL_TICKS} x ${WHEEL_DELTA}px): intervals ${JSON.stringify(wheel)}, main-thread work ${JSON.stringify(wheelWork)}`);
+    console.log(
+      `wheel (${WHEEL_TICKS} x ${WHEEL_DELTA}px): intervals ${JSON.stringify(wheel)}, main-thread work ${JSON.stringify(wheelWork)}`,
+    );
     workResults('wheel scroll', wheelWork, idleWork);
     result('inspector: wheel scroll frame interval p50', wheel.p50, 'ms', undefined, idleP50);
-    result('inspector: wheel scroll frame interval p95', wheel.p95, 'ms', `<= ${DROPPED_OVER_MS.toFixed(1)} ms (no dropped frame at p95; 60 Hz pacing)`, idleP95);
+    result(
+      'inspector: wheel scroll frame interval p95',
+      wheel.p95,
+      'ms',
+      `<= ${DROPPED_OVER_MS.toFixed(1)} ms (no dropped frame at p95; 60 Hz pacing)`,
+      idleP95,
+    );
     result('inspector: wheel scroll frame interval max', wheel.max, 'ms');
     result('inspector: wheel scroll dropped frames', wheel.dropped, `of ${wheel.frames} frames`);
     result('inspector: wheel scroll frames with placeholder rows', wheel.framesWithPlaceholders, `of ${wheel.frames} frames`);
@@ -181,38 +210,55 @@ async function main(): Promise<void> {
     await page.waitForTimeout(300);
     await startFrames(page);
     const tracing = traceFrameWork(page, async () => {
-    const batches: Array<{ at: number; lastSeq: number }> = [];
-    let sent = 0;
-    await new Promise<void>((done) => {
-      const timer = setInterval(() => {
-        for (let i = 0; i < LIVE_BATCH; i++) store.append(session.id, 'in', tick(MESSAGES + sent + i), { hasTopic: true });
-        sent += LIVE_BATCH;
-        batches.push({ at: Date.now(), lastSeq: store.stats().lastSeq });
-        if (sent >= LIVE_RATE * LIVE_SECONDS) {
-          clearInterval(timer);
-          done();
-        }
-      }, (1000 * LIVE_BATCH) / LIVE_RATE);
-    });
-    await page.waitForTimeout(300);
-    return batches;
+      const batches: Array<{ at: number; lastSeq: number }> = [];
+      let sent = 0;
+      await new Promise<void>((done) => {
+        const timer = setInterval(
+          () => {
+            for (let i = 0; i < LIVE_BATCH; i++) store.append(session.id, 'in', tick(MESSAGES + sent + i), { hasTopic: true });
+            sent += LIVE_BATCH;
+            batches.push({ at: Date.now(), lastSeq: store.stats().lastSeq });
+            if (sent >= LIVE_RATE * LIVE_SECONDS) {
+              clearInterval(timer);
+              done();
+            }
+          },
+          (1000 * LIVE_BATCH) / LIVE_RATE,
+        );
+      });
+      await page.waitForTimeout(300);
+      return batches;
     });
     const { result: batches, work: liveWork } = await tracing;
     const live = await stopFrames(page);
     // Each batch: wall time from its append to the first frame painting its last message (or a newer one).
-    const caughtUp = batches.map((b) => {
-      const i = live.maxSeq.findIndex((seq, k) => seq >= b.lastSeq && live.ends[k] >= b.at);
-      return i < 0 ? Infinity : live.ends[i] - b.at;
-    }).filter(Number.isFinite);
+    const caughtUp = batches
+      .map((b) => {
+        const i = live.maxSeq.findIndex((seq, k) => seq >= b.lastSeq && live.ends[k] >= b.at);
+        return i < 0 ? Infinity : live.ends[i] - b.at;
+      })
+      .filter(Number.isFinite);
     const liveP50 = quantile(live.times, 0.5);
     const liveP95 = quantile(live.times, 0.95);
-    console.log(`tailing ${LIVE_RATE}/s for ${LIVE_SECONDS} s: ${live.times.length} frames, p50 ${liveP50} p95 ${liveP95} max ${quantile(live.times, 1)} ms; `
-      + `batch visible: ${caughtUp.length}/${batches.length} batches, p50 ${quantile(caughtUp, 0.5)} p95 ${quantile(caughtUp, 0.95)} max ${quantile(caughtUp, 1)} ms`);
+    console.log(
+      `tailing ${LIVE_RATE}/s for ${LIVE_SECONDS} s: ${live.times.length} frames, p50 ${liveP50} p95 ${liveP95} max ${quantile(live.times, 1)} ms; ` +
+        `batch visible: ${caughtUp.length}/${batches.length} batches, p50 ${quantile(caughtUp, 0.5)} p95 ${quantile(caughtUp, 0.95)} max ${quantile(caughtUp, 1)} ms`,
+    );
     console.log(`tailing main-thread work per frame: ${JSON.stringify(liveWork)}`);
     workResults('tailing 50k/s', liveWork, idleWork);
     result('inspector: tailing 50k/s frame interval p50', liveP50, 'ms', undefined, idleP50);
-    result('inspector: tailing 50k/s frame interval p95', liveP95, 'ms', `<= ${DROPPED_OVER_MS.toFixed(1)} ms (no dropped frame at p95; 60 Hz pacing)`, idleP95);
-    result('inspector: tailing 50k/s dropped frames', live.times.filter((t) => t > DROPPED_OVER_MS).length, `of ${live.times.length} frames`);
+    result(
+      'inspector: tailing 50k/s frame interval p95',
+      liveP95,
+      'ms',
+      `<= ${DROPPED_OVER_MS.toFixed(1)} ms (no dropped frame at p95; 60 Hz pacing)`,
+      idleP95,
+    );
+    result(
+      'inspector: tailing 50k/s dropped frames',
+      live.times.filter((t) => t > DROPPED_OVER_MS).length,
+      `of ${live.times.length} frames`,
+    );
     result('inspector: tailing 50k/s newest batch visible p95', quantile(caughtUp, 0.95), 'ms', '< 200 ms');
     result('inspector: wheel interval p95 / idle p95', Math.round((wheel.p95 / idleP95) * 100) / 100, 'ratio');
     result('inspector: tailing interval p95 / idle p95', Math.round((liveP95 / idleP95) * 100) / 100, 'ratio');

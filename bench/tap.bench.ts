@@ -19,7 +19,9 @@ function buildPublisher(): void {
 const at = (p: number) => `tcp://127.0.0.1:${p}`;
 
 function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
-  console.log(`RESULT ${JSON.stringify({ name, value: +value.toFixed(3), unit, goal, ...(baseline !== undefined ? { baseline: +baseline.toFixed(3) } : {}) })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ name, value: +value.toFixed(3), unit, goal, ...(baseline !== undefined ? { baseline: +baseline.toFixed(3) } : {}) })}`,
+  );
 }
 
 type Middle = 'direct' | 'bare-forwarder' | 'tap';
@@ -42,7 +44,11 @@ async function bareForwarder<T>(listen: string, service: string, body: () => Pro
   }
 }
 
-async function withTap<T>(pattern: TapPattern, body: (clientAddress: string, serviceAddress: string) => Promise<T>, middle: Middle): Promise<T> {
+async function withTap<T>(
+  pattern: TapPattern,
+  body: (clientAddress: string, serviceAddress: string) => Promise<T>,
+  middle: Middle,
+): Promise<T> {
   const service = at(port++);
   const listen = at(port++);
   if (middle === 'bare-forwarder') return bareForwarder(listen, service, () => body(listen, service));
@@ -61,47 +67,58 @@ async function withTap<T>(pattern: TapPattern, body: (clientAddress: string, ser
  * between the two, so machine noise (this box is shared) hits both alike.
  */
 async function roundTrips(count: number, block = 500): Promise<{ direct: number[]; tapped: number[] }> {
-  return withTap('request-reply', async (tapAddress, serviceAddress) => {
-    const rep = new zmq.Reply({ linger: 0 });
-    await rep.bind(serviceAddress);
-    void (async () => {
-      for await (const [m] of rep) await rep.send(m);
-    })().catch(() => undefined);
-    const direct = new zmq.Request({ linger: 0 });
-    direct.connect(serviceAddress);
-    const tapped = new zmq.Request({ linger: 0 });
-    tapped.connect(tapAddress);
-    const payload = Buffer.alloc(64, 1);
-    const run = async (req: zmq.Request, n: number, times?: number[]) => {
-      for (let i = 0; i < n; i++) {
-        const started = performance.now();
-        await req.send(payload);
-        await req.receive();
-        times?.push(performance.now() - started);
+  return withTap(
+    'request-reply',
+    async (tapAddress, serviceAddress) => {
+      const rep = new zmq.Reply({ linger: 0 });
+      await rep.bind(serviceAddress);
+      void (async () => {
+        for await (const [m] of rep) await rep.send(m);
+      })().catch(() => undefined);
+      const direct = new zmq.Request({ linger: 0 });
+      direct.connect(serviceAddress);
+      const tapped = new zmq.Request({ linger: 0 });
+      tapped.connect(tapAddress);
+      const payload = Buffer.alloc(64, 1);
+      const run = async (req: zmq.Request, n: number, times?: number[]) => {
+        for (let i = 0; i < n; i++) {
+          const started = performance.now();
+          await req.send(payload);
+          await req.receive();
+          times?.push(performance.now() - started);
+        }
+      };
+      await run(direct, 200);
+      await run(tapped, 200);
+      const times = { direct: [] as number[], tapped: [] as number[] };
+      for (let done = 0; done < count; done += block) {
+        await run(direct, block, times.direct);
+        await run(tapped, block, times.tapped);
       }
-    };
-    await run(direct, 200);
-    await run(tapped, 200);
-    const times = { direct: [] as number[], tapped: [] as number[] };
-    for (let done = 0; done < count; done += block) {
-      await run(direct, block, times.direct);
-      await run(tapped, block, times.tapped);
-    }
-    direct.close();
-    tapped.close();
-    rep.close();
-    times.direct.sort((a, b) => a - b);
-    times.tapped.sort((a, b) => a - b);
-    return times;
-  }, 'tap');
+      direct.close();
+      tapped.close();
+      rep.close();
+      times.direct.sort((a, b) => a - b);
+      times.tapped.sort((a, b) => a - b);
+      return times;
+    },
+    'tap',
+  );
 }
 
 /** A C PUSH (Debian libzmq) → [tap in this process] → a pyzmq PULL worker: only the tap runs here. */
 async function pipeline(tapped: Middle, count: number): Promise<number> {
-  return withTap('pipeline', async (workerAddress, serviceAddress) => {
-    const producer = spawn(PUBLISHER, [serviceAddress, String(count), '64', 'push'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => producer.stdout!.once('data', () => resolve()));
-    const worker = spawn('/usr/bin/python3', ['-u', '-c', `
+  return withTap(
+    'pipeline',
+    async (workerAddress, serviceAddress) => {
+      const producer = spawn(PUBLISHER, [serviceAddress, String(count), '64', 'push'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => producer.stdout!.once('data', () => resolve()));
+      const worker = spawn(
+        '/usr/bin/python3',
+        [
+          '-u',
+          '-c',
+          `
 import zmq, time, sys
 ctx = zmq.Context()
 pull = ctx.socket(zmq.PULL)
@@ -118,20 +135,26 @@ while True:
         break
     n += 1
 print("RATE", n / (time.perf_counter() - t0), n, flush=True)
-`, workerAddress], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (!output.includes('READY')) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 300));
-    producer.stdin!.write('go\n');
-    await new Promise((r) => worker.once('exit', r));
-    producer.stdin!.end('done\n');
-    await new Promise((r) => producer.once('exit', r));
-    const match = /RATE ([\d.]+) (\d+)/.exec(output);
-    if (!match) throw new Error(`worker said: ${output}`);
-    if (Number(match[2]) !== count) console.log(`  (worker received ${match[2]} of ${count})`);
-    return Number(match[1]);
-  }, tapped);
+`,
+          workerAddress,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      while (!output.includes('READY')) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      producer.stdin!.write('go\n');
+      await new Promise((r) => worker.once('exit', r));
+      producer.stdin!.end('done\n');
+      await new Promise((r) => producer.once('exit', r));
+      const match = /RATE ([\d.]+) (\d+)/.exec(output);
+      if (!match) throw new Error(`worker said: ${output}`);
+      if (Number(match[2]) !== count) console.log(`  (worker received ${match[2]} of ${count})`);
+      return Number(match[1]);
+    },
+    tapped,
+  );
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -139,21 +162,36 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 async function main(): Promise<void> {
   buildPublisher();
   const { direct, tapped } = await roundTrips(5000);
-  console.log(`REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`);
+  console.log(
+    `REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`,
+  );
   result('tap added latency p50', pct(tapped, 50) - pct(direct, 50), 'ms', '< 0.5', pct(direct, 50));
   result('tap added latency p99', pct(tapped, 99) - pct(direct, 99), 'ms', '< 2', pct(direct, 99));
   // Alternate direct and tapped runs so machine noise hits both alike; keep the best of each.
   const rates: Record<Middle, number[]> = { direct: [], 'bare-forwarder': [], tap: [] };
-  for (let i = 0; i < 2; i++) for (const middle of ['direct', 'bare-forwarder', 'tap'] as const) rates[middle].push(await pipeline(middle, 300_000));
+  for (let i = 0; i < 2; i++)
+    for (const middle of ['direct', 'bare-forwarder', 'tap'] as const) rates[middle].push(await pipeline(middle, 300_000));
   const [directRate, bareRate, tappedRate] = (['direct', 'bare-forwarder', 'tap'] as const).map((m) => Math.max(...rates[m]));
-  console.log(`PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ${Math.round(tappedRate).toLocaleString()} msg/s`);
-  console.log(`  tap / direct ${(tappedRate / directRate).toFixed(3)} (the price of any JavaScript proxy: zeromq.js receive and send per message); tap / bare forwarder ${(tappedRate / bareRate).toFixed(3)} (the price of capturing)`);
+  console.log(
+    `PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ${Math.round(tappedRate).toLocaleString()} msg/s`,
+  );
+  console.log(
+    `  tap / direct ${(tappedRate / directRate).toFixed(3)} (the price of any JavaScript proxy: zeromq.js receive and send per message); tap / bare forwarder ${(tappedRate / bareRate).toFixed(3)} (the price of capturing)`,
+  );
   result('tap throughput 64 B', Math.round(tappedRate), 'msg/s', undefined, Math.round(directRate));
-  result('tap throughput ratio (with tap / without)', tappedRate / directRate, 'ratio', 'informative: bounded by zeromq.js per-message cost');
+  result(
+    'tap throughput ratio (with tap / without)',
+    tappedRate / directRate,
+    'ratio',
+    'informative: bounded by zeromq.js per-message cost',
+  );
   result('tap throughput ratio (tap / bare zeromq.js forwarder)', tappedRate / bareRate, 'ratio', '>= 0.8');
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

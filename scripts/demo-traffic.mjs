@@ -37,11 +37,17 @@ function encodeTick({ sym, price, seq, ts, size }) {
   const priceBytes = Buffer.alloc(8);
   priceBytes.writeDoubleLE(price);
   return Buffer.from([
-    ...key(1, 2), ...varint(symBytes.length), ...symBytes,
-    ...key(2, 1), ...priceBytes,
-    ...key(3, 0), ...varint(seq),
-    ...key(4, 0), ...varint(ts),
-    ...key(5, 0), ...varint(size),
+    ...key(1, 2),
+    ...varint(symBytes.length),
+    ...symBytes,
+    ...key(2, 1),
+    ...priceBytes,
+    ...key(3, 0),
+    ...varint(seq),
+    ...key(4, 0),
+    ...varint(ts),
+    ...key(5, 0),
+    ...varint(size),
   ]);
 }
 
@@ -59,11 +65,7 @@ let running = true;
 const counts = { pub: 0, rep: 0, push: 0 };
 
 async function publishTicks() {
-  const plan = [
-    () => ['ticks.AAPL', 'json', 'AAPL'],
-    () => ['ticks.MSFT', 'json', 'MSFT'],
-    () => ['proto.ticks', 'proto', 'GOOG'],
-  ];
+  const plan = [() => ['ticks.AAPL', 'json', 'AAPL'], () => ['ticks.MSFT', 'json', 'MSFT'], () => ['proto.ticks', 'proto', 'GOOG']];
   let seq = 0;
   while (running) {
     const [topic, format, sym] = plan[seq % plan.length]();
@@ -89,7 +91,9 @@ async function pushWork() {
   while (running) {
     job += 1;
     // Waits (no loss) while no PULL is connected: PUSH blocks when it has no peer.
-    await push.send(JSON.stringify({ job, task: tasks[job % tasks.length], file: `images/${1000 + job}.png`, queuedAt: new Date().toISOString() }));
+    await push.send(
+      JSON.stringify({ job, task: tasks[job % tasks.length], file: `images/${1000 + job}.png`, queuedAt: new Date().toISOString() }),
+    );
     counts.push += 1;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -98,7 +102,9 @@ async function pushWork() {
 async function shutdown(signal) {
   if (!running) return;
   running = false;
-  console.log(`demo-traffic: ${signal}, closing (sent ${counts.pub} ticks, answered ${counts.rep} requests, pushed ${counts.push} work items)`);
+  console.log(
+    `demo-traffic: ${signal}, closing (sent ${counts.pub} ticks, answered ${counts.rep} requests, pushed ${counts.push} work items)`,
+  );
   for (const socket of [pub, rep, push]) socket.close();
   setTimeout(() => process.exit(0), 200).unref();
 }
@@ -111,7 +117,9 @@ try {
   await rep.bind(repAddress);
   await push.bind(pushAddress);
 } catch (error) {
-  console.error(`demo-traffic: cannot bind (${error.message}). Is another demo already running? Change ports with DEMO_PUB_PORT, DEMO_REP_PORT, DEMO_PUSH_PORT.`);
+  console.error(
+    `demo-traffic: cannot bind (${error.message}). Is another demo already running? Change ports with DEMO_PUB_PORT, DEMO_REP_PORT, DEMO_PUSH_PORT.`,
+  );
   process.exit(1);
 }
 console.log(`demo-traffic ready PUB ${pubAddress} REP ${repAddress} PUSH ${pushAddress} (${rate} ticks/s)`);

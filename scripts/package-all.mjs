@@ -17,7 +17,9 @@ const TARGET_BINARIES = {
 
 const requested = process.argv.slice(2);
 const targets = requested.length ? requested : Object.keys(TARGET_BINARIES);
-const base = readFileSync('.vscodeignore', 'utf8').split('\n').filter((line) => !line.startsWith('!node_modules/zeromq/build/linux/'));
+const base = readFileSync('.vscodeignore', 'utf8')
+  .split('\n')
+  .filter((line) => !line.startsWith('!node_modules/zeromq/build/linux/'));
 mkdirSync('dist/ignore', { recursive: true });
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
 for (const target of targets) {

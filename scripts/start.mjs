@@ -40,14 +40,21 @@ function writeUserSettings() {
   const settingsPath = join(dataDir, 'data', 'User', 'settings.json');
   if (existsSync(settingsPath)) return;
   mkdirSync(join(dataDir, 'data', 'User'), { recursive: true });
-  writeFileSync(settingsPath, JSON.stringify({
-    'workbench.startupEditor': 'readme',
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.ignoreRecommendations': true,
-    'git.openRepositoryInParentFolders': 'never',
-  }, null, 2));
+  writeFileSync(
+    settingsPath,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'readme',
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.ignoreRecommendations': true,
+        'git.openRepositoryInParentFolders': 'never',
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port, got ${process.env.PORT}`);
@@ -67,9 +74,24 @@ run(process.execPath, [SERVER_MAIN, '--server-data-dir', dataDir, '--install-ext
 
 mkdirSync(stateDir, { recursive: true });
 const logFd = openSync(serverLog, 'w');
-const server = spawn(process.execPath, [SERVER_MAIN, '--host', host, '--port', String(port), '--without-connection-token',
-  '--accept-server-license-terms', '--disable-workspace-trust', '--telemetry-level', 'off', '--server-data-dir', dataDir],
-{ cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', logFd, logFd] });
+const server = spawn(
+  process.execPath,
+  [
+    SERVER_MAIN,
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--disable-workspace-trust',
+    '--telemetry-level',
+    'off',
+    '--server-data-dir',
+    dataDir,
+  ],
+  { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', logFd, logFd] },
+);
 closeSync(logFd);
 
 let demo;
@@ -79,9 +101,17 @@ function stop(code = 0) {
   stopping = true;
   say('stopping the VS Code server and the demo traffic');
   demo?.kill('SIGTERM');
-  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   setTimeout(() => {
-    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
     demo?.kill('SIGKILL');
     process.exit(code);
   }, 1500);
@@ -89,7 +119,11 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 process.on('exit', () => {
-  try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-server.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 });
 server.once('exit', (code) => {
   if (stopping) return;
@@ -103,7 +137,9 @@ const deadline = Date.now() + 60_000;
 for (;;) {
   try {
     if ((await fetch(`${base}/version`)).ok) break;
-  } catch { /* not listening yet */ }
+  } catch {
+    /* not listening yet */
+  }
   if (stopping) await new Promise(() => {});
   if (Date.now() > deadline) {
     say(`the VS Code server did not answer within 60 s; its log: ${serverLog}`);
@@ -114,9 +150,13 @@ for (;;) {
 }
 
 if (process.env.DEMO_TRAFFIC !== '0') {
-  demo = spawn(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo-traffic.mjs')], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  demo = spawn(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo-traffic.mjs')], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   demo.once('exit', (code) => {
-    if (!stopping) say(`the demo traffic generator stopped (${code}); VS Code keeps running. Restart it with: node scripts/demo-traffic.mjs`);
+    if (!stopping)
+      say(`the demo traffic generator stopped (${code}); VS Code keeps running. Restart it with: node scripts/demo-traffic.mjs`);
   });
 }
 

@@ -115,10 +115,15 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
       receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
     }),
-    ...registerCaptureCommands(store, controller, {
-      describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
-      adoptImported: (name, type) => sessions.adoptImported(name, type),
-    }, log),
+    ...registerCaptureCommands(
+      store,
+      controller,
+      {
+        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+        adoptImported: (name, type) => sessions.adoptImported(name, type),
+      },
+      log,
+    ),
     vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
     vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -129,7 +134,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   // Saved endpoints may come from a cloned repository's settings: open their sockets only when trusted.
   if (vscode.workspace.isTrusted) void controller.autoStart();
   else {
-    if (controller.list().some((e) => e.definition.autoStart)) log.warn('Restricted Mode: saved endpoints with autoStart were not started. Trust the workspace to start them.');
+    if (controller.list().some((e) => e.definition.autoStart))
+      log.warn('Restricted Mode: saved endpoints with autoStart were not started. Trust the workspace to start them.');
     context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void controller.autoStart()));
   }
   // The scan reads every source file: in the background, after activation, never blocking it.
@@ -140,7 +146,14 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
 
 function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
   const tap = taps.get(id);
-  return tap ? { name: tap.name, type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[tap.pattern] } : undefined;
+  return tap
+    ? {
+        name: tap.name,
+        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
+          tap.pattern
+        ],
+      }
+    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -16,8 +16,12 @@ function run(cmd, args, env = {}) {
 
 function findTests(dir) {
   const found = [];
-  let names = [];
-  try { names = readdirSync(dir); } catch { return found; }
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return found;
+  }
   for (const name of names.sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) found.push(...findTests(path));
@@ -27,7 +31,10 @@ function findTests(dir) {
 }
 
 if (suites.some((s) => s !== 'unit')) run(process.execPath, ['scripts/install-debian-packages.mjs']);
-// Types first: the bundles below are built by esbuild, which does not check them.
+// Lint and format first: a violation fails the run before any suite.
+run('npx', ['eslint', '--max-warnings=0', '.']);
+run('npx', ['prettier', '--check', '--log-level=warn', '.']);
+// Types next: the bundles below are built by esbuild, which does not check them.
 run('npx', ['tsc', '-p', '.', '--noEmit']);
 run('npx', ['tsc', '-p', 'src/webview', '--noEmit']);
 run(process.execPath, ['esbuild.mjs']);

@@ -1,9 +1,7 @@
 // Contracts shared across the core: captured messages, decoders and filters.
 // Kept free of implementation so every part of the core (and the webview protocol) can import it.
 
-export type SocketTypeName =
-  | 'PAIR' | 'PUB' | 'SUB' | 'REQ' | 'REP' | 'DEALER' | 'ROUTER'
-  | 'PULL' | 'PUSH' | 'XPUB' | 'XSUB' | 'STREAM';
+export type SocketTypeName = 'PAIR' | 'PUB' | 'SUB' | 'REQ' | 'REP' | 'DEALER' | 'ROUTER' | 'PULL' | 'PUSH' | 'XPUB' | 'XSUB' | 'STREAM';
 
 export type Direction = 'in' | 'out';
 

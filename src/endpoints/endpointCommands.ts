@@ -13,16 +13,28 @@ import { securityWizard } from '../security/securityWizard';
 export type EndpointArg = { entry?: EndpointEntry } | undefined;
 
 /** The entry a command applies to: the clicked node, or one the user picks. */
-export async function pickEntry(controller: EndpointController, arg: EndpointArg, placeHolder: string, filter: (e: EndpointEntry) => boolean = () => true): Promise<EndpointEntry | undefined> {
+export async function pickEntry(
+  controller: EndpointController,
+  arg: EndpointArg,
+  placeHolder: string,
+  filter: (e: EndpointEntry) => boolean = () => true,
+): Promise<EndpointEntry | undefined> {
   if (arg?.entry) return controller.get(arg.entry.definition.name);
   const candidates = controller.list().filter(filter);
   if (!candidates.length) {
-    void vscode.window.showInformationMessage('ZeroMQ: no matching endpoint. Add one first.', 'Add Endpoint').then((c) => c && vscode.commands.executeCommand('zeromq.addEndpoint'));
+    void vscode.window
+      .showInformationMessage('ZeroMQ: no matching endpoint. Add one first.', 'Add Endpoint')
+      .then((c) => c && vscode.commands.executeCommand('zeromq.addEndpoint'));
     return undefined;
   }
   if (candidates.length === 1) return candidates[0];
   const picked = await vscode.window.showQuickPick(
-    candidates.map((entry) => ({ label: entry.definition.name, description: `${entry.definition.type} ${entry.definition.mode} ${entry.definition.address}`, detail: entry.session ? `running · ${entry.session.state}` : 'stopped', entry })),
+    candidates.map((entry) => ({
+      label: entry.definition.name,
+      description: `${entry.definition.type} ${entry.definition.mode} ${entry.definition.address}`,
+      detail: entry.session ? `running · ${entry.session.state}` : 'stopped',
+      entry,
+    })),
     { placeHolder, matchOnDescription: true },
   );
   return picked?.entry;
@@ -38,7 +50,11 @@ export function socketTypeDetail(type: SocketTypeName): string {
   return notes.length ? `Observes: ${notes.join(' · ')}` : '';
 }
 
-export async function addEndpointWizard(controller: EndpointController, preset: Partial<EndpointDefinition> = {}, keys?: KeyStore): Promise<EndpointEntry | undefined> {
+export async function addEndpointWizard(
+  controller: EndpointController,
+  preset: Partial<EndpointDefinition> = {},
+  keys?: KeyStore,
+): Promise<EndpointEntry | undefined> {
   const type = preset.type ?? (await pickSocketType('Socket type the inspector opens (1/4)'));
   if (!type) return undefined;
   const mode =
@@ -79,10 +95,18 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
     ignoreFocusOut: true,
     title: 'Session name',
     value: defaultName,
-    validateInput: (value) => (!value.trim() ? 'Give the session a name.' : controller.get(value.trim()) ? `"${value.trim()}" is already used.` : undefined),
+    validateInput: (value) =>
+      !value.trim() ? 'Give the session a name.' : controller.get(value.trim()) ? `"${value.trim()}" is already used.` : undefined,
   });
   if (!name) return undefined;
-  const definition: EndpointDefinition = { name: name.trim(), type, mode, address, ...(subscriptions ? { subscriptions } : {}), ...(security ? { security } : {}) };
+  const definition: EndpointDefinition = {
+    name: name.trim(),
+    type,
+    mode,
+    address,
+    ...(subscriptions ? { subscriptions } : {}),
+    ...(security ? { security } : {}),
+  };
   try {
     await controller.addAndStart(definition);
   } catch (error) {
@@ -91,10 +115,12 @@ export async function addEndpointWizard(controller: EndpointController, preset: 
   }
   const entry = controller.get(definition.name);
   // Not awaited: the wizard is done; the notification only offers the next steps.
-  void vscode.window.showInformationMessage(`ZeroMQ: ${definition.name} started (${type} ${mode} ${address}).`, 'Open Inspector', 'Save to Settings').then((choice) => {
-    if (choice === 'Open Inspector') void vscode.commands.executeCommand('zeromq.openInspector');
-    if (choice === 'Save to Settings') void vscode.commands.executeCommand('zeromq.saveEndpoint', { entry });
-  });
+  void vscode.window
+    .showInformationMessage(`ZeroMQ: ${definition.name} started (${type} ${mode} ${address}).`, 'Open Inspector', 'Save to Settings')
+    .then((choice) => {
+      if (choice === 'Open Inspector') void vscode.commands.executeCommand('zeromq.openInspector');
+      if (choice === 'Save to Settings') void vscode.commands.executeCommand('zeromq.saveEndpoint', { entry });
+    });
   return entry;
 }
 
@@ -111,7 +137,10 @@ export async function inputAddress(mode: 'bind' | 'connect', value: string | und
     ignoreFocusOut: true,
     title,
     value: value ?? 'tcp://127.0.0.1:5555',
-    prompt: mode === 'bind' ? 'tcp://*:5555, tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name' : 'tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name',
+    prompt:
+      mode === 'bind'
+        ? 'tcp://*:5555, tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name'
+        : 'tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name',
     validateInput: (input) => {
       const parsed = parseEndpoint(input, { mode });
       if (!parsed.ok) return { message: parsed.error, severity: vscode.InputBoxValidationSeverity.Error };
@@ -150,7 +179,11 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
         const entry = await pickEntry(controller, arg, 'Endpoint to remove');
         if (!entry) return;
         if (entry.saved) {
-          const ok = await vscode.window.showWarningMessage(`Remove "${entry.definition.name}" from the zeromq.endpoints setting?`, { modal: true }, 'Remove');
+          const ok = await vscode.window.showWarningMessage(
+            `Remove "${entry.definition.name}" from the zeromq.endpoints setting?`,
+            { modal: true },
+            'Remove',
+          );
           if (ok !== 'Remove') return;
         }
         await controller.remove(entry.definition.name);
@@ -160,30 +193,50 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       run(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to save', (e) => !e.saved);
         if (!entry) return;
-        const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], { ignoreFocusOut: true, placeHolder: `Save "${entry.definition.name}" to settings` });
+        const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], {
+          ignoreFocusOut: true,
+          placeHolder: `Save "${entry.definition.name}" to settings`,
+        });
         if (!autoStart) return;
         await controller.save(entry.definition.name, autoStart.startsWith('Start when'));
       }),
     ),
     vscode.commands.registerCommand('zeromq.subscribe', (arg: EndpointArg) =>
       run(async () => {
-        const entry = await pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
+        const entry = await pickEntry(
+          controller,
+          arg,
+          'SUB session',
+          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
+        );
         if (!entry?.session) return;
-        const prefix = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `Subscribe ${entry.definition.name}`, prompt: 'Topic prefix (hex:0a0b for bytes; empty = everything)' });
+        const prefix = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
+          title: `Subscribe ${entry.definition.name}`,
+          prompt: 'Topic prefix (hex:0a0b for bytes; empty = everything)',
+        });
         if (prefix === undefined) return;
         entry.session.subscribe(prefix);
       }),
     ),
     vscode.commands.registerCommand('zeromq.unsubscribe', (arg: EndpointArg) =>
       run(async () => {
-        const entry = await pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
+        const entry = await pickEntry(
+          controller,
+          arg,
+          'SUB session',
+          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
+        );
         const session = entry?.session;
         if (!session) return;
-        if (!session.subscriptions.length) return void vscode.window.showInformationMessage(`${entry.definition.name} has no subscription.`);
-        const prefix = await vscode.window.showQuickPick(session.subscriptions.map((s) => ({ label: s === '' ? '(everything)' : s, prefix: s })), { ignoreFocusOut: true, placeHolder: 'Subscription to cancel' });
+        if (!session.subscriptions.length)
+          return void vscode.window.showInformationMessage(`${entry.definition.name} has no subscription.`);
+        const prefix = await vscode.window.showQuickPick(
+          session.subscriptions.map((s) => ({ label: s === '' ? '(everything)' : s, prefix: s })),
+          { ignoreFocusOut: true, placeHolder: 'Subscription to cancel' },
+        );
         if (prefix) session.unsubscribe(prefix.prefix);
       }),
     ),
   ];
 }
-

@@ -59,7 +59,11 @@ export class EndpointController implements vscode.Disposable {
 
   /** Starts every saved entry with autoStart (the caller checks workspace trust). */
   async autoStart(): Promise<void> {
-    await Promise.all(this.list().filter((e) => e.definition.autoStart && !e.session).map((e) => this.start(e.definition.name).catch(() => undefined)));
+    await Promise.all(
+      this.list()
+        .filter((e) => e.definition.autoStart && !e.session)
+        .map((e) => this.start(e.definition.name).catch(() => undefined)),
+    );
   }
 
   /** Adds an unsaved entry (from the palette) and starts it. */
@@ -86,7 +90,10 @@ export class EndpointController implements vscode.Disposable {
       if (d.security && this.keys) {
         const security = await this.keys.resolve(d.security);
         const secure = await openSecureSession(this.sessions, options, security, {
-          onAttempt: (attempt) => this.log.info(`[${d.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`),
+          onAttempt: (attempt) =>
+            this.log.info(
+              `[${d.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`,
+            ),
         });
         entry.session = secure.session;
         for (const warning of secure.warnings) void vscode.window.showWarningMessage(`ZeroMQ ${d.name}: ${warning}`);
@@ -123,7 +130,11 @@ export class EndpointController implements vscode.Disposable {
     if (entry.saved) {
       const target = this.configurationTarget();
       const raw = vscode.workspace.getConfiguration('zeromq').get<unknown[]>('endpoints') ?? [];
-      await vscode.workspace.getConfiguration('zeromq').update('endpoints', raw.filter((e) => (e as { name?: unknown })?.name !== name), target);
+      await vscode.workspace.getConfiguration('zeromq').update(
+        'endpoints',
+        raw.filter((e) => (e as { name?: unknown })?.name !== name),
+        target,
+      );
     }
     this.changed.fire();
   }
@@ -154,9 +165,11 @@ export class EndpointController implements vscode.Disposable {
     const { endpoints, problems } = readEndpointDefinitions(vscode.workspace.getConfiguration('zeromq').get('endpoints'));
     for (const problem of problems) this.log.warn(problem.message);
     if (problems.length) {
-      void vscode.window.showWarningMessage(`ZeroMQ: ${problems.length} saved endpoint(s) ignored: ${problems[0].message}`, 'Open Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-      });
+      void vscode.window
+        .showWarningMessage(`ZeroMQ: ${problems.length} saved endpoint(s) ignored: ${problems[0].message}`, 'Open Settings')
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+        });
     }
     const savedNames = new Set(endpoints.map((e) => e.name));
     for (const [name, entry] of this.entries) {

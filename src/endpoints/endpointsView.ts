@@ -33,7 +33,10 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   private lastFingerprint = '';
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly controller: EndpointController, private readonly taps?: TapController) {
+  constructor(
+    private readonly controller: EndpointController,
+    private readonly taps?: TapController,
+  ) {
     const endpointChanges = controller.onDidChange(() => this.refresh());
     const tapChanges = taps?.onDidChange(() => this.refresh());
     this.subscription = vscode.Disposable.from(endpointChanges, ...(tapChanges ? [tapChanges] : []));
@@ -57,7 +60,11 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return [...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })), ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap }))];
+    if (!node)
+      return [
+        ...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })),
+        ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap })),
+      ];
     if (node.kind === 'tap') return tapChildren(node.tap).map((item) => ({ kind: 'leaf', item }));
     if (node.kind === 'endpoint') {
       const { entry } = node;
@@ -67,7 +74,8 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       const lastError = entry.session.monitor.lastError;
       if (lastError && entry.session.state === 'error') children.push({ kind: 'leaf', item: leaf(lastError, 'error', 'errorForeground') });
       children.push({ kind: 'group', entry, group: 'peers' });
-      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB') children.push({ kind: 'group', entry, group: 'subscriptions' });
+      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB')
+        children.push({ kind: 'group', entry, group: 'subscriptions' });
       children.push({ kind: 'group', entry, group: 'events' });
       return children;
     }
@@ -104,7 +112,14 @@ export function formatRate(perSecond: number): string {
 function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   const d = entry.definition;
   const session = entry.session && !entry.session.isClosed ? entry.session : undefined;
-  const item = new vscode.TreeItem(d.name, session ? vscode.TreeItemCollapsibleState.Collapsed : entry.startError ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    d.name,
+    session
+      ? vscode.TreeItemCollapsibleState.Collapsed
+      : entry.startError
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `endpoint:${d.name}`;
   const where = `${d.type} ${d.mode === 'bind' ? 'bind' : '→'} ${d.address}`;
   const state: SessionState | 'stopped' = session ? session.state : entry.startError ? 'error' : 'stopped';
@@ -123,7 +138,9 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   tooltip.appendMarkdown(`${d.type} socket, ${d.mode} \`${escapeMarkdown(d.address)}\`${entry.saved ? ' · saved' : ' · not saved'}\n\n`);
   if (session) {
     const c = session.monitor.counters;
-    tooltip.appendMarkdown(`In: ${formatCount(c.messagesIn)} msgs, ${formatCount(c.bytesIn)} B · Out: ${formatCount(c.messagesOut)} msgs, ${formatCount(c.bytesOut)} B\n\n`);
+    tooltip.appendMarkdown(
+      `In: ${formatCount(c.messagesIn)} msgs, ${formatCount(c.bytesIn)} B · Out: ${formatCount(c.messagesOut)} msgs, ${formatCount(c.bytesOut)} B\n\n`,
+    );
     tooltip.appendMarkdown(`Rate: ${formatRate(session.monitor.rate1s)} (last 1 s), ${formatRate(session.monitor.rate10s)} (last 10 s)`);
   }
   if (entry.startError) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(entry.startError)}`);
@@ -138,7 +155,11 @@ function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'eve
   const session = entry.session!;
   const m = session.monitor;
   const labels = {
-    peers: [`Peers`, `${m.connectionCount} connection${m.connectionCount === 1 ? '' : 's'}${m.routingPeers.size ? ` · ${m.routingPeers.size} routing id${m.routingPeers.size === 1 ? '' : 's'}` : ''}`, 'plug'],
+    peers: [
+      `Peers`,
+      `${m.connectionCount} connection${m.connectionCount === 1 ? '' : 's'}${m.routingPeers.size ? ` · ${m.routingPeers.size} routing id${m.routingPeers.size === 1 ? '' : 's'}` : ''}`,
+      'plug',
+    ],
     subscriptions: ['Subscriptions', `${session.subscriptions.length}`, 'filter'],
     events: ['Events', `${m.timeline().length}`, 'history'],
   } as const;
@@ -158,12 +179,22 @@ function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 
   if (group === 'peers') {
     const items = [...m.connections].map(([address, n]) => leaf(address, 'plug', undefined, n > 1 ? `${n} connections` : 'connected'));
     for (const peer of m.routingPeers.values()) {
-      items.push(leaf(peer.idText ?? `0x${peer.idHex}`, 'account', undefined, `routing id · ${formatCount(peer.messages)} msgs`, peer.idText ? `hex ${peer.idHex}` : undefined));
+      items.push(
+        leaf(
+          peer.idText ?? `0x${peer.idHex}`,
+          'account',
+          undefined,
+          `routing id · ${formatCount(peer.messages)} msgs`,
+          peer.idText ? `hex ${peer.idHex}` : undefined,
+        ),
+      );
     }
     return items.length ? items : [leaf('No peer connected', 'circle-slash')];
   }
   if (group === 'subscriptions') {
-    return session.subscriptions.length ? session.subscriptions.map((s) => leaf(s === '' ? '(everything)' : s, 'filter')) : [leaf('No subscription: nothing is received', 'warning', 'charts.yellow')];
+    return session.subscriptions.length
+      ? session.subscriptions.map((s) => leaf(s === '' ? '(everything)' : s, 'filter'))
+      : [leaf('No subscription: nothing is received', 'warning', 'charts.yellow')];
   }
   return m.timeline().slice(-EVENTS_SHOWN).reverse().map(eventItem);
 }
@@ -173,7 +204,13 @@ function eventItem(event: TimelineEvent): vscode.TreeItem {
   const color = event.severity === 'error' ? 'errorForeground' : event.severity === 'warning' ? 'charts.yellow' : undefined;
   const time = new Date(event.time).toLocaleTimeString();
   const repeated = event.repeat && event.repeat > 1 ? ` ×${event.repeat}` : '';
-  return leaf(`${event.type}${repeated}`, icon, color, `${time}${event.address ? ` · ${event.address}` : ''}${event.detail ? ` · ${event.detail}` : ''}`, event.detail);
+  return leaf(
+    `${event.type}${repeated}`,
+    icon,
+    color,
+    `${time}${event.address ? ` · ${event.address}` : ''}${event.detail ? ` · ${event.detail}` : ''}`,
+    event.detail,
+  );
 }
 
 function leaf(label: string, icon: string, color?: string, description?: string, tooltip?: string): vscode.TreeItem {
@@ -200,7 +237,10 @@ function tapItem(tap: Tap): vscode.TreeItem {
   const timing = latency && latency.count ? ` · p50 ${formatMs(latency.p50)} · p99 ${formatMs(latency.p99)}` : '';
   item.description = `${formatCount(total)} msgs${timing} · tap ${tap.listen} → ${tap.upstream}`;
   const stuck = tap.unanswered().length;
-  item.iconPath = new vscode.ThemeIcon(stuck ? 'warning' : 'arrow-swap', stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'));
+  item.iconPath = new vscode.ThemeIcon(
+    stuck ? 'warning' : 'arrow-swap',
+    stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'),
+  );
   item.tooltip = `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
   item.contextValue = 'tap';
   return item;
@@ -208,20 +248,48 @@ function tapItem(tap: Tap): vscode.TreeItem {
 
 function tapChildren(tap: Tap): vscode.TreeItem[] {
   const items = [
-    leaf(`${formatCount(tap.counters.toService)} to the service`, 'arrow-right', undefined, `${formatCount(tap.counters.bytesToService)} B`),
+    leaf(
+      `${formatCount(tap.counters.toService)} to the service`,
+      'arrow-right',
+      undefined,
+      `${formatCount(tap.counters.bytesToService)} B`,
+    ),
     leaf(`${formatCount(tap.counters.toClients)} to the clients`, 'arrow-left', undefined, `${formatCount(tap.counters.bytesToClients)} B`),
   ];
   if (tap.pattern === 'request-reply') {
     const latency = tap.latency();
-    items.push(leaf(`Round trips: ${formatCount(latency.count)}`, 'watch', undefined, latency.count ? `p50 ${formatMs(latency.p50)} · p90 ${formatMs(latency.p90)} · p99 ${formatMs(latency.p99)} · max ${formatMs(latency.max)}` : 'no reply yet'));
+    items.push(
+      leaf(
+        `Round trips: ${formatCount(latency.count)}`,
+        'watch',
+        undefined,
+        latency.count
+          ? `p50 ${formatMs(latency.p50)} · p90 ${formatMs(latency.p90)} · p99 ${formatMs(latency.p99)} · max ${formatMs(latency.max)}`
+          : 'no reply yet',
+      ),
+    );
     const peak = Math.max(1, ...latency.histogram.map((b) => b.count));
     for (const bucket of latency.histogram) {
       if (!bucket.count) continue;
       const bar = '█'.repeat(Math.max(1, Math.round((bucket.count / peak) * 20)));
-      items.push(leaf(`≤ ${Number.isFinite(bucket.upperMs) ? formatMs(bucket.upperMs) : '∞'}`, 'graph', undefined, `${bar} ${formatCount(bucket.count)}`));
+      items.push(
+        leaf(
+          `≤ ${Number.isFinite(bucket.upperMs) ? formatMs(bucket.upperMs) : '∞'}`,
+          'graph',
+          undefined,
+          `${bar} ${formatCount(bucket.count)}`,
+        ),
+      );
     }
     for (const request of tap.unanswered().slice(-10)) {
-      items.push(leaf(`#${request.seq} has no reply`, 'warning', 'charts.yellow', `client 0x${request.clientIdHex} · waited ${(request.ageMs / 1000).toFixed(1)} s+`));
+      items.push(
+        leaf(
+          `#${request.seq} has no reply`,
+          'warning',
+          'charts.yellow',
+          `client 0x${request.clientIdHex} · waited ${(request.ageMs / 1000).toFixed(1)} s+`,
+        ),
+      );
     }
   }
   if (tap.lastError) items.push(leaf(tap.lastError, 'error', 'errorForeground'));

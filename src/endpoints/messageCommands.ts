@@ -28,7 +28,12 @@ export async function composeFrames(title: string): Promise<Buffer[] | undefined
   const frames: Buffer[] = [];
   for (;;) {
     const items: Array<vscode.QuickPickItem & { choice: FormatChoice }> = [];
-    if (frames.length) items.push({ label: `$(send) Send ${frames.length} frame${frames.length === 1 ? '' : 's'}`, choice: 'send', detail: frames.map((f, i) => `${i}: ${preview(f)}`).join('  ·  ') });
+    if (frames.length)
+      items.push({
+        label: `$(send) Send ${frames.length} frame${frames.length === 1 ? '' : 's'}`,
+        choice: 'send',
+        detail: frames.map((f, i) => `${i}: ${preview(f)}`).join('  ·  '),
+      });
     items.push(
       { label: 'Text', description: 'UTF-8', choice: 'text' },
       { label: 'JSON', description: 'validated, sent compact', choice: 'json' },
@@ -37,7 +42,11 @@ export async function composeFrames(title: string): Promise<Buffer[] | undefined
       { label: 'File…', description: "a file's bytes", choice: 'file' },
       { label: 'Empty frame', description: 'a delimiter', choice: 'empty' },
     );
-    const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title, placeHolder: `Frame ${frames.length}: choose its format${frames.length ? ', or send' : ''}` });
+    const picked = await vscode.window.showQuickPick(items, {
+      ignoreFocusOut: true,
+      title,
+      placeHolder: `Frame ${frames.length}: choose its format${frames.length ? ', or send' : ''}`,
+    });
     if (!picked) return undefined;
     if (picked.choice === 'send') return frames;
     if (picked.choice === 'empty') {
@@ -48,7 +57,8 @@ export async function composeFrames(title: string): Promise<Buffer[] | undefined
       const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as frame' });
       if (!uris?.length) continue;
       const bytes = await readFile(uris[0].fsPath);
-      if (bytes.length > MAX_FILE_FRAME) throw new ZmqUserError(`The file is ${bytes.length} bytes; frames from files are limited to ${MAX_FILE_FRAME} bytes.`);
+      if (bytes.length > MAX_FILE_FRAME)
+        throw new ZmqUserError(`The file is ${bytes.length} bytes; frames from files are limited to ${MAX_FILE_FRAME} bytes.`);
       frames.push(bytes);
       continue;
     }
@@ -76,9 +86,16 @@ function preview(frame: Uint8Array): string {
 
 async function pickRoutingId(session: Session): Promise<Buffer | undefined> {
   const peers = [...session.monitor.routingPeers.values()];
-  const items: Array<vscode.QuickPickItem & { id?: Buffer }> = peers.map((p) => ({ label: p.idText ?? `0x${p.idHex}`, description: `${p.messages} msgs`, id: Buffer.from(p.idHex, 'hex') }));
+  const items: Array<vscode.QuickPickItem & { id?: Buffer }> = peers.map((p) => ({
+    label: p.idText ?? `0x${p.idHex}`,
+    description: `${p.messages} msgs`,
+    id: Buffer.from(p.idHex, 'hex'),
+  }));
   items.push({ label: 'Type a routing id…' });
-  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'A ROUTER sends to one peer: pick its routing id' });
+  const picked = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    placeHolder: 'A ROUTER sends to one peer: pick its routing id',
+  });
   if (!picked) return undefined;
   if (picked.id) return picked.id;
   const typed = await vscode.window.showInputBox({ ignoreFocusOut: true, prompt: 'Routing id (text, or hex:0a0b)' });
@@ -101,7 +118,11 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
   if (arg?.entry) entry = controller.get(arg.entry.definition.name);
   else {
     const senders = controller.running().filter((e) => e.session!.canSend);
-    const items: Array<vscode.QuickPickItem & { entry?: EndpointEntry }> = senders.map((e) => ({ label: e.definition.name, description: `${e.definition.type} ${e.definition.mode} ${e.definition.address}`, entry: e }));
+    const items: Array<vscode.QuickPickItem & { entry?: EndpointEntry }> = senders.map((e) => ({
+      label: e.definition.name,
+      description: `${e.definition.type} ${e.definition.mode} ${e.definition.address}`,
+      entry: e,
+    }));
     items.push({ label: '$(add) New temporary session…', description: 'e.g. a REQ to call a REP service' });
     const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'Send from which session?' });
     if (!picked) return;
@@ -121,7 +142,11 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
   if (!frames) return;
   const timeoutMs = deps.receiveTimeoutMs();
   const reply = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: sending from ${entry.definition.name}`, cancellable: session.type === 'DEALER' },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `ZeroMQ: sending from ${entry.definition.name}`,
+      cancellable: session.type === 'DEALER',
+    },
     async (progress, token) => {
       const sent = await session.send(frames, { routingId, replyTimeoutMs: timeoutMs });
       if (sent) return sent;
@@ -134,26 +159,47 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
     },
   );
   if (!reply) {
-    void vscode.window.showInformationMessage(`ZeroMQ: sent ${frames.length} frame${frames.length === 1 ? '' : 's'} from ${entry.definition.name}.`);
+    void vscode.window.showInformationMessage(
+      `ZeroMQ: sent ${frames.length} frame${frames.length === 1 ? '' : 's'} from ${entry.definition.name}.`,
+    );
     return;
   }
-  await deps.documents.show(`reply-${entry.definition.name}`, [`Reply received by ${entry.definition.name} (${session.type} ${session.mode} ${session.addresses.join(', ')}) at ${new Date().toISOString()}`], decodeAll(deps, session, reply));
+  await deps.documents.show(
+    `reply-${entry.definition.name}`,
+    [
+      `Reply received by ${entry.definition.name} (${session.type} ${session.mode} ${session.addresses.join(', ')}) at ${new Date().toISOString()}`,
+    ],
+    decodeAll(deps, session, reply),
+  );
 }
 
 async function receiveOnce(deps: MessageCommandDeps, arg: EndpointArg): Promise<void> {
-  const entry = await pickEntry(deps.controller, arg, 'Receive on which session?', (e) => !!e.session?.canReceive && e.session.type !== 'REQ');
+  const entry = await pickEntry(
+    deps.controller,
+    arg,
+    'Receive on which session?',
+    (e) => !!e.session?.canReceive && e.session.type !== 'REQ',
+  );
   const session = entry?.session;
   if (!entry || !session) return;
   const timeoutMs = deps.receiveTimeoutMs();
   const message = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: waiting for a message on ${entry.definition.name} (up to ${Math.round(timeoutMs / 1000)} s)`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `ZeroMQ: waiting for a message on ${entry.definition.name} (up to ${Math.round(timeoutMs / 1000)} s)`,
+      cancellable: true,
+    },
     (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       return session.nextMessage(timeoutMs, abort.signal);
     },
   );
-  await deps.documents.show(`message-${message.seq}`, [`Message #${message.seq} received by ${entry.definition.name} (${session.type}) at ${new Date().toISOString()}`], decodeAll(deps, session, message.frames));
+  await deps.documents.show(
+    `message-${message.seq}`,
+    [`Message #${message.seq} received by ${entry.definition.name} (${session.type}) at ${new Date().toISOString()}`],
+    decodeAll(deps, session, message.frames),
+  );
 }
 
 export function registerMessageCommands(deps: MessageCommandDeps): vscode.Disposable[] {

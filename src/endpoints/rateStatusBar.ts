@@ -8,7 +8,10 @@ export class RateStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('zeromq.rate', vscode.StatusBarAlignment.Left, 50);
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly sessions: SessionManager, private readonly store: CaptureStore) {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly store: CaptureStore,
+  ) {
     this.item.name = 'ZeroMQ message rate';
     this.item.command = 'zeromq.openInspector';
     this.timer = setInterval(() => this.update(), 1000);
@@ -27,7 +30,9 @@ export class RateStatusBar implements vscode.Disposable {
     this.item.tooltip = [
       `${sessions.length} session${sessions.length === 1 ? '' : 's'}, ${formatRate(rate)} in total`,
       `Capture: ${stats.retained.toLocaleString('en-US')} messages, ${(stats.retainedBytes / 1048576).toFixed(1)} MiB`,
-      stats.dropped ? `Dropped (capture budget full): ${stats.dropped.toLocaleString('en-US')} messages, ${(stats.droppedBytes / 1048576).toFixed(1)} MiB` : 'Nothing dropped',
+      stats.dropped
+        ? `Dropped (capture budget full): ${stats.dropped.toLocaleString('en-US')} messages, ${(stats.droppedBytes / 1048576).toFixed(1)} MiB`
+        : 'Nothing dropped',
       'Click to open the Message Inspector',
     ].join('\n');
     this.item.backgroundColor = stats.dropped ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -31,7 +31,11 @@ export class DecoderSettings implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.loadProtos()),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.proto');
-    this.disposables.push(watcher, watcher.onDidChange(() => void this.loadProtos()), watcher.onDidCreate(() => void this.loadProtos()));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => void this.loadProtos()),
+      watcher.onDidCreate(() => void this.loadProtos()),
+    );
     void this.loadProtos();
   }
 
@@ -68,7 +72,9 @@ export class DecoderSettings implements vscode.Disposable {
   /** Saves a rule made in the inspector ("use for this topic/frame from now on"); sessions by name. */
   async addRule(rule: SettingsRule): Promise<void> {
     const config = vscode.workspace.getConfiguration('zeromq');
-    const existing = (config.get<SettingsRule[]>('decoders.rules') ?? []).filter((r) => !(r.topicPrefix === rule.topicPrefix && r.frameIndex === rule.frameIndex && r.session === rule.session));
+    const existing = (config.get<SettingsRule[]>('decoders.rules') ?? []).filter(
+      (r) => !(r.topicPrefix === rule.topicPrefix && r.frameIndex === rule.frameIndex && r.session === rule.session),
+    );
     const saved: SettingsRule = {
       decoder: rule.decoder,
       ...(rule.session !== undefined ? { session: rule.session } : {}),
@@ -88,7 +94,8 @@ export class DecoderSettings implements vscode.Disposable {
     const globs = vscode.workspace.getConfiguration('zeromq').get<string[]>('protobuf.protoPaths') ?? [];
     if (!vscode.workspace.isTrusted) {
       this.protoStatus = 'Restricted Mode: .proto files are not loaded';
-      if (globs.length) this.log.warn('Restricted Mode: zeromq.protobuf.protoPaths is ignored; trust the workspace to load .proto schemas.');
+      if (globs.length)
+        this.log.warn('Restricted Mode: zeromq.protobuf.protoPaths is ignored; trust the workspace to load .proto schemas.');
       return;
     }
     if (!globs.length) return;

@@ -6,9 +6,17 @@ import { CaptureView, type CaptureSource } from './inspectorCaptureView';
 import { toCaptureFilter } from './inspectorFilter';
 import { MessagePresenter, type DecoderSource } from './messagePresenter';
 import {
-  MessageType, answerRequest,
-  type FromWebviewMessage, type FromWebviewRequest, type RequestOf, type RequestType, type ResponseTypes,
-  type RowWindow, type RuleProposal, type SessionInfo, type ToWebviewMessage,
+  MessageType,
+  answerRequest,
+  type FromWebviewMessage,
+  type FromWebviewRequest,
+  type RequestOf,
+  type RequestType,
+  type ResponseTypes,
+  type RowWindow,
+  type RuleProposal,
+  type SessionInfo,
+  type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
 
 export interface InspectorSessions {
@@ -53,10 +61,20 @@ export class InspectorBackend {
   private sessionsChanged = true;
   private readonly sessionListener: { dispose(): void };
 
-  constructor(private readonly deps: InspectorDeps, private readonly host: InspectorHost) {
-    this.presenter = new MessagePresenter(deps.decoders, deps.sessions, () => deps.getRules(), deps.annotate ? (seq) => deps.annotate!(seq) : undefined);
+  constructor(
+    private readonly deps: InspectorDeps,
+    private readonly host: InspectorHost,
+  ) {
+    this.presenter = new MessagePresenter(
+      deps.decoders,
+      deps.sessions,
+      () => deps.getRules(),
+      deps.annotate ? (seq) => deps.annotate!(seq) : undefined,
+    );
     this.view = CaptureView.build(deps.store, undefined, this.generation);
-    this.sessionListener = deps.sessions.onDidChange(() => { this.sessionsChanged = true; });
+    this.sessionListener = deps.sessions.onDidChange(() => {
+      this.sessionsChanged = true;
+    });
   }
 
   /** A hidden panel gets nothing; becoming visible again sends the current summary at once. */
@@ -86,32 +104,41 @@ export class InspectorBackend {
 
   private answer(request: FromWebviewRequest): Promise<void> {
     const post = (reply: ToWebviewMessage): void => this.host.post(reply);
-    const run = <T extends RequestType>(typed: RequestOf<T>, handler: (r: RequestOf<T>) => Promise<ResponseTypes[T]> | ResponseTypes[T]): Promise<void> =>
-      answerRequest<T>(typed, handler, post);
+    const run = <T extends RequestType>(
+      typed: RequestOf<T>,
+      handler: (r: RequestOf<T>) => Promise<ResponseTypes[T]> | ResponseTypes[T],
+    ): Promise<void> => answerRequest<T>(typed, handler, post);
     switch (request.type) {
-      case MessageType.SetFilter: return run(request, (r) => this.setFilter(r));
-      case MessageType.GetRows: return run(request, (r) => this.rows(r));
-      case MessageType.GetMessage: return run(request, (r) => {
-        const record = this.deps.store.get(r.seq);
-        return record ? this.presenter.detail(record, r.decoderOverrides) : null;
-      });
-      case MessageType.DecodeFrame: return run(request, (r) => {
-        const record = this.deps.store.get(r.seq);
-        if (!record || !record.frames[r.frameIndex]) return null;
-        return this.presenter.frameDetail(record, r.frameIndex, r.decoderId || undefined);
-      });
-      case MessageType.AddRule: return run(request, (r) => this.addRule(r.rule));
-      case MessageType.Copy: return run(request, async (r) => {
-        const record = this.requireRecord(r.seq);
-        const text = this.presenter.copyText(record, r.frameIndex ?? 0, r.format, r.decoderId);
-        await this.host.writeClipboard(text);
-        return { bytes: Buffer.byteLength(text) };
-      });
-      case MessageType.Replay: return run(request, async (r) => {
-        this.requireRecord(r.seq);
-        if (!this.deps.replay) throw new Error('Replay is not available here.');
-        return { outcome: await this.deps.replay(r.seq) };
-      });
+      case MessageType.SetFilter:
+        return run(request, (r) => this.setFilter(r));
+      case MessageType.GetRows:
+        return run(request, (r) => this.rows(r));
+      case MessageType.GetMessage:
+        return run(request, (r) => {
+          const record = this.deps.store.get(r.seq);
+          return record ? this.presenter.detail(record, r.decoderOverrides) : null;
+        });
+      case MessageType.DecodeFrame:
+        return run(request, (r) => {
+          const record = this.deps.store.get(r.seq);
+          if (!record || !record.frames[r.frameIndex]) return null;
+          return this.presenter.frameDetail(record, r.frameIndex, r.decoderId || undefined);
+        });
+      case MessageType.AddRule:
+        return run(request, (r) => this.addRule(r.rule));
+      case MessageType.Copy:
+        return run(request, async (r) => {
+          const record = this.requireRecord(r.seq);
+          const text = this.presenter.copyText(record, r.frameIndex ?? 0, r.format, r.decoderId);
+          await this.host.writeClipboard(text);
+          return { bytes: Buffer.byteLength(text) };
+        });
+      case MessageType.Replay:
+        return run(request, async (r) => {
+          this.requireRecord(r.seq);
+          if (!this.deps.replay) throw new Error('Replay is not available here.');
+          return { outcome: await this.deps.replay(r.seq) };
+        });
       default: {
         const unknown: never = request;
         this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);
@@ -152,8 +179,15 @@ export class InspectorBackend {
     this.refresh();
     const view = this.view;
     const window: RowWindow = {
-      filterGeneration: view.generation, absStart: request.absStart, seqs: [], timesMs: [], sessionNames: [],
-      directions: '', summaries: [], frameCounts: [], sizes: [],
+      filterGeneration: view.generation,
+      absStart: request.absStart,
+      seqs: [],
+      timesMs: [],
+      sessionNames: [],
+      directions: '',
+      summaries: [],
+      frameCounts: [],
+      sizes: [],
     };
     if (request.filterGeneration !== view.generation) return window;
     const start = Math.max(0, request.absStart - view.evicted);
@@ -192,7 +226,9 @@ export class InspectorBackend {
       rule.frameIndex !== undefined ? `frame ${rule.frameIndex}` : 'every frame',
       rule.topicPrefix !== undefined ? `of topic "${rule.topicPrefix}"` : '',
       rule.session ? `in ${rule.session}` : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     return { description: `From now on ${where} is decoded as ${known.label}.` };
   }
 
@@ -235,7 +271,13 @@ export class InspectorBackend {
       matched: this.view.count,
       evicted: this.view.evicted,
       lastSeq: stats.lastSeq,
-      stats: { total: stats.total, retained: stats.retained, dropped: stats.dropped, droppedBytes: stats.droppedBytes, truncatedFrames: stats.truncatedFrames },
+      stats: {
+        total: stats.total,
+        retained: stats.retained,
+        dropped: stats.dropped,
+        droppedBytes: stats.droppedBytes,
+        truncatedFrames: stats.truncatedFrames,
+      },
       sessions: this.sessionList(),
       decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
     });

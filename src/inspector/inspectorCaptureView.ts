@@ -20,7 +20,11 @@ export class CaptureView {
   /** Matching rows dropped from the front since this view was built. */
   evicted = 0;
 
-  private constructor(private readonly source: CaptureSource, readonly filter: CaptureFilter | undefined, readonly generation: number) {
+  private constructor(
+    private readonly source: CaptureSource,
+    readonly filter: CaptureFilter | undefined,
+    readonly generation: number,
+  ) {
     this.seen = source.stats();
     this.seenVersion = source.version;
     this.scannedThrough = this.seen.lastSeq;
@@ -73,7 +77,8 @@ export class CaptureView {
     const stats = this.source.stats();
     const appended = stats.total - this.seen.total;
     const dropped = stats.dropped - this.seen.dropped;
-    if (appended < 0 || dropped < 0 || stats.retained !== this.seen.retained + appended - dropped || stats.lastSeq < this.seen.lastSeq) return false;
+    if (appended < 0 || dropped < 0 || stats.retained !== this.seen.retained + appended - dropped || stats.lastSeq < this.seen.lastSeq)
+      return false;
     if (this.contiguous) {
       if (!this.isContiguous(stats)) return false;
       this.evicted = this.firstRetainedOrNext(stats) - this.baseSeq;

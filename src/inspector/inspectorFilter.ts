@@ -29,11 +29,13 @@ function prefixBytes(text: string, what: string): Uint8Array {
 export function toCaptureFilter(spec: FilterSpec): CaptureFilter | undefined {
   const filter: CaptureFilter = {};
   // The rest is searched verbatim: quotes are part of what people look for in JSON ("status":"error").
-  const text = (spec.text ?? '').replace(TOPIC_TERM, (_match, before: string, quoted?: string, bare?: string) => {
-    const prefix = quoted ?? bare ?? '';
-    if (prefix) filter.topicPrefix = prefixBytes(prefix, 'Topic filter');
-    return before;
-  }).trim();
+  const text = (spec.text ?? '')
+    .replace(TOPIC_TERM, (_match, before: string, quoted?: string, bare?: string) => {
+      const prefix = quoted ?? bare ?? '';
+      if (prefix) filter.topicPrefix = prefixBytes(prefix, 'Topic filter');
+      return before;
+    })
+    .trim();
   if (text.startsWith('hex:')) {
     filter.contains = prefixBytes(text, 'Hex filter');
   } else if (text) {

@@ -15,7 +15,10 @@ export class InspectorPanel implements vscode.Disposable {
   private backend: InspectorBackend | undefined;
   private panelDisposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly deps: InspectorDeps) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: InspectorDeps,
+  ) {}
 
   /** Creates the panel, or brings the existing one to the front. */
   show(): void {
@@ -23,8 +26,12 @@ export class InspectorPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(InspectorPanel.viewType, InspectorPanel.title,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      InspectorPanel.viewType,
+      InspectorPanel.title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      this.webviewOptions(),
+    );
     this.attach(panel);
   }
 
@@ -60,14 +67,20 @@ export class InspectorPanel implements vscode.Disposable {
     webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'zeromq.svg');
     const backend = new InspectorBackend(this.deps, {
-      post: (message) => { void webview.postMessage(message); },
-      writeClipboard: async (text) => { await vscode.env.clipboard.writeText(text); },
+      post: (message) => {
+        void webview.postMessage(message);
+      },
+      writeClipboard: async (text) => {
+        await vscode.env.clipboard.writeText(text);
+      },
     });
     this.backend = backend;
     backend.setVisible(panel.visible);
     this.panelDisposables = [
       webview.onDidReceiveMessage((message: FromWebviewMessage) => {
-        backend.handle(message).catch((error: unknown) => this.deps.log(`Inspector: ${error instanceof Error ? error.message : String(error)}`));
+        backend
+          .handle(message)
+          .catch((error: unknown) => this.deps.log(`Inspector: ${error instanceof Error ? error.message : String(error)}`));
       }),
       panel.onDidChangeViewState((event) => backend.setVisible(event.webviewPanel.visible)),
       panel.onDidDispose(() => this.detach()),

@@ -76,7 +76,9 @@ export function treeToJson(node: DecodedNode): unknown {
   if (node.type === 'array') return children.map(treeToJson);
   if (children.length || node.type === 'object' || node.type === 'message') {
     const out: Record<string, unknown> = {};
-    children.forEach((child, i) => { out[child.key ?? String(i)] = treeToJson(child); });
+    children.forEach((child, i) => {
+      out[child.key ?? String(i)] = treeToJson(child);
+    });
     return out;
   }
   if (node.type === 'null') return null;
@@ -148,17 +150,28 @@ export class MessagePresenter {
     const result = this.decode(record, index, bytes, decoderId);
     const decoded: DecodedFrame = result.ok
       ? {
-        decoderId: result.decoderId, pinned: decoderId !== undefined, ok: true, summary: result.summary,
-        text: result.text !== undefined && result.text.length > TEXT_LIMIT_CHARS ? `${result.text.slice(0, TEXT_LIMIT_CHARS)}\n… (cut; copy to get all)` : result.text,
-        tree: result.tree ? boundedTree(result.tree, { left: TREE_NODE_BUDGET }) : undefined,
-        // The hex view is drawn from hexRows, with its own note when cut; the decoder's note would disagree.
-        warning: result.decoderId === 'hex' ? undefined : result.warning,
-      }
+          decoderId: result.decoderId,
+          pinned: decoderId !== undefined,
+          ok: true,
+          summary: result.summary,
+          text:
+            result.text !== undefined && result.text.length > TEXT_LIMIT_CHARS
+              ? `${result.text.slice(0, TEXT_LIMIT_CHARS)}\n… (cut; copy to get all)`
+              : result.text,
+          tree: result.tree ? boundedTree(result.tree, { left: TREE_NODE_BUDGET }) : undefined,
+          // The hex view is drawn from hexRows, with its own note when cut; the decoder's note would disagree.
+          warning: result.decoderId === 'hex' ? undefined : result.warning,
+        }
       : { decoderId: result.decoderId, pinned: decoderId !== undefined, ok: false, error: result.error };
     return {
-      index, size: bytes.length, trueSize: record.frameSizes[index] ?? bytes.length, label,
+      index,
+      size: bytes.length,
+      trueSize: record.frameSizes[index] ?? bytes.length,
+      label,
       asText: label ? frameLabelText(bytes) : undefined,
-      decoded, hexRows: hexRows(bytes, HEX_PREVIEW_ROWS), hexTruncated: bytes.length > HEX_PREVIEW_ROWS * 16,
+      decoded,
+      hexRows: hexRows(bytes, HEX_PREVIEW_ROWS),
+      hexTruncated: bytes.length > HEX_PREVIEW_ROWS * 16,
     };
   }
 
@@ -166,9 +179,12 @@ export class MessagePresenter {
     const bytes = record.frames[index];
     if (!bytes) throw new Error(`Message #${record.seq} has no frame ${index}.`);
     switch (format) {
-      case 'text': return lenientUtf8.decode(bytes);
-      case 'hex': return toHex(bytes);
-      case 'base64': return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+      case 'text':
+        return lenientUtf8.decode(bytes);
+      case 'hex':
+        return toHex(bytes);
+      case 'base64':
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
       case 'json': {
         const result = this.decode(record, index, bytes, decoderId);
         if (!result.ok) throw new Error(`Frame ${index} does not decode as ${result.decoderId}: ${result.error}`);
@@ -200,7 +216,13 @@ export class MessagePresenter {
     };
   }
 
-  private decode(record: CaptureRecord, index: number, bytes: Uint8Array, decoderId?: string, context = this.context(record, index)): DecodeResult {
+  private decode(
+    record: CaptureRecord,
+    index: number,
+    bytes: Uint8Array,
+    decoderId?: string,
+    context = this.context(record, index),
+  ): DecodeResult {
     try {
       return this.decoders.decodeFrame(bytes, context, { decoderId, rules: this.getRules() });
     } catch (error) {
@@ -227,7 +249,7 @@ export class MessagePresenter {
     const context = this.context(record, payload);
     if (head !== bytes) context.trueSize = record.frameSizes[payload] ?? bytes.length;
     const result = this.decode(record, payload, head, undefined, context);
-    const body = result.ok ? result.summary : printableText(head) ?? toHex(head.subarray(0, 24), ' ');
+    const body = result.ok ? result.summary : (printableText(head) ?? toHex(head.subarray(0, 24), ' '));
     return oneLine(prefix ? `${prefix}  ${body}` : body);
   }
 }

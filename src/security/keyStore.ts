@@ -25,7 +25,10 @@ export class KeyStore {
 
   async keyPair(name: string): Promise<CurveKeyPair> {
     const stored = await this.context.secrets.get(PAIR_PREFIX + name);
-    if (!stored) throw new ZmqUserError(`No CURVE key pair named "${name}" in this VS Code's secret storage: run "ZeroMQ: Generate CURVE Key Pair" and name it "${name}".`);
+    if (!stored)
+      throw new ZmqUserError(
+        `No CURVE key pair named "${name}" in this VS Code's secret storage: run "ZeroMQ: Generate CURVE Key Pair" and name it "${name}".`,
+      );
     return JSON.parse(stored) as CurveKeyPair;
   }
 
@@ -35,7 +38,10 @@ export class KeyStore {
 
   async password(name: string): Promise<string> {
     const stored = await this.context.secrets.get(PASSWORD_PREFIX + name);
-    if (stored === undefined) throw new ZmqUserError(`No password named "${name}" in this VS Code's secret storage: add the endpoint again from the palette to store it.`);
+    if (stored === undefined)
+      throw new ZmqUserError(
+        `No password named "${name}" in this VS Code's secret storage: add the endpoint again from the palette to store it.`,
+      );
     return stored;
   }
 
@@ -47,13 +53,26 @@ export class KeyStore {
         return { mechanism: 'curve-client', serverPublicKey: setting.serverPublicKey ?? '', ...(pair ?? {}) };
       }
       case 'curve-server': {
-        if (!setting.keyPair) throw new ZmqUserError('A CURVE server needs "keyPair": the name of a key pair made with "ZeroMQ: Generate CURVE Key Pair".');
+        if (!setting.keyPair)
+          throw new ZmqUserError('A CURVE server needs "keyPair": the name of a key pair made with "ZeroMQ: Generate CURVE Key Pair".');
         return { mechanism: 'curve-server', ...(await this.keyPair(setting.keyPair)), allowedClientKeys: setting.allowedClientKeys };
       }
       case 'plain-client':
-        return { mechanism: 'plain-client', username: setting.username ?? '', password: await this.password(setting.passwordName ?? setting.username ?? '') };
+        return {
+          mechanism: 'plain-client',
+          username: setting.username ?? '',
+          password: await this.password(setting.passwordName ?? setting.username ?? ''),
+        };
       case 'plain-server':
-        return { mechanism: 'plain-server', users: await Promise.all((setting.users ?? []).map(async (username) => ({ username, password: await this.password(`${setting.passwordName ?? 'server'}:${username}`) }))) };
+        return {
+          mechanism: 'plain-server',
+          users: await Promise.all(
+            (setting.users ?? []).map(async (username) => ({
+              username,
+              password: await this.password(`${setting.passwordName ?? 'server'}:${username}`),
+            })),
+          ),
+        };
     }
   }
 }
@@ -61,13 +80,22 @@ export class KeyStore {
 export function registerKeyCommands(keys: KeyStore): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('zeromq.generateCurveKeyPair', async () => {
-      const name = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Generate CURVE Key Pair', prompt: 'A name for the pair (settings refer to it by this name; the secret key stays in VS Code\'s secret storage)', value: `key-${keys.keyPairNames().length + 1}`, validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : 'Letters, digits, dots, dashes and underscores.') });
+      const name = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
+        title: 'Generate CURVE Key Pair',
+        prompt: "A name for the pair (settings refer to it by this name; the secret key stays in VS Code's secret storage)",
+        value: `key-${keys.keyPairNames().length + 1}`,
+        validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : 'Letters, digits, dots, dashes and underscores.'),
+      });
       if (!name) return;
       const pair = generateCurveKeyPair();
       await keys.storeKeyPair(name, pair);
       await vscode.env.clipboard.writeText(pair.publicKey);
       const editor = vscode.window.activeTextEditor;
-      const choice = await vscode.window.showInformationMessage(`ZeroMQ: CURVE key pair "${name}" made. Its public key (copied): ${pair.publicKey}. The secret key is in VS Code's secret storage only.`, ...(editor ? ['Insert Public Key'] : []));
+      const choice = await vscode.window.showInformationMessage(
+        `ZeroMQ: CURVE key pair "${name}" made. Its public key (copied): ${pair.publicKey}. The secret key is in VS Code's secret storage only.`,
+        ...(editor ? ['Insert Public Key'] : []),
+      );
       if (choice === 'Insert Public Key' && editor) await editor.edit((edit) => edit.replace(editor.selection, pair.publicKey));
     }),
   ];

@@ -227,7 +227,7 @@ export interface ReplayRequest {
 }
 
 export type FromWebviewRequest =
-  | SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
+  SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 

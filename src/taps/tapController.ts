@@ -15,7 +15,10 @@ export class TapController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private nextId = 1;
 
-  constructor(private readonly store: CaptureStore, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   list(): Tap[] {
     return [...this.taps.values()];
@@ -36,12 +39,16 @@ export class TapController implements vscode.Disposable {
       sink: this.store,
       replyTimeoutMs: vscode.workspace.getConfiguration('zeromq').get<number>('receiveTimeoutSeconds', 30) * 1000,
       onUnanswered: (request) => {
-        this.log.warn(`[${name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`);
+        this.log.warn(
+          `[${name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
+        );
         this.changed.fire();
       },
     });
     this.taps.set(tap.id, tap);
-    this.log.info(`Tap ${name} (${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`);
+    this.log.info(
+      `Tap ${name} (${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
+    );
     this.changed.fire();
     return tap;
   }
@@ -61,7 +68,9 @@ export class TapController implements vscode.Disposable {
       const correlation = tap.correlation(seq);
       if (correlation) {
         const ms = correlation.rttMs < 10 ? correlation.rttMs.toFixed(2) : correlation.rttMs.toFixed(0);
-        return correlation.role === 'reply' ? `reply to #${correlation.pairSeq} · ${ms} ms` : `replied by #${correlation.pairSeq} · ${ms} ms`;
+        return correlation.role === 'reply'
+          ? `reply to #${correlation.pairSeq} · ${ms} ms`
+          : `replied by #${correlation.pairSeq} · ${ms} ms`;
       }
       if (tap.unanswered().some((u) => u.seq === seq)) return 'no reply yet';
     }
@@ -80,15 +89,27 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('zeromq.insertTap', () =>
       run(async () => {
-        const upstream = await inputAddress('connect', 'tcp://127.0.0.1:5555', 'Insert Tap (1/3): the real service\'s address (where its REP, ROUTER, PUB or PUSH is bound)');
+        const upstream = await inputAddress(
+          'connect',
+          'tcp://127.0.0.1:5555',
+          "Insert Tap (1/3): the real service's address (where its REP, ROUTER, PUB or PUSH is bound)",
+        );
         if (!upstream) return;
         const probe = upstream.startsWith('tcp://') ? await probeEndpoint(upstream, { timeoutMs: 2000 }) : undefined;
         const probed = probe?.socketType ? parseSocketType(probe.socketType) : undefined;
         let pattern = probed ? tapPatternFor(probed) : undefined;
         if (!pattern) {
           const picked = await vscode.window.showQuickPick(
-            (Object.keys(TAP_SOCKETS) as TapPattern[]).map((p) => ({ label: p, description: `${TAP_SOCKETS[p].front}/${TAP_SOCKETS[p].back}: ${TAP_SOCKETS[p].describe}`, pattern: p })),
-            { placeHolder: probe ? `The probe could not tell the service's socket type (${probe.explanation}). Which pattern?` : 'Which pattern does the service use?' },
+            (Object.keys(TAP_SOCKETS) as TapPattern[]).map((p) => ({
+              label: p,
+              description: `${TAP_SOCKETS[p].front}/${TAP_SOCKETS[p].back}: ${TAP_SOCKETS[p].describe}`,
+              pattern: p,
+            })),
+            {
+              placeHolder: probe
+                ? `The probe could not tell the service's socket type (${probe.explanation}). Which pattern?`
+                : 'Which pattern does the service use?',
+            },
           );
           if (!picked) return;
           pattern = picked.pattern;
@@ -96,19 +117,36 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
         const parsed = parseEndpoint(upstream, { mode: 'connect' });
         const port = parsed.ok ? parsed.endpoint.port : undefined;
         const suggested = port && port + 1000 <= 65535 ? `tcp://127.0.0.1:${port + 1000}` : 'tcp://127.0.0.1:6555';
-        const listen = await inputAddress('bind', suggested, `Insert Tap (2/3): the address your clients will connect to (${probed ? `service is a ${probed}; ` : ''}tap uses ${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back})`);
+        const listen = await inputAddress(
+          'bind',
+          suggested,
+          `Insert Tap (2/3): the address your clients will connect to (${probed ? `service is a ${probed}; ` : ''}tap uses ${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back})`,
+        );
         if (!listen) return;
-        const name = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Insert Tap (3/3): name', value: `tap-${port ?? 'x'}`, validateInput: (v) => (v.trim() ? undefined : 'Give the tap a name.') });
+        const name = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
+          title: 'Insert Tap (3/3): name',
+          value: `tap-${port ?? 'x'}`,
+          validateInput: (v) => (v.trim() ? undefined : 'Give the tap a name.'),
+        });
         if (!name) return;
         const tap = await taps.start(name.trim(), pattern, listen, upstream);
-        void vscode.window.showInformationMessage(`ZeroMQ: tap ${tap.name} forwards ${tap.listen} → ${tap.upstream}. Point your clients at ${tap.listen}.`, 'Open Inspector').then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
+        void vscode.window
+          .showInformationMessage(
+            `ZeroMQ: tap ${tap.name} forwards ${tap.listen} → ${tap.upstream}. Point your clients at ${tap.listen}.`,
+            'Open Inspector',
+          )
+          .then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: Tap }) =>
       run(async () => {
         let tap = arg?.tap;
         if (!tap) {
-          const picked = await vscode.window.showQuickPick(taps.list().map((t) => ({ label: t.name, description: `${t.listen} → ${t.upstream}`, tap: t })), { ignoreFocusOut: true, placeHolder: 'Tap to remove' });
+          const picked = await vscode.window.showQuickPick(
+            taps.list().map((t) => ({ label: t.name, description: `${t.listen} → ${t.upstream}`, tap: t })),
+            { ignoreFocusOut: true, placeHolder: 'Tap to remove' },
+          );
           tap = picked?.tap;
         }
         if (tap) await taps.stop(tap.id);

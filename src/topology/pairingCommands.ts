@@ -20,13 +20,18 @@ export interface PairingCommandDeps {
 
 async function probe(deps: PairingCommandDeps, node: PairingNode | undefined): Promise<ProbeResult | undefined> {
   const verdict = node?.verdict;
-  const address = verdict ? connectableAddress(verdict) : await inputAddress('connect', undefined, 'Probe a tcp endpoint (nothing is sent past the handshake)');
+  const address = verdict
+    ? connectableAddress(verdict)
+    : await inputAddress('connect', undefined, 'Probe a tcp endpoint (nothing is sent past the handshake)');
   if (!address) return undefined;
   if (!parseEndpoint(address, { mode: 'connect' }).ok || !address.startsWith('tcp://')) {
     void vscode.window.showWarningMessage(`ZeroMQ: only tcp:// endpoints can be probed (${address}).`);
     return undefined;
   }
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ZeroMQ: probing ${address}` }, () => probeEndpoint(address, { timeoutMs: 3000 }));
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: probing ${address}` },
+    () => probeEndpoint(address, { timeoutMs: 3000 }),
+  );
   deps.log.info(`Probe ${address}: ${probeSummary(result)}: ${result.explanation}`);
   if (verdict) deps.view.setProbe(verdict, result);
   const message = `ZeroMQ probe of ${address}: ${probeSummary(result)}. ${result.kind === 'zmtp3' ? result.explanation : ''}`.trim();
@@ -51,14 +56,29 @@ async function sniff(deps: PairingCommandDeps, address: string, peerType: Socket
   const advice = observerFor(peerType);
   if (!advice.observer) return;
   if (!advice.passive) {
-    const go = await vscode.window.showWarningMessage(`Observing a ${peerType} with a ${advice.observer} is intrusive.`, { modal: true, detail: advice.reason }, `Open ${advice.observer} anyway`);
+    const go = await vscode.window.showWarningMessage(
+      `Observing a ${peerType} with a ${advice.observer} is intrusive.`,
+      { modal: true, detail: advice.reason },
+      `Open ${advice.observer} anyway`,
+    );
     if (!go) return;
   }
   const port = /:(\d+)$/.exec(address)?.[1] ?? 'x';
   let name = `sniff-${port}`;
   for (let i = 2; deps.controller.get(name); i++) name = `sniff-${port}-${i}`;
-  await deps.controller.addAndStart({ name, type: advice.observer, mode: 'connect', address, ...(advice.observer === 'SUB' ? { subscriptions: [''] } : {}) });
-  void vscode.window.showInformationMessage(`ZeroMQ: ${name} (${advice.observer}) is ${advice.passive ? 'sniffing' : 'connected to'} ${address}.`, 'Open Inspector').then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
+  await deps.controller.addAndStart({
+    name,
+    type: advice.observer,
+    mode: 'connect',
+    address,
+    ...(advice.observer === 'SUB' ? { subscriptions: [''] } : {}),
+  });
+  void vscode.window
+    .showInformationMessage(
+      `ZeroMQ: ${name} (${advice.observer}) is ${advice.passive ? 'sniffing' : 'connected to'} ${address}.`,
+      'Open Inspector',
+    )
+    .then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
 }
 
 export function registerPairingCommands(deps: PairingCommandDeps): vscode.Disposable[] {

@@ -15,7 +15,8 @@ const SEVERITY_RANK: Record<FindingSeverity, number> = { info: 0, warning: 1, er
 
 export function worstSeverity(verdict: EndpointVerdict): FindingSeverity | undefined {
   let worst: FindingSeverity | undefined;
-  for (const f of verdict.findings) if (f.code !== 'valid-pairing' && (!worst || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
+  for (const f of verdict.findings)
+    if (f.code !== 'valid-pairing' && (!worst || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
   return worst;
 }
 
@@ -78,7 +79,10 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
       return this.scanner
         .verdicts()
         .slice()
-        .sort((a, b) => SEVERITY_RANK[worstSeverity(b) ?? 'info'] - SEVERITY_RANK[worstSeverity(a) ?? 'info'] || a.endpoint.localeCompare(b.endpoint))
+        .sort(
+          (a, b) =>
+            SEVERITY_RANK[worstSeverity(b) ?? 'info'] - SEVERITY_RANK[worstSeverity(a) ?? 'info'] || a.endpoint.localeCompare(b.endpoint),
+        )
         .map((verdict) => ({ kind: 'endpoint', verdict }));
     }
     if (node.kind !== 'endpoint') return [];
@@ -99,9 +103,22 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
         if (participant.range.file !== document.uri.fsPath) continue;
         const range = toRange(participant.range);
         const problem = worstSeverity(verdict);
-        lenses.push(new vscode.CodeLens(range, { title: `$(eye) Sniff ${verdict.endpoint}`, command: 'zeromq.sniffEndpoint', arguments: [{ kind: 'endpoint', verdict }] }));
-        lenses.push(new vscode.CodeLens(range, { title: '$(pulse) Probe', command: 'zeromq.probeEndpoint', arguments: [{ kind: 'endpoint', verdict }] }));
-        if (problem === 'error') lenses.push(new vscode.CodeLens(range, { title: '$(error) pairing problem', command: 'workbench.actions.view.problems' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `$(eye) Sniff ${verdict.endpoint}`,
+            command: 'zeromq.sniffEndpoint',
+            arguments: [{ kind: 'endpoint', verdict }],
+          }),
+        );
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: '$(pulse) Probe',
+            command: 'zeromq.probeEndpoint',
+            arguments: [{ kind: 'endpoint', verdict }],
+          }),
+        );
+        if (problem === 'error')
+          lenses.push(new vscode.CodeLens(range, { title: '$(error) pairing problem', command: 'workbench.actions.view.problems' }));
       }
     }
     return lenses;
@@ -115,12 +132,18 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
 }
 
 export function probeSummary(r: ProbeResult): string {
-  if (r.kind === 'zmtp3') return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
+  if (r.kind === 'zmtp3')
+    return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
   return r.explanation;
 }
 
 function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined): vscode.TreeItem {
-  const item = new vscode.TreeItem(verdict.resolved ? verdict.endpoint : `unresolved: ${verdict.connectors[0]?.endpoint.resolved === false ? verdict.connectors[0].endpoint.expression : verdict.binders[0]?.endpoint.resolved === false ? verdict.binders[0].endpoint.expression : verdict.endpoint}`, vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    verdict.resolved
+      ? verdict.endpoint
+      : `unresolved: ${verdict.connectors[0]?.endpoint.resolved === false ? verdict.connectors[0].endpoint.expression : verdict.binders[0]?.endpoint.resolved === false ? verdict.binders[0].endpoint.expression : verdict.endpoint}`,
+    vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = `pairing:${verdict.endpoint}`;
   const types = (ps: EndpointParticipant[]) => ps.map((p) => p.socketType ?? '?').join('+');
   item.description = `${verdict.binders.length ? `${types(verdict.binders)} bind` : 'no binder'} · ${verdict.connectors.length ? `${types(verdict.connectors)} connect` : 'no connector'}${probe ? ` · probe: ${probe.socketType ?? probe.kind}` : ''}`;
@@ -134,7 +157,10 @@ function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined):
 
 function participantItem(p: EndpointParticipant): vscode.TreeItem {
   const file = vscode.workspace.asRelativePath(p.range.file);
-  const item = new vscode.TreeItem(`${p.socketType ?? '?'} ${p.action}${p.variable ? ` (${p.variable})` : ''}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    `${p.socketType ?? '?'} ${p.action}${p.variable ? ` (${p.variable})` : ''}`,
+    vscode.TreeItemCollapsibleState.None,
+  );
   item.description = `${file}:${p.range.line + 1}${p.endpoint.resolved ? '' : ` · ${p.endpoint.expression}`}`;
   item.iconPath = new vscode.ThemeIcon(p.action === 'bind' ? 'radio-tower' : 'plug');
   item.command = openCommand(p.range.file, toRange(p.range));

@@ -37,7 +37,8 @@ export class WorkspaceScanner implements vscode.Disposable {
       }),
       // Unsaved edits count too: the verdict follows what the user is typing.
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.scheme === 'file' && isScannableFile(e.document.uri.fsPath)) this.update(e.document.uri.fsPath, e.document.getText());
+        if (e.document.uri.scheme === 'file' && isScannableFile(e.document.uri.fsPath))
+          this.update(e.document.uri.fsPath, e.document.getText());
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scanAll()),
     );
@@ -49,26 +50,29 @@ export class WorkspaceScanner implements vscode.Disposable {
 
   /** Scans every scannable file of the workspace, with a progress notification in the window. */
   scanAll(): Promise<void> {
-    this.scanning ??= Promise.resolve(vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Window, title: 'ZeroMQ: scanning sockets' }, async (progress) => {
+    this.scanning ??= Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ZeroMQ: scanning sockets' }, async (progress) => {
         const started = Date.now();
         await this.loadGitignores();
         // Default excludes (files.exclude) apply when the exclude argument is undefined.
-        const uris = (await vscode.workspace.findFiles(SCANNABLE_FILE_GLOB, undefined, MAX_FILES)).filter((uri) => isScannableFile(uri.fsPath) && !this.isGitignored(uri));
-        let done = 0;
+        const uris = (await vscode.workspace.findFiles(SCANNABLE_FILE_GLOB, undefined, MAX_FILES)).filter(
+          (uri) => isScannableFile(uri.fsPath) && !this.isGitignored(uri),
+        );
         for (let i = 0; i < uris.length; i += BATCH) {
           await Promise.all(uris.slice(i, i + BATCH).map((uri) => this.rescan(uri, false)));
-          done = Math.min(uris.length, i + BATCH);
+          const done = Math.min(uris.length, i + BATCH);
           progress.report({ message: `${done}/${uris.length} files` });
           // Yield between batches so the extension host stays responsive on a large workspace.
           await new Promise((resolve) => setImmediate(resolve));
         }
         this.filesScanned = uris.length;
         this.lastScanMs = Date.now() - started;
-        this.log.info(`Scanned ${uris.length} files for ZeroMQ sockets in ${this.lastScanMs} ms: ${this.index.verdicts().length} endpoints`);
+        this.log.info(
+          `Scanned ${uris.length} files for ZeroMQ sockets in ${this.lastScanMs} ms: ${this.index.verdicts().length} endpoints`,
+        );
         this.publish();
-      }))
-      .finally(() => (this.scanning = undefined));
+      }),
+    ).finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
@@ -109,7 +113,9 @@ export class WorkspaceScanner implements vscode.Disposable {
         const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, toSeverity(finding.severity));
         diagnostic.source = 'ZeroMQ';
         diagnostic.code = finding.code;
-        diagnostic.relatedInformation = finding.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.range.file), toRange(r.range)), r.message));
+        diagnostic.relatedInformation = finding.related.map(
+          (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.range.file), toRange(r.range)), r.message),
+        );
         const list = byFile.get(finding.range.file) ?? [];
         list.push(diagnostic);
         byFile.set(finding.range.file, list);
@@ -145,5 +151,9 @@ export function toRange(range: SourceRange): vscode.Range {
 }
 
 function toSeverity(severity: FindingSeverity): vscode.DiagnosticSeverity {
-  return severity === 'error' ? vscode.DiagnosticSeverity.Error : severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  return severity === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : severity === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
 }

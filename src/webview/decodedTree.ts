@@ -14,7 +14,8 @@ function containerSummary(node: DecodedTreeNode): string {
 
 function lineFor(node: DecodedTreeNode, isContainer: boolean): HTMLElement {
   const line = el('span', { className: 'tree-line' });
-  if (node.key !== undefined) line.append(el('span', { className: 'tree-key', text: node.key }), el('span', { className: 'tree-sep', text: ': ' }));
+  if (node.key !== undefined)
+    line.append(el('span', { className: 'tree-key', text: node.key }), el('span', { className: 'tree-sep', text: ': ' }));
   if (isContainer) line.append(el('span', { className: 'tree-summary', text: containerSummary(node) }));
   else {
     const text = node.value === undefined ? node.type : node.type === 'string' ? `"${node.value}"` : node.value;
@@ -27,7 +28,11 @@ function appendChildren(list: HTMLElement, children: DecodedTreeNode[], from: nu
   const to = Math.min(children.length, from + CHILDREN_PER_BATCH);
   for (let i = from; i < to; i++) list.append(renderNode(children[i], depth, expandDepth));
   if (to < children.length) {
-    const more = el('button', { className: 'btn link tree-more', text: `Show ${Math.min(CHILDREN_PER_BATCH, children.length - to)} more of ${children.length - to}`, attrs: { type: 'button' } });
+    const more = el('button', {
+      className: 'btn link tree-more',
+      text: `Show ${Math.min(CHILDREN_PER_BATCH, children.length - to)} more of ${children.length - to}`,
+      attrs: { type: 'button' },
+    });
     more.addEventListener('click', () => {
       more.remove();
       appendChildren(list, children, to, depth, expandDepth);
@@ -52,7 +57,9 @@ function renderNode(node: DecodedTreeNode, depth: number, expandDepth: number): 
     built = true;
     appendChildren(list, children, 0, depth + 1, expandDepth);
   };
-  details.addEventListener('toggle', () => { if (details.open) build(); });
+  details.addEventListener('toggle', () => {
+    if (details.open) build();
+  });
   if (depth < expandDepth) {
     build();
     details.open = true;

@@ -25,8 +25,15 @@ export class DetailPane {
   constructor(private readonly events: DetailPaneEvents) {
     this.body = el('div', { className: 'detail-body' });
     this.notice = el('div', { className: 'detail-notice', attrs: { role: 'status', 'aria-live': 'polite' } });
-    this.element = el('section', { className: 'detail', attrs: { tabindex: '-1', 'aria-label': 'Message details' } }, this.notice, this.body);
-    this.showPlaceholder('Select a message to see its frames. In the list: ↑ ↓ Page Up/Down Home End to move, Enter to come here, Esc to go back, / to filter.');
+    this.element = el(
+      'section',
+      { className: 'detail', attrs: { tabindex: '-1', 'aria-label': 'Message details' } },
+      this.notice,
+      this.body,
+    );
+    this.showPlaceholder(
+      'Select a message to see its frames. In the list: ↑ ↓ Page Up/Down Home End to move, Enter to come here, Esc to go back, / to filter.',
+    );
   }
 
   get seq(): number | undefined {
@@ -62,14 +69,29 @@ export class DetailPane {
   showMessage(detail: MessageDetail): void {
     this.detail = detail;
     const totalSize = detail.frames.reduce((sum, f) => sum + f.trueSize, 0);
-    const header = el('div', { className: 'detail-header' },
+    const header = el(
+      'div',
+      { className: 'detail-header' },
       el('span', { className: 'detail-seq', text: `#${detail.seq}` }),
       el('span', { className: 'detail-time', text: formatDateTime(detail.timeMs) }),
       el('span', { className: `detail-dir dir-${detail.direction}`, text: detail.direction === 'in' ? '↓ in' : '↑ out' }),
-      el('span', { className: 'detail-session', text: `${detail.sessionName} (${detail.socketType})`, title: `session id ${detail.sessionId}` }),
-      el('span', { className: 'detail-meta', text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}` }),
+      el('span', {
+        className: 'detail-session',
+        text: `${detail.sessionName} (${detail.socketType})`,
+        title: `session id ${detail.sessionId}`,
+      }),
+      el('span', {
+        className: 'detail-meta',
+        text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}`,
+      }),
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
-      button('Replay…', 'Send this message again, to a session or an address (frames can be edited first)', () => this.events.replay(detail.seq), 'btn detail-replay'));
+      button(
+        'Replay…',
+        'Send this message again, to a session or an address (frames can be edited first)',
+        () => this.events.replay(detail.seq),
+        'btn detail-replay',
+      ),
+    );
     const frames = detail.frames.map((frame) => this.renderFrame(detail, frame));
     const hadFocus = this.body.contains(document.activeElement);
     this.body.replaceChildren(header, ...frames);
@@ -86,27 +108,56 @@ export class DetailPane {
 
   private renderFrame(detail: MessageDetail, frame: FrameDetail): HTMLElement {
     const decoded = frame.decoded;
-    const sizeText = frame.size === frame.trueSize
-      ? formatSize(frame.trueSize)
-      : `${formatSize(frame.size)} kept of ${formatSize(frame.trueSize)} (truncated)`;
+    const sizeText =
+      frame.size === frame.trueSize
+        ? formatSize(frame.trueSize)
+        : `${formatSize(frame.size)} kept of ${formatSize(frame.trueSize)} (truncated)`;
     const picker = this.decoderPicker(detail.seq, frame);
-    const title = el('div', { className: 'frame-title' },
+    const title = el(
+      'div',
+      { className: 'frame-title' },
       el('span', { className: 'frame-index', text: `Frame ${frame.index}` }),
       frame.label ? el('span', { className: `frame-label label-${frame.label.replace(/\s+/g, '-')}`, text: frame.label }) : undefined,
-      el('span', { className: `frame-size${frame.size !== frame.trueSize ? ' truncated' : ''}`, text: sizeText, title: `${frame.trueSize} bytes on the wire` }),
-      frame.asText !== undefined && frame.label === 'routing id' ? el('span', { className: 'frame-astext mono', text: frame.asText }) : undefined);
+      el('span', {
+        className: `frame-size${frame.size !== frame.trueSize ? ' truncated' : ''}`,
+        text: sizeText,
+        title: `${frame.trueSize} bytes on the wire`,
+      }),
+      frame.asText !== undefined && frame.label === 'routing id'
+        ? el('span', { className: 'frame-astext mono', text: frame.asText })
+        : undefined,
+    );
     const decoderId = decoded.decoderId;
-    const actions = el('div', { className: 'frame-actions' },
+    const actions = el(
+      'div',
+      { className: 'frame-actions' },
       el('label', { className: 'decoder-label' }, 'Decoder ', picker),
-      button('Use from now on', `Use the ${decoderId} decoder for frame ${frame.index}${detail.topic !== undefined ? ` of topic "${detail.topic}"` : ''} in ${detail.sessionName} from now on (adds a decoder rule)`,
-        () => this.events.useFromNowOn(detail, frame.index, picker.value || decoderId), 'btn secondary'),
-      el('span', { className: 'copy-group' }, 'Copy ',
+      button(
+        'Use from now on',
+        `Use the ${decoderId} decoder for frame ${frame.index}${detail.topic !== undefined ? ` of topic "${detail.topic}"` : ''} in ${detail.sessionName} from now on (adds a decoder rule)`,
+        () => this.events.useFromNowOn(detail, frame.index, picker.value || decoderId),
+        'btn secondary',
+      ),
+      el(
+        'span',
+        { className: 'copy-group' },
+        'Copy ',
         ...(['text', 'hex', 'base64', 'json'] as CopyFormat[]).map((format) =>
-          button(format === 'json' ? 'JSON' : format === 'base64' ? 'Base64' : format[0].toUpperCase() + format.slice(1),
+          button(
+            format === 'json' ? 'JSON' : format === 'base64' ? 'Base64' : format[0].toUpperCase() + format.slice(1),
             format === 'json' ? 'Copy the decoded value as JSON' : `Copy the frame as ${format}`,
-            () => this.events.copy(detail.seq, frame.index, format, picker.value), 'btn link'))));
-    const section = el('section', { className: 'frame', attrs: { 'data-frame-index': String(frame.index), 'aria-label': `Frame ${frame.index}` } },
-      el('div', { className: 'frame-head' }, title, actions), this.decodedView(frame));
+            () => this.events.copy(detail.seq, frame.index, format, picker.value),
+            'btn link',
+          ),
+        ),
+      ),
+    );
+    const section = el(
+      'section',
+      { className: 'frame', attrs: { 'data-frame-index': String(frame.index), 'aria-label': `Frame ${frame.index}` } },
+      el('div', { className: 'frame-head' }, title, actions),
+      this.decodedView(frame),
+    );
     return section;
   }
 

@@ -25,24 +25,55 @@ export class FilterBar {
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly events: FilterBarEvents) {
-    this.text = el('input', { className: 'filter-text', attrs: { type: 'search', placeholder: 'Filter: text in any frame, topic:prefix', 'aria-label': 'Filter text', spellcheck: 'false' } });
-    this.topic = el('input', { className: 'filter-topic', attrs: { type: 'search', placeholder: 'Topic prefix', 'aria-label': 'Topic prefix (text, or hex:0a0b)', spellcheck: 'false' } });
-    this.session = el('select', { className: 'filter-session', attrs: { 'aria-label': 'Session' } }, el('option', { text: 'All sessions', attrs: { value: '' } }));
-    this.direction = el('select', { className: 'filter-direction', attrs: { 'aria-label': 'Direction' } },
+    this.text = el('input', {
+      className: 'filter-text',
+      attrs: { type: 'search', placeholder: 'Filter: text in any frame, topic:prefix', 'aria-label': 'Filter text', spellcheck: 'false' },
+    });
+    this.topic = el('input', {
+      className: 'filter-topic',
+      attrs: { type: 'search', placeholder: 'Topic prefix', 'aria-label': 'Topic prefix (text, or hex:0a0b)', spellcheck: 'false' },
+    });
+    this.session = el(
+      'select',
+      { className: 'filter-session', attrs: { 'aria-label': 'Session' } },
+      el('option', { text: 'All sessions', attrs: { value: '' } }),
+    );
+    this.direction = el(
+      'select',
+      { className: 'filter-direction', attrs: { 'aria-label': 'Direction' } },
       el('option', { text: 'In and out', attrs: { value: '' } }),
       el('option', { text: '↓ In', attrs: { value: 'in' } }),
-      el('option', { text: '↑ Out', attrs: { value: 'out' } }));
+      el('option', { text: '↑ Out', attrs: { value: 'out' } }),
+    );
     this.status = el('span', { className: 'status', attrs: { 'aria-live': 'off' } });
     this.problem = el('span', { className: 'filter-problem', attrs: { role: 'alert' } });
-    this.chip = el('button', { className: 'tail-chip', attrs: { type: 'button', title: 'Scroll to the newest message and follow new ones' } });
+    this.chip = el('button', {
+      className: 'tail-chip',
+      attrs: { type: 'button', title: 'Scroll to the newest message and follow new ones' },
+    });
     this.chip.hidden = true;
     this.chip.addEventListener('click', () => events.jumpToLatest());
-    this.element = el('div', { className: 'toolbar', attrs: { role: 'search' } },
-      this.text, this.topic, this.session, this.direction, this.problem, el('span', { className: 'spacer' }), this.chip, this.status);
+    this.element = el(
+      'div',
+      { className: 'toolbar', attrs: { role: 'search' } },
+      this.text,
+      this.topic,
+      this.session,
+      this.direction,
+      this.problem,
+      el('span', { className: 'spacer' }),
+      this.chip,
+      this.status,
+    );
     this.text.addEventListener('input', () => this.changedSoon());
     this.topic.addEventListener('input', () => this.changedSoon());
-    this.text.addEventListener('keydown', (event) => { if (event.key === 'Enter') this.changedNow(); });
-    this.session.addEventListener('change', () => { this.wantedSessionId = this.session.value; this.changedNow(); });
+    this.text.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.changedNow();
+    });
+    this.session.addEventListener('change', () => {
+      this.wantedSessionId = this.session.value;
+      this.changedNow();
+    });
     this.direction.addEventListener('change', () => this.changedNow());
   }
 
@@ -75,7 +106,9 @@ export class FilterBar {
     this.sessionsKey = key;
     const options = [el('option', { text: 'All sessions', attrs: { value: '' } })];
     for (const session of sessions) {
-      options.push(el('option', { text: `${session.name} (${session.type})${session.open ? '' : ' — closed'}`, attrs: { value: session.id } }));
+      options.push(
+        el('option', { text: `${session.name} (${session.type})${session.open ? '' : ' — closed'}`, attrs: { value: session.id } }),
+      );
     }
     this.session.replaceChildren(...options);
     this.session.value = this.wantedSessionId;
@@ -96,7 +129,11 @@ export class FilterBar {
   setPaused(newCount: number): void {
     this.chip.hidden = newCount < 0;
     // The pause glyph is drawn in CSS: U+23F8 is missing from many UI fonts.
-    if (newCount >= 0) this.chip.replaceChildren(el('span', { className: 'pause-icon', attrs: { 'aria-hidden': 'true' } }), `paused — ${formatCount(newCount)} new, jump to latest`);
+    if (newCount >= 0)
+      this.chip.replaceChildren(
+        el('span', { className: 'pause-icon', attrs: { 'aria-hidden': 'true' } }),
+        `paused — ${formatCount(newCount)} new, jump to latest`,
+      );
   }
 
   private changedSoon(): void {

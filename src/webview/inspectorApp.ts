@@ -1,9 +1,15 @@
 // Wires the toolbar, the list and the detail pane to the host: applies summaries, pulls rows and the
 // selected message, and keeps the view state (filter, selection, scroll) for a window reload.
 import {
-  MessageType, RequestClient,
-  type CopyFormat, type FilterSpec, type FromWebviewMessage, type MessageDetail, type RowWindow,
-  type SummaryMessage, type ToWebviewMessage,
+  MessageType,
+  RequestClient,
+  type CopyFormat,
+  type FilterSpec,
+  type FromWebviewMessage,
+  type MessageDetail,
+  type RowWindow,
+  type SummaryMessage,
+  type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
 import { DetailPane } from './detailPane';
 import { el } from './dom';
@@ -47,14 +53,26 @@ export class InspectorApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private decoderOverrides: Record<number, string> = {};
 
-  constructor(private readonly api: VsCodeApi, root: HTMLElement) {
+  constructor(
+    private readonly api: VsCodeApi,
+    root: HTMLElement,
+  ) {
     this.client = new RequestClient((message) => api.postMessage(message));
     const saved = api.getState() as Partial<PersistedState> | undefined;
-    this.state = { filter: { ...EMPTY_FILTER, ...saved?.filter }, tail: saved?.tail ?? true, topSeq: saved?.topSeq, selectedSeq: saved?.selectedSeq, detailHeight: saved?.detailHeight };
+    this.state = {
+      filter: { ...EMPTY_FILTER, ...saved?.filter },
+      tail: saved?.tail ?? true,
+      topSeq: saved?.topSeq,
+      selectedSeq: saved?.selectedSeq,
+      detailHeight: saved?.detailHeight,
+    };
 
     this.filterBar = new FilterBar({
       filterChanged: (filter) => void this.applyFilter(filter, this.list.isTail ? undefined : this.list.topSeq),
-      jumpToLatest: () => { this.list.scrollToEnd(); this.list.focus(); },
+      jumpToLatest: () => {
+        this.list.scrollToEnd();
+        this.list.focus();
+      },
     });
     this.list = new MessageList({
       fetchRows: (absStart, count) => this.fetchRows(absStart, count),
@@ -69,11 +87,16 @@ export class InspectorApp {
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
       replay: (seq) => void this.replay(seq),
     });
-    const splitter = el('div', { className: 'splitter', attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' } });
+    const splitter = el('div', {
+      className: 'splitter',
+      attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' },
+    });
     root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element);
     this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
     this.enableSplitter(splitter);
-    this.detail.element.addEventListener('keydown', (event) => { if (event.key === 'Escape') this.list.focus(); });
+    this.detail.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.list.focus();
+    });
     this.list.element.addEventListener('keydown', (event) => {
       if (event.key === '/' || (event.key === 'f' && (event.ctrlKey || event.metaKey))) {
         event.preventDefault();
@@ -117,13 +140,19 @@ export class InspectorApp {
     if (!summary) return;
     const stats = summary.stats;
     const filtered = summary.matched !== stats.retained;
-    let text = filtered ? `${formatCount(summary.matched)} of ${formatCount(stats.retained)} messages` : `${formatCount(stats.retained)} messages`;
+    let text = filtered
+      ? `${formatCount(summary.matched)} of ${formatCount(stats.retained)} messages`
+      : `${formatCount(stats.retained)} messages`;
     if (stats.dropped > 0) text += ` · ${formatCount(stats.dropped)} dropped`;
     const title = [
       `${formatCount(stats.total)} captured in total, ${formatCount(stats.retained)} kept`,
-      stats.dropped ? `${formatCount(stats.dropped)} oldest messages (${formatSize(stats.droppedBytes)}) dropped to stay within the capture limits` : '',
+      stats.dropped
+        ? `${formatCount(stats.dropped)} oldest messages (${formatSize(stats.droppedBytes)}) dropped to stay within the capture limits`
+        : '',
       stats.truncatedFrames ? `${formatCount(stats.truncatedFrames)} frames truncated to the per-frame limit` : '',
-    ].filter(Boolean).join('\n');
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.filterBar.setStatus(text, title);
     this.filterBar.setPaused(this.list.isTail ? -1 : Math.max(0, this.list.endAbs - this.pausedAtEnd));
   }

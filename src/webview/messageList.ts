@@ -56,12 +56,20 @@ export class MessageList {
   private pendingCounts: { matched: number; evicted: number; generation: number } | undefined;
 
   constructor(private readonly events: MessageListEvents) {
-    this.rows = new RowCache((absStart, count) => events.fetchRows(absStart, count), () => this.rowsArrived());
+    this.rows = new RowCache(
+      (absStart, count) => events.fetchRows(absStart, count),
+      () => this.rowsArrived(),
+    );
     this.spacer = el('div', { className: 'list-spacer' });
     this.layer = el('div', { className: 'list-rows', attrs: { role: 'rowgroup' } });
     this.empty = el('div', { className: 'list-empty', text: 'No messages captured yet.' });
     this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
-    this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } }, createHeader(), this.viewport);
+    this.element = el(
+      'div',
+      { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } },
+      createHeader(),
+      this.viewport,
+    );
     this.viewport.addEventListener('scroll', () => this.onScroll());
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.layer.addEventListener('mousedown', (event) => this.onClick(event));
@@ -175,7 +183,13 @@ export class MessageList {
   }
 
   private listViewport(): ListViewport {
-    return { first: Math.floor(this.topAbs), page: Math.ceil(this.visibleRows()) + 1, start: this.evicted, end: this.endAbs, scrollingUp: this.scrollingUp };
+    return {
+      first: Math.floor(this.topAbs),
+      page: Math.ceil(this.visibleRows()) + 1,
+      start: this.evicted,
+      end: this.endAbs,
+      scrollingUp: this.scrollingUp,
+    };
   }
 
   private layout(): void {
@@ -268,9 +282,7 @@ export class MessageList {
       this.pool.push(row);
     }
     // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
-    const contentTop = this.scale === 1
-      ? (first - this.evicted) * ROW_HEIGHT
-      : this.scrollTopPx - (this.topAbs - first) * ROW_HEIGHT;
+    const contentTop = this.scale === 1 ? (first - this.evicted) * ROW_HEIGHT : this.scrollTopPx - (this.topAbs - first) * ROW_HEIGHT;
     if (contentTop !== this.layerTop) {
       this.layerTop = contentTop;
       this.layer.style.transform = `translateY(${contentTop}px)`;
@@ -352,17 +364,30 @@ export class MessageList {
     const current = this.selectedAbs >= 0 ? this.selectedAbs : Math.ceil(this.topAbs) - 1;
     let target: number;
     switch (event.key) {
-      case 'ArrowDown': target = current + 1; break;
-      case 'ArrowUp': target = current - 1; break;
-      case 'PageDown': target = current + page; break;
-      case 'PageUp': target = current - page; break;
-      case 'Home': target = this.evicted; break;
-      case 'End': target = this.endAbs - 1; break;
+      case 'ArrowDown':
+        target = current + 1;
+        break;
+      case 'ArrowUp':
+        target = current - 1;
+        break;
+      case 'PageDown':
+        target = current + page;
+        break;
+      case 'PageUp':
+        target = current - page;
+        break;
+      case 'Home':
+        target = this.evicted;
+        break;
+      case 'End':
+        target = this.endAbs - 1;
+        break;
       case 'Enter':
         if (this.selectedSeq >= 0) this.events.activate();
         event.preventDefault();
         return;
-      default: return;
+      default:
+        return;
     }
     event.preventDefault();
     if (this.matched > 0) this.selectAbs(target);

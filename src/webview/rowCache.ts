@@ -69,9 +69,13 @@ export class RowCache {
   put(window: RowWindow): void {
     for (let i = 0; i < window.seqs.length; i++) {
       this.rows.set(window.absStart + i, {
-        seq: window.seqs[i], timeMs: window.timesMs[i], session: window.sessionNames[i],
-        direction: window.directions[i] === 'o' ? 'out' : 'in', summary: window.summaries[i],
-        frames: window.frameCounts[i], size: window.sizes[i],
+        seq: window.seqs[i],
+        timeMs: window.timesMs[i],
+        session: window.sessionNames[i],
+        direction: window.directions[i] === 'o' ? 'out' : 'in',
+        summary: window.summaries[i],
+        frames: window.frameCounts[i],
+        size: window.sizes[i],
       });
     }
   }

@@ -33,8 +33,11 @@ export interface RowElement {
 }
 
 export function createHeader(): HTMLElement {
-  return el('div', { className: 'list-header row', attrs: { role: 'row' } },
-    ...COLUMNS.map((c) => el('span', { className: `cell c-${c.key}`, text: c.label, title: c.title, attrs: { role: 'columnheader' } })));
+  return el(
+    'div',
+    { className: 'list-header row', attrs: { role: 'row' } },
+    ...COLUMNS.map((c) => el('span', { className: `cell c-${c.key}`, text: c.label, title: c.title, attrs: { role: 'columnheader' } })),
+  );
 }
 
 export function createRowElement(): RowElement {
@@ -44,7 +47,11 @@ export function createRowElement(): RowElement {
   });
   return {
     root: el('div', { className: 'row', attrs: { role: 'row' } }, ...cells.map((c) => c.element)),
-    cells, abs: -1, shown: undefined, shownIndex: -1, shownSelected: false,
+    cells,
+    abs: -1,
+    shown: undefined,
+    shownIndex: -1,
+    shownSelected: false,
   };
 }
 
@@ -67,7 +74,14 @@ export function hideRow(element: RowElement): void {
 export function fillRow(element: RowElement, abs: number, index: number, row: ListRow | undefined, selected: boolean): void {
   const root = element.root;
   if (root.hidden) root.hidden = false;
-  if (element.abs === abs && element.shown === row && element.shownIndex === index && element.shownSelected === selected && row !== undefined) return;
+  if (
+    element.abs === abs &&
+    element.shown === row &&
+    element.shownIndex === index &&
+    element.shownSelected === selected &&
+    row !== undefined
+  )
+    return;
   element.abs = abs;
   if (element.shownSelected !== selected || element.shown === undefined) {
     root.classList.toggle('selected', selected);

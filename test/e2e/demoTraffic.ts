@@ -20,13 +20,24 @@ export async function startDemoTraffic(projectRoot: string, ports = DEMO_TEST_PO
   const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'demo-traffic.mjs')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DEMO_PUB_PORT: String(ports.pub), DEMO_REP_PORT: String(ports.rep), DEMO_PUSH_PORT: String(ports.push), DEMO_RATE: String(rate) },
+    env: {
+      ...process.env,
+      DEMO_PUB_PORT: String(ports.pub),
+      DEMO_REP_PORT: String(ports.rep),
+      DEMO_PUSH_PORT: String(ports.push),
+      DEMO_RATE: String(rate),
+    },
   });
   let output = '';
   let exited = false;
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (exited) return;
     child.kill('SIGTERM');
@@ -34,7 +45,9 @@ export async function startDemoTraffic(projectRoot: string, ports = DEMO_TEST_PO
     await exit;
     clearTimeout(killed);
   };
-  process.once('exit', () => { if (!exited) child.kill('SIGKILL'); });
+  process.once('exit', () => {
+    if (!exited) child.kill('SIGKILL');
+  });
   const deadline = Date.now() + 10_000;
   while (!output.includes('demo-traffic ready')) {
     if (exited || Date.now() > deadline) {
@@ -55,6 +68,10 @@ export function demoEndpoints(projectRoot: string, traffic: Pick<DemoTraffic, 'p
   const text = readFileSync(join(projectRoot, 'demo', 'workspace', '.vscode', 'settings.json'), 'utf8');
   // settings.json is JSONC: drop the // comment lines.
   const settings = JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as { 'zeromq.endpoints': Array<Record<string, unknown>> };
-  const moved: Record<string, string> = { 'tcp://127.0.0.1:5556': traffic.pub, 'tcp://127.0.0.1:5557': traffic.rep, 'tcp://127.0.0.1:5558': traffic.push };
+  const moved: Record<string, string> = {
+    'tcp://127.0.0.1:5556': traffic.pub,
+    'tcp://127.0.0.1:5557': traffic.rep,
+    'tcp://127.0.0.1:5558': traffic.push,
+  };
   return settings['zeromq.endpoints'].map((endpoint) => ({ ...endpoint, address: moved[endpoint.address as string] ?? endpoint.address }));
 }

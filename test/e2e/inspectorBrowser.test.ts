@@ -12,9 +12,7 @@ import type { Page } from 'playwright-core';
 import type { Session } from '../../src/core/session/session';
 import type { InspectorDeps } from '../../src/inspector/inspectorBackend';
 import { delay, waitUntil } from '../support/peers';
-import {
-  closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage,
-} from './inspectorHarness';
+import { closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage } from './inspectorHarness';
 
 // Each is the first of a few tried: another run of the suite may hold one.
 const HTTP_PORT = 18450;
@@ -33,12 +31,19 @@ const decoders = createDefaultRegistry();
 const rules: DecoderRule[] = [];
 const proposals: unknown[] = [];
 const deps: InspectorDeps = {
-  store, sessions, decoders,
+  store,
+  sessions,
+  decoders,
   getRules: () => rules,
   // As the settings do: saved by session name, in force by session id.
   addRule: async (rule) => {
     proposals.push(rule);
-    rules.push({ decoder: rule.decoder, sessionId: rule.session ? sessions.findByName(rule.session)?.id : undefined, topicPrefix: rule.topicPrefix, frameIndex: rule.frameIndex });
+    rules.push({
+      decoder: rule.decoder,
+      sessionId: rule.session ? sessions.findByName(rule.session)?.id : undefined,
+      topicPrefix: rule.topicPrefix,
+      frameIndex: rule.frameIndex,
+    });
   },
   log: () => undefined,
 };
@@ -71,9 +76,15 @@ async function screenshot(name: string): Promise<void> {
 /** Seq numbers of the rows painted with data, top to bottom. */
 /** Waits until the inspector's status line (message counts) matches. */
 async function waitForStatus(page: Page, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(({ source, flags }) => new RegExp(source, flags).test(
-    (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.status')?.textContent ?? ''),
-  { source: pattern.source, flags: pattern.flags });
+  await page.waitForFunction(
+    ({ source, flags }) =>
+      new RegExp(source, flags).test(
+        (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(
+          '.status',
+        )?.textContent ?? '',
+      ),
+    { source: pattern.source, flags: pattern.flags },
+  );
 }
 
 function visibleSeqs(page = inspector.page): Promise<number[]> {
@@ -81,11 +92,16 @@ function visibleSeqs(page = inspector.page): Promise<number[]> {
 }
 
 async function waitForLastVisibleSeq(seq: number, page = inspector.page): Promise<void> {
-  await page.waitForFunction((wanted) => {
-    const cells = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } })
-      .document.querySelectorAll('.list-rows .row:not([hidden]):not(.loading) .c-seq');
-    return cells.length > 0 && Number(cells[cells.length - 1].textContent) === wanted;
-  }, seq, { timeout: 10_000 });
+  await page.waitForFunction(
+    (wanted) => {
+      const cells = (
+        globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }
+      ).document.querySelectorAll('.list-rows .row:not([hidden]):not(.loading) .c-seq');
+      return cells.length > 0 && Number(cells[cells.length - 1].textContent) === wanted;
+    },
+    seq,
+    { timeout: 10_000 },
+  );
 }
 
 /** A million messages as the sessions would have captured them: JSON ticks, ROUTER requests, replies. */
@@ -99,10 +115,18 @@ function fillStore(subId: string, routerId: string): void {
     const timeNs = start + BigInt(i) * 3_000_000n;
     switch (i % 3) {
       case 0:
-        store.append(subId, 'in', [topic, utf8(`{"seq":${i},"price":${(1.08 + i / 1e7).toFixed(5)},"side":"buy","venue":{"name":"LMAX","id":7}}`)], { timeNs, hasTopic: true });
+        store.append(
+          subId,
+          'in',
+          [topic, utf8(`{"seq":${i},"price":${(1.08 + i / 1e7).toFixed(5)},"side":"buy","venue":{"name":"LMAX","id":7}}`)],
+          { timeNs, hasTopic: true },
+        );
         break;
       case 1:
-        store.append(routerId, 'in', [identity, empty, new Uint8Array([0x01, 0x02, 0x03, 0xfa, 0xfb, i & 0xff, 0x00, 0x7f, 0x80, 0x41])], { timeNs, hasRoutingId: true });
+        store.append(routerId, 'in', [identity, empty, new Uint8Array([0x01, 0x02, 0x03, 0xfa, 0xfb, i & 0xff, 0x00, 0x7f, 0x80, 0x41])], {
+          timeNs,
+          hasRoutingId: true,
+        });
         break;
       default:
         store.append(routerId, 'out', [identity, empty, reply], { timeNs, hasRoutingId: true });
@@ -114,7 +138,9 @@ before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const pub = new zmq.Publisher({ linger: 0 });
   sockets.push(pub);
-  const pubAddress = await firstFree(PUB_PORTS, async (address) => { await pub.bind(address); });
+  const pubAddress = await firstFree(PUB_PORTS, async (address) => {
+    await pub.bind(address);
+  });
   sub = await sessions.open({ name: 'prices', type: 'SUB', mode: 'connect', addresses: [pubAddress], subscriptions: [''] });
   routerAddress = await firstFree(ROUTER_PORTS, async (address) => {
     router = await sessions.open({ name: 'orders <b>router</b>', type: 'ROUTER', mode: 'bind', addresses: [address] });
@@ -154,8 +180,9 @@ test('scrolling: Home shows the first message, the scrollbar and the wheel move 
   await page.locator('.list').focus();
   await page.keyboard.press('Home');
   await page.waitForFunction((first) => {
-    const cell = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document
-      .querySelector('.list-rows .row:not([hidden]):not(.loading) .c-seq');
+    const cell = (
+      globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }
+    ).document.querySelector('.list-rows .row:not([hidden]):not(.loading) .c-seq');
     return Number(cell?.textContent) === first;
   }, store.stats().firstSeq);
   figures.wheelDown = await measureWheel(page, 40, 240);
@@ -172,7 +199,14 @@ test('scrolling: Home shows the first message, the scrollbar and the wheel move 
 function paintedRows(page = inspector.page): Promise<Array<{ seq: number; top: number }>> {
   return page.evaluate(() => {
     type Box = { getBoundingClientRect(): { top: number; bottom: number } };
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): Box; querySelectorAll(s: string): ArrayLike<Box & { getAttribute(n: string): string | null }> } }).document;
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          querySelector(s: string): Box;
+          querySelectorAll(s: string): ArrayLike<Box & { getAttribute(n: string): string | null }>;
+        };
+      }
+    ).document;
     const viewport = doc.querySelector('.list-viewport').getBoundingClientRect();
     return Array.from(doc.querySelectorAll('.list-rows .row:not([hidden]):not(.loading)'))
       .map((row) => ({ seq: Number(row.getAttribute('data-seq')), top: row.getBoundingClientRect().top - viewport.top }))
@@ -183,8 +217,12 @@ function paintedRows(page = inspector.page): Promise<Array<{ seq: number; top: n
 /** Wheel steps, then the rows on screen once every row is filled. */
 async function wheelAndSettle(page: Page, ticks: number, deltaY: number): Promise<Array<{ seq: number; top: number }>> {
   for (let i = 0; i < ticks; i++) await page.mouse.wheel(0, deltaY);
-  await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document
-    .querySelector('.list-rows .row.loading:not([hidden])'));
+  await page.waitForFunction(
+    () =>
+      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        '.list-rows .row.loading:not([hidden])',
+      ),
+  );
   await delay(100);
   return paintedRows(page);
 }
@@ -192,8 +230,15 @@ async function wheelAndSettle(page: Page, ticks: number, deltaY: number): Promis
 function assertInOrder(rows: Array<{ seq: number; top: number }>, seqStep: number, what: string): void {
   assert.ok(rows.length > 10, `${what}: a screenful of rows is painted, not ${rows.length}`);
   for (let i = 1; i < rows.length; i++) {
-    assert.equal(rows[i].seq - rows[i - 1].seq, seqStep, `${what}: row ${i} follows row ${i - 1} (${JSON.stringify(rows.slice(0, i + 1).map((r) => r.seq))})`);
-    assert.ok(Math.abs(rows[i].top - rows[i - 1].top - 22) < 0.5, `${what}: row ${i} sits one row below row ${i - 1} (${rows[i - 1].top} then ${rows[i].top})`);
+    assert.equal(
+      rows[i].seq - rows[i - 1].seq,
+      seqStep,
+      `${what}: row ${i} follows row ${i - 1} (${JSON.stringify(rows.slice(0, i + 1).map((r) => r.seq))})`,
+    );
+    assert.ok(
+      Math.abs(rows[i].top - rows[i - 1].top - 22) < 0.5,
+      `${what}: row ${i} sits one row below row ${i - 1} (${rows[i - 1].top} then ${rows[i].top})`,
+    );
   }
 }
 
@@ -242,10 +287,11 @@ test('selecting a JSON message shows its fields in the decoded tree', async () =
   assert.equal(await price.locator('.tree-value').textContent(), JSON.parse(Buffer.from(first.frames[1]).toString()).price.toString());
   assert.equal(await page.locator('.frame[data-frame-index="0"] .frame-label').textContent(), 'topic');
   await page.keyboard.press('Enter');
-  const focusInDetail = () => page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
-    return Boolean(doc.activeElement?.closest('.detail'));
-  });
+  const focusInDetail = () =>
+    page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+      return Boolean(doc.activeElement?.closest('.detail'));
+    });
   assert.ok(await focusInDetail(), 'Enter moves the focus into the detail pane');
   // Home re-selected the message already shown: no late reload of the pane may take the focus away.
   await delay(200);
@@ -283,15 +329,26 @@ test('payloads that look like HTML (topic, frame, routing id, session name) show
   sockets.push(dealer);
   dealer.connect(routerAddress);
   await dealer.send(['', '{"note":"<img src=x onerror=alert(4)>"}']);
-  await waitUntil(() => store.filter({ sessionIds: [router.id], contains: utf8('alert(4)') }).length > 0, 'the ROUTER session captures the DEALER');
+  await waitUntil(
+    () => store.filter({ sessionIds: [router.id], contains: utf8('alert(4)') }).length > 0,
+    'the ROUTER session captures the DEALER',
+  );
 
   const filterStarted = Date.now();
   await page.fill('.filter-text', 'onerror');
   await waitForStatus(page, /^\d+ of /);
   figures.textFilterOver1MWallMs = Date.now() - filterStarted; // includes the filter box's 150 ms debounce
-  const summaries = await page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-summary', (cells) => cells.map((c) => c.textContent ?? ''));
-  assert.ok(summaries.some((s) => s.includes(XSS_TOPIC)), `the topic is listed as text: ${JSON.stringify(summaries)}`);
-  assert.ok(summaries.some((s) => s.includes(XSS_ROUTING_ID)), 'the routing id is listed as text');
+  const summaries = await page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-summary', (cells) =>
+    cells.map((c) => c.textContent ?? ''),
+  );
+  assert.ok(
+    summaries.some((s) => s.includes(XSS_TOPIC)),
+    `the topic is listed as text: ${JSON.stringify(summaries)}`,
+  );
+  assert.ok(
+    summaries.some((s) => s.includes(XSS_ROUTING_ID)),
+    'the routing id is listed as text',
+  );
 
   // The DEALER's message: routing id frame and JSON with markup inside a string.
   await page.locator('.list-rows .row:not([hidden])', { hasText: XSS_ROUTING_ID }).first().click();
@@ -306,10 +363,22 @@ test('payloads that look like HTML (topic, frame, routing id, session name) show
   await screenshot('inspector-xss');
 
   const elements = await page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { textContent: string | null } } }).document;
-    return { img: doc.querySelectorAll('img').length, script: doc.querySelectorAll('script').length, bold: doc.querySelectorAll('b').length };
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { textContent: string | null } };
+      }
+    ).document;
+    return {
+      img: doc.querySelectorAll('img').length,
+      script: doc.querySelectorAll('script').length,
+      bold: doc.querySelectorAll('b').length,
+    };
   });
-  assert.deepEqual(elements, { img: 0, script: 1, bold: 0 }, 'no element was created from a payload (the one script is the webview bundle)');
+  assert.deepEqual(
+    elements,
+    { img: 0, script: 1, bold: 0 },
+    'no element was created from a payload (the one script is the webview bundle)',
+  );
   assert.deepEqual(inspector.dialogs, [], 'no payload script ran');
 });
 
@@ -384,7 +453,11 @@ test('the view state survives a reload: the revived webview restores filter and 
     await revived.page.waitForSelector(`.detail-seq:text-is("#${selected}")`);
     assert.equal(await revived.page.inputValue('.filter-text'), 'topic:prices.EUR');
     await revived.page.waitForSelector(`.list-rows .row.selected[data-seq="${selected}"]`);
-    assert.equal(await revived.page.locator('.tail-chip').textContent(), 'paused — 0 new, jump to latest', 'restored where the user was, not at the live end');
+    assert.equal(
+      await revived.page.locator('.tail-chip').textContent(),
+      'paused — 0 new, jump to latest',
+      'restored where the user was, not at the live end',
+    );
     await revived.page.screenshot({ path: join(SCREENSHOTS, 'inspector-light-restored.png') });
     assert.deepEqual(revived.errors, []);
   } finally {

@@ -16,8 +16,13 @@ declare const window: { dispatchEvent(event: unknown): boolean } & Record<string
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface InspectorPageOptions {
@@ -69,7 +74,12 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname === '/') {
       // The panel's own HTML, plus the theme stylesheet the workbench would inject.
-      const html = inspectorHtml({ scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/inspector.css`, cspSource: origin, nonce: createNonce() })
+      const html = inspectorHtml({
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUri: `${origin}/media/inspector.css`,
+        cspSource: origin,
+        nonce: createNonce(),
+      })
         .replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${origin}/theme.css">\n<link rel="stylesheet"`)
         .replace('<body>', `<body class="vscode-${theme}">`);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
@@ -100,7 +110,11 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
 let browser: Browser | undefined;
 
 export async function launchChromium(): Promise<Browser> {
-  browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(process.env.EXTRA_CHROMIUM_ARGS ? process.env.EXTRA_CHROMIUM_ARGS.split(' ') : [])], headless: true });
+  browser ??= await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...(process.env.EXTRA_CHROMIUM_ARGS ? process.env.EXTRA_CHROMIUM_ARGS.split(' ') : [])],
+    headless: true,
+  });
   return browser;
 }
 
@@ -116,9 +130,14 @@ export async function openInspectorPage(deps: InspectorDeps, options: InspectorP
   const clipboard: string[] = [];
   const dialogs: string[] = [];
   const errors: string[] = [];
-  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
 
   // The bridge is raw CDP (a binding one way, Runtime.evaluate the other): Playwright's evaluate costs
   // 5-80 ms a message, VS Code's postMessage under 1 ms, and the scroll measurements should see the latter.
@@ -130,7 +149,9 @@ export async function openInspectorPage(deps: InspectorDeps, options: InspectorP
       if (closed) return;
       cdp.send('Runtime.evaluate', { expression: `window.__inspectorDeliver(${JSON.stringify(message)})` }).catch(() => undefined);
     },
-    writeClipboard: async (text) => { clipboard.push(text); },
+    writeClipboard: async (text) => {
+      clipboard.push(text);
+    },
   });
   cdp.on('Runtime.bindingCalled', (event) => {
     if (event.name !== '__inspectorPost') return;
@@ -141,13 +162,18 @@ export async function openInspectorPage(deps: InspectorDeps, options: InspectorP
   await page.addInitScript((initial) => {
     let state: unknown = initial ?? undefined;
     const host = window as unknown as {
-      __inspectorPost(payload: string): void; __inspectorState: unknown; __inspectorDeliver(data: unknown): void; acquireVsCodeApi(): unknown;
+      __inspectorPost(payload: string): void;
+      __inspectorState: unknown;
+      __inspectorDeliver(data: unknown): void;
+      acquireVsCodeApi(): unknown;
     };
     // Paint timing, taken in the page so no test round trip is counted.
     const timing: Record<string, number> = {};
     (window as unknown as { __inspectorTiming: Record<string, number> }).__inspectorTiming = timing;
     const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-    const Observer = (globalThis as unknown as { MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void; disconnect(): void } }).MutationObserver;
+    const Observer = (
+      globalThis as unknown as { MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void; disconnect(): void } }
+    ).MutationObserver;
     const observer = new Observer(() => {
       if (timing.firstRows === undefined && doc.querySelector('.list-rows .row:not(.loading):not([hidden]) .c-seq')) {
         timing.firstRows = performance.now();
@@ -166,20 +192,30 @@ export async function openInspectorPage(deps: InspectorDeps, options: InspectorP
         host.__inspectorPost(JSON.stringify(message));
       },
       getState: () => state,
-      setState: (next: unknown) => { state = next; host.__inspectorState = next; },
+      setState: (next: unknown) => {
+        state = next;
+        host.__inspectorState = next;
+      },
     });
   }, options.state ?? null);
   await page.goto(`${origin}/`);
   return {
-    page, backend, clipboard, dialogs, errors,
+    page,
+    backend,
+    clipboard,
+    dialogs,
+    errors,
     savedState: () => page.evaluate(() => (window as unknown as { __inspectorState: unknown }).__inspectorState),
-    timing: () => page.evaluate(() => {
-      const timing = (window as unknown as { __inspectorTiming: Record<string, number> }).__inspectorTiming;
-      const navigation = (performance as unknown as { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> }).getEntriesByType('navigation')[0];
-      const rounded: Record<string, number> = { pageLoaded: Math.round(navigation.domContentLoadedEventEnd) };
-      for (const [key, value] of Object.entries(timing)) rounded[key] = Math.round(value);
-      return rounded;
-    }),
+    timing: () =>
+      page.evaluate(() => {
+        const timing = (window as unknown as { __inspectorTiming: Record<string, number> }).__inspectorTiming;
+        const navigation = (
+          performance as unknown as { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> }
+        ).getEntriesByType('navigation')[0];
+        const rounded: Record<string, number> = { pageLoaded: Math.round(navigation.domContentLoadedEventEnd) };
+        for (const [key, value] of Object.entries(timing)) rounded[key] = Math.round(value);
+        return rounded;
+      }),
     async close() {
       closed = true;
       backend.dispose();
@@ -206,7 +242,14 @@ function quantile(values: number[], q: number): number {
 }
 
 function summarize(intervals: number[], withPlaceholders: number): FrameTimes {
-  return { frames: intervals.length, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), max: quantile(intervals, 1), framesWithPlaceholders: withPlaceholders, dropped: intervals.filter((t) => t > 25).length };
+  return {
+    frames: intervals.length,
+    p50: quantile(intervals, 0.5),
+    p95: quantile(intervals, 0.95),
+    max: quantile(intervals, 1),
+    framesWithPlaceholders: withPlaceholders,
+    dropped: intervals.filter((t) => t > 25).length,
+  };
 }
 
 export interface JumpTimes {
@@ -223,7 +266,14 @@ export interface JumpTimes {
  */
 export async function measureScrollbarJumps(page: Page, steps: number): Promise<JumpTimes> {
   const fills = await page.evaluate(async (count) => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number }; querySelectorAll(s: string): { length: number } } }).document;
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number };
+          querySelectorAll(s: string): { length: number };
+        };
+      }
+    ).document;
     const raf = (globalThis as unknown as { requestAnimationFrame(cb: (t: number) => void): void }).requestAnimationFrame;
     const viewport = doc.querySelector('.list-viewport');
     const max = viewport.scrollHeight - viewport.clientHeight;
@@ -245,7 +295,10 @@ export async function measureScrollbarJumps(page: Page, steps: number): Promise<
 /** Scrolls with the mouse wheel (as a user would) while timing animation frames in the page. */
 export async function measureWheel(page: Page, ticks: number, deltaY: number): Promise<FrameTimes> {
   await page.evaluate(() => {
-    const g = globalThis as unknown as Record<string, unknown> & { requestAnimationFrame(cb: (t: number) => void): void; document: { querySelectorAll(s: string): { length: number } } };
+    const g = globalThis as unknown as Record<string, unknown> & {
+      requestAnimationFrame(cb: (t: number) => void): void;
+      document: { querySelectorAll(s: string): { length: number } };
+    };
     const record = { times: [] as number[], placeholders: 0, running: true, last: performance.now() };
     g.__frameRecord = record;
     const tick = (): void => {
@@ -292,13 +345,24 @@ const TRACE_CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline.fra
 const PROFILE_CATEGORIES = [...TRACE_CATEGORIES, 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'];
 let traceCount = 0;
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
+}
 
 export async function traceFrameWork<T>(page: Page, action: () => Promise<T>): Promise<{ result: T; work: FrameWork }> {
   const browserHandle = page.context().browser();
   if (!browserHandle) throw new Error('tracing needs a launched browser');
   const saveDir = process.env.INSPECTOR_TRACE_DIR;
-  await browserHandle.startTracing(page, { categories: saveDir ? PROFILE_CATEGORIES : TRACE_CATEGORIES, ...(saveDir ? { path: join(saveDir, `inspector-trace-${++traceCount}.json`) } : {}) });
+  await browserHandle.startTracing(page, {
+    categories: saveDir ? PROFILE_CATEGORIES : TRACE_CATEGORIES,
+    ...(saveDir ? { path: join(saveDir, `inspector-trace-${++traceCount}.json`) } : {}),
+  });
   let result: T;
   try {
     result = await action();
@@ -315,7 +379,10 @@ export function frameWorkFromTrace(trace: Buffer): FrameWork {
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) throw new Error('the trace has no renderer main thread');
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid);
-  const frameStarts = onMain.filter((e) => e.name === 'BeginMainThreadFrame').map((e) => e.ts).sort((a, b) => a - b);
+  const frameStarts = onMain
+    .filter((e) => e.name === 'BeginMainThreadFrame')
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
   const tasks = onMain.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts);
   const work: number[] = [];
   let t = 0;
@@ -326,5 +393,11 @@ export function frameWorkFromTrace(trace: Buffer): FrameWork {
     work.push(busy / 1000);
   }
   if (!work.length) return { frames: 0, p50: 0, p95: 0, max: 0, over16: 0 };
-  return { frames: work.length, p50: quantile(work, 0.5), p95: quantile(work, 0.95), max: quantile(work, 1), over16: work.filter((w) => w > 16).length };
+  return {
+    frames: work.length,
+    p50: quantile(work, 0.5),
+    p95: quantile(work, 0.95),
+    max: quantile(work, 1),
+    over16: work.filter((w) => w > 16).length,
+  };
 }

@@ -16,7 +16,11 @@ async function assertNoErrorNotification(vscode: VsCode): Promise<void> {
 }
 
 test('the packaged extension installs, activates and shows its view and log in VS Code', { timeout: 150_000 }, async () => {
-  const options = { workspace: 'demo/workspace', settings: { 'workbench.startupEditor': 'readme' }, workspaceSettings: { 'zeromq.endpoints': testEndpoints } };
+  const options = {
+    workspace: 'demo/workspace',
+    settings: { 'workbench.startupEditor': 'readme' },
+    workspaceSettings: { 'zeromq.endpoints': testEndpoints },
+  };
   await withVsCode('smoke-trusted', options, async (vscode) => {
     const { page } = vscode;
     console.log(`server answered after ${vscode.timings.serverReadyMs} ms, workbench after ${vscode.timings.workbenchReadyMs} ms`);
@@ -44,8 +48,13 @@ test('the packaged extension installs, activates and shows its view and log in V
     await vscode.runCommand('Output: Show Output Channels...');
     await vscode.quickInput.pick('ZeroMQ');
     const channelPicker = page.locator('.part.panel select:has(option[value="ZeroMQ"])').filter({ visible: true });
-    await pollUntil('the Output view to show the ZeroMQ channel', 10_000, async () => ((await channelPicker.inputValue()) === 'ZeroMQ' ? true : undefined));
-    await page.locator('.part.panel .view-lines').filter({ hasText: /\[info\]/ }).waitFor({ timeout: 10_000 });
+    await pollUntil('the Output view to show the ZeroMQ channel', 10_000, async () =>
+      (await channelPicker.inputValue()) === 'ZeroMQ' ? true : undefined,
+    );
+    await page
+      .locator('.part.panel .view-lines')
+      .filter({ hasText: /\[info\]/ })
+      .waitFor({ timeout: 10_000 });
 
     // Its view container sits in the activity bar and opens.
     await vscode.openView('ZeroMQ');
@@ -57,11 +66,15 @@ test('the packaged extension installs, activates and shows its view and log in V
 });
 
 test('in Restricted Mode the extension still activates (limited support) and raises no error', { timeout: 150_000 }, async () => {
-  await withVsCode('smoke-restricted', { workspace: 'demo/workspace', trusted: false, workspaceSettings: { 'zeromq.endpoints': testEndpoints } }, async (vscode) => {
-    await vscode.page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ timeout: 20_000 });
-    await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
-    await vscode.openView('ZeroMQ');
-    await assertNoErrorNotification(vscode);
-    console.log(`screenshot: ${await vscode.screenshot('smoke-restricted')}`);
-  });
+  await withVsCode(
+    'smoke-restricted',
+    { workspace: 'demo/workspace', trusted: false, workspaceSettings: { 'zeromq.endpoints': testEndpoints } },
+    async (vscode) => {
+      await vscode.page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ timeout: 20_000 });
+      await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
+      await vscode.openView('ZeroMQ');
+      await assertNoErrorNotification(vscode);
+      console.log(`screenshot: ${await vscode.screenshot('smoke-restricted')}`);
+    },
+  );
 });

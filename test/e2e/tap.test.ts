@@ -14,7 +14,8 @@ after(async () => {
 });
 
 test('Insert Tap… between a pyzmq REQ and REP: pairs and round-trip times in the inspector', { timeout: 240_000 }, async () => {
-  peers.push(await startPythonPeer(`
+  peers.push(
+    await startPythonPeer(`
 ctx = zmq.Context()
 rep = ctx.socket(zmq.REP)
 rep.bind("tcp://127.0.0.1:${SERVICE_PORT}")
@@ -23,7 +24,8 @@ while True:
     request = rep.recv()
     time.sleep(0.005)
     rep.send(b"quote for " + request)
-`));
+`),
+  );
   await withVsCode('tap', { workspace: 'demo/workspace', workspaceSettings: { 'zeromq.endpoints': [] } }, async (vscode) => {
     const { page, quickInput } = vscode;
     await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);

@@ -6,8 +6,19 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFi
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import {
-  acceptFileDialog, editorText, findWebviewFrame, openFile, openView, pollUntil, quickInputOf, readNotifications, runCommand, viewPane,
-  waitForNotification, type QuickInput, type WorkbenchNotification,
+  acceptFileDialog,
+  editorText,
+  findWebviewFrame,
+  openFile,
+  openView,
+  pollUntil,
+  quickInputOf,
+  readNotifications,
+  runCommand,
+  viewPane,
+  waitForNotification,
+  type QuickInput,
+  type WorkbenchNotification,
 } from './workbenchPage';
 
 import { demoEndpoints as demoEndpointsAt, startDemoTraffic as startDemoTrafficAt, DEMO_TEST_PORTS, type DemoTraffic } from './demoTraffic';
@@ -19,7 +30,9 @@ function findProjectRoot(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     try {
       if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'zeromq-inspector') return dir;
-    } catch { /* keep walking up */ }
+    } catch {
+      /* keep walking up */
+    }
   }
   throw new Error(`No zeromq-inspector package.json above ${__dirname}`);
 }
@@ -28,8 +41,16 @@ export const PROJECT_ROOT = findProjectRoot();
 export const EXTENSION_ID = 'zeromq-inspector.zeromq-inspector';
 export const SERVER_MAIN = join(PROJECT_ROOT, '.vscode-test/code-server/node_modules/code-server/lib/vscode/out/server-main.js');
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 /** The server takes a free port from this part of the e2e range; 17500-17999 is left for tests' own peers. */
 export const SERVER_PORTS = '17000-17499';
 const RUNS_DIR = join(PROJECT_ROOT, '.vscode-test', 'runs');
@@ -99,7 +120,11 @@ const PACKAGE_INPUTS = ['src', 'media', 'package.json', 'package-lock.json', '.v
 
 function newestMtime(path: string): number {
   let stat;
-  try { stat = statSync(path); } catch { return 0; }
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs; // a deleted file changes its folder's mtime
   for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
@@ -108,7 +133,11 @@ function newestMtime(path: string): number {
 
 function vsixIsNewerThanSources(vsix: string): boolean {
   let built: number;
-  try { built = statSync(vsix).mtimeMs; } catch { return false; }
+  try {
+    built = statSync(vsix).mtimeMs;
+  } catch {
+    return false;
+  }
   return PACKAGE_INPUTS.every((input) => newestMtime(join(PROJECT_ROOT, input)) < built);
 }
 
@@ -174,7 +203,11 @@ process.on('exit', () => {
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 /**
@@ -190,19 +223,31 @@ function startWatchdog(serverPid: number): ChildProcess {
 }
 
 function pruneOldRuns(): void {
-  let runs: string[] = [];
-  try { runs = readdirSync(RUNS_DIR); } catch { return; }
+  let runs: string[];
+  try {
+    runs = readdirSync(RUNS_DIR);
+  } catch {
+    return;
+  }
   const byAge = runs.map((name) => ({ name, time: statSync(join(RUNS_DIR, name)).mtimeMs })).sort((a, b) => b.time - a.time);
   for (const old of byAge.slice(RUNS_KEPT)) rmSync(join(RUNS_DIR, old.name), { recursive: true, force: true });
 }
 
 function readText(path: string): string {
-  try { return readFileSync(path, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function findFile(dir: string, test: (path: string) => boolean): string | undefined {
-  let names: string[] = [];
-  try { names = readdirSync(dir); } catch { return undefined; }
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
   for (const name of names.sort().reverse()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
@@ -218,7 +263,9 @@ function tail(text: string, lines = 60): string {
 }
 
 function installExtension(dataDir: string, vsix: string, logPath: string): void {
-  const result = spawnSync(process.execPath, [SERVER_MAIN, '--server-data-dir', dataDir, '--install-extension', vsix, '--force'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [SERVER_MAIN, '--server-data-dir', dataDir, '--install-extension', vsix, '--force'], {
+    encoding: 'utf8',
+  });
   writeFileSync(logPath, `$ install-extension ${vsix}\n${result.stdout}${result.stderr}\n`, { flag: 'a' });
   if (result.status !== 0 || !/successfully installed/.test(result.stdout)) {
     throw new Error(`Installing ${vsix} into VS Code failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
@@ -245,9 +292,12 @@ function prepareWorkspace(options: StartOptions, runDir: string): string {
 export async function startVsCode(options: StartOptions): Promise<VsCode> {
   const started = Date.now();
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run node scripts/setup-vscode-server.mjs`);
-  const vsix = options.vsix ?? await packageExtension();
+  const vsix = options.vsix ?? (await packageExtension());
   pruneOldRuns();
-  const runDir = join(RUNS_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`);
+  const runDir = join(
+    RUNS_DIR,
+    `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
+  );
   const dataDir = join(runDir, 'server-data');
   const serverLogPath = join(runDir, 'server.log');
   mkdirSync(join(dataDir, 'data', 'User'), { recursive: true });
@@ -256,16 +306,30 @@ export async function startVsCode(options: StartOptions): Promise<VsCode> {
   installExtension(dataDir, vsix, serverLogPath);
 
   const trusted = options.trusted ?? true;
-  const args = [SERVER_MAIN, '--host', '127.0.0.1', '--port', SERVER_PORTS, '--without-connection-token',
-    '--accept-server-license-terms', '--server-data-dir', dataDir, '--telemetry-level', 'off',
-    ...(trusted ? ['--disable-workspace-trust'] : [])];
+  const args = [
+    SERVER_MAIN,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    SERVER_PORTS,
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--server-data-dir',
+    dataDir,
+    '--telemetry-level',
+    'off',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
+  ];
   const logFd = openSync(serverLogPath, 'a');
   const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], cwd: runDir });
   closeSync(logFd);
   liveServers.add(server);
   const watchdog = startWatchdog(server.pid!);
   let exited = false;
-  server.once('exit', () => { exited = true; liveServers.delete(server); });
+  server.once('exit', () => {
+    exited = true;
+    liveServers.delete(server);
+  });
 
   let browser: Browser | undefined;
   const close = async () => {
@@ -332,8 +396,15 @@ export async function startVsCode(options: StartOptions): Promise<VsCode> {
       extensionLog,
       extensionHostLog: () => readText(findFile(logsDir, (p) => p.endsWith('remoteexthost.log')) ?? ''),
       waitForExtensionLog: (pattern, timeoutMs = 30_000, channel = 'ZeroMQ') =>
-        pollUntil(`the ${channel} log to match ${pattern}`, timeoutMs, async () => extensionLog(channel).split('\n').find((l) => pattern.test(l)),
-          async () => `log so far:\n${tail(extensionLog(channel), 20)}`),
+        pollUntil(
+          `the ${channel} log to match ${pattern}`,
+          timeoutMs,
+          async () =>
+            extensionLog(channel)
+              .split('\n')
+              .find((l) => pattern.test(l)),
+          async () => `log so far:\n${tail(extensionLog(channel), 20)}`,
+        ),
       serverLog: () => readText(serverLogPath),
       printDiagnostics() {
         console.log(`--- VS Code server log (${serverLogPath}) ---\n${tail(readText(serverLogPath))}`);

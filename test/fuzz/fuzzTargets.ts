@@ -17,7 +17,9 @@ const frames = fc.oneof(
   fc.uint8Array({ maxLength: 256 }),
   fc.json().map((j) => Buffer.from(j)),
   fc.array(fc.constantFrom(0x5b, 0x7b, 0x91, 0xdc, 0xff, 0x81, 0x9f, 0x0a, 0x08, 0x12), { maxLength: 2000 }).map((a) => Uint8Array.from(a)),
-  fc.tuple(fc.constantFrom(0x0a, 0x12, 0x1a), fc.uint8Array({ minLength: 1, maxLength: 10 }), fc.uint8Array({ maxLength: 64 })).map(([tag, len, rest]) => Uint8Array.from([tag, ...len, ...rest])),
+  fc
+    .tuple(fc.constantFrom(0x0a, 0x12, 0x1a), fc.uint8Array({ minLength: 1, maxLength: 10 }), fc.uint8Array({ maxLength: 64 }))
+    .map(([tag, len, rest]) => Uint8Array.from([tag, ...len, ...rest])),
 );
 
 export interface FuzzTarget {
@@ -32,25 +34,50 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       for (const decoder of registry.list()) {
         const result = registry.decodeFrame(frame, { frameIndex: 0, frameCount: 1 }, { decoderId: decoder.id });
         if (typeof result.ok !== 'boolean') throw new Error('no result');
-        if (result.ok && (result.summary.length > 1000 || (result.text?.length ?? 0) > 2 * 1024 * 1024)) throw new Error('unbounded output');
+        if (result.ok && (result.summary.length > 1000 || (result.text?.length ?? 0) > 2 * 1024 * 1024))
+          throw new Error('unbounded output');
       }
       registry.decodeFrame(frame, { frameIndex: 1, frameCount: 2, topic: 'x' });
     }),
   },
   {
     name: 'endpoint parser',
-    property: fc.property(fc.oneof(fc.string(), fc.constantFrom('tcp://', 'ipc://', 'inproc://', 'pgm://', '[', ']', ':', '*').chain((p) => fc.string().map((s) => p + s))), fc.constantFrom('bind' as const, 'connect' as const), (text, mode) => {
-      const result = parseEndpoint(text, { mode });
-      if (!result.ok && !result.error) throw new Error('error without words');
-    }),
+    property: fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.constantFrom('tcp://', 'ipc://', 'inproc://', 'pgm://', '[', ']', ':', '*').chain((p) => fc.string().map((s) => p + s)),
+      ),
+      fc.constantFrom('bind' as const, 'connect' as const),
+      (text, mode) => {
+        const result = parseEndpoint(text, { mode });
+        if (!result.ok && !result.error) throw new Error('error without words');
+      },
+    ),
   },
   {
     name: 'JSON Lines importer',
-    property: fc.property(fc.array(fc.oneof(fc.string(), fc.json(), fc.record({ session: fc.string(), direction: fc.constantFrom('in', 'out', 'x'), frames: fc.array(fc.oneof(fc.base64String(), fc.string())), timeNs: fc.oneof(fc.string(), fc.nat().map(String)) }).map((o) => JSON.stringify(o))), { maxLength: 20 }), (lines) => {
-      const store = new CaptureStore({ maxMessages: 1000, maxBytes: 1 << 20 });
-      const result = importJsonLines(lines.join('\n'), store);
-      if (result.imported + result.errors.length > lines.length) throw new Error('more results than lines');
-    }),
+    property: fc.property(
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc
+            .record({
+              session: fc.string(),
+              direction: fc.constantFrom('in', 'out', 'x'),
+              frames: fc.array(fc.oneof(fc.base64String(), fc.string())),
+              timeNs: fc.oneof(fc.string(), fc.nat().map(String)),
+            })
+            .map((o) => JSON.stringify(o)),
+        ),
+        { maxLength: 20 },
+      ),
+      (lines) => {
+        const store = new CaptureStore({ maxMessages: 1000, maxBytes: 1 << 20 });
+        const result = importJsonLines(lines.join('\n'), store);
+        if (result.imported + result.errors.length > lines.length) throw new Error('more results than lines');
+      },
+    ),
   },
   {
     name: 'settings reader (zeromq.endpoints)',
@@ -68,11 +95,19 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   },
 ];
 
-export async function runFuzz(numRuns: number, seed: number, log: (line: string) => void): Promise<{ name: string; runs: number; ms: number; failure?: string }[]> {
+export async function runFuzz(
+  numRuns: number,
+  seed: number,
+  log: (line: string) => void,
+): Promise<{ name: string; runs: number; ms: number; failure?: string }[]> {
   const report = [];
   for (const target of FUZZ_TARGETS) {
     const started = performance.now();
-    const details = await fc.check(target.property as fc.IRawProperty<unknown[], boolean>, { numRuns, seed, interruptAfterTimeLimit: 120_000 });
+    const details = await fc.check(target.property as fc.IRawProperty<unknown[], boolean>, {
+      numRuns,
+      seed,
+      interruptAfterTimeLimit: 120_000,
+    });
     const ms = performance.now() - started;
     const failure = details.failed ? `${details.errorInstance ?? ''} counterexample: ${fc.stringify(details.counterexample)}` : undefined;
     report.push({ name: target.name, runs: details.numRuns, ms, failure });

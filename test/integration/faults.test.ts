@@ -46,7 +46,10 @@ time.sleep(30)
   await waitUntil(() => store.size === 2, 'two whole messages');
   await delay(200);
   const messages = store.filter({}).map((seq) => store.get(seq)!.frames.map((f) => Buffer.from(f).toString()));
-  assert.deepEqual(messages, [['whole', 'message'], ['after', 'restart']]);
+  assert.deepEqual(messages, [
+    ['whole', 'message'],
+    ['after', 'restart'],
+  ]);
   assert.equal(session.monitor.counters.messagesIn, 2);
   await manager.dispose();
 });
@@ -54,7 +57,14 @@ time.sleep(30)
 test('a publisher restarted 50 times in a row: the storm is in the timeline and capture resumes', async () => {
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 1 << 24 });
   const manager = new SessionManager(store);
-  const session = await manager.open({ name: 'storm', type: 'SUB', mode: 'connect', addresses: [at(15102)], reconnectInterval: 10, reconnectMaxInterval: 20 });
+  const session = await manager.open({
+    name: 'storm',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: [at(15102)],
+    reconnectInterval: 10,
+    reconnectMaxInterval: 20,
+  });
   for (let i = 0; i < 50; i++) {
     const pub = new zmq.Publisher({ linger: 0 });
     await pub.bind(at(15102));
@@ -92,7 +102,11 @@ test('a flood beyond the capture budget: the oldest are dropped and counted, not
   assert.equal(stats.retained, 1000);
   assert.equal(stats.dropped, total - 1000);
   const kept = store.filter({}).map((seq) => Number(Buffer.from(store.get(seq)!.frames[0]).toString()));
-  assert.deepEqual(kept, Array.from({ length: 1000 }, (_, i) => total - 1000 + i), 'the newest 1000, in order, none missing');
+  assert.deepEqual(
+    kept,
+    Array.from({ length: 1000 }, (_, i) => total - 1000 + i),
+    'the newest 1000, in order, none missing',
+  );
   await manager.dispose();
 });
 

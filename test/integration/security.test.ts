@@ -42,20 +42,33 @@ def watch(sock, side):
 
 let nextName = 0;
 async function open(options: Omit<SessionOptions, 'name'>, security: SessionSecurity, attempts?: AuthAttempt[]): Promise<SecureSession> {
-  return openSecureSession(manager, { name: `sec-${nextName++}`, ...FAST, ...options }, security, { onAttempt: attempts ? (a) => attempts.push(a) : undefined });
+  return openSecureSession(manager, { name: `sec-${nextName++}`, ...FAST, ...options }, security, {
+    onAttempt: attempts ? (a) => attempts.push(a) : undefined,
+  });
 }
 
 function received(session: Session): string[] {
-  return store.filter({ sessionIds: [session.id] }).map((seq) => store.get(seq)!.frames.map((f) => Buffer.from(f).toString('utf8')).join('|'));
+  return store.filter({ sessionIds: [session.id] }).map((seq) =>
+    store
+      .get(seq)!
+      .frames.map((f) => Buffer.from(f).toString('utf8'))
+      .join('|'),
+  );
 }
 
 /** How often the session's timeline saw `type` (a collapsed line counts its repeats). */
 function count(session: Session, type: string): number {
-  return session.monitor.timeline().filter((e) => e.type === type).reduce((n, e) => n + (e.repeat ?? 1), 0);
+  return session.monitor
+    .timeline()
+    .filter((e) => e.type === type)
+    .reduce((n, e) => n + (e.repeat ?? 1), 0);
 }
 
 function securityLines(session: Session): string[] {
-  return session.monitor.timeline().filter((e) => e.type === 'security').map((e) => e.detail ?? '');
+  return session.monitor
+    .timeline()
+    .filter((e) => e.type === 'security')
+    .map((e) => e.detail ?? '');
 }
 
 async function waitForSecurityLine(session: Session, pattern: RegExp, what: string): Promise<string> {
@@ -66,7 +79,8 @@ async function waitForSecurityLine(session: Session, pattern: RegExp, what: stri
 test('a pyzmq CURVE server with ThreadAuthenticator: the allowed key receives, the others are told why not', async () => {
   const allowed = generateCurveKeyPair();
   const denied = generateCurveKeyPair();
-  const peer = await startPythonPeer(`
+  const peer = await startPythonPeer(
+    `
 import os, tempfile, logging
 from zmq.auth.thread import ThreadAuthenticator
 ${PY_MONITOR}
@@ -91,14 +105,22 @@ while True:
     pub.send_multipart([b'ticks', str(n).encode()])
     n += 1
     time.sleep(0.01)
-`, [allowed.publicKey]);
+`,
+    [allowed.publicKey],
+  );
   peers.push(peer);
   const serverPublicKey = (await peer.waitForLine(/^READY /)).split(' ')[1];
   const address = ['tcp://127.0.0.1:20001'];
 
   const good = await open({ type: 'SUB', mode: 'connect', addresses: address }, { mechanism: 'curve-client', serverPublicKey, ...allowed });
-  const refused = await open({ type: 'SUB', mode: 'connect', addresses: address }, { mechanism: 'curve-client', serverPublicKey, ...denied });
-  const wrongKey = await open({ type: 'SUB', mode: 'connect', addresses: address }, { mechanism: 'curve-client', serverPublicKey: generateCurveKeyPair().publicKey });
+  const refused = await open(
+    { type: 'SUB', mode: 'connect', addresses: address },
+    { mechanism: 'curve-client', serverPublicKey, ...denied },
+  );
+  const wrongKey = await open(
+    { type: 'SUB', mode: 'connect', addresses: address },
+    { mechanism: 'curve-client', serverPublicKey: generateCurveKeyPair().publicKey },
+  );
   const plainNull = await open({ type: 'SUB', mode: 'connect', addresses: address }, { mechanism: 'null' });
 
   await waitUntil(() => received(good.session).length >= 5, 'ticks through CURVE');
@@ -111,7 +133,10 @@ while True:
   const wrong = await waitForSecurityLine(wrongKey.session, /hung up during the CURVE handshake/, 'the wrong server key is explained');
   assert.ok(wrong.includes((wrongKey.security as { serverPublicKey: string }).serverPublicKey));
   // Whether this client saw EPIPE or the mismatch first is a race; the probe settles it either way.
-  assert.match(await waitForSecurityLine(plainNull.session, /greeting/, 'NULL vs CURVE is explained'), /The peer is a CURVE server \(seen in its ZMTP greeting\); we use NULL\. Configure the session as a CURVE client/);
+  assert.match(
+    await waitForSecurityLine(plainNull.session, /greeting/, 'NULL vs CURVE is explained'),
+    /The peer is a CURVE server \(seen in its ZMTP greeting\); we use NULL\. Configure the session as a CURVE client/,
+  );
 
   // The table's "client retries" column, checked against libzmq 4.3.4 on the other side: after a
   // refusal or a mechanism mismatch the client gives up; with a wrong server key it keeps trying.
@@ -127,7 +152,10 @@ while True:
   // The NULL client: the server sees the mismatch, or (the same race as on the client side) the peer
   // hanging up first, which libzmq reports as a handshake failure without detail.
   await peer.waitForLine(/^EVENT server (HANDSHAKE_FAILED_PROTOCOL ZMTP_MECHANISM_MISMATCH|HANDSHAKE_FAILED_NO_DETAIL \d+)$/);
-  assert.ok(peer.lines.some((l) => /^AUTHLOG.*DENIED/i.test(l) || /^AUTHLOG.*denied/i.test(l)), `authenticator log: ${peer.lines.filter((l) => l.startsWith('AUTHLOG')).join(' / ')}`);
+  assert.ok(
+    peer.lines.some((l) => /^AUTHLOG.*DENIED/i.test(l) || /^AUTHLOG.*denied/i.test(l)),
+    `authenticator log: ${peer.lines.filter((l) => l.startsWith('AUTHLOG')).join(' / ')}`,
+  );
   for (const s of [good, refused, wrongKey, plainNull]) await manager.close(s.session.id);
   await peer.kill();
 });
@@ -137,14 +165,23 @@ test('our CURVE servers share one ZAP handler, each with its own allow-list, and
   const keyB = generateCurveKeyPair();
   const attempts1: AuthAttempt[] = [];
   const attempts2: AuthAttempt[] = [];
-  const server1 = await open({ type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20010'] }, { mechanism: 'curve-server', ...generateCurveKeyPair(), allowedClientKeys: [keyA.publicKey] }, attempts1);
-  const server2 = await open({ type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20011'] }, { mechanism: 'curve-server', ...generateCurveKeyPair(), allowedClientKeys: [keyB.publicKey] }, attempts2);
+  const server1 = await open(
+    { type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20010'] },
+    { mechanism: 'curve-server', ...generateCurveKeyPair(), allowedClientKeys: [keyA.publicKey] },
+    attempts1,
+  );
+  const server2 = await open(
+    { type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20011'] },
+    { mechanism: 'curve-server', ...generateCurveKeyPair(), allowedClientKeys: [keyB.publicKey] },
+    attempts2,
+  );
   const key1 = (server1.security as { publicKey: string }).publicKey;
   const key2 = (server2.security as { publicKey: string }).publicKey;
   assert.deepEqual(zapHandlerStatus().domains.filter((d) => d === server1.session.id || d === server2.session.id).length, 2);
 
   // A pyzmq DEALER with key A: allowed by server 1, refused by server 2.
-  const py = await startPythonPeer(`
+  const py = await startPythonPeer(
+    `
 ${PY_MONITOR}
 public, secret, key1, key2 = [a.encode() for a in sys.argv[1:5]]
 ctx = zmq.Context()
@@ -166,57 +203,116 @@ while True:
         pass
     n += 1
     time.sleep(0.05)
-`, [keyA.publicKey, keyA.secretKey, key1, key2]);
+`,
+    [keyA.publicKey, keyA.secretKey, key1, key2],
+  );
   peers.push(py);
-  const jsToServer1 = await open({ type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20010'] }, { mechanism: 'curve-client', serverPublicKey: key1, ...keyA });
-  const jsToServer2 = await open({ type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20011'] }, { mechanism: 'curve-client', serverPublicKey: key2, ...keyA });
+  const jsToServer1 = await open(
+    { type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20010'] },
+    { mechanism: 'curve-client', serverPublicKey: key1, ...keyA },
+  );
+  const jsToServer2 = await open(
+    { type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20011'] },
+    { mechanism: 'curve-client', serverPublicKey: key2, ...keyA },
+  );
   const nullClient = await open({ type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20010'] }, { mechanism: 'null' });
-  const wrongKey = await open({ type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20010'] }, { mechanism: 'curve-client', serverPublicKey: key2 });
+  const wrongKey = await open(
+    { type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20010'] },
+    { mechanism: 'curve-client', serverPublicKey: key2 },
+  );
   await jsToServer1.session.send([Buffer.from('js hello')]);
 
-  await waitUntil(() => received(server1.session).some((m) => m.endsWith('|js hello')) && received(server1.session).some((m) => /\|py \d+$/.test(m)), 'server 1 receives from both allowed clients');
+  await waitUntil(
+    () => received(server1.session).some((m) => m.endsWith('|js hello')) && received(server1.session).some((m) => /\|py \d+$/.test(m)),
+    'server 1 receives from both allowed clients',
+  );
   await waitUntil(() => attempts2.length >= 2, 'server 2 records both refusals');
   await py.waitForLine(/^EVENT to2 HANDSHAKE_FAILED_AUTH 400$/);
 
-  for (const a of attempts1) assert.deepEqual([a.verdict, a.statusCode, a.clientKey, a.mechanism, a.address, a.domain], ['allowed', 200, keyA.publicKey, 'CURVE', '127.0.0.1', server1.session.id]);
+  for (const a of attempts1)
+    assert.deepEqual(
+      [a.verdict, a.statusCode, a.clientKey, a.mechanism, a.address, a.domain],
+      ['allowed', 200, keyA.publicKey, 'CURVE', '127.0.0.1', server1.session.id],
+    );
   assert.ok(attempts1.length >= 2);
   for (const a of attempts2) {
-    assert.deepEqual([a.verdict, a.statusCode, a.clientKey, a.reason, a.domain], ['denied', 400, keyA.publicKey, 'client key not on the allow-list', server2.session.id]);
+    assert.deepEqual(
+      [a.verdict, a.statusCode, a.clientKey, a.reason, a.domain],
+      ['denied', 400, keyA.publicKey, 'client key not on the allow-list', server2.session.id],
+    );
   }
-  assert.ok(server2.session.monitor.timeline().some((e) => e.type === 'auth' && e.severity === 'warning' && e.detail!.includes(`denied CURVE key ${keyA.publicKey} (400)`)));
-  await waitForSecurityLine(server2.session, /refused a client: its CURVE public key is not on this session's allow-list/, 'server 2 explains its refusals');
+  assert.ok(
+    server2.session.monitor
+      .timeline()
+      .some((e) => e.type === 'auth' && e.severity === 'warning' && e.detail!.includes(`denied CURVE key ${keyA.publicKey} (400)`)),
+  );
+  await waitForSecurityLine(
+    server2.session,
+    /refused a client: its CURVE public key is not on this session's allow-list/,
+    'server 2 explains its refusals',
+  );
   await waitForSecurityLine(jsToServer2.session, /refused our CURVE client key/, 'the refused zeromq.js client is told');
 
   // Server side of the other failures: a NULL client, and a client holding another server's key.
   await waitForSecurityLine(server1.session, /uses a server public key other than ours/, 'server 1 explains the undecryptable client');
   assert.ok(securityLines(server1.session).some((l) => l.includes(`ours is ${key1}`)));
-  await waitForSecurityLine(server1.session, /We use CURVE; the peer uses a different security mechanism/, 'server 1 explains the NULL client');
-  await waitForSecurityLine(nullClient.session, /The peer is a CURVE server \(seen in its ZMTP greeting\); we use NULL/, 'the NULL client is told');
+  await waitForSecurityLine(
+    server1.session,
+    /We use CURVE; the peer uses a different security mechanism/,
+    'server 1 explains the NULL client',
+  );
+  await waitForSecurityLine(
+    nullClient.session,
+    /The peer is a CURVE server \(seen in its ZMTP greeting\); we use NULL/,
+    'the NULL client is told',
+  );
   await waitForSecurityLine(wrongKey.session, /hung up during the CURVE handshake/, 'the wrong-key client is told');
-  assert.ok(attempts1.every((a) => a.verdict === 'allowed'), 'no ZAP request for handshakes that failed before authentication');
+  assert.ok(
+    attempts1.every((a) => a.verdict === 'allowed'),
+    'no ZAP request for handshakes that failed before authentication',
+  );
 
   // Allowing the key later does not revive the refused client (libzmq gave up): a new connection gets in.
   server2.updatePolicy!({ allowedClientKeys: [keyB.publicKey, keyA.publicKey] });
   await delay(300);
   assert.equal(received(server2.session).length, 0);
-  const retry = await open({ type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20011'] }, { mechanism: 'curve-client', serverPublicKey: key2, ...keyA });
+  const retry = await open(
+    { type: 'DEALER', mode: 'connect', addresses: ['tcp://127.0.0.1:20011'] },
+    { mechanism: 'curve-client', serverPublicKey: key2, ...keyA },
+  );
   await retry.session.send([Buffer.from('second try')]);
   await waitUntil(() => received(server2.session).some((m) => m.endsWith('|second try')), 'the reopened client gets in');
   assert.equal(attempts2.at(-1)!.verdict, 'allowed');
 
   await py.kill();
   for (const s of [retry, jsToServer1, jsToServer2, nullClient, wrongKey, server1, server2]) await manager.close(s.session.id);
-  await waitUntil(() => !zapHandlerStatus().domains.includes(server1.session.id) && !zapHandlerStatus().domains.includes(server2.session.id), 'domains released with their sessions');
+  await waitUntil(
+    () => !zapHandlerStatus().domains.includes(server1.session.id) && !zapHandlerStatus().domains.includes(server2.session.id),
+    'domains released with their sessions',
+  );
 });
 
 test('our PLAIN server accepts the right password, refuses wrong ones, and never records a password', async () => {
   const attempts: AuthAttempt[] = [];
-  const server = await open({ type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20020'] }, { mechanism: 'plain-server', users: [{ username: 'alice', password: 'pw-good-7731' }] }, attempts);
+  const server = await open(
+    { type: 'ROUTER', mode: 'bind', addresses: ['tcp://127.0.0.1:20020'] },
+    { mechanism: 'plain-server', users: [{ username: 'alice', password: 'pw-good-7731' }] },
+    attempts,
+  );
   assert.deepEqual(server.warnings, [], 'loopback: no clear-text warning');
   const addresses = ['tcp://127.0.0.1:20020'];
-  const good = await open({ type: 'DEALER', mode: 'connect', addresses }, { mechanism: 'plain-client', username: 'alice', password: 'pw-good-7731' });
-  const badPassword = await open({ type: 'DEALER', mode: 'connect', addresses }, { mechanism: 'plain-client', username: 'alice', password: 'pw-bad-4410' });
-  const unknownUser = await open({ type: 'DEALER', mode: 'connect', addresses }, { mechanism: 'plain-client', username: 'mallory', password: 'pw-bad-9902' });
+  const good = await open(
+    { type: 'DEALER', mode: 'connect', addresses },
+    { mechanism: 'plain-client', username: 'alice', password: 'pw-good-7731' },
+  );
+  const badPassword = await open(
+    { type: 'DEALER', mode: 'connect', addresses },
+    { mechanism: 'plain-client', username: 'alice', password: 'pw-bad-4410' },
+  );
+  const unknownUser = await open(
+    { type: 'DEALER', mode: 'connect', addresses },
+    { mechanism: 'plain-client', username: 'mallory', password: 'pw-bad-9902' },
+  );
   const py = await startPythonPeer(`
 d = zmq.Context().socket(zmq.DEALER)
 d.plain_username, d.plain_password = b'alice', b'pw-good-7731'
@@ -227,8 +323,15 @@ time.sleep(30)
 `);
   peers.push(py);
   await good.session.send([Buffer.from('js plain hello')]);
-  await waitUntil(() => ['js plain hello', 'py plain hello'].every((t) => received(server.session).some((m) => m.endsWith(`|${t}`))), 'both good clients get through');
-  await waitForSecurityLine(badPassword.session, /refused the PLAIN user "alice": wrong password or unknown user/, 'wrong password explained');
+  await waitUntil(
+    () => ['js plain hello', 'py plain hello'].every((t) => received(server.session).some((m) => m.endsWith(`|${t}`))),
+    'both good clients get through',
+  );
+  await waitForSecurityLine(
+    badPassword.session,
+    /refused the PLAIN user "alice": wrong password or unknown user/,
+    'wrong password explained',
+  );
   await waitForSecurityLine(unknownUser.session, /refused the PLAIN user "mallory"/, 'unknown user explained');
   await waitUntil(() => attempts.length >= 4, 'four attempts');
 
@@ -247,6 +350,10 @@ time.sleep(30)
 test('a PLAIN server on every interface carries the clear-text warning on its timeline', async () => {
   const server = await open({ type: 'ROUTER', mode: 'bind', addresses: ['tcp://*:20030'] }, { mechanism: 'plain-server' });
   assert.equal(server.warnings.length, 1);
-  assert.ok(server.session.monitor.timeline().some((e) => e.type === 'security' && e.severity === 'warning' && /every network interface.*password in clear/.test(e.detail!)));
+  assert.ok(
+    server.session.monitor
+      .timeline()
+      .some((e) => e.type === 'security' && e.severity === 'warning' && /every network interface.*password in clear/.test(e.detail!)),
+  );
   await manager.close(server.session.id);
 });

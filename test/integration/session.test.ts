@@ -29,7 +29,13 @@ test('a SUB session sniffs a zeromq.js PUB with a topic filter', async () => {
   const pub = new zmq.Publisher({ linger: 0 });
   sockets.push(pub);
   await pub.bind('tcp://127.0.0.1:15001');
-  const session = await manager.open({ name: 'js-pub', type: 'SUB', mode: 'connect', addresses: ['tcp://127.0.0.1:15001'], subscriptions: ['ticks.'] });
+  const session = await manager.open({
+    name: 'js-pub',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: ['tcp://127.0.0.1:15001'],
+    subscriptions: ['ticks.'],
+  });
   await waitUntil(() => session.state === 'connected', 'SUB connected');
   await delay(200); // the subscription travels to the PUB after the handshake
   for (let i = 0; i < 20; i++) {
@@ -62,7 +68,13 @@ while True:
     time.sleep(0.01)
 `);
   peers.push(peer);
-  const session = await manager.open({ name: 'py-pub', type: 'SUB', mode: 'connect', addresses: ['tcp://127.0.0.1:15002'], subscriptions: ['weather.', 'hex:0162'] });
+  const session = await manager.open({
+    name: 'py-pub',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: ['tcp://127.0.0.1:15002'],
+    subscriptions: ['weather.', 'hex:0162'],
+  });
   await waitUntil(() => recordsOf(session.id).length >= 20, '20 messages from pyzmq');
   const topics = new Set(recordsOf(session.id).map((r) => Buffer.from(r.frames[0]).toString('latin1')));
   assert.deepEqual([...topics].sort(), ['\x01bin', 'weather.paris']);
@@ -123,7 +135,10 @@ time.sleep(30)
   peers.push(peer);
   await waitUntil(() => recordsOf(session.id).length === 1000, '1000 pipeline messages');
   const values = recordsOf(session.id).map((r) => Number(text(r.frames[0])));
-  assert.deepEqual(values, Array.from({ length: 1000 }, (_, i) => i));
+  assert.deepEqual(
+    values,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   await assert.rejects(session.send([Buffer.from('x')]), /PULL socket cannot send/);
   await peer.kill();
   await manager.close(session.id);
@@ -145,7 +160,13 @@ while True:
   const reply = await session.send(frames);
   assert.deepEqual(reply!.map(text), ['got 5 frames', 'one', 'two', '', 'four', 'five']);
   const records = recordsOf(session.id);
-  assert.deepEqual(records.map((r) => [r.direction, r.frames.length]), [['out', 5], ['in', 6]]);
+  assert.deepEqual(
+    records.map((r) => [r.direction, r.frames.length]),
+    [
+      ['out', 5],
+      ['in', 6],
+    ],
+  );
   await assert.rejects(session.nextMessage(100), /REQ socket receives only the reply/);
   await peer.kill();
   await manager.close(session.id);
@@ -180,7 +201,13 @@ while True:
 `;
   let peer = await startPythonPeer(script);
   peers.push(peer);
-  const session = await manager.open({ name: 'restart', type: 'SUB', mode: 'connect', addresses: ['tcp://127.0.0.1:15007'], reconnectInterval: 50 });
+  const session = await manager.open({
+    name: 'restart',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: ['tcp://127.0.0.1:15007'],
+    reconnectInterval: 50,
+  });
   await waitUntil(() => session.monitor.counters.messagesIn > 5, 'first ticks');
   await peer.kill();
   await waitUntil(() => session.monitor.timeline().some((e) => e.type === 'disconnect'), 'disconnect event');
@@ -207,7 +234,10 @@ test('binding a port already in use is a clear error and leaves nothing open', a
   );
   assert.equal(manager.findByName('dup'), undefined);
   await assert.rejects(manager.open({ name: 'bad', type: 'SUB', mode: 'connect', addresses: ['tcp://127.0.0.1:99999'] }), /out of range/);
-  await assert.rejects(manager.open({ name: 'ipc', type: 'PULL', mode: 'bind', addresses: ['ipc:///nonexistent-dir/x.sock'] }), /Cannot bind ipc:\/\/\/nonexistent-dir\/x.sock/);
+  await assert.rejects(
+    manager.open({ name: 'ipc', type: 'PULL', mode: 'bind', addresses: ['ipc:///nonexistent-dir/x.sock'] }),
+    /Cannot bind ipc:\/\/\/nonexistent-dir\/x.sock/,
+  );
 });
 
 test('closing a session frees its port at once', async () => {

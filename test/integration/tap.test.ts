@@ -21,7 +21,13 @@ const at = (port: number) => `tcp://127.0.0.1:${port}`;
 const records = (tapId: string) => store.filter({ sessionIds: [tapId] }).map((seq) => store.get(seq)!);
 const text = (frame: Uint8Array) => Buffer.from(frame).toString();
 
-async function startTap(id: string, pattern: TapPatternName, listen: number, upstream: number, more: { replyTimeoutMs?: number; onUnanswered?: (u: { seq: number }) => void } = {}): Promise<Tap> {
+async function startTap(
+  id: string,
+  pattern: TapPatternName,
+  listen: number,
+  upstream: number,
+  more: { replyTimeoutMs?: number; onUnanswered?: (u: { seq: number }) => void } = {},
+): Promise<Tap> {
   const tap = await Tap.start({ id, name: id, pattern, listen: at(listen), upstream: at(upstream), sink: store, ...more });
   taps.push(tap);
   return tap;
@@ -79,7 +85,10 @@ while True:
   const latency = tap.latency();
   assert.equal(latency.count, 20);
   assert.ok(latency.p50 > 0 && latency.p50 <= latency.p90 && latency.p90 <= latency.p99 && latency.p99 <= latency.max);
-  assert.equal(latency.histogram.reduce((n, b) => n + b.count, 0), 20);
+  assert.equal(
+    latency.histogram.reduce((n, b) => n + b.count, 0),
+    20,
+  );
   assert.deepEqual(tap.unanswered(), []);
   assert.equal(tap.counters.toService, 20);
   assert.equal(tap.counters.toClients, 20);
@@ -132,7 +141,15 @@ test('a slow client pushes back through the tap: no reply lost when its queue is
   // Mandatory: the service's own ROUTER waits instead of dropping when the tap's queue is full.
   const service = track(new zmq.Router({ linger: 0, mandatory: true }));
   await service.bind(at(19518));
-  const tap = await Tap.start({ id: 'tap-slow', name: 'tap-slow', pattern: 'request-reply', listen: at(19517), upstream: at(19518), sink: store, highWaterMark: 10 });
+  const tap = await Tap.start({
+    id: 'tap-slow',
+    name: 'tap-slow',
+    pattern: 'request-reply',
+    listen: at(19517),
+    upstream: at(19518),
+    sink: store,
+    highWaterMark: 10,
+  });
   taps.push(tap);
   const client = track(new zmq.Dealer({ linger: 0, receiveHighWaterMark: 10 }));
   client.connect(at(19517));
@@ -186,14 +203,22 @@ time.sleep(30)
   for (const name of ['alice', 'bob', 'carol']) {
     const line = await clients.waitForLine(new RegExp(`^GOT ${name} `));
     const got = JSON.parse(line.slice(`GOT ${name} `.length)) as string[][];
-    assert.deepEqual(got, [2, 1, 0].map((i) => [`r${i}`, '', `for ${name}: hi ${i} from ${name}`]), `${name} got only its own replies, whole`);
+    assert.deepEqual(
+      got,
+      [2, 1, 0].map((i) => [`r${i}`, '', `for ${name}: hi ${i} from ${name}`]),
+      `${name} got only its own replies, whole`,
+    );
   }
   const captured = records('tap-dr');
   const requests = captured.filter((r) => r.direction === 'out');
   const replies = captured.filter((r) => r.direction === 'in');
   assert.equal(requests.length, 9);
   assert.equal(replies.length, 9);
-  assert.deepEqual([...new Set(replies.map((r) => text(r.frames[0])))].sort(), ['alice', 'bob', 'carol'], 'the DEALER identities are the routing ids');
+  assert.deepEqual(
+    [...new Set(replies.map((r) => text(r.frames[0])))].sort(),
+    ['alice', 'bob', 'carol'],
+    'the DEALER identities are the routing ids',
+  );
   for (const reply of replies) {
     const request = store.get(tap.correlation(reply.seq)!.pairSeq)!;
     assert.equal(text(request.frames[0]), text(reply.frames[0]), 'same client');
@@ -228,7 +253,10 @@ while True:
   assert.equal(subscription!.hasTopic, false);
   const publications = captured.filter((r) => r.direction === 'in');
   assert.ok(publications.length >= 10 && publications.every((r) => r.hasTopic));
-  assert.ok(publications.every((r) => text(r.frames[0]) === 'a.price'), 'the publisher filtered: only "a" topics reached the tap');
+  assert.ok(
+    publications.every((r) => text(r.frames[0]) === 'a.price'),
+    'the publisher filtered: only "a" topics reached the tap',
+  );
   // A second subscriber, to "b": its subscription goes upstream too, and each SUB gets only its own topic.
   const subB = track(new zmq.Subscriber({ linger: 0 }));
   subB.connect(at(19530));
@@ -247,7 +275,10 @@ test('PUSH (pyzmq) → tap → PULL workers (zeromq.js): 1000 messages delivered
     worker.connect(at(19540));
     void (async () => {
       for await (const frames of worker) {
-        assert.deepEqual(frames.slice(1).map((f) => f.toString()), ['f1', '', 'f3', 'x'.repeat(300)]);
+        assert.deepEqual(
+          frames.slice(1).map((f) => f.toString()),
+          ['f1', '', 'f3', 'x'.repeat(300)],
+        );
         got.push(frames[0].toString());
         perWorker[index]++;
       }
@@ -307,8 +338,14 @@ while True:
   const client = track(new zmq.Pair({ linger: 0 }));
   client.connect(at(19580));
   await client.send(['x', 'y']);
-  assert.deepEqual((await client.receive()).map((f) => f.toString()), ['pair:', 'x', 'y']);
-  assert.deepEqual(records('tap-pair').map((r) => r.direction), ['out', 'in']);
+  assert.deepEqual(
+    (await client.receive()).map((f) => f.toString()),
+    ['pair:', 'x', 'y'],
+  );
+  assert.deepEqual(
+    records('tap-pair').map((r) => r.direction),
+    ['out', 'in'],
+  );
 
   const sink = await python(`
 pull = zmq.Context().socket(zmq.PULL)
@@ -362,12 +399,24 @@ while True:
 });
 
 test('bad addresses and a busy listen port are clear errors, and leave nothing bound', async () => {
-  await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: 'tcp://127.0.0.1:99999', upstream: at(19561), sink: store }), /Listen address: .*out of range/);
-  await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: 'tcp://*:19561', sink: store }), /Service address: /);
-  await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: at(19560), sink: store }), /cannot listen on the service's own address/);
+  await assert.rejects(
+    Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: 'tcp://127.0.0.1:99999', upstream: at(19561), sink: store }),
+    /Listen address: .*out of range/,
+  );
+  await assert.rejects(
+    Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: 'tcp://*:19561', sink: store }),
+    /Service address: /,
+  );
+  await assert.rejects(
+    Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19560), upstream: at(19560), sink: store }),
+    /cannot listen on the service's own address/,
+  );
   const holder = track(new zmq.Pair({ linger: 0 }));
   await holder.bind(at(19562));
-  await assert.rejects(Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19562), upstream: at(19563), sink: store }), /already in use/);
+  await assert.rejects(
+    Tap.start({ id: 'x', name: 'x', pattern: 'pair', listen: at(19562), upstream: at(19563), sink: store }),
+    /already in use/,
+  );
   const free = track(new zmq.Pair({ linger: 0 }));
   await free.bind(at(19560));
 });

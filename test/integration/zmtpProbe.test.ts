@@ -37,11 +37,28 @@ function row(name: string, r: ProbeResult): string {
   return `| ${name} | ${r.kind} | ${r.version ?? ''} | ${r.mechanism ?? ''} | ${r.socketType ?? ''} | ${r.identityText ?? ''} | ${r.suggestedObserver ? `${r.suggestedObserver.socketType} ${r.suggestedObserver.passive ? 'passive' : 'intrusive'}` : ''} | ${r.connectMs ?? ''} | ${r.handshakeMs ?? ''} |`;
 }
 const table: string[] = [];
-after(() => console.log(['| peer | kind | ZMTP | mechanism | reported type | identity | observer | connect ms | handshake ms |', '|---|---|---|---|---|---|---|---|---|', ...table].join('\n')));
+after(() =>
+  console.log(
+    [
+      '| peer | kind | ZMTP | mechanism | reported type | identity | observer | connect ms | handshake ms |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...table,
+    ].join('\n'),
+  ),
+);
 
 const TYPES = [
-  ['PAIR', zmq.Pair], ['PUB', zmq.Publisher], ['SUB', zmq.Subscriber], ['REQ', zmq.Request], ['REP', zmq.Reply],
-  ['DEALER', zmq.Dealer], ['ROUTER', zmq.Router], ['PULL', zmq.Pull], ['PUSH', zmq.Push], ['XPUB', zmq.XPublisher], ['XSUB', zmq.XSubscriber],
+  ['PAIR', zmq.Pair],
+  ['PUB', zmq.Publisher],
+  ['SUB', zmq.Subscriber],
+  ['REQ', zmq.Request],
+  ['REP', zmq.Reply],
+  ['DEALER', zmq.Dealer],
+  ['ROUTER', zmq.Router],
+  ['PULL', zmq.Pull],
+  ['PUSH', zmq.Push],
+  ['XPUB', zmq.XPublisher],
+  ['XSUB', zmq.XSubscriber],
 ] as const;
 
 test('a bound zeromq.js socket of every type is reported with its READY Socket-Type, over ZMTP 3.1 NULL', async () => {
@@ -95,7 +112,11 @@ print("READY", zmq.zmq_version(), flush=True)
 time.sleep(60)
 `);
   peers.push(peer);
-  for (const [port, name] of [[16200, 'PUB'], [16201, 'REP'], [16202, 'PULL']] as const) {
+  for (const [port, name] of [
+    [16200, 'PUB'],
+    [16201, 'REP'],
+    [16202, 'PULL'],
+  ] as const) {
     const result = await probeEndpoint({ host: '127.0.0.1', port });
     table.push(row(`pyzmq ${name}`, result));
     assert.equal(result.kind, 'zmtp3');
@@ -258,8 +279,15 @@ test('probing a PUSH with a PULL worker attached takes no message: the worker ge
   for (let i = 0; i < 5; i++) assert.equal((await probeEndpoint('tcp://127.0.0.1:16180')).socketType, 'PUSH');
   for (let i = 0; i < 100; i++) await push.send(String(i));
   await waitUntil(() => received.length === 100, '100 messages at the worker');
-  assert.deepEqual(received, Array.from({ length: 100 }, (_, i) => String(i)));
+  assert.deepEqual(
+    received,
+    Array.from({ length: 100 }, (_, i) => String(i)),
+  );
   await waitUntil(() => events.filter((e) => e === 'disconnect').length === 5, 'five probe disconnects');
-  assert.deepEqual(events.filter((e) => e === 'handshake'), ['handshake'], 'only the worker completed a handshake');
+  assert.deepEqual(
+    events.filter((e) => e === 'handshake'),
+    ['handshake'],
+    'only the worker completed a handshake',
+  );
   assert.equal(events.filter((e) => e === 'accept').length, 6);
 });

@@ -27,7 +27,9 @@ builtins.print = _atomic_print
 
 /** Starts `/usr/bin/python3 -c script` and waits for its READY line. The script gets `zmq` imported. */
 export async function startPythonPeer(script: string, args: string[] = []): Promise<PythonPeer> {
-  const child = spawn(PYTHON, ['-u', '-c', `${ATOMIC_PRINT}import zmq, sys, time, json\n${script}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, ['-u', '-c', `${ATOMIC_PRINT}import zmq, sys, time, json\n${script}`, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
@@ -55,9 +57,21 @@ export async function startPythonPeer(script: string, args: string[] = []): Prom
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`python peer did not print ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (line) => { clearTimeout(timer); resolve(line); } });
-        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`python peer exited (${code}) before ${pattern}; stderr: ${stderr}`)); });
+        const timer = setTimeout(
+          () => reject(new Error(`python peer did not print ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`python peer exited (${code}) before ${pattern}; stderr: ${stderr}`));
+        });
       });
     },
     async kill(signal = 'SIGKILL') {

@@ -27,7 +27,12 @@ function syncExport(store: CaptureStore, options: ExportOptions = {}): string {
 function filledStore(count: number, limits = { maxMessages: count, maxBytes: 1 << 30 }): CaptureStore {
   const store = new CaptureStore(limits);
   for (let i = 0; i < count; i++) {
-    store.append(i % 3 ? 'tcp://127.0.0.1:5555' : 'café ☕ 𝄞 сессия', i % 2 ? 'out' : 'in', [bytes(`topic.${i % 7}`), bytes(`body ${i} ✓`)], { hasTopic: true, timeNs: 1_700_000_000_000_000_000n + BigInt(i) * 1_234_567n, tag: i % 5 ? undefined : 'tap "a"' });
+    store.append(
+      i % 3 ? 'tcp://127.0.0.1:5555' : 'café ☕ 𝄞 сессия',
+      i % 2 ? 'out' : 'in',
+      [bytes(`topic.${i % 7}`), bytes(`body ${i} ✓`)],
+      { hasTopic: true, timeNs: 1_700_000_000_000_000_000n + BigInt(i) * 1_234_567n, tag: i % 5 ? undefined : 'tap "a"' },
+    );
   }
   return store;
 }
@@ -71,7 +76,10 @@ test('stream export to a file and streamed import back: byte for byte the synchr
     const path = join(dir, 'capture.jsonl');
     const out = createWriteStream(path);
     const progress: number[] = [];
-    const exported = await exportJsonLinesToStream(store, out, { decoderIdFor, onProgress: (written, total) => progress.push(written, total) });
+    const exported = await exportJsonLinesToStream(store, out, {
+      decoderIdFor,
+      onProgress: (written, total) => progress.push(written, total),
+    });
     out.end();
     await finished(out);
     assert.deepEqual(exported, { written: 3501, missing: 0, cancelled: false });
@@ -82,7 +90,9 @@ test('stream export to a file and streamed import back: byte for byte the synchr
 
     const copy = new CaptureStore(limits);
     const read: number[] = [];
-    const imported = await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 64 * 1024 }), copy, { onProgress: (n) => read.push(n) });
+    const imported = await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 64 * 1024 }), copy, {
+      onProgress: (n) => read.push(n),
+    });
     assert.deepEqual(imported, { imported: 3501, errors: [], skipped: 0, cancelled: false });
     assert.equal(read.at(-1), Buffer.byteLength(expected));
     assert.equal(syncExport(copy, { decoderIdFor }), expected);
@@ -108,7 +118,11 @@ test('stream export cancelled between chunks stops with a prefix of the lines wr
   const store = filledStore(2000);
   const abort = new AbortController();
   const { stream, text } = sink();
-  const result = await exportJsonLinesToStream(store, stream, { chunkBytes: 2048, signal: abort.signal, onProgress: (written) => written >= 500 && abort.abort() });
+  const result = await exportJsonLinesToStream(store, stream, {
+    chunkBytes: 2048,
+    signal: abort.signal,
+    onProgress: (written) => written >= 500 && abort.abort(),
+  });
   assert.equal(result.cancelled, true);
   assert.ok(result.written >= 500 && result.written < 1000, `${result.written} written`);
   const lines = text().split('\n');
@@ -118,7 +132,11 @@ test('stream export cancelled between chunks stops with a prefix of the lines wr
 
   const already = new AbortController();
   already.abort();
-  assert.deepEqual(await exportJsonLinesToStream(store, sink().stream, { signal: already.signal }), { written: 0, missing: 0, cancelled: true });
+  assert.deepEqual(await exportJsonLinesToStream(store, sink().stream, { signal: already.signal }), {
+    written: 0,
+    missing: 0,
+    cancelled: true,
+  });
 });
 
 test('stream export cancelled while the stream does not drain returns at once', async () => {
@@ -151,8 +169,15 @@ test('stream export: messages evicted before their turn count as missing, not as
   });
   assert.ok(firstChunk > 0 && firstChunk < 300, `${firstChunk} in the first chunk`);
   assert.deepEqual(result, { written: 1000 - (300 - firstChunk), missing: 300 - firstChunk, cancelled: false });
-  const seqs = text().trim().split('\n').map((line) => JSON.parse(line).seq as number);
-  assert.deepEqual(seqs, [...Array(firstChunk).keys()].map((i) => i + 1).concat([...Array(700).keys()].map((i) => i + 301)), 'the matches of the start, not the new messages');
+  const seqs = text()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).seq as number);
+  assert.deepEqual(
+    seqs,
+    [...Array(firstChunk).keys()].map((i) => i + 1).concat([...Array(700).keys()].map((i) => i + 301)),
+    'the matches of the start, not the new messages',
+  );
 });
 
 test('stream export rejects on a stream error', async () => {
@@ -188,18 +213,23 @@ test('stream export gives the event loop turns: callbacks scheduled before an ex
 
 /** Lines that put CRLFs, multi-byte characters, bad lines, blank lines and a last line without newline where tiny chunks split them. */
 function trickyText(): string {
-  const line = (fields: Record<string, unknown>) => JSON.stringify({ session: 'ß☕𝄞 session', direction: 'in', frames: ['aGk='], time: '2026-11-25T08:44:07.123456789Z', ...fields });
-  return [
-    line({ tag: 'é'.repeat(7) }),
-    '{not json',
-    '',
-    line({ session: '𝄞'.repeat(40), direction: 'out' }),
-    '   ',
-    line({ direction: 'sideways' }),
-    line({ frames: ['4pyT8J2Ens6x'], timeNs: '1700000000123456789' }),
-    '[]',
-    line({ tag: '☕'.repeat(3) }),
-  ].join('\r\n') + '\r\n\r\n' + line({ tag: 'last, no newline 𝄞' });
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({ session: 'ß☕𝄞 session', direction: 'in', frames: ['aGk='], time: '2026-11-25T08:44:07.123456789Z', ...fields });
+  return (
+    [
+      line({ tag: 'é'.repeat(7) }),
+      '{not json',
+      '',
+      line({ session: '𝄞'.repeat(40), direction: 'out' }),
+      '   ',
+      line({ direction: 'sideways' }),
+      line({ frames: ['4pyT8J2Ens6x'], timeNs: '1700000000123456789' }),
+      '[]',
+      line({ tag: '☕'.repeat(3) }),
+    ].join('\r\n') +
+    '\r\n\r\n' +
+    line({ tag: 'last, no newline 𝄞' })
+  );
 }
 
 test('streamed import in tiny chunks equals importJsonLines on the same text, bad-line numbers included', async () => {
@@ -229,11 +259,18 @@ test('streamed import reports a line over the length limit, whole or split, and 
     const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
     const result = await importJsonLinesFromStream(chunked(text, size), store, { maxLineChars: 100 });
     assert.equal(result.imported, 2, `${size}-byte chunks`);
-    assert.deepEqual(result.errors.map((e) => e.line), [2, 4]);
+    assert.deepEqual(
+      result.errors.map((e) => e.line),
+      [2, 4],
+    );
     assert.match(result.errors[0].message, /longer than 100 characters/);
   }
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-  assert.equal((await importJsonLinesFromStream(chunked(text, 7), store, { maxLineChars: long.length })).imported, 4, 'a line at the limit is fine');
+  assert.equal(
+    (await importJsonLinesFromStream(chunked(text, 7), store, { maxLineChars: long.length })).imported,
+    4,
+    'a line at the limit is fine',
+  );
 });
 
 test('streamed import cancelled mid-way keeps what it imported and destroys the stream', async () => {
@@ -241,7 +278,10 @@ test('streamed import cancelled mid-way keeps what it imported and destroys the 
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 1 << 30 });
   const abort = new AbortController();
   const input = chunked(text, 4096);
-  const result = await importJsonLinesFromStream(input, store, { signal: abort.signal, onProgress: (bytesRead) => bytesRead >= 40_000 && abort.abort() });
+  const result = await importJsonLinesFromStream(input, store, {
+    signal: abort.signal,
+    onProgress: (bytesRead) => bytesRead >= 40_000 && abort.abort(),
+  });
   assert.equal(result.cancelled, true);
   assert.ok(result.imported > 0 && result.imported < 3000, `${result.imported} imported`);
   assert.equal(store.size, result.imported);

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exportJsonLines, importedSessionIds, importJsonLines, isoTimeNs, MAX_IMPORT_ERRORS, MAX_IMPORTED_SESSIONS } from '../../src/core/capture/captureJsonl';
+import {
+  exportJsonLines,
+  importedSessionIds,
+  importJsonLines,
+  isoTimeNs,
+  MAX_IMPORT_ERRORS,
+  MAX_IMPORTED_SESSIONS,
+} from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
 
@@ -24,12 +31,19 @@ function random(seed: number): (n: number) => number {
 
 test('append and get round-trip frames, flags, tag and time to the nanosecond', () => {
   const store = new CaptureStore({ maxMessages: 10, maxBytes: 1000 });
-  const seq = store.append('s1', 'in', [bytes('topic'), bytes(''), bytes('body')], { hasTopic: true, tag: 'tap A', timeNs: 1_700_000_000_123_456_789n });
+  const seq = store.append('s1', 'in', [bytes('topic'), bytes(''), bytes('body')], {
+    hasTopic: true,
+    tag: 'tap A',
+    timeNs: 1_700_000_000_123_456_789n,
+  });
   const record = store.get(seq)!;
   assert.equal(seq, 1);
   assert.deepEqual(record.frames.map(text), ['topic', '', 'body']);
   assert.deepEqual(record.frameSizes, [5, 0, 4]);
-  assert.deepEqual([record.hasTopic, record.hasRoutingId, record.tag, record.sessionId, record.direction], [true, false, 'tap A', 's1', 'in']);
+  assert.deepEqual(
+    [record.hasTopic, record.hasRoutingId, record.tag, record.sessionId, record.direction],
+    [true, false, 'tap A', 's1', 'in'],
+  );
   assert.equal(record.timeNs, 1_700_000_000_123_456_789n);
   assert.equal(store.get(2), undefined);
   assert.equal(store.get(0), undefined);
@@ -38,9 +52,19 @@ test('append and get round-trip frames, flags, tag and time to the nanosecond', 
 
 test('interleaved sessions and tags each keep their own name', () => {
   const store = new CaptureStore({ maxMessages: 10, maxBytes: 1000 });
-  const plan: [string, string | undefined][] = [['a', 'x'], ['b', 'y'], ['a', 'y'], ['a', undefined], ['c', 'x'], ['b', 'x']];
+  const plan: [string, string | undefined][] = [
+    ['a', 'x'],
+    ['b', 'y'],
+    ['a', 'y'],
+    ['a', undefined],
+    ['c', 'x'],
+    ['b', 'x'],
+  ];
   for (const [session, tag] of plan) store.append(session, 'in', [], tag === undefined ? undefined : { tag });
-  assert.deepEqual(store.range(1, 10).map((r) => [r.sessionId, r.tag]), plan);
+  assert.deepEqual(
+    store.range(1, 10).map((r) => [r.sessionId, r.tag]),
+    plan,
+  );
 });
 
 test('without a given time, the time is now (wall clock)', () => {
@@ -64,7 +88,10 @@ test('eviction by message count drops the oldest and counts them', () => {
   const stats = store.stats();
   assert.deepEqual([stats.total, stats.retained, stats.dropped, stats.droppedBytes, stats.firstSeq, stats.lastSeq], [5, 3, 2, 4, 3, 5]);
   assert.equal(store.get(2), undefined);
-  assert.deepEqual(store.range(0, 10).map((r) => text(r.frames[0])), ['m3', 'm4', 'm5']);
+  assert.deepEqual(
+    store.range(0, 10).map((r) => text(r.frames[0])),
+    ['m3', 'm4', 'm5'],
+  );
 });
 
 test('eviction by byte budget keeps retained bytes exact; a message over the whole budget is dropped alone', () => {
@@ -153,11 +180,20 @@ test('against a plain-array model: contents, eviction and accounting over many s
       continue;
     }
     assert.ok(record, `seq ${m.seq} retained`);
-    assert.deepEqual(record.frameSizes, m.frames.map((f) => f.length));
-    assert.ok(record.frames.every((f, i) => Buffer.compare(f, m.frames[i].subarray(0, limits.maxFrameBytes)) === 0), `frames of ${m.seq}`);
+    assert.deepEqual(
+      record.frameSizes,
+      m.frames.map((f) => f.length),
+    );
+    assert.ok(
+      record.frames.every((f, i) => Buffer.compare(f, m.frames[i].subarray(0, limits.maxFrameBytes)) === 0),
+      `frames of ${m.seq}`,
+    );
   }
   const live = model.filter((m) => !m.gone);
-  assert.deepEqual(store.filter({}), live.map((m) => m.seq));
+  assert.deepEqual(
+    store.filter({}),
+    live.map((m) => m.seq),
+  );
   // Byte searches against a brute-force search of the model, with needles cut from retained frames.
   const kept = (f: Buffer) => f.subarray(0, limits.maxFrameBytes);
   for (let n = 0; n < 20; n++) {
@@ -166,7 +202,9 @@ test('against a plain-array model: contents, eviction and accounting over many s
     const needle = Buffer.from(source.subarray(at, at + 2 + rand(2)));
     const expected = live.filter((m) => m.frames.some((f) => kept(f).includes(needle))).map((m) => m.seq);
     assert.deepEqual(store.filter({ contains: needle }), expected, `contains ${needle.toString('hex')}`);
-    const prefixExpected = live.filter((m) => m.frames.length > 0 && kept(m.frames[0]).subarray(0, needle.length).equals(needle)).map((m) => m.seq);
+    const prefixExpected = live
+      .filter((m) => m.frames.length > 0 && kept(m.frames[0]).subarray(0, needle.length).equals(needle))
+      .map((m) => m.seq);
     assert.deepEqual(store.filter({ topicPrefix: needle }), prefixExpected, `prefix ${needle.toString('hex')}`);
   }
 });
@@ -192,8 +230,14 @@ test('sequence numbers stay monotonic across clear, and range() reads across the
   const store = new CaptureStore({ maxMessages: 1500, maxBytes: 1_000_000 });
   for (let i = 0; i < 4000; i++) store.append('s', 'in', [bytes(String(i))]);
   assert.equal(store.firstSeq, 2501);
-  assert.deepEqual(store.range(2990, 20).map((r) => text(r.frames[0])), Array.from({ length: 20 }, (_, i) => String(2989 + i)));
-  assert.deepEqual(store.range(3998, 10).map((r) => r.seq), [3998, 3999, 4000]);
+  assert.deepEqual(
+    store.range(2990, 20).map((r) => text(r.frames[0])),
+    Array.from({ length: 20 }, (_, i) => String(2989 + i)),
+  );
+  assert.deepEqual(
+    store.range(3998, 10).map((r) => r.seq),
+    [3998, 3999, 4000],
+  );
   store.clear();
   assert.deepEqual([store.size, store.stats().retainedBytes, store.get(4000)], [0, 0, undefined]);
   assert.equal(store.append('s', 'in', [bytes('after')]), 4001);
@@ -247,7 +291,8 @@ test('a byte search never matches across frame boundaries or slab headers, and f
 test('filters scan correctly across slabs and ring wrap-around', () => {
   const store = new CaptureStore({ maxMessages: 5000, maxBytes: 64 * 1024 * 1024 });
   const body = Buffer.alloc(3000, 0x2e);
-  for (let i = 0; i < 12_000; i++) store.append(i % 2 ? 'odd' : 'even', 'in', [bytes(`t${i % 7}`), i % 1000 === 5 ? Buffer.concat([body, bytes('MARK')]) : body]);
+  for (let i = 0; i < 12_000; i++)
+    store.append(i % 2 ? 'odd' : 'even', 'in', [bytes(`t${i % 7}`), i % 1000 === 5 ? Buffer.concat([body, bytes('MARK')]) : body]);
   const expected: number[] = [];
   for (let seq = store.firstSeq; seq <= store.lastSeq; seq++) if ((seq - 1) % 1000 === 5) expected.push(seq);
   assert.deepEqual(store.filter({ contains: bytes('mark'), ignoreCase: true }), expected);
@@ -280,7 +325,10 @@ test('JSON Lines: export, import, export again gives the same lines, byte-exact'
   exportJsonLines(store, (line) => lines.push(line), { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
   assert.equal(lines.length, 3);
   const first = JSON.parse(lines[0]);
-  assert.deepEqual([first.time, first.timeNs, first.decoders], ['1970-01-12T13:46:40.123456789Z', '1000000123456789', ['text', 'text', 'hex']]);
+  assert.deepEqual(
+    [first.time, first.timeNs, first.decoders],
+    ['1970-01-12T13:46:40.123456789Z', '1000000123456789', ['text', 'text', 'hex']],
+  );
   assert.deepEqual(JSON.parse(lines[2]).frameSizes, [5, 5000]);
 
   const copy = new CaptureStore({ maxMessages: 100, maxBytes: 100_000, maxFrameBytes: 100 });
@@ -292,7 +340,10 @@ test('JSON Lines: export, import, export again gives the same lines, byte-exact'
   assert.equal(copy.stats().truncatedFrames, 1);
 
   const filtered: string[] = [];
-  assert.equal(exportJsonLines(store, (line) => filtered.push(line), { filter: { sessionIds: ['p'] } }), 1);
+  assert.equal(
+    exportJsonLines(store, (line) => filtered.push(line), { filter: { sessionIds: ['p'] } }),
+    1,
+  );
   assert.equal(JSON.parse(filtered[0]).session, 'p');
 });
 
@@ -301,11 +352,23 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
   store.append('s1', 'in', [bytes('prices'), bytes('1')], { hasTopic: true });
   store.append('s2', 'in', [bytes('peer'), bytes(''), bytes('req')], { hasRoutingId: true });
   store.append('s1', 'in', [bytes('prices'), bytes('2')], { hasTopic: true });
-  const names: Record<string, { name: string; type: string }> = { s1: { name: 'ticks', type: 'SUB' }, s2: { name: 'orders', type: 'ROUTER' } };
+  const names: Record<string, { name: string; type: string }> = {
+    s1: { name: 'ticks', type: 'SUB' },
+    s2: { name: 'orders', type: 'ROUTER' },
+  };
   const lines: string[] = [];
   exportJsonLines(store, (line) => lines.push(line), { describeSession: (id) => names[id] });
-  assert.deepEqual(lines.map((l) => { const { session, sessionName, socketType } = JSON.parse(l); return [session, sessionName, socketType]; }),
-    [['s1', 'ticks', 'SUB'], ['s2', 'orders', 'ROUTER'], ['s1', 'ticks', 'SUB']]);
+  assert.deepEqual(
+    lines.map((l) => {
+      const { session, sessionName, socketType } = JSON.parse(l);
+      return [session, sessionName, socketType];
+    }),
+    [
+      ['s1', 'ticks', 'SUB'],
+      ['s2', 'orders', 'ROUTER'],
+      ['s1', 'ticks', 'SUB'],
+    ],
+  );
 
   // The importing window already has its own s1: the file's s1 must not land on it.
   const other = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
@@ -320,53 +383,82 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
   });
   assert.equal(result.imported, 4);
   assert.deepEqual(asked, [
-    { id: 's1', name: 'ticks', socketType: 'SUB' }, { id: 's2', name: 'orders', socketType: 'ROUTER' },
-    { id: 's1', name: 'ticks', socketType: 'SUB' }, { id: 's1', name: undefined, socketType: undefined },
+    { id: 's1', name: 'ticks', socketType: 'SUB' },
+    { id: 's2', name: 'orders', socketType: 'ROUTER' },
+    { id: 's1', name: 'ticks', socketType: 'SUB' },
+    { id: 's1', name: undefined, socketType: undefined },
   ]);
   assert.deepEqual(other.sessionIds().sort(), ['i-orders', 'i-s1', 'i-ticks', 's1']);
   assert.equal(other.filter({ sessionIds: ['s1'] }).length, 1, 'the local s1 keeps only its own message');
   assert.equal(other.filter({ sessionIds: ['i-ticks'] }).length, 2);
 
-  const bad = importJsonLines([
-    JSON.stringify({ session: 's1', sessionName: 7, direction: 'in', frames: [] }),
-    JSON.stringify({ session: 's1', socketType: '', direction: 'in', frames: [] }),
-  ].join('\n'), other);
+  const bad = importJsonLines(
+    [
+      JSON.stringify({ session: 's1', sessionName: 7, direction: 'in', frames: [] }),
+      JSON.stringify({ session: 's1', socketType: '', direction: 'in', frames: [] }),
+    ].join('\n'),
+    other,
+  );
   // The extension's ids for imported sessions: their own space, named and typed as the file says.
   const sessions = new SessionManager(other);
   assert.deepEqual([sessions.adoptImported('ticks (imported)', 'SUB'), sessions.adoptImported('s1 (imported)', undefined)], ['i1', 'i2']);
-  assert.deepEqual([sessions.describe('i1'), sessions.describe('i2')], [{ id: 'i1', name: 'ticks (imported)', type: 'SUB' }, { id: 'i2', name: 's1 (imported)', type: '?' }]);
+  assert.deepEqual(
+    [sessions.describe('i1'), sessions.describe('i2')],
+    [
+      { id: 'i1', name: 'ticks (imported)', type: 'SUB' },
+      { id: 'i2', name: 's1 (imported)', type: '?' },
+    ],
+  );
 
-  assert.deepEqual(bad.errors.map((e) => [e.line, e.message]), [
-    [1, '"sessionName" must be a non-empty string of at most 1000 characters'],
-    [2, '"socketType" must be a non-empty string of at most 1000 characters'],
-  ]);
+  assert.deepEqual(
+    bad.errors.map((e) => [e.line, e.message]),
+    [
+      [1, '"sessionName" must be a non-empty string of at most 1000 characters'],
+      [2, '"socketType" must be a non-empty string of at most 1000 characters'],
+    ],
+  );
 });
 
 test('JSON Lines import through importedSessionIds: one new session per file session, named and typed; a file with too many shares one', () => {
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 10_000_000 });
   const sessions = new SessionManager(store);
-  const line = (session: string, sessionName?: string, socketType?: string) => JSON.stringify({ session, sessionName, socketType, direction: 'in', frames: [] });
-  const first = importJsonLines([line('s1', 'ticks', 'zmq.SUB'), line('s2', 'orders', 'BOGUS'), line('s1', 'ticks', 'zmq.SUB'), line('s3')].join('\n'), store, {
-    sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
-  });
+  const line = (session: string, sessionName?: string, socketType?: string) =>
+    JSON.stringify({ session, sessionName, socketType, direction: 'in', frames: [] });
+  const first = importJsonLines(
+    [line('s1', 'ticks', 'zmq.SUB'), line('s2', 'orders', 'BOGUS'), line('s1', 'ticks', 'zmq.SUB'), line('s3')].join('\n'),
+    store,
+    {
+      sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
+    },
+  );
   assert.equal(first.imported, 4);
   assert.deepEqual(store.sessionIds().sort(), ['i1', 'i2', 'i3']);
-  assert.deepEqual(['i1', 'i2', 'i3'].map((id) => sessions.describe(id)), [
-    { id: 'i1', name: 'ticks (imported)', type: 'SUB' },
-    { id: 'i2', name: 'orders (imported)', type: '?' },
-    { id: 'i3', name: 's3 (imported)', type: '?' },
-  ]);
+  assert.deepEqual(
+    ['i1', 'i2', 'i3'].map((id) => sessions.describe(id)),
+    [
+      { id: 'i1', name: 'ticks (imported)', type: 'SUB' },
+      { id: 'i2', name: 'orders (imported)', type: '?' },
+      { id: 'i3', name: 's3 (imported)', type: '?' },
+    ],
+  );
   // A second import of the same file gets sessions of its own: the two stay apart.
-  importJsonLines(line('s1', 'ticks', 'SUB'), store, { sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)) });
+  importJsonLines(line('s1', 'ticks', 'SUB'), store, {
+    sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
+  });
   assert.deepEqual(sessions.describe('i4'), { id: 'i4', name: 'ticks (imported)', type: 'SUB' });
 
   // A hostile file naming a new session on every line adds at most MAX_IMPORTED_SESSIONS + 1 sessions.
   const before = store.sessionIds().length;
   const many = Array.from({ length: MAX_IMPORTED_SESSIONS + 500 }, (_, i) => line(`x${i}`));
-  const result = importJsonLines(many.join('\n'), store, { sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)) });
+  const result = importJsonLines(many.join('\n'), store, {
+    sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
+  });
   assert.equal(result.imported, MAX_IMPORTED_SESSIONS + 500, 'no message is lost to the cap');
   assert.equal(store.sessionIds().length - before, MAX_IMPORTED_SESSIONS + 1);
-  const overflow = store.sessionIds().map((id) => sessions.describe(id)!).find((s) => s.name.startsWith('other sessions'));
+  const overflow = store
+    .sessionIds()
+    .map((id) => sessions.describe(id)!)
+    .find((s) => s.name.startsWith('other sessions'));
   assert.equal(overflow?.name, `other sessions (imported, past the first ${MAX_IMPORTED_SESSIONS})`);
   assert.equal(store.filter({ sessionIds: [overflow!.id] }).length, 500);
 });
@@ -414,11 +506,19 @@ test('bad JSON Lines are reported by line number and skipped, never thrown', () 
   const input = [line({}), ...bad.map(([l]) => l), '', '   ', line({ frameSizes: [9] })].join('\n');
   const result = importJsonLines(input, store);
   assert.equal(result.imported, 2);
-  assert.deepEqual(result.errors.map((e) => e.line), bad.map((_, i) => i + 2));
+  assert.deepEqual(
+    result.errors.map((e) => e.line),
+    bad.map((_, i) => i + 2),
+  );
   result.errors.forEach((e, i) => assert.match(e.message, bad[i][1], `line ${e.line}: ${e.message}`));
   assert.deepEqual(store.get(2)!.frameSizes, [9], 'a declared true size survives');
 
-  const many = importJsonLines(Array(MAX_IMPORT_ERRORS + 5).fill('x').join('\n'), store);
+  const many = importJsonLines(
+    Array(MAX_IMPORT_ERRORS + 5)
+      .fill('x')
+      .join('\n'),
+    store,
+  );
   assert.deepEqual([many.errors.length, many.skipped], [MAX_IMPORT_ERRORS, MAX_IMPORT_ERRORS + 5]);
 });
 

@@ -5,7 +5,7 @@ import { encode as cborEncode } from 'cbor-x';
 import fc from 'fast-check';
 import { pack } from 'msgpackr';
 import * as protobuf from 'protobufjs';
-import { DECODE_LIMITS, DecoderRegistry, createDefaultRegistry, decodeRawProtobuf, hexRows, type DecodedNode } from '../../src/core/decoders';
+import { DECODE_LIMITS, DecoderRegistry, createDefaultRegistry, hexRows, type DecodedNode } from '../../src/core/decoders';
 import type { DecodeContext, DecodeResult } from '../../src/core/types';
 
 const ctx = (extra: Partial<DecodeContext> = {}): DecodeContext => ({ frameIndex: 0, frameCount: 1, ...extra });
@@ -20,7 +20,8 @@ const errorOf = (r: DecodeResult): string => {
   assert.equal(r.ok, false, `expected an error, got ${r.ok ? r.summary : ''}`);
   return r.ok ? '' : r.error;
 };
-const decodeAs = (decoderId: string, bytes: Uint8Array, extra: Partial<DecodeContext> = {}, messageType?: string) => registry.decodeFrame(bytes, ctx(extra), { decoderId, messageType });
+const decodeAs = (decoderId: string, bytes: Uint8Array, extra: Partial<DecodeContext> = {}, messageType?: string) =>
+  registry.decodeFrame(bytes, ctx(extra), { decoderId, messageType });
 
 function measure(node: DecodedNode, depth = 0): { depth: number; nodes: number } {
   let result = { depth, nodes: 1 };
@@ -35,7 +36,17 @@ const tickSchema = `syntax = "proto3"; package demo; message Money { string curr
   message Tick { string sym = 1; double price = 2; uint64 seq = 3; int32 size = 4; bool halted = 5; repeated string tags = 6;
   Money notional = 7; enum Side { BUY = 0; SELL = 1; } Side side = 8; bytes raw = 9; float change = 10; }`;
 const Tick = protobuf.parse(tickSchema).root.lookupType('demo.Tick');
-const tickBytes = Tick.encode(Tick.create({ sym: 'AAPL', price: 187.25, seq: 42, notional: { currency: 'USD', units: 1000 }, side: 1, raw: Buffer.from([1, 2, 255]), tags: ['a', 'b'] })).finish();
+const tickBytes = Tick.encode(
+  Tick.create({
+    sym: 'AAPL',
+    price: 187.25,
+    seq: 42,
+    notional: { currency: 'USD', units: 1000 },
+    side: 1,
+    raw: Buffer.from([1, 2, 255]),
+    tags: ['a', 'b'],
+  }),
+).finish();
 
 test('auto-detection: JSON object > text, MessagePack and CBOR structures, protobuf, hex for other binary', () => {
   const pick = (bytes: Uint8Array, extra: Partial<DecodeContext> = {}) => registry.decodeFrame(bytes, ctx(extra)).decoderId;
@@ -57,17 +68,29 @@ test('empty frames, routing ids and topics are detected by their place in the me
   assert.equal(empty.decoderId, 'text');
   assert.match(empty.summary, /empty frame/);
   // A libzmq-made routing id, and one that happens to be valid MessagePack: both are names, not payloads.
-  const router = (bytes: number[]) => registry.decodeFrame(Buffer.from(bytes), ctx({ socketType: 'ROUTER', frameIndex: 0, frameCount: 3 })).decoderId;
+  const router = (bytes: number[]) =>
+    registry.decodeFrame(Buffer.from(bytes), ctx({ socketType: 'ROUTER', frameIndex: 0, frameCount: 3 })).decoderId;
   assert.equal(router([0x00, 0x80, 0x00, 0x00, 0x29]), 'hex');
   assert.equal(router([0x92, 0x01, 0x02]), 'hex');
-  assert.equal(registry.decodeFrame(Buffer.from([0x92, 0x01, 0x02]), ctx({ socketType: 'ROUTER', frameIndex: 1, frameCount: 3 })).decoderId, 'msgpack');
+  assert.equal(
+    registry.decodeFrame(Buffer.from([0x92, 0x01, 0x02]), ctx({ socketType: 'ROUTER', frameIndex: 1, frameCount: 3 })).decoderId,
+    'msgpack',
+  );
   assert.equal(registry.decodeFrame(Buffer.from('{"a":1}'), ctx({ topic: '{"a":1}', frameCount: 2 })).decoderId, 'text');
 });
 
 test('JSON: tree, pretty text and one-line summary; malformed input is an error value', () => {
   const r = ok(decodeAs('json', Buffer.from('{"sym":"AAPL","price":1.5,"tags":["a","b"],"n":null}')));
   assert.equal(r.summary, '{"sym":"AAPL","price":1.5,"tags":["a","b"],"n":null}');
-  assert.deepEqual(r.tree!.children!.map((c) => [c.key, c.type, c.value]), [['sym', 'string', 'AAPL'], ['price', 'number', '1.5'], ['tags', 'array', '[2]'], ['n', 'null', 'null']]);
+  assert.deepEqual(
+    r.tree!.children!.map((c) => [c.key, c.type, c.value]),
+    [
+      ['sym', 'string', 'AAPL'],
+      ['price', 'number', '1.5'],
+      ['tags', 'array', '[2]'],
+      ['n', 'null', 'null'],
+    ],
+  );
   assert.equal(r.text, JSON.stringify({ sym: 'AAPL', price: 1.5, tags: ['a', 'b'], n: null }, null, 2));
   const long = ok(decodeAs('json', Buffer.from(JSON.stringify({ text: 'x'.repeat(500), more: [1, 2, 3] }))));
   assert.ok(long.summary.length <= DECODE_LIMITS.summaryChars && long.summary.endsWith('…'), long.summary);
@@ -139,12 +162,21 @@ test('base64: base64 text is decoded; any other frame is shown encoded', () => {
 test('MessagePack and CBOR: good input, truncated input, trailing bytes, exact 64-bit integers', () => {
   const m = ok(decodeAs('msgpack', pack({ a: 1, b: [true, null], ts: 1_764_000_000_000, big: 2n ** 63n })));
   assert.equal(m.summary, '{"a":1,"b":[true,null],"ts":1764000000000,"big":9223372036854775808}');
-  assert.deepEqual(m.tree!.children!.slice(2).map((c) => [c.type, c.value]), [['number', '1764000000000'], ['bigint', '9223372036854775808']]);
+  assert.deepEqual(
+    m.tree!.children!.slice(2).map((c) => [c.type, c.value]),
+    [
+      ['number', '1764000000000'],
+      ['bigint', '9223372036854775808'],
+    ],
+  );
   assert.equal(JSON.parse(m.text!).big, '9223372036854775808', 'the text is JSON: a bigint is written as a string');
   assert.equal(ok(decodeAs('cbor', cborEncode([2n ** 64n - 1n, -(2n ** 63n)]))).summary, '[18446744073709551615,-9223372036854775808]');
   const c = ok(decodeAs('cbor', cborEncode({ x: 'y', when: new Date(0), bytes: Buffer.from([1, 2]) })));
   assert.equal(c.summary, '{"x":"y","when":1970-01-01T00:00:00.000Z,"bytes":<2 bytes>}');
-  assert.deepEqual(c.tree!.children!.map((n) => n.type), ['string', 'date', 'bytes']);
+  assert.deepEqual(
+    c.tree!.children!.map((n) => n.type),
+    ['string', 'date', 'bytes'],
+  );
   assert.match(errorOf(decodeAs('msgpack', pack({ a: 'long string here' }).subarray(0, 5))), /Not valid MessagePack/);
   assert.match(errorOf(decodeAs('cbor', cborEncode({ a: 'long string here' }).subarray(0, 5))), /CBOR/);
   assert.match(errorOf(decodeAs('msgpack', Buffer.concat([pack([1, 2]), Buffer.from([0xc1, 0xc1])]))), /2 more bytes follow/);
@@ -153,15 +185,18 @@ test('MessagePack and CBOR: good input, truncated input, trailing bytes, exact 6
 
 test('any JSON value decodes the same from JSON, MessagePack and CBOR: the summary is its JSON, cut at the limit (fast-check)', () => {
   const max = DECODE_LIMITS.summaryChars;
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
-    const json = JSON.stringify(value);
-    const expected = json.length > max ? `${json.slice(0, max - 1)}…` : json;
-    const fromJson = ok(decodeAs('json', Buffer.from(json)));
-    assert.equal(fromJson.summary, expected);
-    if (json.length < 10_000) assert.equal(fromJson.text, JSON.stringify(value, null, 2));
-    assert.equal(ok(decodeAs('msgpack', pack(value))).summary, expected);
-    assert.equal(ok(decodeAs('cbor', cborEncode(value))).summary, expected);
-  }), { seed: 20240611, numRuns: 400 });
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+      const json = JSON.stringify(value);
+      const expected = json.length > max ? `${json.slice(0, max - 1)}…` : json;
+      const fromJson = ok(decodeAs('json', Buffer.from(json)));
+      assert.equal(fromJson.summary, expected);
+      if (json.length < 10_000) assert.equal(fromJson.text, JSON.stringify(value, null, 2));
+      assert.equal(ok(decodeAs('msgpack', pack(value))).summary, expected);
+      assert.equal(ok(decodeAs('cbor', cborEncode(value))).summary, expected);
+    }),
+    { seed: 20240611, numRuns: 400 },
+  );
 });
 
 test('MessagePack and CBOR under hostile input: huge length headers, deep nesting, cycles', () => {
@@ -172,8 +207,13 @@ test('MessagePack and CBOR under hostile input: huge length headers, deep nestin
     ['cbor', [0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]], // array of 2^64-1
     ['cbor', [0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]], // byte string of 2^63-1
   ];
-  for (const [id, bytes] of hostile) assert.equal(decodeAs(id, Buffer.from(bytes)).ok, false, `${id} ${Buffer.from(bytes).toString('hex')}`);
-  for (const [id, byte] of [['msgpack', 0x91], ['cbor', 0x81], ['cbor', 0x9f]] as const) {
+  for (const [id, bytes] of hostile)
+    assert.equal(decodeAs(id, Buffer.from(bytes)).ok, false, `${id} ${Buffer.from(bytes).toString('hex')}`);
+  for (const [id, byte] of [
+    ['msgpack', 0x91],
+    ['cbor', 0x81],
+    ['cbor', 0x9f],
+  ] as const) {
     const r = decodeAs(id, Buffer.alloc(200_000, byte));
     assert.equal(typeof r.ok, 'boolean');
   }
@@ -189,7 +229,11 @@ test('protobuf with schemas: an import through the include root, bundled google 
   const local = createDefaultRegistry();
   const load = await local.protobuf.loadSchemas([join(protoDir, 'tick.proto'), join(protoDir, 'order.proto')], [join(protoDir, 'include')]);
   assert.ok(load.ok, load.ok ? '' : load.error);
-  assert.ok(load.ok && ['demo.Tick', 'demo.Money', 'demo.Order', 'shared.Venue', 'google.protobuf.Timestamp'].every((t) => load.messageTypes.includes(t)), String(load.ok && load.messageTypes));
+  assert.ok(
+    load.ok &&
+      ['demo.Tick', 'demo.Money', 'demo.Order', 'shared.Venue', 'google.protobuf.Timestamp'].every((t) => load.messageTypes.includes(t)),
+    String(load.ok && load.messageTypes),
+  );
   const r = ok(local.decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Tick' }));
   assert.equal(r.summary, 'Tick { sym: "AAPL", price: 187.25, seq: 42, tags: ["a", "b"], notional: { curre…');
   const byKey = new Map(r.tree!.children!.map((c) => [c.key, c]));
@@ -197,17 +241,34 @@ test('protobuf with schemas: an import through the include root, bundled google 
   assert.deepEqual([byKey.get('seq')!.type, byKey.get('seq')!.value], ['number', '42']);
   assert.deepEqual([byKey.get('side')!.type, byKey.get('side')!.value], ['enum', 'SELL']);
   assert.deepEqual([byKey.get('raw')!.type, byKey.get('raw')!.value], ['bytes', '01 02 ff']);
-  assert.deepEqual(byKey.get('notional')!.children!.map((c) => [c.key, c.value]), [['currency', 'USD'], ['units', '1000']]);
+  assert.deepEqual(
+    byKey.get('notional')!.children!.map((c) => [c.key, c.value]),
+    [
+      ['currency', 'USD'],
+      ['units', '1000'],
+    ],
+  );
   assert.deepEqual(JSON.parse(r.text!).raw, 'AQL/');
 
   const Order = local.protobuf.lookupType('demo.Order')!;
-  const order = Order.encode(Order.create({ id: 'o1', venue: { mic: 'XNAS', lot_size: 100 }, quantities: { AAPL: '4611686018427387904' }, placed: { seconds: 5 }, children: [{ id: 'o2' }] })).finish();
+  const order = Order.encode(
+    Order.create({
+      id: 'o1',
+      venue: { mic: 'XNAS', lot_size: 100 },
+      quantities: { AAPL: '4611686018427387904' },
+      placed: { seconds: 5 },
+      children: [{ id: 'o2' }],
+    }),
+  ).finish();
   const o = ok(local.decodeFrame(order, ctx(), { decoderId: 'protobuf', messageType: 'demo.Order' }));
   assert.equal(o.summary, 'Order { id: "o1", venue: { mic: "XNAS", lot_size: 100 }, quantities: {AAPL: 461…');
   const quantities = o.tree!.children!.find((c) => c.key === 'quantities')!;
   assert.deepEqual([quantities.type, quantities.children![0].key, quantities.children![0].value], ['map', 'AAPL', String(2n ** 62n)]);
 
-  assert.match(errorOf(local.decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Nope' })), /No message type demo.Nope .*demo\.Money/);
+  assert.match(
+    errorOf(local.decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Nope' })),
+    /No message type demo.Nope .*demo\.Money/,
+  );
   const wrongType = ok(local.decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'shared.Venue' }));
   assert.match(wrongType.warning!, /Field number\(s\) 3, 6, 7, 8, 9 are not in Venue/);
 });
@@ -215,22 +276,32 @@ test('protobuf with schemas: an import through the include root, bundled google 
 test('protobuf with a schema: bogus lengths and a 2^63 length are clear errors, a cut frame says so', () => {
   const local = createDefaultRegistry();
   assert.ok(local.protobuf.loadText(tickSchema, 'tick.proto').ok);
-  const as = (bytes: number[] | Uint8Array, extra: Partial<DecodeContext> = {}) => local.decodeFrame(Buffer.from(bytes), ctx(extra), { decoderId: 'protobuf', messageType: 'demo.Tick' });
+  const as = (bytes: number[] | Uint8Array, extra: Partial<DecodeContext> = {}) =>
+    local.decodeFrame(Buffer.from(bytes), ctx(extra), { decoderId: 'protobuf', messageType: 'demo.Tick' });
   assert.match(errorOf(as([0x0a, 0x20, 0x41])), /Not a valid demo.Tick: field 1 claims 32 bytes but only 1 are left/);
   // protobufjs reads lengths as 32 bits: 2^63 would wrap to 0 without the check.
   assert.match(errorOf(as([0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])), /claims 9223372036854775808 bytes/);
   assert.match(errorOf(as([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])), /does not fit in 64 bits/);
   // The same inside a nested message (notional, field 7): the check follows the schema down.
-  assert.match(errorOf(as([0x0a, 0x01, 0x41, 0x3a, 0x0b, 0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])), /in notional \(byte 3\): field 1 claims 9223372036854775808 bytes but only 0 are left/);
+  assert.match(
+    errorOf(as([0x0a, 0x01, 0x41, 0x3a, 0x0b, 0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])),
+    /in notional \(byte 3\): field 1 claims 9223372036854775808 bytes but only 0 are left/,
+  );
   assert.match(errorOf(as(tickBytes.subarray(0, 10), { trueSize: tickBytes.length })), /capture kept only the first 10/);
-  assert.match(errorOf(createDefaultRegistry().decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Tick' })), /No \.proto schema is loaded/);
+  assert.match(
+    errorOf(createDefaultRegistry().decodeFrame(tickBytes, ctx(), { decoderId: 'protobuf', messageType: 'demo.Tick' })),
+    /No \.proto schema is loaded/,
+  );
   // A recursive type nested past protobufjs's recursion limit is an error, not a stack overflow.
   assert.ok(local.protobuf.loadText('syntax = "proto3"; message Node { Node child = 1; int32 v = 2; }').ok);
   let nested: Uint8Array = Buffer.from([0x10, 0x01]);
   for (let i = 0; i < 300; i++) {
     const length: number[] = [];
     for (let n = nested.length; ; n >>>= 7) {
-      if (n < 0x80) { length.push(n); break; }
+      if (n < 0x80) {
+        length.push(n);
+        break;
+      }
       length.push((n & 0x7f) | 0x80);
     }
     nested = Buffer.concat([Buffer.from([0x0a, ...length]), nested]);
@@ -269,14 +340,32 @@ test('.proto load errors are values naming the file and line; a failed load keep
 });
 
 test('schemaless protobuf shows the field numbers and wire types of a message encoded by protobufjs', () => {
-  const root = protobuf.parse('syntax = "proto3"; message Inner { int32 n = 1; } message Outer { string name = 1; fixed32 f = 5; Inner inner = 3; sint32 s = 4; double d = 7; int64 neg = 9; bytes blob = 12; }').root;
+  const root = protobuf.parse(
+    'syntax = "proto3"; message Inner { int32 n = 1; } message Outer { string name = 1; fixed32 f = 5; Inner inner = 3; sint32 s = 4; double d = 7; int64 neg = 9; bytes blob = 12; }',
+  ).root;
   const Outer = root.lookupType('Outer');
-  const bytes = Outer.encode(Outer.create({ name: 'zmq', inner: { n: 150 }, s: -3, f: 7, d: 2.5, neg: -1, blob: Buffer.from([0xff, 0x00]) })).finish();
+  const bytes = Outer.encode(
+    Outer.create({ name: 'zmq', inner: { n: 150 }, s: -3, f: 7, d: 2.5, neg: -1, blob: Buffer.from([0xff, 0x00]) }),
+  ).finish();
   const r = ok(decodeAs('protobuf', bytes));
   const fields = r.tree!.children!;
-  assert.deepEqual(fields.map((f) => [f.key, f.type]), [['#1', 'string'], ['#3', 'message'], ['#4', 'varint'], ['#5', 'fixed32'], ['#7', 'fixed64'], ['#9', 'varint'], ['#12', 'bytes']]);
+  assert.deepEqual(
+    fields.map((f) => [f.key, f.type]),
+    [
+      ['#1', 'string'],
+      ['#3', 'message'],
+      ['#4', 'varint'],
+      ['#5', 'fixed32'],
+      ['#7', 'fixed64'],
+      ['#9', 'varint'],
+      ['#12', 'bytes'],
+    ],
+  );
   assert.equal(fields[0].value, 'zmq');
-  assert.deepEqual(fields[1].children!.map((c) => [c.key, c.value]), [['#1', '150']]);
+  assert.deepEqual(
+    fields[1].children!.map((c) => [c.key, c.value]),
+    [['#1', '150']],
+  );
   assert.match(fields[2].value!, /sint: -3/);
   assert.match(fields[3].value!, /^7 \(float: /);
   assert.match(fields[4].value!, /double: 2.5/);
@@ -288,9 +377,18 @@ test('schemaless protobuf shows the field numbers and wire types of a message en
 });
 
 test('schemaless protobuf under hostile input: bogus lengths, 2^63 and overlong varints, bad wire types, cut frames', () => {
-  assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]))), /field 1 claims 4294967295 bytes but only 1 are left/);
-  assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x00]))), /field 2 claims 9223372036854775808 bytes/);
-  assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))), /varint longer than 10 bytes|does not fit in 64 bits/);
+  assert.match(
+    errorOf(decodeAs('protobuf', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]))),
+    /field 1 claims 4294967295 bytes but only 1 are left/,
+  );
+  assert.match(
+    errorOf(decodeAs('protobuf', Buffer.from([0x12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x00]))),
+    /field 2 claims 9223372036854775808 bytes/,
+  );
+  assert.match(
+    errorOf(decodeAs('protobuf', Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))),
+    /varint longer than 10 bytes|does not fit in 64 bits/,
+  );
   assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x0f, 0x01]))), /wire type 7, which does not exist/);
   assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x0b, 0x0c]))), /groups/);
   assert.match(errorOf(decodeAs('protobuf', Buffer.from([0x00, 0x01]))), /invalid field number 0/);
@@ -298,7 +396,10 @@ test('schemaless protobuf under hostile input: bogus lengths, 2^63 and overlong 
   assert.equal(twoPowerSixtyThree.tree!.children![0].value, '9223372036854775808 (int64: -9223372036854775808)');
   // A frame the capture cut: the fields before the cut are shown, and the warning says where it stopped.
   const cut = ok(decodeAs('protobuf', tickBytes.subarray(0, 16), { trueSize: tickBytes.length }));
-  assert.deepEqual(cut.tree!.children!.map((c) => c.key), ['#1', '#2']);
+  assert.deepEqual(
+    cut.tree!.children!.map((c) => c.key),
+    ['#1', '#2'],
+  );
   assert.match(cut.warning!, /capture kept only the first 16 .* fields from byte 15 on are not shown: varint of field 3 cut short/);
   const many = Buffer.alloc(40_000);
   for (let i = 0; i < many.length; i += 2) many.set([0x08, 0x01], i);
@@ -315,9 +416,14 @@ test('rules pin a decoder by session, topic and frame; the most specific wins; a
     { decoder: 'hex', topicPrefix: 'ticks.', frameIndex: 1 },
     { decoder: 'cbor', sessionId: 's9' },
     { decoder: 'msgpack', frameIndex: 2 },
-    null, 'json', { decoder: 42 }, { decoder: 'hex', frameIndex: 'one' }, { decoder: 'hex', topicPrefix: 7 },
+    null,
+    'json',
+    { decoder: 42 },
+    { decoder: 'hex', frameIndex: 'one' },
+    { decoder: 'hex', topicPrefix: 7 },
   ];
-  const decoderFor = (c: Partial<DecodeContext>, decoderId?: string) => registry.decodeFrame(frame, ctx({ frameCount: 3, ...c }), { rules, decoderId }).decoderId;
+  const decoderFor = (c: Partial<DecodeContext>, decoderId?: string) =>
+    registry.decodeFrame(frame, ctx({ frameCount: 3, ...c }), { rules, decoderId }).decoderId;
   assert.equal(decoderFor({ topic: 'ticks.MSFT', frameIndex: 0 }), 'text');
   assert.equal(decoderFor({ topic: 'ticks.AAPL', frameIndex: 0 }), 'base64', 'the longer topic prefix wins');
   assert.equal(decoderFor({ topic: 'ticks.AAPL', frameIndex: 1 }), 'hex', 'topic and frame beat a longer topic alone');
@@ -346,7 +452,12 @@ test('a rule gives protobuf its message type', () => {
 
 test('other code registers decoders: they join detection, hide a same-id decoder until disposed, and cannot break decodeFrame', () => {
   const local = createDefaultRegistry();
-  const upper = local.register({ id: 'upper', label: 'Upper', canDecode: (f) => (f[0] === 0x21 ? 1 : 0), decode: (f) => ({ ok: true, decoderId: 'wrong', summary: Buffer.from(f).toString().toUpperCase() }) });
+  const upper = local.register({
+    id: 'upper',
+    label: 'Upper',
+    canDecode: (f) => (f[0] === 0x21 ? 1 : 0),
+    decode: (f) => ({ ok: true, decoderId: 'wrong', summary: Buffer.from(f).toString().toUpperCase() }),
+  });
   const shout = ok(local.decodeFrame(Buffer.from('!hi'), ctx()));
   assert.deepEqual([shout.decoderId, shout.summary], ['upper', '!HI'], 'the result carries the id of the decoder used');
   upper.dispose();
@@ -354,8 +465,18 @@ test('other code registers decoders: they join detection, hide a same-id decoder
   assert.equal(local.get('upper'), undefined);
 
   const builtIn = local.get('json');
-  const first = local.register({ id: 'json', label: 'JSON 2', canDecode: () => 0, decode: () => ({ ok: true, decoderId: 'json', summary: 'mine' }) });
-  const second = local.register({ id: 'json', label: 'JSON 3', canDecode: () => 0, decode: () => ({ ok: true, decoderId: 'json', summary: 'theirs' }) });
+  const first = local.register({
+    id: 'json',
+    label: 'JSON 2',
+    canDecode: () => 0,
+    decode: () => ({ ok: true, decoderId: 'json', summary: 'mine' }),
+  });
+  const second = local.register({
+    id: 'json',
+    label: 'JSON 3',
+    canDecode: () => 0,
+    decode: () => ({ ok: true, decoderId: 'json', summary: 'theirs' }),
+  });
   assert.equal(local.get('json')!.label, 'JSON 3');
   first.dispose();
   assert.equal(local.get('json')!.label, 'JSON 3', 'disposing a hidden decoder changes nothing');
@@ -365,7 +486,16 @@ test('other code registers decoders: they join detection, hide a same-id decoder
 
   // A decoder that claims everything and fails: detection falls back to the next candidate.
   local.register({ id: 'greedy', label: 'Greedy', canDecode: () => 1, decode: () => ({ ok: false, decoderId: 'greedy', error: 'no' }) });
-  local.register({ id: 'thrower', label: 'Thrower', canDecode: () => { throw new Error('boom'); }, decode: () => { throw new Error('boom'); } });
+  local.register({
+    id: 'thrower',
+    label: 'Thrower',
+    canDecode: () => {
+      throw new Error('boom');
+    },
+    decode: () => {
+      throw new Error('boom');
+    },
+  });
   local.register({ id: 'garbage', label: 'Garbage', canDecode: () => Number.NaN, decode: () => null as unknown as DecodeResult });
   assert.equal(local.decodeFrame(Buffer.from('{"a":1}'), ctx()).decoderId, 'json');
   assert.match(errorOf(local.decodeFrame(Buffer.from('x'), ctx(), { decoderId: 'thrower' })), /The Thrower decoder failed: boom/);
@@ -378,8 +508,14 @@ test('random and mutated bytes never make any decoder throw, and results stay wi
   const local = createDefaultRegistry();
   assert.ok(local.protobuf.loadText(tickSchema).ok);
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const seeds = [Buffer.from('{"a":[1,2,{"b":null}],"c":"d"}'), pack({ a: [1, 2], s: 'x' }), cborEncode({ a: [1, 2], t: new Date(1) }), Buffer.from(tickBytes), Buffer.from('aGVsbG8gd29ybGQ=')];
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const seeds = [
+    Buffer.from('{"a":[1,2,{"b":null}],"c":"d"}'),
+    pack({ a: [1, 2], s: 'x' }),
+    cborEncode({ a: [1, 2], t: new Date(1) }),
+    Buffer.from(tickBytes),
+    Buffer.from('aGVsbG8gd29ybGQ='),
+  ];
   let decoded = 0;
   for (let i = 0; i < 3000; i++) {
     let frame: Buffer;
@@ -391,10 +527,15 @@ test('random and mutated bytes never make any decoder throw, and results stay wi
       frame = Buffer.alloc(Math.floor(random() * 96));
       for (let k = 0; k < frame.length; k++) frame[k] = Math.floor(random() * 256);
     }
-    const context = ctx({ frameIndex: i % 3, frameCount: 3, socketType: i % 7 ? 'SUB' : 'ROUTER', trueSize: i % 11 ? undefined : frame.length + 10 });
+    const context = ctx({
+      frameIndex: i % 3,
+      frameCount: 3,
+      socketType: i % 7 ? 'SUB' : 'ROUTER',
+      trueSize: i % 11 ? undefined : frame.length + 10,
+    });
     for (const decoder of local.list()) {
       for (const messageType of decoder.id === 'protobuf' ? [undefined, 'demo.Tick'] : [undefined]) {
-        const direct = decoder.decode(frame, messageType ? { ...context, messageType } as DecodeContext : context);
+        const direct = decoder.decode(frame, messageType ? ({ ...context, messageType } as DecodeContext) : context);
         const viaRegistry = local.decodeFrame(frame, context, { decoderId: decoder.id, messageType });
         assert.equal(direct.ok, viaRegistry.ok);
         if (viaRegistry.ok) {

@@ -6,7 +6,12 @@ import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
 import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspector/inspectorBackend';
 import {
-  MessageType, type MessageDetail, type ResponseMessage, type RowWindow, type SummaryMessage, type ToWebviewMessage,
+  MessageType,
+  type MessageDetail,
+  type ResponseMessage,
+  type RowWindow,
+  type SummaryMessage,
+  type ToWebviewMessage,
 } from '../../src/shared/inspectorProtocol';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -26,10 +31,17 @@ function setup() {
     },
     decoders: createDefaultRegistry(),
     getRules: () => rules,
-    addRule: async (rule) => { rules.push(rule); },
+    addRule: async (rule) => {
+      rules.push(rule);
+    },
     log: () => undefined,
   };
-  const backend = new InspectorBackend(deps, { post: (m) => posted.push(m), writeClipboard: async (t) => { clipboard.push(t); } });
+  const backend = new InspectorBackend(deps, {
+    post: (m) => posted.push(m),
+    writeClipboard: async (t) => {
+      clipboard.push(t);
+    },
+  });
   let nextId = 1;
   async function request<T>(body: Record<string, unknown>): Promise<T> {
     const requestId = nextId++;
@@ -45,8 +57,12 @@ function setup() {
 
 test('rows come as one window of parallel arrays, with topic summaries, directions and true sizes', async () => {
   const { store, backend, request } = setup();
-  for (let i = 0; i < 100; i++) store.append('s1', i % 2 ? 'out' : 'in', [utf8('ticks.a'), utf8(JSON.stringify({ i }))], { hasTopic: true });
-  const filter = await request<{ filterGeneration: number; matched: number }>({ type: MessageType.SetFilter, filter: { text: '', sessionId: '', direction: '', topic: '' } });
+  for (let i = 0; i < 100; i++)
+    store.append('s1', i % 2 ? 'out' : 'in', [utf8('ticks.a'), utf8(JSON.stringify({ i }))], { hasTopic: true });
+  const filter = await request<{ filterGeneration: number; matched: number }>({
+    type: MessageType.SetFilter,
+    filter: { text: '', sessionId: '', direction: '', topic: '' },
+  });
   assert.equal(filter.matched, 100);
   const window = await request<RowWindow>({ type: MessageType.GetRows, filterGeneration: filter.filterGeneration, absStart: 10, count: 5 });
   assert.equal(window.seqs.length, 5);
@@ -60,7 +76,10 @@ test('rows come as one window of parallel arrays, with topic summaries, directio
 
 test('a filter with bad hex is answered with an error the user can act on', async () => {
   const { backend, request } = setup();
-  await assert.rejects(request({ type: MessageType.SetFilter, filter: { text: '', sessionId: '', direction: '', topic: 'hex:zz' } }), /hex/);
+  await assert.rejects(
+    request({ type: MessageType.SetFilter, filter: { text: '', sessionId: '', direction: '', topic: 'hex:zz' } }),
+    /hex/,
+  );
   backend.dispose();
 });
 
@@ -74,7 +93,10 @@ test('the selected message: frames decoded, labels, copy as hex and base64, and 
   await request({ type: MessageType.Copy, seq, frameIndex: 1, format: 'hex' });
   await request({ type: MessageType.Copy, seq, frameIndex: 1, format: 'base64' });
   assert.deepEqual(clipboard, [Buffer.from('{"price":1.5}').toString('hex'), Buffer.from('{"price":1.5}').toString('base64')]);
-  const added = await request<{ description: string }>({ type: MessageType.AddRule, rule: { decoder: 'hex', session: 'ticks', topicPrefix: 'ticks.a', frameIndex: 1 } });
+  const added = await request<{ description: string }>({
+    type: MessageType.AddRule,
+    rule: { decoder: 'hex', session: 'ticks', topicPrefix: 'ticks.a', frameIndex: 1 },
+  });
   assert.deepEqual(rules, [{ decoder: 'hex', session: 'ticks', topicPrefix: 'ticks.a', frameIndex: 1 }]);
   assert.match(added.description, /frame 1 of topic "ticks\.a" in ticks/);
   assert.equal(await request({ type: MessageType.GetMessage, seq: seq + 1000 }), null);

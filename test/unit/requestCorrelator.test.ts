@@ -40,7 +40,7 @@ test('replies pair with requests of the same client in order, and the round trip
   assert.equal(latency.p50, 10);
 });
 
-test('a DEALER client\'s request ids pair replies answered out of order', () => {
+test("a DEALER client's request ids pair replies answered out of order", () => {
   const c = new RequestCorrelator();
   c.request([b('A'), b('r1'), EMPTY, b('x')], 0, 1);
   c.request([b('A'), b('r2'), EMPTY, b('y')], 1, 2);
@@ -68,10 +68,19 @@ test('requests without a reply are flagged once after the timeout, and a late re
   assert.deepEqual(c.flagUnanswered(999, 1000), []);
   assert.deepEqual(c.flagUnanswered(1000, 1000), [{ seq: 1, clientIdHex: '41', ageMs: 1000 }]);
   assert.deepEqual(c.flagUnanswered(1500, 1000), [], 'flagged only once');
-  assert.deepEqual(c.flagUnanswered(1900, 1000).map((u) => u.seq), [2]);
-  assert.deepEqual(c.unanswered(2000), [{ seq: 1, clientIdHex: '41', ageMs: 2000 }, { seq: 2, clientIdHex: '42', ageMs: 1100 }]);
+  assert.deepEqual(
+    c.flagUnanswered(1900, 1000).map((u) => u.seq),
+    [2],
+  );
+  assert.deepEqual(c.unanswered(2000), [
+    { seq: 1, clientIdHex: '41', ageMs: 2000 },
+    { seq: 2, clientIdHex: '42', ageMs: 1100 },
+  ]);
   assert.equal(c.reply(fromReq('A', 'late'), 3, 2500)?.rttMs, 2500);
-  assert.deepEqual(c.unanswered(2600).map((u) => u.seq), [2]);
+  assert.deepEqual(
+    c.unanswered(2600).map((u) => u.seq),
+    [2],
+  );
   assert.equal(c.isUnanswered(1), false);
   assert.equal(c.isUnanswered(2), true);
 });
@@ -82,7 +91,10 @@ test('memory stays bounded: pending requests, correlations, unanswered list and 
   for (let i = 0; i < 1000; i++) c.request(fromReq(`client${i}`, 'x'), i, i);
   assert.equal(c.pendingRequests, 100);
   assert.equal(c.flagUnanswered(1e6, 1000).length, 100);
-  assert.deepEqual(c.unanswered(1e6).map((u) => u.seq), [990, 991, 992, 993, 994, 995, 996, 997, 998, 999]);
+  assert.deepEqual(
+    c.unanswered(1e6).map((u) => u.seq),
+    [990, 991, 992, 993, 994, 995, 996, 997, 998, 999],
+  );
   // The newest clients are still pending and pair normally.
   assert.equal(c.reply(fromReq('client999', 'r'), 5000, 1e6)?.pairSeq, 999);
   assert.equal(c.reply(fromReq('client0', 'r'), 5001, 1e6), undefined, 'the oldest pending request was forgotten');
@@ -94,7 +106,11 @@ test('memory stays bounded: pending requests, correlations, unanswered list and 
   assert.equal(c.correlation(10_199)?.pairSeq, 10_198);
   const latency = c.latency();
   assert.equal(latency.count, 101, 'count covers every pair ever seen');
-  assert.equal(latency.histogram.reduce((n, bucket) => n + bucket.count, 0), 20, 'percentiles cover the last 20');
+  assert.equal(
+    latency.histogram.reduce((n, bucket) => n + bucket.count, 0),
+    20,
+    'percentiles cover the last 20',
+  );
 });
 
 test('a long-lived client queue keeps pairing after many round trips (queue compaction)', () => {

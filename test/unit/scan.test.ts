@@ -23,7 +23,9 @@ function project(result: ScanResult) {
 }
 
 function uses(path: string, text: string): string[] {
-  return scanSource(path, text).uses.map((u) => `${u.action} ${u.socketType ?? '-'} ${u.endpoint.resolved ? u.endpoint.address : `?${u.endpoint.expression}`}`);
+  return scanSource(path, text).uses.map(
+    (u) => `${u.action} ${u.socketType ?? '-'} ${u.endpoint.resolved ? u.endpoint.address : `?${u.endpoint.expression}`}`,
+  );
 }
 
 test('python: sockets, f-string / % / format / concatenation, `with ... as`, chained bind, asyncio', () => {
@@ -87,7 +89,8 @@ test('python: endpoints from the environment, parameters, loops, reassignment or
 test('comments, docstrings and strings that look like calls are not sockets or binds', () => {
   const python = '"""s = ctx.socket(zmq.PUB); s.bind("tcp://*:1")"""\nimport zmq\n# s.bind("tcp://*:2")\nx = "s.bind(\'tcp://*:3\')"\n';
   assert.deepEqual(project(scanSource('c.py', python)), { program: undefined, sockets: [], uses: [] });
-  const c = '#include <zmq.h>\n/* zmq_bind(s, "tcp://*:1");\n void *p = zmq_socket(c, ZMQ_PUB); */\n// zmq_connect(s, "tcp://x:2");\nconst char *d = "zmq_bind(s, \\"tcp://*:3\\")";\n';
+  const c =
+    '#include <zmq.h>\n/* zmq_bind(s, "tcp://*:1");\n void *p = zmq_socket(c, ZMQ_PUB); */\n// zmq_connect(s, "tcp://x:2");\nconst char *d = "zmq_bind(s, \\"tcp://*:3\\")";\n';
   assert.deepEqual(project(scanSource('c.c', c)), { program: undefined, sockets: [], uses: [] });
   // A plain TCP socket's bind with a non-ZeroMQ address is not reported.
   assert.deepEqual(uses('d.py', 'import socket, zmq\nsrv = socket.socket()\nsrv.bind(("0.0.0.0", 80))\n'), []);
@@ -137,7 +140,7 @@ test('JavaScript/TypeScript: v6 classes, v5 zmq.socket, template literals, regex
     'async function run() {',
     '  const sock = new zmq.Publisher()',
     '  await sock.bind(`tcp://127.0.0.1:${port}`)',
-    "  const s2 = zmq.socket('sub'); s2.connect(\"tcp://localhost:\" + port)",
+    '  const s2 = zmq.socket(\'sub\'); s2.connect("tcp://localhost:" + port)',
     '  this.r = new Reply({}); await this.r.bind(process.env.X ?? "tcp://*:1")',
     '  s2.bindSync(`ipc:///tmp/${port + 1}`)',
     '}',
@@ -183,7 +186,8 @@ test('Go: pebbe NewSocket with Sprintf, go-zeromq NewX with Dial/Listen, const b
 });
 
 test('Java, C# (NetMQ @/> prefixes and defaults), Rust (format!, lifetimes)', () => {
-  const java = 'import org.zeromq.*;\nclass A { static final int PORT = 5600;\n public static void main(String[] a) {\n  ZMQ.Socket s = c.createSocket(SocketType.ROUTER); s.bind("tcp://*:" + PORT);\n  ZMQ.Socket d = c.socket(ZMQ.DEALER); d.connect(String.format("tcp://localhost:%d", A.PORT)); } }';
+  const java =
+    'import org.zeromq.*;\nclass A { static final int PORT = 5600;\n public static void main(String[] a) {\n  ZMQ.Socket s = c.createSocket(SocketType.ROUTER); s.bind("tcp://*:" + PORT);\n  ZMQ.Socket d = c.socket(ZMQ.DEALER); d.connect(String.format("tcp://localhost:%d", A.PORT)); } }';
   assert.deepEqual(uses('A.java', java), ['bind ROUTER tcp://*:5600', 'connect DEALER tcp://localhost:5600']);
 
   const csharp = [
@@ -211,7 +215,11 @@ test('Java, C# (NetMQ @/> prefixes and defaults), Rust (format!, lifetimes)', ()
     '  let r = ctx.socket(zmq::REQ)?; r.connect(&format!("tcp://localhost:{PORT}")).expect("c");',
     '  r.connect(&format!("tcp://localhost:{:?}", PORT)).unwrap(); }',
   ].join('\n');
-  assert.deepEqual(uses('main.rs', rust), ['bind REP tcp://*:5620', 'connect REQ tcp://localhost:5620', 'connect REQ ?&format!("tcp://localhost:{:?}", PORT)']);
+  assert.deepEqual(uses('main.rs', rust), [
+    'bind REP tcp://*:5620',
+    'connect REQ tcp://localhost:5620',
+    'connect REQ ?&format!("tcp://localhost:{:?}", PORT)',
+  ]);
 });
 
 test('a use is tied to the nearest earlier socket of that name, even when the name is reused', () => {
@@ -245,10 +253,12 @@ test('file selection: languages by extension, dependency folders skipped, prefil
 });
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
 }
 
 test('fixture workspace: every socket and bind/connect, with resolved or unresolved endpoints', () => {
@@ -268,8 +278,16 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
     'csharp/Service.cs': { program: 'csharp/Service.cs', sockets: ['REP server 11'], uses: ['bind server REP tcp://*:5580 11:46-64'] },
     'go/ventilator/main.go': { program: 'go/ventilator', sockets: ['PUSH sender 13'], uses: ['bind sender PUSH tcp://*:5557 15:13-54'] },
     'go/worker/main.go': { program: 'go/worker', sockets: ['PULL pull 13'], uses: ['connect pull PULL tcp://localhost:5557 15:21-43'] },
-    'java/Client.java': { program: 'java/Client.java', sockets: ['DEALER dealer 11'], uses: ['connect dealer DEALER tcp://localhost:5580 12:27-76'] },
-    'js/hello_client.js': { program: 'js/hello_client.js', sockets: ['REQ sock 8'], uses: ['connect sock REQ tcp://127.0.0.1:5555 9:15-40'] },
+    'java/Client.java': {
+      program: 'java/Client.java',
+      sockets: ['DEALER dealer 11'],
+      uses: ['connect dealer DEALER tcp://localhost:5580 12:27-76'],
+    },
+    'js/hello_client.js': {
+      program: 'js/hello_client.js',
+      sockets: ['REQ sock 8'],
+      uses: ['connect sock REQ tcp://127.0.0.1:5555 9:15-40'],
+    },
     'js/stats.mjs': { program: undefined, sockets: ['PUB publisher 7'], uses: ['bind publisher PUB tcp://*:5570 8:23-45'] },
     'python/env_client.py': {
       program: undefined,
@@ -282,19 +300,55 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
       ],
     },
     'python/pipeline_a.py': { program: 'python/pipeline_a.py', sockets: ['PAIR jobs 5'], uses: ['bind jobs PAIR inproc://jobs 6:10-25'] },
-    'python/pipeline_b.py': { program: 'python/pipeline_b.py', sockets: ['PAIR jobs 5'], uses: ['connect jobs PAIR inproc://jobs 6:13-28'] },
+    'python/pipeline_b.py': {
+      program: 'python/pipeline_b.py',
+      sockets: ['PAIR jobs 5'],
+      uses: ['connect jobs PAIR inproc://jobs 6:13-28'],
+    },
     'python/stats_exporter.py': { program: undefined, sockets: ['PUB exporter 6'], uses: ['bind exporter PUB tcp://0.0.0.0:5570 7:14-27'] },
-    'python/ticker_client.py': { program: undefined, sockets: ['REQ request 8'], uses: ['connect request REQ tcp://localhost:5560 9:20-66'] },
-    'python/weather_client.py': { program: 'python/weather_client.py', sockets: ['SUB sub 12'], uses: ['connect sub SUB tcp://localhost:5556 13:16-22'] },
-    'python/weather_server.py': { program: 'python/weather_server.py', sockets: ['PUB publisher 13'], uses: ['bind publisher PUB tcp://*:5556 14:19-36'] },
-    'python/worker.py': { program: 'python/worker.py', sockets: ['PULL self.receiver 9'], uses: ['connect self.receiver PULL tcp://127.0.0.1:5557 10:30-68'] },
-    'rust/src/main.rs': { program: 'rust/src/main.rs', sockets: ['REQ requester 6'], uses: ['connect requester REQ tcp://localhost:5555 7:22-65'] },
+    'python/ticker_client.py': {
+      program: undefined,
+      sockets: ['REQ request 8'],
+      uses: ['connect request REQ tcp://localhost:5560 9:20-66'],
+    },
+    'python/weather_client.py': {
+      program: 'python/weather_client.py',
+      sockets: ['SUB sub 12'],
+      uses: ['connect sub SUB tcp://localhost:5556 13:16-22'],
+    },
+    'python/weather_server.py': {
+      program: 'python/weather_server.py',
+      sockets: ['PUB publisher 13'],
+      uses: ['bind publisher PUB tcp://*:5556 14:19-36'],
+    },
+    'python/worker.py': {
+      program: 'python/worker.py',
+      sockets: ['PULL self.receiver 9'],
+      uses: ['connect self.receiver PULL tcp://127.0.0.1:5557 10:30-68'],
+    },
+    'rust/src/main.rs': {
+      program: 'rust/src/main.rs',
+      sockets: ['REQ requester 6'],
+      uses: ['connect requester REQ tcp://localhost:5555 7:22-65'],
+    },
   });
 });
 
 test('truncated sources (unterminated strings, comments, brackets, f-strings) never throw', () => {
-  const extra = ['import zmq\nf"tcp://{', 'import zmq\ns.bind(`${', 'zmq\n$@"{{', 'zmq r#"abc', 'zmq R"x(', "zmq 'a", 'zmq /* /* */', 'zmq\nx = /[/'];
-  const texts = [...walk(FIXTURE).map((p) => [p, readFileSync(p, 'utf8')] as const), ...extra.map((t, i) => [['a.py', 'a.ts', 'a.cs', 'a.rs', 'a.cpp', 'a.c', 'a.rs', 'a.js'][i], t] as const)];
+  const extra = [
+    'import zmq\nf"tcp://{',
+    'import zmq\ns.bind(`${',
+    'zmq\n$@"{{',
+    'zmq r#"abc',
+    'zmq R"x(',
+    "zmq 'a",
+    'zmq /* /* */',
+    'zmq\nx = /[/',
+  ];
+  const texts = [
+    ...walk(FIXTURE).map((p) => [p, readFileSync(p, 'utf8')] as const),
+    ...extra.map((t, i) => [['a.py', 'a.ts', 'a.cs', 'a.rs', 'a.cpp', 'a.c', 'a.rs', 'a.js'][i], t] as const),
+  ];
   let scanned = 0;
   for (const [path, text] of texts) {
     for (let end = 0; end <= text.length; end += 5) {

@@ -6,8 +6,15 @@ import * as zmq from 'zeromq';
 import { explainAuthFailure, handshakeFailureOf } from '../../src/core/security/authFailure';
 import { handshakeFailureFromTimeline } from '../../src/core/security/secureSession';
 import {
-  completeSecurity, curvePublicKeyFor, generateCurveKeyPair, parseCurveKey, plainOverNetworkWarning,
-  securitySocketOptions, z85Decode, z85Encode, type SessionSecurity,
+  completeSecurity,
+  curvePublicKeyFor,
+  generateCurveKeyPair,
+  parseCurveKey,
+  plainOverNetworkWarning,
+  securitySocketOptions,
+  z85Decode,
+  z85Encode,
+  type SessionSecurity,
 } from '../../src/core/security/security';
 import { ZAP_ENDPOINT, registerZapDomain, zapHandlerStatus } from '../../src/core/security/zapHandler';
 import { ZmqUserError } from '../../src/core/session/zmqErrors';
@@ -33,10 +40,16 @@ test('parseCurveKey accepts Z85 and hex, and explains bad keys', () => {
   assert.equal(parseCurveKey(`  ${pair.publicKey}\n`, 'The key'), pair.publicKey);
   const hex = Buffer.from(z85Decode(pair.publicKey)).toString('hex');
   assert.equal(parseCurveKey(hex, 'The key'), pair.publicKey);
-  assert.throws(() => parseCurveKey(pair.publicKey.slice(1), 'The server public key'), /The server public key must be 40 Z85 characters \(or 64 hex digits\); it has 39 characters/);
+  assert.throws(
+    () => parseCurveKey(pair.publicKey.slice(1), 'The server public key'),
+    /The server public key must be 40 Z85 characters \(or 64 hex digits\); it has 39 characters/,
+  );
   assert.throws(() => parseCurveKey(Buffer.alloc(32, 7).toString('base64'), 'The key'), /looks like base64/);
   assert.throws(() => parseCurveKey('', 'The server public key'), /The server public key is missing/);
-  assert.throws(() => parseCurveKey(`${pair.publicKey.slice(0, 10)} ${pair.publicKey.slice(11)}`, 'K'), /K is not a valid Z85 key: " " at position 11/);
+  assert.throws(
+    () => parseCurveKey(`${pair.publicKey.slice(0, 10)} ${pair.publicKey.slice(11)}`, 'K'),
+    /K is not a valid Z85 key: " " at position 11/,
+  );
 });
 
 test('the public key derived from a secret key is the one libzmq generates with it', () => {
@@ -57,10 +70,24 @@ test('completeSecurity generates, derives and checks CURVE keys', () => {
   assert.ok(again.mechanism === 'curve-client' && again.publicKey !== generated.publicKey, 'each client gets its own pair');
 
   const derived = completeSecurity({ mechanism: 'curve-client', serverPublicKey: server.publicKey, secretKey: client.secretKey });
-  assert.deepEqual(derived, { mechanism: 'curve-client', serverPublicKey: server.publicKey, publicKey: client.publicKey, secretKey: client.secretKey });
-  assert.throws(() => completeSecurity({ mechanism: 'curve-client', serverPublicKey: server.publicKey, publicKey: client.publicKey }), /needs its secret key too/);
+  assert.deepEqual(derived, {
+    mechanism: 'curve-client',
+    serverPublicKey: server.publicKey,
+    publicKey: client.publicKey,
+    secretKey: client.secretKey,
+  });
   assert.throws(
-    () => completeSecurity({ mechanism: 'curve-client', serverPublicKey: server.publicKey, publicKey: server.publicKey, secretKey: client.secretKey }),
+    () => completeSecurity({ mechanism: 'curve-client', serverPublicKey: server.publicKey, publicKey: client.publicKey }),
+    /needs its secret key too/,
+  );
+  assert.throws(
+    () =>
+      completeSecurity({
+        mechanism: 'curve-client',
+        serverPublicKey: server.publicKey,
+        publicKey: server.publicKey,
+        secretKey: client.secretKey,
+      }),
     (e: unknown) => e instanceof ZmqUserError && e.message.includes('does not belong') && e.message.includes(client.publicKey),
   );
   assert.throws(() => completeSecurity({ mechanism: 'curve-client', serverPublicKey: 'nope' }), /server public key must be 40 Z85/);
@@ -70,15 +97,47 @@ test('completeSecurity generates, derives and checks CURVE keys', () => {
     (e: unknown) => e instanceof Error && e.message.includes(`Clients must be given ${server.publicKey}`),
   );
   const hexKey = Buffer.from(z85Decode(client.publicKey)).toString('hex');
-  const serverSecurity = completeSecurity({ mechanism: 'curve-server', publicKey: server.publicKey, secretKey: server.secretKey, allowedClientKeys: [client.publicKey, hexKey] });
-  assert.deepEqual(serverSecurity, { mechanism: 'curve-server', publicKey: server.publicKey, secretKey: server.secretKey, allowedClientKeys: [client.publicKey] });
-  assert.throws(() => completeSecurity({ mechanism: 'curve-server', publicKey: server.publicKey, secretKey: server.secretKey, allowedClientKeys: ['short'] }), /Allowed client key #1 must be 40/);
+  const serverSecurity = completeSecurity({
+    mechanism: 'curve-server',
+    publicKey: server.publicKey,
+    secretKey: server.secretKey,
+    allowedClientKeys: [client.publicKey, hexKey],
+  });
+  assert.deepEqual(serverSecurity, {
+    mechanism: 'curve-server',
+    publicKey: server.publicKey,
+    secretKey: server.secretKey,
+    allowedClientKeys: [client.publicKey],
+  });
+  assert.throws(
+    () =>
+      completeSecurity({
+        mechanism: 'curve-server',
+        publicKey: server.publicKey,
+        secretKey: server.secretKey,
+        allowedClientKeys: ['short'],
+      }),
+    /Allowed client key #1 must be 40/,
+  );
 });
 
 test('completeSecurity checks PLAIN user names and passwords as libzmq would', () => {
   assert.throws(() => completeSecurity({ mechanism: 'plain-client', username: 'u', password: '' }), /The PLAIN password is empty/);
-  assert.throws(() => completeSecurity({ mechanism: 'plain-client', username: 'é'.repeat(128), password: 'p' }), /256 bytes long in UTF-8; PLAIN allows at most 255/);
-  assert.throws(() => completeSecurity({ mechanism: 'plain-server', users: [{ username: 'a', password: 'x' }, { username: 'a', password: 'y' }] }), /"a" is listed twice/);
+  assert.throws(
+    () => completeSecurity({ mechanism: 'plain-client', username: 'é'.repeat(128), password: 'p' }),
+    /256 bytes long in UTF-8; PLAIN allows at most 255/,
+  );
+  assert.throws(
+    () =>
+      completeSecurity({
+        mechanism: 'plain-server',
+        users: [
+          { username: 'a', password: 'x' },
+          { username: 'a', password: 'y' },
+        ],
+      }),
+    /"a" is listed twice/,
+  );
   assert.deepEqual(completeSecurity({ mechanism: 'plain-server' }), { mechanism: 'plain-server' });
   assert.throws(() => completeSecurity({ mechanism: 'kerberos' } as unknown as SessionSecurity), /Unknown security mechanism "kerberos"/);
 });
@@ -115,10 +174,20 @@ test('PLAIN beyond loopback warns that the password travels in clear', () => {
   assert.match(plainOverNetworkWarning('tcp://broker.example.com:5555', plain) ?? '', /in clear/);
   assert.match(plainOverNetworkWarning('tcp://*:5555', { mechanism: 'plain-server' }) ?? '', /every network interface/);
   assert.match(plainOverNetworkWarning('ws://10.0.0.1:80/zmq', plain) ?? '', /in clear/);
-  for (const local of ['tcp://127.0.0.1:5555', 'tcp://localhost:5555', 'tcp://[::1]:5555', 'ipc:///tmp/x.sock', 'inproc://x', 'ws://127.0.0.1:80/zmq']) {
+  for (const local of [
+    'tcp://127.0.0.1:5555',
+    'tcp://localhost:5555',
+    'tcp://[::1]:5555',
+    'ipc:///tmp/x.sock',
+    'inproc://x',
+    'ws://127.0.0.1:80/zmq',
+  ]) {
     assert.equal(plainOverNetworkWarning(local, plain), undefined, local);
   }
-  assert.equal(plainOverNetworkWarning('tcp://192.168.1.20:5555', { mechanism: 'curve-client', serverPublicKey: generateCurveKeyPair().publicKey }), undefined);
+  assert.equal(
+    plainOverNetworkWarning('tcp://192.168.1.20:5555', { mechanism: 'curve-client', serverPublicKey: generateCurveKeyPair().publicKey }),
+    undefined,
+  );
 });
 
 test('explainAuthFailure maps each measured observation to its cause, by role and mechanism', () => {
@@ -142,16 +211,31 @@ test('explainAuthFailure maps each measured observation to its cause, by role an
   assert.equal(mismatch.kind, 'mechanism-mismatch');
   assert.match(mismatch.text, /We use NULL.*requires CURVE or PLAIN/);
   assert.equal(explainAuthFailure(plainClient, { event: 'handshake:error:other', code: 'EPIPE' }).kind, 'no-authenticator');
-  assert.equal(explainAuthFailure({ mechanism: 'plain-server' }, { event: 'handshake:error:other', code: 'EFAULT' }).kind, 'no-authenticator');
+  assert.equal(
+    explainAuthFailure({ mechanism: 'plain-server' }, { event: 'handshake:error:other', code: 'EFAULT' }).kind,
+    'no-authenticator',
+  );
   assert.equal(explainAuthFailure(curveServer, { event: 'handshake:error:other', code: 'EAGAIN' }).kind, 'handshake-timeout');
   assert.equal(explainAuthFailure({ mechanism: 'null' }, { event: 'handshake:error:auth', status: 400 }, 'client').kind, 'refused');
 });
 
 test('failures are read back from zeromq.js events and from timeline lines', () => {
-  assert.deepEqual(handshakeFailureOf({ type: 'handshake:error:auth', error: Object.assign(new Error('Authentication failure'), { status: 400 }) }), { event: 'handshake:error:auth', code: undefined, status: 400 });
+  assert.deepEqual(
+    handshakeFailureOf({ type: 'handshake:error:auth', error: Object.assign(new Error('Authentication failure'), { status: 400 }) }),
+    { event: 'handshake:error:auth', code: undefined, status: 400 },
+  );
   assert.equal(handshakeFailureOf({ type: 'connect' }), undefined);
-  assert.deepEqual(handshakeFailureFromTimeline({ type: 'handshake:error:auth', detail: 'Authentication refused (status 400) by the server' }), { event: 'handshake:error:auth', code: undefined, status: 400 });
-  assert.deepEqual(handshakeFailureFromTimeline({ type: 'handshake:error:other', detail: 'The peer hung up during the handshake (EPIPE). As a CURVE client (HELLO)' }), { event: 'handshake:error:other', code: 'EPIPE', status: undefined });
+  assert.deepEqual(
+    handshakeFailureFromTimeline({ type: 'handshake:error:auth', detail: 'Authentication refused (status 400) by the server' }),
+    { event: 'handshake:error:auth', code: undefined, status: 400 },
+  );
+  assert.deepEqual(
+    handshakeFailureFromTimeline({
+      type: 'handshake:error:other',
+      detail: 'The peer hung up during the handshake (EPIPE). As a CURVE client (HELLO)',
+    }),
+    { event: 'handshake:error:other', code: 'EPIPE', status: undefined },
+  );
   assert.equal(handshakeFailureFromTimeline({ type: 'accept', detail: '(EPIPE)' }), undefined);
 });
 
@@ -170,7 +254,10 @@ test('the ZAP handler starts with the first domain, refuses a duplicate, and sto
   assert.equal(zapHandlerStatus().running, false);
   // Now the endpoint is free: a rival can bind it, and then ours says why it cannot start.
   await rival.bind(ZAP_ENDPOINT);
-  await assert.rejects(registerZapDomain('unit-c', {}), (e: unknown) => e instanceof ZmqUserError && e.code === 'EADDRINUSE' && /one per context/.test(e.message));
+  await assert.rejects(
+    registerZapDomain('unit-c', {}),
+    (e: unknown) => e instanceof ZmqUserError && e.code === 'EADDRINUSE' && /one per context/.test(e.message),
+  );
   await rival.unbind(ZAP_ENDPOINT);
   rival.close();
   const c = await registerZapDomain('unit-c', {});

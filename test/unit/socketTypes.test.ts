@@ -5,9 +5,18 @@ import type { SocketTypeName } from '../../src/core/types';
 
 // RFC 37/ZMTP, as libzmq's check_socket_type enforces it.
 const VALID: Array<[SocketTypeName, SocketTypeName]> = [
-  ['PUB', 'SUB'], ['PUB', 'XSUB'], ['XPUB', 'SUB'], ['XPUB', 'XSUB'],
-  ['REQ', 'REP'], ['REQ', 'ROUTER'], ['DEALER', 'REP'], ['DEALER', 'ROUTER'], ['DEALER', 'DEALER'],
-  ['ROUTER', 'ROUTER'], ['PUSH', 'PULL'], ['PAIR', 'PAIR'],
+  ['PUB', 'SUB'],
+  ['PUB', 'XSUB'],
+  ['XPUB', 'SUB'],
+  ['XPUB', 'XSUB'],
+  ['REQ', 'REP'],
+  ['REQ', 'ROUTER'],
+  ['DEALER', 'REP'],
+  ['DEALER', 'ROUTER'],
+  ['DEALER', 'DEALER'],
+  ['ROUTER', 'ROUTER'],
+  ['PUSH', 'PULL'],
+  ['PAIR', 'PAIR'],
 ];
 
 test('every valid pairing is valid in both directions', () => {
@@ -50,7 +59,8 @@ test('observing a PUB is passive; a PUSH, a REP or a ROUTER is intrusive, with t
   assert.match(observerFor('REQ').reason, /in place of the real server/);
   for (const t of SOCKET_TYPES) {
     const advice = observerFor(t.name);
-    if (advice.observer && t.name !== 'STREAM') assert.equal(checkPairing(t.name, advice.observer).valid, true, `${t.name} observed by ${advice.observer}`);
+    if (advice.observer && t.name !== 'STREAM')
+      assert.equal(checkPairing(t.name, advice.observer).valid, true, `${t.name} observed by ${advice.observer}`);
   }
 });
 

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { computeVerdicts, parseEndpointAddress, scanSource, WorkspaceScanIndex, type EndpointVerdict, type SourceRange } from '../../src/core/scan';
+import {
+  computeVerdicts,
+  parseEndpointAddress,
+  scanSource,
+  WorkspaceScanIndex,
+  type EndpointVerdict,
+  type SourceRange,
+} from '../../src/core/scan';
 
 // Bundled to out/test/unit/, so the fixtures are three folders up.
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
@@ -17,15 +24,19 @@ function project(verdicts: EndpointVerdict[]) {
     endpoint: v.endpoint,
     binders: v.binders.map((p) => `${p.socketType ?? '?'} ${at(p.range)}`),
     connectors: v.connectors.map((p) => `${p.socketType ?? '?'} ${at(p.range)}`),
-    findings: v.findings.map((f) => `${f.severity} ${f.code} ${at(f.range)}${f.related.length ? ` -> ${f.related.map((r) => at(r.range)).join(', ')}` : ''}`),
+    findings: v.findings.map(
+      (f) => `${f.severity} ${f.code} ${at(f.range)}${f.related.length ? ` -> ${f.related.map((r) => at(r.range)).join(', ')}` : ''}`,
+    ),
   }));
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
 }
 
 function fixtureIndex(): WorkspaceScanIndex {
@@ -36,12 +47,29 @@ function fixtureIndex(): WorkspaceScanIndex {
 
 test('fixture workspace: one verdict per endpoint, with every finding and the other side it points to', () => {
   assert.deepEqual(project(fixtureIndex().verdicts()), [
-    { endpoint: '? address (env_client.py:16)', binders: [], connectors: ['SUB python/env_client.py:16'], findings: ['info unresolved-endpoint python/env_client.py:16'] },
-    { endpoint: '? argv[1] (ticker.c:15)', binders: [], connectors: ['SUB c/ticker.c:15'], findings: ['info unresolved-endpoint c/ticker.c:15'] },
-    { endpoint: '? os.environ["FEED_ADDR"] (env_client.py:9)', binders: [], connectors: ['SUB python/env_client.py:9'], findings: ['info unresolved-endpoint python/env_client.py:9'] },
+    {
+      endpoint: '? address (env_client.py:16)',
+      binders: [],
+      connectors: ['SUB python/env_client.py:16'],
+      findings: ['info unresolved-endpoint python/env_client.py:16'],
+    },
+    {
+      endpoint: '? argv[1] (ticker.c:15)',
+      binders: [],
+      connectors: ['SUB c/ticker.c:15'],
+      findings: ['info unresolved-endpoint c/ticker.c:15'],
+    },
+    {
+      endpoint: '? os.environ["FEED_ADDR"] (env_client.py:9)',
+      binders: [],
+      connectors: ['SUB python/env_client.py:9'],
+      findings: ['info unresolved-endpoint python/env_client.py:9'],
+    },
     {
       endpoint: '? sys.argv[1] if len(sys.argv) > 1 else "tcp://localhost:7000" (env_client.py:10)',
-      binders: [], connectors: ['SUB python/env_client.py:10'], findings: ['info unresolved-endpoint python/env_client.py:10'],
+      binders: [],
+      connectors: ['SUB python/env_client.py:10'],
+      findings: ['info unresolved-endpoint python/env_client.py:10'],
     },
     {
       endpoint: 'inproc://jobs',
@@ -106,7 +134,12 @@ test('fixture workspace: one verdict per endpoint, with every finding and the ot
       connectors: ['DEALER java/Client.java:12'],
       findings: ['info valid-pairing java/Client.java:12 -> csharp/Service.cs:11'],
     },
-    { endpoint: 'tcp://*:6000', binders: [], connectors: ['SUB python/env_client.py:11'], findings: ['info no-binder python/env_client.py:11'] },
+    {
+      endpoint: 'tcp://*:6000',
+      binders: [],
+      connectors: ['SUB python/env_client.py:11'],
+      findings: ['info no-binder python/env_client.py:11'],
+    },
   ]);
 });
 
@@ -117,14 +150,27 @@ test('findings say why in words, naming the other side by file and line', () => 
     'PUB bound here, REQ connects from ticker_client.py:9: REQ only talks to REP or ROUTER; the ZMTP handshake fails and no message flows.',
     'REQ connects here to a PUB bound at ticker.c:12: REQ only talks to REP or ROUTER; the ZMTP handshake fails and no message flows.',
   ]);
-  assert.equal(messages('tcp://*:5570')[0], 'tcp://*:5570 is also bound at stats_exporter.py:7: the second bind to port 5570 fails with "Address already in use" (EADDRINUSE).');
-  assert.equal(messages('tcp://*:5557')[0], 'PUSH round-robins: each of the 2 PULL sockets (worker/main.go:15, worker.py:10) gets a share of the messages, not all of them.');
-  assert.equal(messages('tcp://*:6000')[0], 'Connects to tcp://feeds.example.com:6000, but nothing in the workspace binds it (it may be bound by a program outside the workspace).');
+  assert.equal(
+    messages('tcp://*:5570')[0],
+    'tcp://*:5570 is also bound at stats_exporter.py:7: the second bind to port 5570 fails with "Address already in use" (EADDRINUSE).',
+  );
+  assert.equal(
+    messages('tcp://*:5557')[0],
+    'PUSH round-robins: each of the 2 PULL sockets (worker/main.go:15, worker.py:10) gets a share of the messages, not all of them.',
+  );
+  assert.equal(
+    messages('tcp://*:6000')[0],
+    'Connects to tcp://feeds.example.com:6000, but nothing in the workspace binds it (it may be bound by a program outside the workspace).',
+  );
   const incompatible = verdicts.find((v) => v.endpoint === 'tcp://*:5560')!.findings[0];
-  assert.deepEqual(incompatible.related, [{ range: { file: 'python/ticker_client.py', line: 8, character: 20, endLine: 8, endCharacter: 66 }, message: 'REQ connects here' }]);
+  assert.deepEqual(incompatible.related, [
+    { range: { file: 'python/ticker_client.py', line: 8, character: 20, endLine: 8, endCharacter: 66 }, message: 'REQ connects here' },
+  ]);
   const participant = verdicts.find((v) => v.endpoint === 'tcp://*:5556')!.binders[0];
   assert.deepEqual(participant, {
-    action: 'bind', socketType: 'PUB', variable: 'publisher',
+    action: 'bind',
+    socketType: 'PUB',
+    variable: 'publisher',
     endpoint: { resolved: true, address: 'tcp://*:5556' },
     range: { file: 'python/weather_server.py', line: 13, character: 19, endLine: 13, endCharacter: 36 },
     socketRange: { file: 'python/weather_server.py', line: 12, character: 16, endLine: 12, endCharacter: 39 },
@@ -137,36 +183,66 @@ function verdictsOf(files: Record<string, string>) {
 }
 
 test('host matching: a loopback bind does not meet a named host; a wildcard bind meets any host on its port', () => {
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:7100")\n',
-    'b.py': 'import zmq\nc = zmq.Context().socket(zmq.REQ)\nc.connect("tcp://[::1]:7100")\nc.connect("tcp://broker:7100")\n',
-  }), [{
-    endpoint: 'tcp://*:7100',
-    binders: ['REP a.py:3'],
-    connectors: ['REQ b.py:3', 'REQ b.py:4'],
-    findings: [
-      'warning ipv6-to-ipv4 b.py:3 -> a.py:3',
-      'info req-rep-lockstep b.py:3 -> a.py:3',
-      'info valid-pairing b.py:3 -> a.py:3',
-      'info no-binder b.py:4',
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:7100")\n',
+      'b.py': 'import zmq\nc = zmq.Context().socket(zmq.REQ)\nc.connect("tcp://[::1]:7100")\nc.connect("tcp://broker:7100")\n',
+    }),
+    [
+      {
+        endpoint: 'tcp://*:7100',
+        binders: ['REP a.py:3'],
+        connectors: ['REQ b.py:3', 'REQ b.py:4'],
+        findings: [
+          'warning ipv6-to-ipv4 b.py:3 -> a.py:3',
+          'info req-rep-lockstep b.py:3 -> a.py:3',
+          'info valid-pairing b.py:3 -> a.py:3',
+          'info no-binder b.py:4',
+        ],
+      },
     ],
-  }]);
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ns = zmq.Context().socket(zmq.ROUTER)\ns.bind("tcp://*:7101")\n',
-    'b.py': 'import zmq\nc = zmq.Context().socket(zmq.DEALER)\nc.connect("tcp://broker:7101")\nc.connect("tcp://LOCALHOST:7101")\n',
-  })[0].findings, ['info valid-pairing b.py:3 -> a.py:3', 'info valid-pairing b.py:4 -> a.py:3']);
+  );
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ns = zmq.Context().socket(zmq.ROUTER)\ns.bind("tcp://*:7101")\n',
+      'b.py': 'import zmq\nc = zmq.Context().socket(zmq.DEALER)\nc.connect("tcp://broker:7101")\nc.connect("tcp://LOCALHOST:7101")\n',
+    })[0].findings,
+    ['info valid-pairing b.py:3 -> a.py:3', 'info valid-pairing b.py:4 -> a.py:3'],
+  );
   // Binds on two different named hosts do not collide; a loopback and a wildcard bind do.
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://10.0.0.1:7102")\ns.bind("tcp://10.0.0.2:7102")\n',
-  })[0].findings, ['info no-connector a.py:3', 'info no-connector a.py:4']);
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://localhost:7103")\ns.bind("tcp://*:7103")\n',
-  })[0].findings, ['error double-bind a.py:3 -> a.py:4', 'info no-connector a.py:3', 'error double-bind a.py:4 -> a.py:3', 'info no-connector a.py:4']);
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://10.0.0.1:7102")\ns.bind("tcp://10.0.0.2:7102")\n',
+    })[0].findings,
+    ['info no-connector a.py:3', 'info no-connector a.py:4'],
+  );
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://localhost:7103")\ns.bind("tcp://*:7103")\n',
+    })[0].findings,
+    ['error double-bind a.py:3 -> a.py:4', 'info no-connector a.py:3', 'error double-bind a.py:4 -> a.py:3', 'info no-connector a.py:4'],
+  );
 });
 
 test('parseEndpointAddress groups TCP by port and classifies hosts', () => {
-  assert.deepEqual(parseEndpointAddress('tcp://*:5555'), { transport: 'tcp', key: 'tcp://*:5555', host: '*', hostKind: 'wildcard', ipv6: false, port: '5555', ephemeral: false });
-  assert.deepEqual(parseEndpointAddress('tcp://[::1]:5555'), { transport: 'tcp', key: 'tcp://*:5555', host: '::1', hostKind: 'loopback', ipv6: true, port: '5555', ephemeral: false });
+  assert.deepEqual(parseEndpointAddress('tcp://*:5555'), {
+    transport: 'tcp',
+    key: 'tcp://*:5555',
+    host: '*',
+    hostKind: 'wildcard',
+    ipv6: false,
+    port: '5555',
+    ephemeral: false,
+  });
+  assert.deepEqual(parseEndpointAddress('tcp://[::1]:5555'), {
+    transport: 'tcp',
+    key: 'tcp://*:5555',
+    host: '::1',
+    hostKind: 'loopback',
+    ipv6: true,
+    port: '5555',
+    ephemeral: false,
+  });
   assert.equal(parseEndpointAddress('tcp://0.0.0.0:1')?.hostKind, 'wildcard');
   assert.equal(parseEndpointAddress('tcp://[::]:1')?.hostKind, 'wildcard');
   assert.equal(parseEndpointAddress('tcp://127.0.0.2:1')?.hostKind, 'loopback');
@@ -178,33 +254,72 @@ test('parseEndpointAddress groups TCP by port and classifies hosts', () => {
 });
 
 test('ipc double binds, inproc within one program, ephemeral ports, non-endpoints, and sockets of unknown type', () => {
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PULL)\ns.bind("ipc:///tmp/q")\n',
-    'b.py': 'import zmq\nt = zmq.Context().socket(zmq.PULL)\nt.bind("ipc:///tmp/q")\n',
-  })[0].findings, ['error double-bind a.py:3 -> b.py:3', 'info no-connector a.py:3', 'error double-bind b.py:3 -> a.py:3', 'info no-connector b.py:3']);
-  assert.match(computeVerdicts([scanSource('a.py', 'import zmq\ns = zmq.Context().socket(zmq.PULL)\ns.bind("ipc:///tmp/q")\ns.bind("ipc:///tmp/q")\n')])[0].findings[0].message, /the later bind replaces the socket file/);
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ns = zmq.Context().socket(zmq.PULL)\ns.bind("ipc:///tmp/q")\n',
+      'b.py': 'import zmq\nt = zmq.Context().socket(zmq.PULL)\nt.bind("ipc:///tmp/q")\n',
+    })[0].findings,
+    ['error double-bind a.py:3 -> b.py:3', 'info no-connector a.py:3', 'error double-bind b.py:3 -> a.py:3', 'info no-connector b.py:3'],
+  );
+  assert.match(
+    computeVerdicts([
+      scanSource('a.py', 'import zmq\ns = zmq.Context().socket(zmq.PULL)\ns.bind("ipc:///tmp/q")\ns.bind("ipc:///tmp/q")\n'),
+    ])[0].findings[0].message,
+    /the later bind replaces the socket file/,
+  );
 
   // inproc between a library file and a program: no process warning (the library may run in that program).
-  assert.deepEqual(verdictsOf({
-    'lib/bus.py': 'import zmq\ndef make(ctx):\n    s = ctx.socket(zmq.PAIR)\n    s.bind("inproc://bus")\n    return s\n',
-    'app.py': 'import zmq\nc = zmq.Context().socket(zmq.PAIR)\nc.connect("inproc://bus")\nif __name__ == "__main__":\n    pass\n',
-  })[0].findings, ['info valid-pairing app.py:3 -> lib/bus.py:4']);
+  assert.deepEqual(
+    verdictsOf({
+      'lib/bus.py': 'import zmq\ndef make(ctx):\n    s = ctx.socket(zmq.PAIR)\n    s.bind("inproc://bus")\n    return s\n',
+      'app.py': 'import zmq\nc = zmq.Context().socket(zmq.PAIR)\nc.connect("inproc://bus")\nif __name__ == "__main__":\n    pass\n',
+    })[0].findings,
+    ['info valid-pairing app.py:3 -> lib/bus.py:4'],
+  );
 
-  assert.deepEqual(verdictsOf({ 'a.py': 'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:*")\ns.bind("localhost:5555")\n' }), [
-    { endpoint: 'localhost:5555', binders: ['REP a.py:4'], connectors: [], findings: ['warning not-an-endpoint a.py:4'] },
-    { endpoint: 'tcp://127.0.0.1:* (a.py:3)', binders: ['REP a.py:3'], connectors: [], findings: ['info ephemeral-port a.py:3'] },
-  ]);
+  assert.deepEqual(
+    verdictsOf({ 'a.py': 'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:*")\ns.bind("localhost:5555")\n' }),
+    [
+      { endpoint: 'localhost:5555', binders: ['REP a.py:4'], connectors: [], findings: ['warning not-an-endpoint a.py:4'] },
+      { endpoint: 'tcp://127.0.0.1:* (a.py:3)', binders: ['REP a.py:3'], connectors: [], findings: ['info ephemeral-port a.py:3'] },
+    ],
+  );
 
   // A socket handed in as a parameter: its type is unknown, so only address rules apply.
-  assert.deepEqual(verdictsOf({
-    'a.py': 'import zmq\ndef serve(sock):\n    sock.bind("tcp://*:7200")\n',
-    'b.py': 'import zmq\ns = zmq.Context().socket(zmq.SUB)\ns.bind("tcp://*:7200")\n',
-  }), [{ endpoint: 'tcp://*:7200', binders: ['? a.py:3', 'SUB b.py:3'], connectors: [], findings: ['error double-bind a.py:3 -> b.py:3', 'info no-connector a.py:3', 'error double-bind b.py:3 -> a.py:3', 'info no-connector b.py:3'] }]);
+  assert.deepEqual(
+    verdictsOf({
+      'a.py': 'import zmq\ndef serve(sock):\n    sock.bind("tcp://*:7200")\n',
+      'b.py': 'import zmq\ns = zmq.Context().socket(zmq.SUB)\ns.bind("tcp://*:7200")\n',
+    }),
+    [
+      {
+        endpoint: 'tcp://*:7200',
+        binders: ['? a.py:3', 'SUB b.py:3'],
+        connectors: [],
+        findings: [
+          'error double-bind a.py:3 -> b.py:3',
+          'info no-connector a.py:3',
+          'error double-bind b.py:3 -> a.py:3',
+          'info no-connector b.py:3',
+        ],
+      },
+    ],
+  );
 
   // Every valid pair from the table is accepted, every other pair rejected.
   const valid: Record<string, string[]> = {
-    REQ: ['REP', 'ROUTER'], REP: ['REQ', 'DEALER'], DEALER: ['REP', 'DEALER', 'ROUTER'], ROUTER: ['REQ', 'DEALER', 'ROUTER'],
-    PUB: ['SUB', 'XSUB'], XPUB: ['SUB', 'XSUB'], SUB: ['PUB', 'XPUB'], XSUB: ['PUB', 'XPUB'], PUSH: ['PULL'], PULL: ['PUSH'], PAIR: ['PAIR'], STREAM: [],
+    REQ: ['REP', 'ROUTER'],
+    REP: ['REQ', 'DEALER'],
+    DEALER: ['REP', 'DEALER', 'ROUTER'],
+    ROUTER: ['REQ', 'DEALER', 'ROUTER'],
+    PUB: ['SUB', 'XSUB'],
+    XPUB: ['SUB', 'XSUB'],
+    SUB: ['PUB', 'XPUB'],
+    XSUB: ['PUB', 'XPUB'],
+    PUSH: ['PULL'],
+    PULL: ['PUSH'],
+    PAIR: ['PAIR'],
+    STREAM: [],
   };
   for (const connector of Object.keys(valid)) {
     for (const binder of Object.keys(valid)) {
@@ -240,7 +355,10 @@ test('WorkspaceScanIndex: an edit rescans one file and changes only what it shou
   assert.equal(project(index.verdicts()).find((v) => v.endpoint === 'tcp://*:5560')!.findings[0], 'info no-connector c/ticker.c:12');
   assert.equal(index.remove('c/ticker.c'), true);
   assert.equal(index.remove('c/ticker.c'), false);
-  assert.equal(index.verdicts().some((v) => v.endpoint === 'tcp://*:5560'), false);
+  assert.equal(
+    index.verdicts().some((v) => v.endpoint === 'tcp://*:5560'),
+    false,
+  );
   assert.equal(index.update('README.md', 'zmq_bind(s, "tcp://*:1")'), false, 'not a scannable file');
   assert.equal(index.fileCount, 15);
 });

@@ -36,8 +36,17 @@ function property(name: string, value: Uint8Array | string): Uint8Array {
 }
 
 /** The READY a libzmq DEALER sends, byte for byte (docs: zmtp-and-zeromq-js.md). */
-const DEALER_READY = Buffer.concat([Buffer.from([0x04, 0x29, 0x05]), Buffer.from('READY'), Buffer.from([0x0b]), Buffer.from('Socket-Type'),
-  Buffer.from([0, 0, 0, 6]), Buffer.from('DEALER'), Buffer.from([0x08]), Buffer.from('Identity'), Buffer.from([0, 0, 0, 0])]);
+const DEALER_READY = Buffer.concat([
+  Buffer.from([0x04, 0x29, 0x05]),
+  Buffer.from('READY'),
+  Buffer.from([0x0b]),
+  Buffer.from('Socket-Type'),
+  Buffer.from([0, 0, 0, 6]),
+  Buffer.from('DEALER'),
+  Buffer.from([0x08]),
+  Buffer.from('Identity'),
+  Buffer.from([0, 0, 0, 0]),
+]);
 
 function parseAll(bytes: Uint8Array, cuts: number[] = []): { events: ZmtpParseEvent[]; parser: ZmtpGreetingParser } {
   const parser = new ZmtpGreetingParser();
@@ -61,7 +70,13 @@ test('a libzmq 3.1 NULL greeting followed by a DEALER READY gives the version, m
   assert.equal(events.length, 2);
   assert.deepEqual(events[0], { type: 'greeting', greeting: { major: 3, minor: 1, version: '3.1', mechanism: 'NULL', asServer: false } });
   const ready = only(events, 'ready');
-  assert.deepEqual(ready.properties.map((p) => [p.name, Buffer.from(p.value).toString()]), [['Socket-Type', 'DEALER'], ['Identity', '']]);
+  assert.deepEqual(
+    ready.properties.map((p) => [p.name, Buffer.from(p.value).toString()]),
+    [
+      ['Socket-Type', 'DEALER'],
+      ['Identity', ''],
+    ],
+  );
 });
 
 test('every split of greeting plus READY into two or three chunks, and byte by byte, gives the same events', () => {
@@ -71,7 +86,15 @@ test('every split of greeting plus READY into two or three chunks, and byte by b
     assert.equal(JSON.stringify(parseAll(bytes, [a]).events), whole, `split at ${a}`);
     assert.equal(JSON.stringify(parseAll(bytes, [a, Math.min(bytes.length - 1, a + 7)]).events), whole, `split at ${a}, ${a + 7}`);
   }
-  assert.equal(JSON.stringify(parseAll(bytes, Array.from({ length: bytes.length }, (_, i) => i)).events), whole);
+  assert.equal(
+    JSON.stringify(
+      parseAll(
+        bytes,
+        Array.from({ length: bytes.length }, (_, i) => i),
+      ).events,
+    ),
+    whole,
+  );
 });
 
 test('a truncated greeting yields no event, and conclude() says how much arrived', () => {
@@ -92,7 +115,10 @@ test('CURVE, PLAIN and GSSAPI greetings report the mechanism and the as-server b
     const event = parseAll(greeting(3, 0, mechanism, 1)).events[0];
     assert.deepEqual(event, { type: 'greeting', greeting: { major: 3, minor: 0, version: '3.0', mechanism, asServer: true } });
   }
-  assert.equal(only(parseAll(greeting(3, 1, 'NU\x01L')).events, 'protocol-error').reason, 'the mechanism name in the greeting is not printable ASCII');
+  assert.equal(
+    only(parseAll(greeting(3, 1, 'NU\x01L')).events, 'protocol-error').reason,
+    'the mechanism name in the greeting is not printable ASCII',
+  );
   assert.match(only(parseAll(greeting(3, 1, '')).events, 'protocol-error').reason, /no security mechanism/);
 });
 
@@ -148,40 +174,75 @@ test('a READY at the 64 KiB limit, in the long form and fed byte by byte, is par
 test('a READY property longer than its frame, or a name past the end, is a protocol error', () => {
   const g = greeting(3, 1, 'NULL');
   const lying = Buffer.concat([Buffer.from([11]), Buffer.from('Socket-Type'), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('PUB')]);
-  assert.match(only(parseAll(Buffer.concat([g, command('READY', lying)])).events, 'protocol-error').reason, /Socket-Type claims 4294967295 bytes, more than the command holds/);
+  assert.match(
+    only(parseAll(Buffer.concat([g, command('READY', lying)])).events, 'protocol-error').reason,
+    /Socket-Type claims 4294967295 bytes, more than the command holds/,
+  );
   const cutName = Buffer.concat([Buffer.from([40]), Buffer.from('Socket')]);
-  assert.match(only(parseAll(Buffer.concat([g, command('READY', cutName)])).events, 'protocol-error').reason, /property name runs past the end/);
-  assert.match(only(parseAll(Buffer.concat([g, Buffer.from([0x04, 0x03, 0x09, 0x52, 0x45])])).events, 'protocol-error').reason, /command name runs past/);
+  assert.match(
+    only(parseAll(Buffer.concat([g, command('READY', cutName)])).events, 'protocol-error').reason,
+    /property name runs past the end/,
+  );
+  assert.match(
+    only(parseAll(Buffer.concat([g, Buffer.from([0x04, 0x03, 0x09, 0x52, 0x45])])).events, 'protocol-error').reason,
+    /command name runs past/,
+  );
   assert.match(only(parseAll(Buffer.concat([g, Buffer.from([0x04, 0x00])])).events, 'protocol-error').reason, /empty command/);
 });
 
 test('frames that cannot open a handshake are protocol errors; an ERROR command carries its reason', () => {
   const g = greeting(3, 1, 'NULL');
-  assert.match(only(parseAll(Buffer.concat([g, Buffer.from([0x00, 0x01, 0x41])])).events, 'protocol-error').reason, /message frame before READY/);
+  assert.match(
+    only(parseAll(Buffer.concat([g, Buffer.from([0x00, 0x01, 0x41])])).events, 'protocol-error').reason,
+    /message frame before READY/,
+  );
   assert.match(only(parseAll(Buffer.concat([g, Buffer.from([0x84, 0x01, 0x41])])).events, 'protocol-error').reason, /reserved bits/);
   assert.match(only(parseAll(Buffer.concat([g, Buffer.from([0x05, 0x01, 0x41])])).events, 'protocol-error').reason, /MORE/);
-  assert.match(only(parseAll(Buffer.concat([g, command('PING', Buffer.from([0, 10]))])).events, 'protocol-error').reason, /"PING" where READY was expected/);
-  const error = only(parseAll(Buffer.concat([g, command('ERROR', Buffer.concat([Buffer.from([6]), Buffer.from('denied')]))])).events, 'error-command');
+  assert.match(
+    only(parseAll(Buffer.concat([g, command('PING', Buffer.from([0, 10]))])).events, 'protocol-error').reason,
+    /"PING" where READY was expected/,
+  );
+  const error = only(
+    parseAll(Buffer.concat([g, command('ERROR', Buffer.concat([Buffer.from([6]), Buffer.from('denied')]))])).events,
+    'error-command',
+  );
   assert.equal(error.reason, 'denied');
 });
 
 test('arbitrary bytes never throw, and the events do not depend on how the bytes are chunked', () => {
-  const prefix = fc.constantFrom(new Uint8Array(0), greeting(3, 1, 'NULL'), greeting(3, 0, 'CURVE'), Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f]));
-  fc.assert(fc.property(prefix, fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(400), { maxLength: 6 }), (head, tail, cuts) => {
-    const bytes = Buffer.concat([head, tail]);
-    const whole = parseAll(bytes);
-    const split = parseAll(bytes, cuts);
-    assert.deepEqual(split.events, whole.events);
-    assert.deepEqual(split.parser.conclude(), whole.parser.conclude());
-    assert.ok(whole.events.filter((e) => e.type !== 'greeting').length <= 1);
-  }), { numRuns: 2000 });
+  const prefix = fc.constantFrom(
+    new Uint8Array(0),
+    greeting(3, 1, 'NULL'),
+    greeting(3, 0, 'CURVE'),
+    Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f]),
+  );
+  fc.assert(
+    fc.property(prefix, fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(400), { maxLength: 6 }), (head, tail, cuts) => {
+      const bytes = Buffer.concat([head, tail]);
+      const whole = parseAll(bytes);
+      const split = parseAll(bytes, cuts);
+      assert.deepEqual(split.events, whole.events);
+      assert.deepEqual(split.parser.conclude(), whole.parser.conclude());
+      assert.ok(whole.events.filter((e) => e.type !== 'greeting').length <= 1);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('observerForPeer: PUB/XPUB are watched passively by a SUB, everything else only by taking part', () => {
   assert.deepEqual(observerForPeer('PUB'), { socketType: 'SUB', passive: true });
   assert.deepEqual(observerForPeer('XPUB'), { socketType: 'SUB', passive: true });
-  const intrusive: Array<[string, string]> = [['PUSH', 'PULL'], ['REP', 'REQ'], ['ROUTER', 'DEALER'], ['DEALER', 'ROUTER'], ['REQ', 'REP'],
-    ['PULL', 'PUSH'], ['SUB', 'PUB'], ['XSUB', 'PUB'], ['PAIR', 'PAIR']];
+  const intrusive: Array<[string, string]> = [
+    ['PUSH', 'PULL'],
+    ['REP', 'REQ'],
+    ['ROUTER', 'DEALER'],
+    ['DEALER', 'ROUTER'],
+    ['REQ', 'REP'],
+    ['PULL', 'PUSH'],
+    ['SUB', 'PUB'],
+    ['XSUB', 'PUB'],
+    ['PAIR', 'PAIR'],
+  ];
   for (const [peer, observer] of intrusive) assert.deepEqual(observerForPeer(peer), { socketType: observer, passive: false }, peer);
   assert.equal(observerForPeer('STREAM'), undefined);
   assert.equal(observerForPeer('CLIENT'), undefined);

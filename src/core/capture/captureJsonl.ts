@@ -105,7 +105,11 @@ export const EXPORT_CHUNK_BYTES = 1024 * 1024;
  * memory) and giving the event loop a turn after each chunk. Rejects on a stream error. The stream is
  * left open: the caller ends it (or, when cancelled or failed, destroys it and deals with what was written).
  */
-export async function exportJsonLinesToStream(store: CaptureStore, out: NodeJS.WritableStream | Writable, options: StreamExportOptions = {}): Promise<StreamExportResult> {
+export async function exportJsonLinesToStream(
+  store: CaptureStore,
+  out: NodeJS.WritableStream | Writable,
+  options: StreamExportOptions = {},
+): Promise<StreamExportResult> {
   const { signal, onProgress } = options;
   const chunkBytes = Math.max(1, options.chunkBytes ?? EXPORT_CHUNK_BYTES);
   // A copy, not a view of the store: messages evicted meanwhile show up as missing, never as others.
@@ -275,7 +279,11 @@ const IMPORT_SLICE_CHARS = 1024 * 1024;
  * one may have no newline. Gives the event loop a turn about every MiB. A stream error rejects (what was
  * imported stays); on cancel the stream is destroyed.
  */
-export async function importJsonLinesFromStream(input: NodeJS.ReadableStream | Readable, store: CaptureStore, options: StreamImportOptions = {}): Promise<ImportResult & { cancelled: boolean }> {
+export async function importJsonLinesFromStream(
+  input: NodeJS.ReadableStream | Readable,
+  store: CaptureStore,
+  options: StreamImportOptions = {},
+): Promise<ImportResult & { cancelled: boolean }> {
   const { signal, onProgress } = options;
   const maxLineChars = options.maxLineChars ?? MAX_IMPORT_LINE_CHARS;
   const result = { imported: 0, errors: [] as ImportResult['errors'], skipped: 0, cancelled: false };
@@ -290,7 +298,8 @@ export async function importJsonLinesFromStream(input: NodeJS.ReadableStream | R
   const endLine = (tail: string) => {
     lineNumber++;
     const chars = headChars + tail.length;
-    if (tooLong || chars > maxLineChars) fail(result, lineNumber, `the line is longer than ${maxLineChars.toLocaleString('en-US')} characters`);
+    if (tooLong || chars > maxLineChars)
+      fail(result, lineNumber, `the line is longer than ${maxLineChars.toLocaleString('en-US')} characters`);
     else importLine(head.length ? head.join('') + tail : tail, lineNumber, store, options, result);
     head = [];
     headChars = 0;
@@ -349,17 +358,27 @@ function importLine(text: string, lineNumber: number, store: CaptureStore, optio
   }
   const parsed = parseLine(value);
   if (typeof parsed === 'string') return fail(result, lineNumber, parsed);
-  const sessionId = options.sessionIdFor ? options.sessionIdFor({ id: parsed.session, name: parsed.sessionName, socketType: parsed.socketType }) : parsed.session;
-  store.append(sessionId, parsed.direction, parsed.frames, { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag }, parsed.frameSizes);
+  const sessionId = options.sessionIdFor
+    ? options.sessionIdFor({ id: parsed.session, name: parsed.sessionName, socketType: parsed.socketType })
+    : parsed.session;
+  store.append(
+    sessionId,
+    parsed.direction,
+    parsed.frames,
+    { timeNs: parsed.timeNs, hasRoutingId: parsed.routingId, hasTopic: parsed.topic, tag: parsed.tag ?? options.tag },
+    parsed.frameSizes,
+  );
   result.imported++;
 }
 
 function parseLine(value: unknown): string | ParsedLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'each line must be a JSON object';
   const v = value as Record<string, unknown>;
-  if (typeof v.session !== 'string' || !v.session || v.session.length > MAX_TEXT) return `"session" must be a non-empty string of at most ${MAX_TEXT} characters`;
+  if (typeof v.session !== 'string' || !v.session || v.session.length > MAX_TEXT)
+    return `"session" must be a non-empty string of at most ${MAX_TEXT} characters`;
   for (const field of ['sessionName', 'socketType'] as const) {
-    if (v[field] !== undefined && (typeof v[field] !== 'string' || !v[field] || (v[field] as string).length > MAX_TEXT)) return `"${field}" must be a non-empty string of at most ${MAX_TEXT} characters`;
+    if (v[field] !== undefined && (typeof v[field] !== 'string' || !v[field] || (v[field] as string).length > MAX_TEXT))
+      return `"${field}" must be a non-empty string of at most ${MAX_TEXT} characters`;
   }
   if (v.direction !== 'in' && v.direction !== 'out') return '"direction" must be "in" or "out"';
   if (!Array.isArray(v.frames)) return '"frames" must be an array of base64 strings';
@@ -372,19 +391,35 @@ function parseLine(value: unknown): string | ParsedLine {
   }
   const frameSizes = frames.map((f) => f.length);
   if (v.frameSizes !== undefined) {
-    if (!Array.isArray(v.frameSizes) || v.frameSizes.length !== frames.length) return '"frameSizes" must be an array with one size per frame';
+    if (!Array.isArray(v.frameSizes) || v.frameSizes.length !== frames.length)
+      return '"frameSizes" must be an array with one size per frame';
     for (let i = 0; i < frames.length; i++) {
       const size = v.frameSizes[i];
-      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < frames[i].length) return `"frameSizes"[${i}] must be a whole number no less than the frame's ${frames[i].length} bytes`;
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < frames[i].length)
+        return `"frameSizes"[${i}] must be a whole number no less than the frame's ${frames[i].length} bytes`;
       frameSizes[i] = size;
     }
   }
   const timeNs = parseTime(v);
   if (typeof timeNs === 'string') return timeNs;
-  for (const flag of ['routingId', 'topic'] as const) if (v[flag] !== undefined && typeof v[flag] !== 'boolean') return `"${flag}" must be true or false`;
-  if (v.tag !== undefined && (typeof v.tag !== 'string' || v.tag.length > MAX_TEXT)) return `"tag" must be a string of at most ${MAX_TEXT} characters`;
-  if (v.decoders !== undefined && (!Array.isArray(v.decoders) || !v.decoders.every((d) => typeof d === 'string'))) return '"decoders" must be an array of decoder ids';
-  return { session: v.session, sessionName: v.sessionName as string | undefined, socketType: v.socketType as string | undefined, direction: v.direction, frames, frameSizes, timeNs, routingId: v.routingId === true, topic: v.topic === true, tag: v.tag as string | undefined };
+  for (const flag of ['routingId', 'topic'] as const)
+    if (v[flag] !== undefined && typeof v[flag] !== 'boolean') return `"${flag}" must be true or false`;
+  if (v.tag !== undefined && (typeof v.tag !== 'string' || v.tag.length > MAX_TEXT))
+    return `"tag" must be a string of at most ${MAX_TEXT} characters`;
+  if (v.decoders !== undefined && (!Array.isArray(v.decoders) || !v.decoders.every((d) => typeof d === 'string')))
+    return '"decoders" must be an array of decoder ids';
+  return {
+    session: v.session,
+    sessionName: v.sessionName as string | undefined,
+    socketType: v.socketType as string | undefined,
+    direction: v.direction,
+    frames,
+    frameSizes,
+    timeNs,
+    routingId: v.routingId === true,
+    topic: v.topic === true,
+    tag: v.tag as string | undefined,
+  };
 }
 
 /** The line's time: `timeNs` when present (full precision), else `time`, else undefined (now). */
@@ -411,7 +446,9 @@ export const MAX_IMPORTED_SESSIONS = 256;
  * it: the file's ids (s1, s2...) are another window's and would land on this window's sessions of the
  * same id. For ImportOptions.sessionIdFor.
  */
-export function importedSessionIds(adopt: (name: string, type: SocketTypeName | undefined) => string): (session: { id: string; name?: string; socketType?: string }) => string {
+export function importedSessionIds(
+  adopt: (name: string, type: SocketTypeName | undefined) => string,
+): (session: { id: string; name?: string; socketType?: string }) => string {
   const adopted = new Map<string, string>();
   // A file naming a new session on every line would otherwise fill the inspector's session list.
   let overflow: string | undefined;
@@ -419,7 +456,8 @@ export function importedSessionIds(adopt: (name: string, type: SocketTypeName | 
     const key = `${session.id}\u0000${session.name ?? ''}\u0000${session.socketType ?? ''}`;
     let id = adopted.get(key);
     if (id === undefined) {
-      if (adopted.size >= MAX_IMPORTED_SESSIONS) return (overflow ??= adopt(`other sessions (imported, past the first ${MAX_IMPORTED_SESSIONS})`, undefined));
+      if (adopted.size >= MAX_IMPORTED_SESSIONS)
+        return (overflow ??= adopt(`other sessions (imported, past the first ${MAX_IMPORTED_SESSIONS})`, undefined));
       id = adopt(`${session.name ?? session.id} (imported)`, session.socketType ? parseSocketType(session.socketType) : undefined);
       adopted.set(key, id);
     }

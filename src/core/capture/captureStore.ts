@@ -5,7 +5,17 @@
 // materialized only when asked for, and their frames are copies, safe to keep after eviction.
 import type { AppendOptions, CaptureFilter, CaptureRecord, CaptureStats, Direction } from '../types';
 import { SlabChain } from './captureSlabs';
-import { ForwardSearch, framesContain, framesContainIgnoringCase, frameZeroStartsWith, lowerAsciiCopy, SlabCursor, storedBytesAt, varintSize, writeVarint } from './captureSlabFormat';
+import {
+  ForwardSearch,
+  framesContain,
+  framesContainIgnoringCase,
+  frameZeroStartsWith,
+  lowerAsciiCopy,
+  SlabCursor,
+  storedBytesAt,
+  varintSize,
+  writeVarint,
+} from './captureSlabFormat';
 
 export interface CaptureLimits {
   maxMessages: number;

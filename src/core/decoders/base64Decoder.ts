@@ -35,8 +35,19 @@ export const base64Decoder: Decoder = {
     if (decoded) {
       const text = asText(decoded);
       const shown = text ?? formatHexDump(hexRows(decoded, Math.floor(DECODE_LIMITS.maxTextChars / 77)));
-      const preview = text !== undefined ? JSON.stringify(text.slice(0, DECODE_LIMITS.summaryChars)) : decoded.subarray(0, 24).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-      return { ok: true, decoderId: 'base64', summary: oneLine(`base64 of ${decoded.length} bytes: ${preview}`), text: clip(shown, DECODE_LIMITS.maxTextChars) };
+      const preview =
+        text !== undefined
+          ? JSON.stringify(text.slice(0, DECODE_LIMITS.summaryChars))
+          : decoded
+              .subarray(0, 24)
+              .toString('hex')
+              .replace(/(..)(?!$)/g, '$1 ');
+      return {
+        ok: true,
+        decoderId: 'base64',
+        summary: oneLine(`base64 of ${decoded.length} bytes: ${preview}`),
+        text: clip(shown, DECODE_LIMITS.maxTextChars),
+      };
     }
     const bytes = window.bytes.subarray(0, Math.floor((DECODE_LIMITS.maxTextChars / 4) * 3));
     const encoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -45,7 +56,10 @@ export const base64Decoder: Decoder = {
       decoderId: 'base64',
       summary: oneLine(encoded),
       text: encoded,
-      warning: warningOf([...window.notes, bytes.length < window.bytes.length ? `Only the first ${bytes.length} bytes are shown as base64.` : undefined]),
+      warning: warningOf([
+        ...window.notes,
+        bytes.length < window.bytes.length ? `Only the first ${bytes.length} bytes are shown as base64.` : undefined,
+      ]),
     };
   },
 };

@@ -24,7 +24,11 @@ export function readOneCbor(frame: Buffer): OneValue {
     if (values.length === 1) return { ok: false, error: 'Not one CBOR value: bytes that are not CBOR follow the first value.' };
     return { ok: false, error: errorText('CBOR', error) };
   }
-  if (values.length !== 1) return { ok: false, error: values.length ? 'Not one CBOR value: more values follow the first.' : 'Not valid CBOR: no value in the frame.' };
+  if (values.length !== 1)
+    return {
+      ok: false,
+      error: values.length ? 'Not one CBOR value: more values follow the first.' : 'Not valid CBOR: no value in the frame.',
+    };
   return { ok: true, value: values[0] };
 }
 

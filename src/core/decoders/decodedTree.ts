@@ -33,9 +33,10 @@ interface Container {
 function containerOf(v: object): Container {
   if (Array.isArray(v)) return { isArray: true, size: v.length, key: String, value: (i) => v[i] };
   if (v instanceof Map || v instanceof Set || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
-    const entries: Array<[string, unknown]> = v instanceof Map
-      ? [...v.entries()].map(([k, x]) => [typeof k === 'string' ? k : summarizeValue(k, 40), x])
-      : Array.from(v as unknown as Iterable<unknown>, (x, i) => [String(i), x]);
+    const entries: Array<[string, unknown]> =
+      v instanceof Map
+        ? [...v.entries()].map(([k, x]) => [typeof k === 'string' ? k : summarizeValue(k, 40), x])
+        : Array.from(v as unknown as Iterable<unknown>, (x, i) => [String(i), x]);
     return { isArray: !(v instanceof Map), size: entries.length, key: (i) => entries[i][0], value: (i) => entries[i][1] };
   }
   const keys = Object.keys(v);
@@ -51,7 +52,8 @@ function scalar(v: unknown): [string, string] | undefined {
   if (v instanceof Uint8Array) return ['bytes', bytesPreview(v)];
   if (v instanceof ArrayBuffer) return ['bytes', bytesPreview(new Uint8Array(v))];
   if (v instanceof Date) return ['date', Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString()];
-  if (v instanceof RegExp || v instanceof Error) return [v instanceof RegExp ? 'regexp' : 'error', clip(String(v), DECODE_LIMITS.maxValueChars)];
+  if (v instanceof RegExp || v instanceof Error)
+    return [v instanceof RegExp ? 'regexp' : 'error', clip(String(v), DECODE_LIMITS.maxValueChars)];
   if (typeof v !== 'object') return [typeof v, String(v)];
   return undefined;
 }
@@ -68,9 +70,12 @@ export function valueToTree(value: unknown, rootType?: string): TreeBuild {
     nodes++;
     // The common scalars first, without the general checks.
     switch (typeof v) {
-      case 'string': return leaf(key, 'string', v.length > DECODE_LIMITS.maxValueChars ? clip(v, DECODE_LIMITS.maxValueChars) : v);
-      case 'number': return leaf(key, 'number', String(v));
-      case 'boolean': return leaf(key, 'boolean', v ? 'true' : 'false');
+      case 'string':
+        return leaf(key, 'string', v.length > DECODE_LIMITS.maxValueChars ? clip(v, DECODE_LIMITS.maxValueChars) : v);
+      case 'number':
+        return leaf(key, 'number', String(v));
+      case 'boolean':
+        return leaf(key, 'boolean', v ? 'true' : 'false');
     }
     const s = scalar(v);
     if (s) return leaf(key, s[0], s[1]);
@@ -144,7 +149,10 @@ export function summarizeValue(value: unknown, max: number = DECODE_LIMITS.summa
 
 /** Whitespace runs as one space, cut at `max` characters with an ellipsis. */
 export function oneLine(text: string, max: number = DECODE_LIMITS.summaryChars): string {
-  const line = text.slice(0, max * 4).replace(/\s+/g, ' ').trim();
+  const line = text
+    .slice(0, max * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
@@ -153,7 +161,9 @@ export function clip(text: string, max: number): string {
 }
 
 export function bytesPreview(bytes: Uint8Array, max = 64): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max)).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max))
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
   return `${hex}${bytes.length > max ? ` … (${bytes.length} bytes)` : ''}`;
 }
 
@@ -171,7 +181,8 @@ export function inputWindow(frame: Uint8Array, context?: DecodeContext): InputWi
   const notes: string[] = [];
   let bytes = frame;
   const trueSize = context?.trueSize;
-  if (trueSize !== undefined && trueSize > frame.length) notes.push(`The capture kept only the first ${frame.length} of ${trueSize} bytes of this frame.`);
+  if (trueSize !== undefined && trueSize > frame.length)
+    notes.push(`The capture kept only the first ${frame.length} of ${trueSize} bytes of this frame.`);
   if (frame.length > DECODE_LIMITS.maxInputBytes) {
     bytes = frame.subarray(0, DECODE_LIMITS.maxInputBytes);
     notes.push(`Only the first ${DECODE_LIMITS.maxInputBytes} of ${frame.length} bytes were decoded.`);
@@ -223,6 +234,11 @@ export function valueResult(decoderId: string, value: unknown, notes: string[] =
     summary: summarizeValue(value),
     text: prettyText(value, sourceText),
     tree,
-    warning: warningOf([...notes, truncated ? `Large or deep value: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.` : undefined]),
+    warning: warningOf([
+      ...notes,
+      truncated
+        ? `Large or deep value: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.`
+        : undefined,
+    ]),
   };
 }

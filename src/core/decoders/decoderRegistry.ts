@@ -45,7 +45,13 @@ export class DecoderRegistry {
 
   /** Adds a decoder; one with the id of an existing decoder hides it until disposed. */
   register(decoder: Decoder): { dispose(): void } {
-    if (!decoder || typeof decoder.id !== 'string' || !decoder.id || typeof decoder.canDecode !== 'function' || typeof decoder.decode !== 'function') {
+    if (
+      !decoder ||
+      typeof decoder.id !== 'string' ||
+      !decoder.id ||
+      typeof decoder.canDecode !== 'function' ||
+      typeof decoder.decode !== 'function'
+    ) {
       throw new TypeError('A decoder needs a non-empty string id and canDecode and decode functions.');
     }
     const stack = this.registrations.get(decoder.id) ?? [];
@@ -107,7 +113,10 @@ export class DecoderRegistry {
   }
 
   private pick(frame: Uint8Array, context: DecodeContext, options: DecodeOptions): DecodeResult {
-    const known = () => this.list().map((d) => d.id).join(', ');
+    const known = () =>
+      this.list()
+        .map((d) => d.id)
+        .join(', ');
     if (options.decoderId !== undefined) {
       const pinned = this.get(options.decoderId);
       if (!pinned) return { ok: false, decoderId: options.decoderId, error: `No decoder "${options.decoderId}" (known: ${known()}).` };
@@ -125,11 +134,24 @@ export class DecoderRegistry {
   }
 
   /** Tries the candidates in order of confidence, so a wrong guess falls back to the next one. */
-  private detectAndRun(frame: Uint8Array, context: DecodeContext, messageType: string | undefined, ruleWarning: string | undefined): DecodeResult {
+  private detectAndRun(
+    frame: Uint8Array,
+    context: DecodeContext,
+    messageType: string | undefined,
+    ruleWarning: string | undefined,
+  ): DecodeResult {
     const tried = this.candidates(frame, context).map((c) => c.decoder);
     const fallback = this.get('hex') ?? this.get('text');
     if (fallback && !tried.includes(fallback)) tried.push(fallback);
-    let last: DecodeResult = { ok: false, decoderId: '?', error: `No decoder takes this frame (known: ${this.list().map((d) => d.id).join(', ') || 'none'}).` };
+    let last: DecodeResult = {
+      ok: false,
+      decoderId: '?',
+      error: `No decoder takes this frame (known: ${
+        this.list()
+          .map((d) => d.id)
+          .join(', ') || 'none'
+      }).`,
+    };
     for (const decoder of tried) {
       last = this.run(decoder, frame, context, messageType);
       if (last.ok) return ruleWarning ? { ...last, warning: last.warning ? `${ruleWarning} ${last.warning}` : ruleWarning } : last;
@@ -149,7 +171,10 @@ export class DecoderRegistry {
     if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') {
       return { ok: false, decoderId: decoder.id, error: `The ${decoder.label} decoder returned no result.` };
     }
-    if (!result.ok) return result.decoderId === decoder.id && typeof result.error === 'string' ? result : { ...result, decoderId: decoder.id, error: String(result.error) };
+    if (!result.ok)
+      return result.decoderId === decoder.id && typeof result.error === 'string'
+        ? result
+        : { ...result, decoderId: decoder.id, error: String(result.error) };
     if (result.decoderId === decoder.id && typeof result.summary === 'string') return result;
     return { ...result, decoderId: decoder.id, summary: String(result.summary) };
   }

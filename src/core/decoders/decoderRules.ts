@@ -17,13 +17,19 @@ const optional = (v: unknown, type: 'string' | 'number') => v === undefined || t
 export function isDecoderRule(value: unknown): value is DecoderRule {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
-  return typeof r.decoder === 'string' && optional(r.sessionId, 'string') && optional(r.topicPrefix, 'string')
-    && optional(r.messageType, 'string') && (r.frameIndex === undefined || Number.isInteger(r.frameIndex));
+  return (
+    typeof r.decoder === 'string' &&
+    optional(r.sessionId, 'string') &&
+    optional(r.topicPrefix, 'string') &&
+    optional(r.messageType, 'string') &&
+    (r.frameIndex === undefined || Number.isInteger(r.frameIndex))
+  );
 }
 
 /** Session beats topic beats frame index; between otherwise equal rules the longer topic prefix wins. */
 export function ruleSpecificity(rule: DecoderRule): number {
-  const criteria = (rule.sessionId !== undefined ? 4 : 0) + (rule.topicPrefix !== undefined ? 2 : 0) + (rule.frameIndex !== undefined ? 1 : 0);
+  const criteria =
+    (rule.sessionId !== undefined ? 4 : 0) + (rule.topicPrefix !== undefined ? 2 : 0) + (rule.frameIndex !== undefined ? 1 : 0);
   return criteria * 1_000_000 + Math.min(rule.topicPrefix?.length ?? 0, 999_999);
 }
 

@@ -54,10 +54,14 @@ export const hexDecoder: Decoder = {
     return {
       ok: true,
       decoderId: 'hex',
-      summary: rows[0].hex.replace('  ', ' ').slice(0, DECODE_LIMITS.summaryChars) + (frame.length > 16 ? ` … (${trueSize ?? frame.length} bytes)` : ''),
+      summary:
+        rows[0].hex.replace('  ', ' ').slice(0, DECODE_LIMITS.summaryChars) +
+        (frame.length > 16 ? ` … (${trueSize ?? frame.length} bytes)` : ''),
       text: formatHexDump(rows),
       warning: warningOf([
-        trueSize !== undefined && trueSize > frame.length ? `The capture kept only the first ${frame.length} of ${trueSize} bytes of this frame.` : undefined,
+        trueSize !== undefined && trueSize > frame.length
+          ? `The capture kept only the first ${frame.length} of ${trueSize} bytes of this frame.`
+          : undefined,
         shown < frame.length ? `Hex dump of the first ${shown} of ${frame.length} bytes.` : undefined,
       ]),
     };

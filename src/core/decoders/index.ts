@@ -26,6 +26,15 @@ export { decodeRawProtobuf, type RawProtobuf } from './protobufWire';
 /** A registry with every built-in decoder: text, json, hex, base64, msgpack, cbor, protobuf. */
 export function createDefaultRegistry(): DecoderRegistry {
   const registry = new DecoderRegistry();
-  for (const decoder of [textDecoder, jsonDecoder, hexDecoder, base64Decoder, msgpackDecoder, cborDecoder, createProtobufDecoder(registry.protobuf)]) registry.register(decoder);
+  for (const decoder of [
+    textDecoder,
+    jsonDecoder,
+    hexDecoder,
+    base64Decoder,
+    msgpackDecoder,
+    cborDecoder,
+    createProtobufDecoder(registry.protobuf),
+  ])
+    registry.register(decoder);
   return registry;
 }

@@ -44,7 +44,11 @@ export const jsonDecoder: Decoder = {
     if (!frame.length) return { ok: false, decoderId: 'json', error: 'Not JSON: the frame is empty.' };
     const window = inputWindow(frame, context);
     if (frame.length > DECODE_LIMITS.maxInputBytes) {
-      return { ok: false, decoderId: 'json', error: `The frame is ${frame.length} bytes; JSON is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The text and hex views show its start.` };
+      return {
+        ok: false,
+        decoderId: 'json',
+        error: `The frame is ${frame.length} bytes; JSON is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The text and hex views show its start.`,
+      };
     }
     const parsed = parseJson(window.bytes);
     if (!parsed.ok) return { ok: false, decoderId: 'json', error: window.cut ? `${parsed.error} ${window.notes.join(' ')}` : parsed.error };

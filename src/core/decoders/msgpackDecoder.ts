@@ -25,7 +25,8 @@ export function readOneMsgpack(frame: Buffer): OneValue {
     return { ok: false, error: errorText('MessagePack', error) };
   }
   if (end < 0) return { ok: false, error: 'Not valid MessagePack: no value in the frame.' };
-  if (end !== frame.length) return { ok: false, error: `Not one MessagePack value: a value ends at byte ${end} and ${frame.length - end} more bytes follow.` };
+  if (end !== frame.length)
+    return { ok: false, error: `Not one MessagePack value: a value ends at byte ${end} and ${frame.length - end} more bytes follow.` };
   return { ok: true, value };
 }
 

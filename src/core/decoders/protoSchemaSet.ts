@@ -7,12 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
-export type SchemaLoad =
-  | { ok: true; messageTypes: string[]; files: string[] }
-  | { ok: false; error: string; file?: string; line?: number };
+export type SchemaLoad = { ok: true; messageTypes: string[]; files: string[] } | { ok: false; error: string; file?: string; line?: number };
 
 class SchemaError extends Error {
-  constructor(message: string, readonly file?: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
     super(message);
   }
 }
@@ -54,7 +56,7 @@ function resolveAll(root: protobuf.Root): void {
     const owner = /in (?:Type|Service|Enum|Namespace) (\S+)$/.exec(message)?.[1];
     let file: string | undefined;
     try {
-      file = owner ? root.lookup(owner)?.filename ?? undefined : undefined;
+      file = owner ? (root.lookup(owner)?.filename ?? undefined) : undefined;
     } catch {
       file = undefined;
     }
@@ -100,7 +102,7 @@ export class ProtoSchemaSet {
   lookupType(name: string): protobuf.Type | undefined {
     if (!this.root) return undefined;
     if (this.typeCache.has(name)) return this.typeCache.get(name);
-    let found: protobuf.ReflectionObject | null = null;
+    let found: protobuf.ReflectionObject | null;
     try {
       found = this.root.lookup(name.startsWith('.') ? name : `.${name}`);
     } catch {
@@ -133,7 +135,11 @@ export class ProtoSchemaSet {
         if (found === undefined) {
           const line = importLine(source, name);
           const places = [...includeRoots, dirname(file)].join(', ');
-          throw new SchemaError(`${basename(file)}${line ? `:${line}` : ''}: import "${name}" was not found (looked in ${places}).`, file, line);
+          throw new SchemaError(
+            `${basename(file)}${line ? `:${line}` : ''}: import "${name}" was not found (looked in ${places}).`,
+            file,
+            line,
+          );
         }
         if (typeof found === 'string') await load(found);
         else if (!seen.has(name)) {
@@ -146,7 +152,8 @@ export class ProtoSchemaSet {
       for (const file of files) await load(resolve(file));
       resolveAll(root);
     } catch (error) {
-      if (error instanceof SchemaError) return { ok: false, error: `Could not load the .proto files: ${error.message}`, file: error.file, line: error.line };
+      if (error instanceof SchemaError)
+        return { ok: false, error: `Could not load the .proto files: ${error.message}`, file: error.file, line: error.line };
       return { ok: false, error: `Could not load the .proto files: ${error instanceof Error ? error.message : String(error)}` };
     }
     if (generation !== this.generation) return { ok: true, messageTypes: collectMessageTypes(root), files: loaded };
@@ -160,7 +167,12 @@ export class ProtoSchemaSet {
     try {
       for (const name of parseInto(root, source, fileName)) {
         const bundled = protobuf.common.get(name);
-        if (!bundled) throw new SchemaError(`${fileName}: import "${name}" cannot be resolved for a schema given as text.`, fileName, importLine(source, name));
+        if (!bundled)
+          throw new SchemaError(
+            `${fileName}: import "${name}" cannot be resolved for a schema given as text.`,
+            fileName,
+            importLine(source, name),
+          );
         root.addJSON(bundled.nested ?? {});
       }
       resolveAll(root);

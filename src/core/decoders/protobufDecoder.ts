@@ -44,13 +44,19 @@ function checkWire(bytes: Uint8Array, type: protobuf.Type, depth: number, unknow
 
 export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, messageType: string, context?: DecodeContext): DecodeResult {
   const fail = (error: string): DecodeResult => ({ ok: false, decoderId: 'protobuf', error });
-  if (!schemas.messageTypes.length) return fail(`No .proto schema is loaded, so ${messageType} is unknown: list your .proto files in zeromq.protobuf.protoPaths.`);
+  if (!schemas.messageTypes.length)
+    return fail(`No .proto schema is loaded, so ${messageType} is unknown: list your .proto files in zeromq.protobuf.protoPaths.`);
   const type = schemas.lookupType(messageType);
   if (!type) {
     const known = schemas.messageTypes;
-    return fail(`No message type ${messageType} in the loaded schemas (known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}).`);
+    return fail(
+      `No message type ${messageType} in the loaded schemas (known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}).`,
+    );
   }
-  if (frame.length > DECODE_LIMITS.maxInputBytes) return fail(`The frame is ${frame.length} bytes; protobuf is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The hex view shows its start.`);
+  if (frame.length > DECODE_LIMITS.maxInputBytes)
+    return fail(
+      `The frame is ${frame.length} bytes; protobuf is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The hex view shows its start.`,
+    );
   const window = inputWindow(frame, context);
   const cutNote = window.cut ? ` ${window.notes.join(' ')}` : '';
   const unknown = new Set<number>();
@@ -75,8 +81,12 @@ export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, mes
     tree,
     warning: warningOf([
       ...window.notes,
-      unknown.size ? `Field number(s) ${[...unknown].sort((a, b) => a - b).join(', ')} are not in ${type.name}: is this the right message type?` : undefined,
-      truncated ? `Large or deep message: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.` : undefined,
+      unknown.size
+        ? `Field number(s) ${[...unknown].sort((a, b) => a - b).join(', ')} are not in ${type.name}: is this the right message type?`
+        : undefined,
+      truncated
+        ? `Large or deep message: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.`
+        : undefined,
     ]),
   };
 }

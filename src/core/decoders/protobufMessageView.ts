@@ -43,7 +43,10 @@ function scalarNode(field: protobuf.Field, v: unknown, key: string): DecodedNode
   const enumType = field.resolvedType instanceof protobuf.Enum ? field.resolvedType : undefined;
   if (enumType) return { key, type: 'enum', value: typeof v === 'string' ? v : `${String(v)} (not a value of ${enumType.name})` };
   if (v instanceof Uint8Array) return { key, type: 'bytes', value: bytesPreview(v) };
-  if (typeof v === 'string') return field.type === 'string' ? { key, type: 'string', value: clip(v, DECODE_LIMITS.maxValueChars) } : { key, type: 'number', value: v };
+  if (typeof v === 'string')
+    return field.type === 'string'
+      ? { key, type: 'string', value: clip(v, DECODE_LIMITS.maxValueChars) }
+      : { key, type: 'number', value: v };
   if (typeof v === 'boolean') return { key, type: 'boolean', value: String(v) };
   return { key, type: 'number', value: String(v) };
 }
@@ -55,7 +58,14 @@ function valueNode(field: protobuf.Field, v: unknown, key: string, depth: number
   return scalarNode(field, v, key);
 }
 
-function containerNode(field: protobuf.Field, entries: Array<[string, unknown]>, key: string, type: string, depth: number, state: TreeState): DecodedNode {
+function containerNode(
+  field: protobuf.Field,
+  entries: Array<[string, unknown]>,
+  key: string,
+  type: string,
+  depth: number,
+  state: TreeState,
+): DecodedNode {
   state.nodes++;
   const node: DecodedNode = { key, type, value: type === 'array' ? `[${entries.length}]` : `{${entries.length}}`, children: [] };
   if (depth >= DECODE_LIMITS.maxDepth) {
@@ -91,7 +101,17 @@ function messageNode(type: protobuf.Type, object: MessageObject, key: string | u
     }
     const v = object[field.name];
     if (field.map) children.push(containerNode(field, Object.entries(v as object), field.name, 'map', depth + 1, state));
-    else if (field.repeated && Array.isArray(v)) children.push(containerNode(field, v.map((x, i) => [String(i), x]), field.name, 'array', depth + 1, state));
+    else if (field.repeated && Array.isArray(v))
+      children.push(
+        containerNode(
+          field,
+          v.map((x, i) => [String(i), x]),
+          field.name,
+          'array',
+          depth + 1,
+          state,
+        ),
+      );
     else children.push(valueNode(field, v, field.name, depth + 1, state));
   }
   node.children = children;

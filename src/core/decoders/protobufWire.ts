@@ -66,7 +66,10 @@ export interface WireField {
  * not entered: that is the caller's choice. Faults are values, not exceptions: detection runs this on
  * every binary frame.
  */
-export function walkWire(bytes: Uint8Array, onField: (field: WireField, value: bigint | Uint8Array) => boolean | void): WireFault | undefined {
+export function walkWire(
+  bytes: Uint8Array,
+  onField: (field: WireField, value: bigint | Uint8Array) => boolean | void,
+): WireFault | undefined {
   let pos = 0;
   while (pos < bytes.length) {
     const offset = pos;
@@ -75,7 +78,8 @@ export function walkWire(bytes: Uint8Array, onField: (field: WireField, value: b
     const tag = tagEnd - pos <= 7 ? varintNumber(bytes, pos, tagEnd) : Number.MAX_SAFE_INTEGER;
     const field = Math.floor(tag / 8);
     const wireType = tag % 8;
-    if (field < 1 || field > MAX_FIELD_NUMBER) return { reason: `invalid field number ${tagEnd - pos <= 7 ? field : varintValue(bytes, pos, tagEnd) >> 3n}`, offset };
+    if (field < 1 || field > MAX_FIELD_NUMBER)
+      return { reason: `invalid field number ${tagEnd - pos <= 7 ? field : varintValue(bytes, pos, tagEnd) >> 3n}`, offset };
     pos = tagEnd;
     let value: bigint | Uint8Array;
     switch (wireType) {
@@ -99,7 +103,8 @@ export function walkWire(bytes: Uint8Array, onField: (field: WireField, value: b
         if (end < 0) return varintFault(end, `length of field ${field}`, offset);
         const left = bytes.length - end;
         const length = end - pos <= 7 ? varintNumber(bytes, pos, end) : Infinity;
-        if (length > left) return { reason: `field ${field} claims ${varintValue(bytes, pos, end)} bytes but only ${left} are left`, offset };
+        if (length > left)
+          return { reason: `field ${field} claims ${varintValue(bytes, pos, end)} bytes but only ${left} are left`, offset };
         value = bytes.subarray(end, end + length);
         pos = end + length;
         break;
@@ -170,9 +175,7 @@ function parseLevel(bytes: Uint8Array, depth: number, budget: Budget): { nodes: 
   return { nodes, count, fault };
 }
 
-export type RawProtobuf =
-  | { ok: true; tree: DecodedNode; fields: number; warning?: string }
-  | { ok: false; error: string };
+export type RawProtobuf = { ok: true; tree: DecodedNode; fields: number; warning?: string } | { ok: false; error: string };
 
 /**
  * The schemaless view of a frame. With `partial` (a frame the capture or the size limit cut), the fields
@@ -202,7 +205,14 @@ export function rawSummary(tree: DecodedNode, max: number = DECODE_LIMITS.summar
     const c = children[i];
     if (c.type === 'note') break;
     const value = c.value ?? '';
-    const shown = c.type === 'message' ? '{…}' : c.type === 'string' ? JSON.stringify(value.slice(0, 40)) : c.type === 'bytes' ? `<${value.slice(0, 11)}…>` : value.split(' ')[0];
+    const shown =
+      c.type === 'message'
+        ? '{…}'
+        : c.type === 'string'
+          ? JSON.stringify(value.slice(0, 40))
+          : c.type === 'bytes'
+            ? `<${value.slice(0, 11)}…>`
+            : value.split(' ')[0];
     out += `${i ? ', ' : ''}${c.key}: ${shown}`;
     if (out.length > max) break;
   }

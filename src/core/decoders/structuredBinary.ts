@@ -22,7 +22,8 @@ export function asBuffer(frame: Uint8Array): Buffer {
 function isConvincing(value: unknown): boolean {
   if (value instanceof Map) return value.size > 0;
   if (Array.isArray(value)) return value.length >= 2;
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof Date)) return Object.keys(value).length > 0;
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof Date))
+    return Object.keys(value).length > 0;
   return false;
 }
 
@@ -33,10 +34,20 @@ export function containerConfidence(frame: Uint8Array, opensContainer: boolean, 
   return parsed.ok && isConvincing(parsed.value) ? confidence : 0;
 }
 
-export function decodeOneValue(decoderId: string, format: string, frame: Uint8Array, context: DecodeContext | undefined, read: OneValueReader): DecodeResult {
+export function decodeOneValue(
+  decoderId: string,
+  format: string,
+  frame: Uint8Array,
+  context: DecodeContext | undefined,
+  read: OneValueReader,
+): DecodeResult {
   if (!frame.length) return { ok: false, decoderId, error: `Not ${format}: the frame is empty.` };
   if (frame.length > DECODE_LIMITS.maxInputBytes) {
-    return { ok: false, decoderId, error: `The frame is ${frame.length} bytes; ${format} is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The hex view shows its start.` };
+    return {
+      ok: false,
+      decoderId,
+      error: `The frame is ${frame.length} bytes; ${format} is decoded up to ${DECODE_LIMITS.maxInputBytes} bytes. The hex view shows its start.`,
+    };
   }
   const window = inputWindow(frame, context);
   const parsed = read(asBuffer(window.bytes));

@@ -62,7 +62,13 @@ export const textDecoder: Decoder = {
         warning: warningOf(['Not valid UTF-8 text (or holds binary control bytes): shown with replacement characters.', ...window.notes]),
       };
     }
-    return { ok: true, decoderId: 'text', summary: oneLine(text), text: clip(text, DECODE_LIMITS.maxTextChars), warning: warningOf(window.notes) };
+    return {
+      ok: true,
+      decoderId: 'text',
+      summary: oneLine(text),
+      text: clip(text, DECODE_LIMITS.maxTextChars),
+      warning: warningOf(window.notes),
+    };
   },
 };
 

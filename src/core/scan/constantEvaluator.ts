@@ -12,19 +12,72 @@ export type ConstantValue = string | number;
 /** How a name got its value: a token range to evaluate, or a computed producer (snprintf). */
 type Assignment = (() => ConstantValue | undefined) | 'unknown';
 
-const TO_STRING_CALLS = new Set(['str', 'String', 'to_string', 'Itoa', 'toString', 'valueOf', 'ToString', 'string', 'String.from', 'Sprint']);
-const IDENTITY_METHODS = new Set(['c_str', 'as_str', 'to_owned', 'into', 'clone', 'toString', 'to_string', 'ToString', 'String', 'data', 'encode']);
+const TO_STRING_CALLS = new Set([
+  'str',
+  'String',
+  'to_string',
+  'Itoa',
+  'toString',
+  'valueOf',
+  'ToString',
+  'string',
+  'String.from',
+  'Sprint',
+]);
+const IDENTITY_METHODS = new Set([
+  'c_str',
+  'as_str',
+  'to_owned',
+  'into',
+  'clone',
+  'toString',
+  'to_string',
+  'ToString',
+  'String',
+  'data',
+  'encode',
+]);
 const CONTINUES_LINE_AFTER = new Set(['+', '-', '*', '/', '%', '(', '[', ',', '.', '=', '?', ':', '&&', '||', '??', '|', '&', ':=']);
 const CONTINUES_LINE_BEFORE = new Set(['+', '.', '?.', '%', '?', ':', '&&', '||', '??']);
-const ANNOTATION_LEAD = new Set(['const', 'let', 'var', 'mut', 'static', 'pub', 'readonly', 'private', 'public', 'protected', 'declare', 'export']);
-const NOT_CALL_DEFINITION = new Set(['if', 'for', 'while', 'switch', 'catch', 'using', 'lock', 'foreach', 'synchronized', 'return', 'fixed', 'when']);
+const ANNOTATION_LEAD = new Set([
+  'const',
+  'let',
+  'var',
+  'mut',
+  'static',
+  'pub',
+  'readonly',
+  'private',
+  'public',
+  'protected',
+  'declare',
+  'export',
+]);
+const NOT_CALL_DEFINITION = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'using',
+  'lock',
+  'foreach',
+  'synchronized',
+  'return',
+  'fixed',
+  'when',
+]);
 const COMPOUND_ASSIGNMENT = new Set(['+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '**=', '<<=', '>>=', '??=', '++', '--']);
 
 export class ConstantEvaluator {
   private readonly assignments = new Map<string, Assignment[]>();
   private readonly inProgress = new Set<string>();
 
-  constructor(private readonly tokens: readonly Token[], private readonly match: Int32Array, private readonly language: ScanLanguage) {
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly match: Int32Array,
+    private readonly language: ScanLanguage,
+  ) {
     this.collect();
   }
 
@@ -128,11 +181,13 @@ export class ConstantEvaluator {
     const text = t[i].text;
     if (this.language === 'python') {
       if (text === 'for') {
-        for (let k = i + 1; k < t.length && t[k].text !== 'in' && k < i + 12; k++) if (t[k].kind === 'ident') this.record(t[k].text, 'unknown');
+        for (let k = i + 1; k < t.length && t[k].text !== 'in' && k < i + 12; k++)
+          if (t[k].kind === 'ident') this.record(t[k].text, 'unknown');
       } else if (text === 'as' && t[i + 1]?.kind === 'ident') {
         this.record(t[i + 1].text, 'unknown');
       } else if (text === 'lambda') {
-        for (let k = i + 1; k < t.length && t[k].text !== ':' && k < i + 12; k++) if (t[k].kind === 'ident') this.record(t[k].text, 'unknown');
+        for (let k = i + 1; k < t.length && t[k].text !== ':' && k < i + 12; k++)
+          if (t[k].kind === 'ident') this.record(t[k].text, 'unknown');
       }
     } else if (t[i + 1]?.text === '=>') {
       this.record(text, 'unknown');
@@ -159,9 +214,17 @@ export class ConstantEvaluator {
     const before = t[open - 1];
     const after = t[close + 1];
     let isDefinition = false;
-    if (before && (before.text === 'def' || before.text === 'fn' || before.text === 'func' || before.text === 'function')) isDefinition = true;
-    else if (before?.kind === 'ident' && (t[open - 2]?.text === 'def' || t[open - 2]?.text === 'fn' || t[open - 2]?.text === 'func' || t[open - 2]?.text === 'function')) isDefinition = true;
-    else if (after && (after.text === '{' || after.text === '=>' || after.text === 'throws' || after.text === 'noexcept' || after.text === 'const')) {
+    if (before && (before.text === 'def' || before.text === 'fn' || before.text === 'func' || before.text === 'function'))
+      isDefinition = true;
+    else if (
+      before?.kind === 'ident' &&
+      (t[open - 2]?.text === 'def' || t[open - 2]?.text === 'fn' || t[open - 2]?.text === 'func' || t[open - 2]?.text === 'function')
+    )
+      isDefinition = true;
+    else if (
+      after &&
+      (after.text === '{' || after.text === '=>' || after.text === 'throws' || after.text === 'noexcept' || after.text === 'const')
+    ) {
       isDefinition = !(before && NOT_CALL_DEFINITION.has(before.text));
     } else if (this.language === 'go' && before?.text === 'func') isDefinition = true;
     if (!isDefinition) return;
@@ -182,7 +245,10 @@ export class ConstantEvaluator {
       this.record(target, () => {
         const format = this.evaluate(t, args[formatIndex][0], args[formatIndex][1]);
         if (typeof format !== 'string') return undefined;
-        return formatPrintf(format, args.slice(formatIndex + 1).map(([a, b]) => this.evaluate(t, a, b)));
+        return formatPrintf(
+          format,
+          args.slice(formatIndex + 1).map(([a, b]) => this.evaluate(t, a, b)),
+        );
       });
     }
   }
@@ -210,7 +276,8 @@ export class ConstantEvaluator {
     } else if (lang === 'go') {
       // `var name Type = value`, or `name Type = value` inside a const/var block.
       const prev = t[target.start - 1];
-      if (prev?.kind === 'ident' && prev.line === t[eq].line && prev.text !== 'var' && prev.text !== 'const') target = { text: prev.text, start: target.start - 1 };
+      if (prev?.kind === 'ident' && prev.line === t[eq].line && prev.text !== 'var' && prev.text !== 'const')
+        target = { text: prev.text, start: target.start - 1 };
     }
     const targets = [target.text];
     let start = target.start;
@@ -228,31 +295,52 @@ export class ConstantEvaluator {
     const t = this.tokens;
     if (i < 0 || t[i].kind !== 'ident') return undefined;
     let start = i;
-    while (start >= 2 && (t[start - 1].text === '.' || t[start - 1].text === '::' || t[start - 1].text === '->') && t[start - 2].kind === 'ident') start -= 2;
+    while (
+      start >= 2 &&
+      (t[start - 1].text === '.' || t[start - 1].text === '::' || t[start - 1].text === '->') &&
+      t[start - 2].kind === 'ident'
+    )
+      start -= 2;
     return { text: this.chainText(t, start, i + 1)!, start };
   }
 
   private chainForward(i: number): string | undefined {
     const t = this.tokens;
     let end = i + 1;
-    while (end + 1 < t.length && (t[end].text === '.' || t[end].text === '::' || t[end].text === '->') && t[end + 1].kind === 'ident') end += 2;
+    while (end + 1 < t.length && (t[end].text === '.' || t[end].text === '::' || t[end].text === '->') && t[end + 1].kind === 'ident')
+      end += 2;
     return this.chainText(t, i, end);
   }
 
   private statementEnd(from: number): number {
     const t = this.tokens;
-    const lineBreaks = this.language === 'python' || this.language === 'go' || this.language === 'javascript' || this.language === 'typescript';
+    const lineBreaks =
+      this.language === 'python' || this.language === 'go' || this.language === 'javascript' || this.language === 'typescript';
     let depth = 0;
     for (let j = from; j < t.length; j++) {
       const tok = t[j];
       if (tok.kind === 'punct') {
         const x = tok.text;
-        if (x === '(' || x === '[' || x === '{') { depth++; continue; }
-        if (x === ')' || x === ']' || x === '}') { if (depth === 0) return j; depth--; continue; }
+        if (x === '(' || x === '[' || x === '{') {
+          depth++;
+          continue;
+        }
+        if (x === ')' || x === ']' || x === '}') {
+          if (depth === 0) return j;
+          depth--;
+          continue;
+        }
         if (depth === 0 && (x === ';' || (x === ',' && this.language !== 'python'))) return j;
       }
-      if (depth === 0 && lineBreaks && j > from && tok.line > t[j - 1].line
-        && !CONTINUES_LINE_AFTER.has(t[j - 1].text) && !CONTINUES_LINE_BEFORE.has(tok.text)) return j;
+      if (
+        depth === 0 &&
+        lineBreaks &&
+        j > from &&
+        tok.line > t[j - 1].line &&
+        !CONTINUES_LINE_AFTER.has(t[j - 1].text) &&
+        !CONTINUES_LINE_BEFORE.has(tok.text)
+      )
+        return j;
     }
     return t.length;
   }
@@ -282,7 +370,9 @@ export class ConstantEvaluator {
       const x = t[k].text;
       if (t[k].kind !== 'punct') continue;
       if (x === '(' || x === '[' || x === '{') depth++;
-      else if (x === ')' || x === ']' || x === '}') { if (--depth === 0) return k; }
+      else if (x === ')' || x === ']' || x === '}') {
+        if (--depth === 0) return k;
+      }
     }
     return -1;
   }
@@ -294,7 +384,9 @@ export class ConstantEvaluator {
       const x = t[k].text;
       if (t[k].kind !== 'punct') continue;
       if (x === ')' || x === ']' || x === '}') depth++;
-      else if (x === '(' || x === '[' || x === '{') { if (--depth === 0) return k; }
+      else if (x === '(' || x === '[' || x === '{') {
+        if (--depth === 0) return k;
+      }
     }
     return -1;
   }
@@ -315,7 +407,11 @@ export class ConstantEvaluator {
       const x = tok.text;
       if (x === '(' || x === '[' || x === '{') depth++;
       else if (x === ')' || x === ']' || x === '}') depth--;
-      else if (depth === 0 && x === separator && !(separator === '+' && (k === from || t[k - 1].kind === 'punct' && !/[)\]}]/.test(t[k - 1].text)))) {
+      else if (
+        depth === 0 &&
+        x === separator &&
+        !(separator === '+' && (k === from || (t[k - 1].kind === 'punct' && !/[)\]}]/.test(t[k - 1].text))))
+      ) {
         parts.push([from, k]);
         from = k + 1;
       }
@@ -342,7 +438,13 @@ export class ConstantEvaluator {
       if (modulo.length > 2) return undefined;
     }
     if (b - a === 1) return this.evaluateToken(t[a]);
-    if (t.slice(a, b).every((x) => x.kind === 'string' || x.kind === 'template' || (x.kind === 'ident' && (this.language === 'c' || this.language === 'cpp')))) {
+    if (
+      t
+        .slice(a, b)
+        .every(
+          (x) => x.kind === 'string' || x.kind === 'template' || (x.kind === 'ident' && (this.language === 'c' || this.language === 'cpp')),
+        )
+    ) {
       if (!t.slice(a, b).some((x) => x.kind === 'string')) return undefined;
       // Adjacent literals concatenate (C, C++, Python), with macros in between in C.
       const values = t.slice(a, b).map((x) => this.evaluateToken(x));
@@ -357,18 +459,26 @@ export class ConstantEvaluator {
 
   private evaluateToken(tok: Token): ConstantValue | undefined {
     switch (tok.kind) {
-      case 'string': return tok.value;
-      case 'number': return parseNumber(tok.text);
-      case 'ident': return this.lookup(tok.text);
-      case 'template': return this.evaluateTemplate(tok.parts!);
-      default: return undefined;
+      case 'string':
+        return tok.value;
+      case 'number':
+        return parseNumber(tok.text);
+      case 'ident':
+        return this.lookup(tok.text);
+      case 'template':
+        return this.evaluateTemplate(tok.parts!);
+      default:
+        return undefined;
     }
   }
 
   private evaluateTemplate(parts: TemplatePart[]): string | undefined {
     let out = '';
     for (const part of parts) {
-      if ('literal' in part) { out += part.literal; continue; }
+      if ('literal' in part) {
+        out += part.literal;
+        continue;
+      }
       if (part.conversion && part.conversion !== 's') return undefined;
       if (part.format && !/^[ds]?$/i.test(part.format.trim())) return undefined;
       const value = this.evaluate(part.expression, 0, part.expression.length);
@@ -385,7 +495,10 @@ export class ConstantEvaluator {
     if (t[xa].text === '(' && this.closeOf(t, xa) === xb - 1) {
       argRanges = this.splitTopLevel(t, xa + 1, xb - 1, ',').filter(([x, y]) => y > x);
     }
-    return formatPrintf(format, argRanges.map(([x, y]) => this.evaluate(t, x, y)));
+    return formatPrintf(
+      format,
+      argRanges.map(([x, y]) => this.evaluate(t, x, y)),
+    );
   }
 
   private evaluateCall(t: readonly Token[], a: number, b: number): ConstantValue | undefined {
@@ -415,7 +528,7 @@ export class ConstantEvaluator {
       const value = this.evaluate(t, args[0][0], args[0][1]);
       return typeof value === 'string' ? value : undefined;
     }
-    if ((last === 'FormatInt' && args.length === 2 && this.evaluate(t, args[1][0], args[1][1]) === 10)) {
+    if (last === 'FormatInt' && args.length === 2 && this.evaluate(t, args[1][0], args[1][1]) === 10) {
       const value = this.evaluate(t, args[0][0], args[0][1]);
       return typeof value === 'number' ? String(value) : undefined;
     }
@@ -423,7 +536,10 @@ export class ConstantEvaluator {
       if (!args.length) return undefined;
       const format = this.evaluate(t, args[0][0], args[0][1]);
       if (typeof format !== 'string') return undefined;
-      return formatPrintf(format, args.slice(1).map(([x, y]) => this.evaluate(t, x, y)));
+      return formatPrintf(
+        format,
+        args.slice(1).map(([x, y]) => this.evaluate(t, x, y)),
+      );
     }
     if (callee === 'string.Format' || callee === 'String.Format') return this.evaluateBraceFormat(t, args, 'csharp');
     return undefined;
@@ -446,12 +562,18 @@ export class ConstantEvaluator {
       if (whole === '{{') return '{';
       if (whole === '}}') return '}';
       const [key, spec = ''] = splitFormatField(field ?? '', style);
-      if (!/^[ds]?$/i.test(spec.trim())) { failed = true; return ''; }
+      if (!/^[ds]?$/i.test(spec.trim())) {
+        failed = true;
+        return '';
+      }
       let value: ConstantValue | undefined;
       if (key === '') value = positional[auto++];
       else if (/^\d+$/.test(key)) value = positional[Number(key)];
       else value = named.has(key) ? named.get(key) : style === 'rust' ? this.lookup(key) : undefined;
-      if (value === undefined) { failed = true; return ''; }
+      if (value === undefined) {
+        failed = true;
+        return '';
+      }
       return String(value);
     });
     return failed ? undefined : out;
@@ -483,23 +605,35 @@ function parseNumber(text: string): number | undefined {
 export function formatPrintf(format: string, args: Array<ConstantValue | undefined>): string | undefined {
   let index = 0;
   let failed = false;
-  const out = format.replace(/%([-+ 0#]*)(\d+)?(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?([diusvxXc%])/g, (_whole, flags: string, width: string | undefined, conversion: string) => {
-    if (conversion === '%') return '%';
-    const value = args[index++];
-    let text: string;
-    if (value === undefined || conversion === 'c') { failed = true; return ''; }
-    if ('diu'.includes(conversion)) {
-      if (typeof value !== 'number') { failed = true; return ''; }
-      text = String(Math.trunc(value));
-    } else if (conversion === 'x' || conversion === 'X') {
-      if (typeof value !== 'number') { failed = true; return ''; }
-      text = value.toString(16);
-      if (conversion === 'X') text = text.toUpperCase();
-    } else {
-      text = String(value);
-    }
-    if (width) text = flags.includes('-') ? text.padEnd(Number(width)) : text.padStart(Number(width), flags.includes('0') ? '0' : ' ');
-    return text;
-  });
+  const out = format.replace(
+    /%([-+ 0#]*)(\d+)?(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?([diusvxXc%])/g,
+    (_whole, flags: string, width: string | undefined, conversion: string) => {
+      if (conversion === '%') return '%';
+      const value = args[index++];
+      let text: string;
+      if (value === undefined || conversion === 'c') {
+        failed = true;
+        return '';
+      }
+      if ('diu'.includes(conversion)) {
+        if (typeof value !== 'number') {
+          failed = true;
+          return '';
+        }
+        text = String(Math.trunc(value));
+      } else if (conversion === 'x' || conversion === 'X') {
+        if (typeof value !== 'number') {
+          failed = true;
+          return '';
+        }
+        text = value.toString(16);
+        if (conversion === 'X') text = text.toUpperCase();
+      } else {
+        text = String(value);
+      }
+      if (width) text = flags.includes('-') ? text.padEnd(Number(width)) : text.padStart(Number(width), flags.includes('0') ? '0' : ' ');
+      return text;
+    },
+  );
   return failed || index !== args.length ? undefined : out;
 }

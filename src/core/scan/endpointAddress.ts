@@ -51,9 +51,12 @@ export function parseEndpointAddress(address: string): EndpointAddress | undefin
   const host = rawHost.toLowerCase();
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const ipv6 = bare.includes(':');
-  const hostKind: HostKind = bare === '*' || bare === '0.0.0.0' || bare === '::' || bare === ''
-    ? 'wildcard'
-    : bare === 'localhost' || bare === '::1' || bare === 'ip6-localhost' || /^127\.\d+\.\d+\.\d+$/.test(bare) ? 'loopback' : 'named';
+  const hostKind: HostKind =
+    bare === '*' || bare === '0.0.0.0' || bare === '::' || bare === ''
+      ? 'wildcard'
+      : bare === 'localhost' || bare === '::1' || bare === 'ip6-localhost' || /^127\.\d+\.\d+\.\d+$/.test(bare)
+        ? 'loopback'
+        : 'named';
   const ephemeral = port === '*' || port === '0';
   return { transport, key: `${transport}://*:${port}${path}`, host: bare, hostKind, ipv6, port, ephemeral };
 }

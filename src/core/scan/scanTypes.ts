@@ -15,9 +15,7 @@ export interface SourceRange {
 }
 
 /** An endpoint argument: its value when the scanner could compute it, else the source text. Never guessed. */
-export type EndpointValue =
-  | { resolved: true; address: string }
-  | { resolved: false; expression: string };
+export type EndpointValue = { resolved: true; address: string } | { resolved: false; expression: string };
 
 export interface ScannedSocket {
   type: SocketTypeName;

@@ -3,11 +3,26 @@
 import type { ScanLanguage } from './scanTypes';
 
 const LANGUAGE_BY_EXTENSION: Record<string, ScanLanguage> = {
-  py: 'python', pyw: 'python',
-  c: 'c', h: 'c',
-  cc: 'cpp', cpp: 'cpp', cxx: 'cpp', 'c++': 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', ipp: 'cpp',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescript',
+  py: 'python',
+  pyw: 'python',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  'c++': 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  hxx: 'cpp',
+  ipp: 'cpp',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'typescript',
   go: 'go',
   java: 'java',
   cs: 'csharp',
@@ -15,7 +30,8 @@ const LANGUAGE_BY_EXTENSION: Record<string, ScanLanguage> = {
 };
 
 /** Folders whose files are dependencies or build output, not the user's services. */
-const SKIPPED_FOLDERS = /(^|[\\/])(node_modules|\.git|\.hg|\.svn|__pycache__|\.venv|venv|site-packages|target|obj|dist|out|build|vendor)[\\/]/;
+const SKIPPED_FOLDERS =
+  /(^|[\\/])(node_modules|\.git|\.hg|\.svn|__pycache__|\.venv|venv|site-packages|target|obj|dist|out|build|vendor)[\\/]/;
 
 /** The glob a shell can hand to findFiles / a FileSystemWatcher for the files worth feeding in. */
 export const SCANNABLE_FILE_GLOB = `**/*.{${Object.keys(LANGUAGE_BY_EXTENSION).join(',')}}`;

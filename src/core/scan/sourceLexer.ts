@@ -21,18 +21,60 @@ export interface Token {
   parts?: TemplatePart[];
 }
 
-export type TemplatePart =
-  | { literal: string }
-  | { expression: Token[]; conversion?: string; format?: string };
+export type TemplatePart = { literal: string } | { expression: Token[]; conversion?: string; format?: string };
 
 const PUNCTUATORS = [
-  '===', '!==', '...', '**=', '<<=', '>>=', '??=',
-  '::', ':=', '==', '!=', '<=', '>=', '=>', '->', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=',
-  '??', '?.', '&&', '||', '<<', '>>', '**', '++', '--',
+  '===',
+  '!==',
+  '...',
+  '**=',
+  '<<=',
+  '>>=',
+  '??=',
+  '::',
+  ':=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '=>',
+  '->',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '|=',
+  '&=',
+  '^=',
+  '??',
+  '?.',
+  '&&',
+  '||',
+  '<<',
+  '>>',
+  '**',
+  '++',
+  '--',
 ];
 
 /** Keywords after which a `/` starts a regular expression rather than a division (JS/TS). */
-const REGEX_AFTER = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const REGEX_AFTER = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 const PYTHON_PREFIXES = new Set(['r', 'u', 'b', 'f', 'br', 'rb', 'fr', 'rf']);
 const CPP_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
@@ -96,7 +138,10 @@ class SourceLexer {
   private line = 0;
   private previous: Token | undefined;
 
-  constructor(private readonly text: string, private readonly language: ScanLanguage) {}
+  constructor(
+    private readonly text: string,
+    private readonly language: ScanLanguage,
+  ) {}
 
   lexAll(): Token[] {
     const tokens: Token[] = [];
@@ -114,7 +159,13 @@ class SourceLexer {
       this.skipTrivia();
       if (this.pos >= this.text.length) break;
       const c = this.text[this.pos];
-      if (depth === 0 && stops.includes(c) && !(c === '!' && this.text[this.pos + 1] === '=') && !(c === ':' && this.text[this.pos + 1] === ':')) break;
+      if (
+        depth === 0 &&
+        stops.includes(c) &&
+        !(c === '!' && this.text[this.pos + 1] === '=') &&
+        !(c === ':' && this.text[this.pos + 1] === ':')
+      )
+        break;
       const token = this.next();
       if (!token) break;
       if (token.text === '(' || token.text === '[' || token.text === '{') depth++;
@@ -130,13 +181,29 @@ class SourceLexer {
     const hashComments = this.language === 'python';
     while (this.pos < text.length) {
       const c = text.charCodeAt(this.pos);
-      if (c === 10) { this.line++; this.pos++; continue; }
-      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92 /* \ line continuation */) { this.pos++; continue; }
-      if (hashComments && c === 35) { this.skipToLineEnd(); continue; }
+      if (c === 10) {
+        this.line++;
+        this.pos++;
+        continue;
+      }
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92 /* \ line continuation */) {
+        this.pos++;
+        continue;
+      }
+      if (hashComments && c === 35) {
+        this.skipToLineEnd();
+        continue;
+      }
       if (!hashComments && c === 47) {
         const n = text.charCodeAt(this.pos + 1);
-        if (n === 47) { this.skipToLineEnd(); continue; }
-        if (n === 42) { this.skipBlockComment(); continue; }
+        if (n === 47) {
+          this.skipToLineEnd();
+          continue;
+        }
+        if (n === 42) {
+          this.skipBlockComment();
+          continue;
+        }
       }
       break;
     }
@@ -151,8 +218,17 @@ class SourceLexer {
     const nested = this.language === 'rust';
     let depth = 0;
     while (this.pos < this.text.length) {
-      if (this.text.startsWith('/*', this.pos)) { depth++; this.pos += 2; if (!nested) depth = 1; continue; }
-      if (this.text.startsWith('*/', this.pos)) { this.pos += 2; if (--depth === 0) return; continue; }
+      if (this.text.startsWith('/*', this.pos)) {
+        depth++;
+        this.pos += 2;
+        if (!nested) depth = 1;
+        continue;
+      }
+      if (this.text.startsWith('*/', this.pos)) {
+        this.pos += 2;
+        if (--depth === 0) return;
+        continue;
+      }
       if (this.text.charCodeAt(this.pos) === 10) this.line++;
       this.pos++;
     }
@@ -187,8 +263,12 @@ class SourceLexer {
         const isVerbatim = prefix.includes('@');
         const isInterpolated = prefix.includes('$');
         return this.readString(start, line, {
-          close: '"', escapes: !isVerbatim, multiline: isVerbatim, doubledClose: isVerbatim,
-          interpolation: isInterpolated ? 'brace' : undefined, specStops: ',:',
+          close: '"',
+          escapes: !isVerbatim,
+          multiline: isVerbatim,
+          doubledClose: isVerbatim,
+          interpolation: isInterpolated ? 'brace' : undefined,
+          specStops: ',:',
         });
       }
     }
@@ -230,7 +310,10 @@ class SourceLexer {
     }
 
     for (const p of PUNCTUATORS) {
-      if (text.startsWith(p, start)) { this.pos += p.length; return this.make('punct', start, line); }
+      if (text.startsWith(p, start)) {
+        this.pos += p.length;
+        return this.make('punct', start, line);
+      }
     }
     this.pos++;
     return this.make('punct', start, line);
@@ -306,8 +389,12 @@ class SourceLexer {
     const close = triple ? quote.repeat(3) : quote;
     this.pos += close.length;
     return this.readString(start, line, {
-      close, escapes: !raw, rawBackslash: raw, multiline: triple,
-      interpolation: formatted ? 'brace' : undefined, specStops: '!:',
+      close,
+      escapes: !raw,
+      rawBackslash: raw,
+      multiline: triple,
+      interpolation: formatted ? 'brace' : undefined,
+      specStops: '!:',
     });
   }
 
@@ -324,7 +411,11 @@ class SourceLexer {
     let interpolated = false;
     while (this.pos < text.length) {
       if (text.startsWith(o.close, this.pos)) {
-        if (o.doubledClose && text[this.pos + 1] === o.close) { literal += o.close; this.pos += 2; continue; }
+        if (o.doubledClose && text[this.pos + 1] === o.close) {
+          literal += o.close;
+          this.pos += 2;
+          continue;
+        }
         this.pos += o.close.length;
         break;
       }
@@ -335,11 +426,18 @@ class SourceLexer {
       }
       if (ch === '\\' && (o.escapes || o.rawBackslash)) {
         if (o.escapes) literal += this.readEscape();
-        else { literal += text.slice(this.pos, this.pos + 2); this.pos += 2; }
+        else {
+          literal += text.slice(this.pos, this.pos + 2);
+          this.pos += 2;
+        }
         continue;
       }
       if (o.interpolation === 'brace' && (ch === '{' || ch === '}')) {
-        if (text[this.pos + 1] === ch) { literal += ch; this.pos += 2; continue; }
+        if (text[this.pos + 1] === ch) {
+          literal += ch;
+          this.pos += 2;
+          continue;
+        }
         if (ch === '{') {
           this.pos++;
           if (literal) parts.push({ literal });
@@ -395,13 +493,32 @@ class SourceLexer {
     const n = text[this.pos + 1];
     this.pos += 2;
     switch (n) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '0': return '\0';
-      case '\\': case '"': case "'": case '`': case '$': case '{': case '}': case '?': return n;
-      case '\n': this.line++; return '';
-      case '\r': if (text[this.pos] === '\n') { this.pos++; this.line++; } return '';
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '0':
+        return '\0';
+      case '\\':
+      case '"':
+      case "'":
+      case '`':
+      case '$':
+      case '{':
+      case '}':
+      case '?':
+        return n;
+      case '\n':
+        this.line++;
+        return '';
+      case '\r':
+        if (text[this.pos] === '\n') {
+          this.pos++;
+          this.line++;
+        }
+        return '';
       case 'x': {
         const hex = /^[0-9a-fA-F]{1,2}/.exec(text.slice(this.pos, this.pos + 2))?.[0] ?? '';
         this.pos += hex.length;
@@ -415,7 +532,8 @@ class SourceLexer {
         this.pos += (braced ?? plain)![0].length;
         return String.fromCodePoint(parseInt(hex, 16));
       }
-      default: return n === undefined ? '' : '\\' + n;
+      default:
+        return n === undefined ? '' : '\\' + n;
     }
   }
 
@@ -434,7 +552,10 @@ class SourceLexer {
     for (; i < text.length; i++) {
       const ch = text[i];
       if (ch === '\n') return undefined;
-      if (ch === '\\') { i++; continue; }
+      if (ch === '\\') {
+        i++;
+        continue;
+      }
       if (ch === '[') inClass = true;
       else if (ch === ']') inClass = false;
       else if (ch === '/' && !inClass) break;

@@ -13,30 +13,82 @@ import { mightUseZeroMQ, languageOfFile } from './scannableFiles';
 import type { EndpointAction, EndpointValue, ScanLanguage, ScanResult, ScannedEndpointUse, ScannedSocket, SourceRange } from './scanTypes';
 import { matchBrackets, tokenize, type Token } from './sourceLexer';
 
-const SOCKET_TYPE_NAMES = new Set<string>(['PAIR', 'PUB', 'SUB', 'REQ', 'REP', 'DEALER', 'ROUTER', 'PULL', 'PUSH', 'XPUB', 'XSUB', 'STREAM']);
+const SOCKET_TYPE_NAMES = new Set<string>([
+  'PAIR',
+  'PUB',
+  'SUB',
+  'REQ',
+  'REP',
+  'DEALER',
+  'ROUTER',
+  'PULL',
+  'PUSH',
+  'XPUB',
+  'XSUB',
+  'STREAM',
+]);
 const LEGACY_TYPE_NAMES: Record<string, SocketTypeName> = { XREQ: 'DEALER', XREP: 'ROUTER' };
 
 /** zeromq.js v6 classes. */
 const JS_CLASSES: Record<string, SocketTypeName> = {
-  Publisher: 'PUB', Subscriber: 'SUB', XPublisher: 'XPUB', XSubscriber: 'XSUB', Request: 'REQ', Reply: 'REP',
-  Dealer: 'DEALER', Router: 'ROUTER', Push: 'PUSH', Pull: 'PULL', Pair: 'PAIR', Stream: 'STREAM',
+  Publisher: 'PUB',
+  Subscriber: 'SUB',
+  XPublisher: 'XPUB',
+  XSubscriber: 'XSUB',
+  Request: 'REQ',
+  Reply: 'REP',
+  Dealer: 'DEALER',
+  Router: 'ROUTER',
+  Push: 'PUSH',
+  Pull: 'PULL',
+  Pair: 'PAIR',
+  Stream: 'STREAM',
 };
 /** NetMQ classes, with what a connection string without `@`/`>` does (NetMQ's DefaultAction). */
 const NETMQ_CLASSES: Record<string, [SocketTypeName, EndpointAction]> = {
-  PublisherSocket: ['PUB', 'bind'], XPublisherSocket: ['XPUB', 'bind'], SubscriberSocket: ['SUB', 'connect'],
-  XSubscriberSocket: ['XSUB', 'connect'], RequestSocket: ['REQ', 'connect'], ResponseSocket: ['REP', 'bind'],
-  DealerSocket: ['DEALER', 'connect'], RouterSocket: ['ROUTER', 'bind'], PushSocket: ['PUSH', 'connect'],
-  PullSocket: ['PULL', 'bind'], PairSocket: ['PAIR', 'connect'], StreamSocket: ['STREAM', 'connect'],
+  PublisherSocket: ['PUB', 'bind'],
+  XPublisherSocket: ['XPUB', 'bind'],
+  SubscriberSocket: ['SUB', 'connect'],
+  XSubscriberSocket: ['XSUB', 'connect'],
+  RequestSocket: ['REQ', 'connect'],
+  ResponseSocket: ['REP', 'bind'],
+  DealerSocket: ['DEALER', 'connect'],
+  RouterSocket: ['ROUTER', 'bind'],
+  PushSocket: ['PUSH', 'connect'],
+  PullSocket: ['PULL', 'bind'],
+  PairSocket: ['PAIR', 'connect'],
+  StreamSocket: ['STREAM', 'connect'],
 };
 /** go-zeromq/zmq4 constructors. */
 const GO_ZEROMQ_CONSTRUCTORS: Record<string, SocketTypeName> = {
-  NewPub: 'PUB', NewSub: 'SUB', NewXPub: 'XPUB', NewXSub: 'XSUB', NewReq: 'REQ', NewRep: 'REP',
-  NewDealer: 'DEALER', NewRouter: 'ROUTER', NewPush: 'PUSH', NewPull: 'PULL', NewPair: 'PAIR',
+  NewPub: 'PUB',
+  NewSub: 'SUB',
+  NewXPub: 'XPUB',
+  NewXSub: 'XSUB',
+  NewReq: 'REQ',
+  NewRep: 'REP',
+  NewDealer: 'DEALER',
+  NewRouter: 'ROUTER',
+  NewPush: 'PUSH',
+  NewPull: 'PULL',
+  NewPair: 'PAIR',
 };
 /** zeromq.js v5 `zmq.socket('pub')`. */
 const JS_V5_TYPES: Record<string, SocketTypeName> = {
-  pub: 'PUB', sub: 'SUB', xpub: 'XPUB', xsub: 'XSUB', req: 'REQ', rep: 'REP', xreq: 'DEALER', xrep: 'ROUTER',
-  dealer: 'DEALER', router: 'ROUTER', push: 'PUSH', pull: 'PULL', pair: 'PAIR', stream: 'STREAM',
+  pub: 'PUB',
+  sub: 'SUB',
+  xpub: 'XPUB',
+  xsub: 'XSUB',
+  req: 'REQ',
+  rep: 'REP',
+  xreq: 'DEALER',
+  xrep: 'ROUTER',
+  dealer: 'DEALER',
+  router: 'ROUTER',
+  push: 'PUSH',
+  pull: 'PULL',
+  pair: 'PAIR',
+  stream: 'STREAM',
 };
 
 /** Functions/methods that create a socket from a type argument, per language. */
@@ -83,7 +135,12 @@ class SourceScan {
   private readonly socketByCallEnd = new Map<number, number>();
   private readonly pendingUses: Array<{ use: ScannedEndpointUse; offset: number; chainedSocket?: number; requireAddress: boolean }> = [];
 
-  constructor(private readonly path: string, private readonly text: string, private readonly language: ScanLanguage, private readonly result: ScanResult) {
+  constructor(
+    private readonly path: string,
+    private readonly text: string,
+    private readonly language: ScanLanguage,
+    private readonly result: ScanResult,
+  ) {
     this.tokens = tokenize(text, language);
     this.match = matchBrackets(this.tokens);
     this.constants = new ConstantEvaluator(this.tokens, this.match, language);
@@ -105,9 +162,11 @@ class SourceScan {
       if (!next || (next.text !== '(' && next.text !== '{')) continue;
       if (next.text === '(' && creators.has(tok.text)) this.matchCreateCall(i);
       else if (this.language === 'cpp' && t[i - 1]?.text === 'socket_t') this.matchCreateCall(i, tok.text);
-      else if (this.language === 'go' && next.text === '(' && GO_ZEROMQ_CONSTRUCTORS[tok.text]) this.addSocket(GO_ZEROMQ_CONSTRUCTORS[tok.text], i, this.callStart(i), this.match[i + 1]);
+      else if (this.language === 'go' && next.text === '(' && GO_ZEROMQ_CONSTRUCTORS[tok.text])
+        this.addSocket(GO_ZEROMQ_CONSTRUCTORS[tok.text], i, this.callStart(i), this.match[i + 1]);
       else if (next.text === '(' && isC && C_FUNCTIONS[tok.text]) this.matchCFunction(i, C_FUNCTIONS[tok.text]);
-      else if (next.text === '(' && methods[tok.text] && (t[i - 1]?.text === '.' || t[i - 1]?.text === '->')) this.matchMethodUse(i, methods[tok.text]);
+      else if (next.text === '(' && methods[tok.text] && (t[i - 1]?.text === '.' || t[i - 1]?.text === '->'))
+        this.matchMethodUse(i, methods[tok.text]);
     }
     this.linkUses();
     this.result.program = this.entryPoint();
@@ -159,7 +218,10 @@ class SourceScan {
       this.result.uses.push({ ...base, action: defaultAction, endpoint: { resolved: false, expression: this.expressionText(a, b) } });
       return;
     }
-    for (const piece of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const piece of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const action = piece[0] === '@' ? 'bind' : piece[0] === '>' ? 'connect' : defaultAction;
       const address = piece[0] === '@' || piece[0] === '>' ? piece.slice(1) : piece;
       this.result.uses.push({ ...base, action, endpoint: { resolved: true, address } });
@@ -168,7 +230,8 @@ class SourceScan {
 
   private socketTypeOfArgument(a: number, b: number): SocketTypeName | undefined {
     const t = this.tokens;
-    if (b - a === 1 && t[a].kind === 'string' && (this.language === 'javascript' || this.language === 'typescript')) return JS_V5_TYPES[t[a].value!];
+    if (b - a === 1 && t[a].kind === 'string' && (this.language === 'javascript' || this.language === 'typescript'))
+      return JS_V5_TYPES[t[a].value!];
     const chain = this.constants.chainText(t, a, b);
     if (!chain) return undefined;
     const segments = chain.split('.');
@@ -190,7 +253,10 @@ class SourceScan {
       const sep = t[start - 1]?.text;
       if (sep !== '.' && sep !== '::' && sep !== '->') break;
       const before = t[start - 2];
-      if (before?.kind === 'ident') { start -= 2; continue; }
+      if (before?.kind === 'ident') {
+        start -= 2;
+        continue;
+      }
       if (before?.text === ')' && this.match[start - 2] > 0) {
         const open = this.match[start - 2];
         start = t[open - 1]?.kind === 'ident' ? open - 1 : open;
@@ -242,12 +308,17 @@ class SourceScan {
     this.addUse(action, args[0], variable, chained, true);
   }
 
-  private addUse(action: EndpointAction, [a, b]: [number, number], variable: string | undefined, chainedSocket: number | undefined, requireAddress: boolean): void {
+  private addUse(
+    action: EndpointAction,
+    [a, b]: [number, number],
+    variable: string | undefined,
+    chainedSocket: number | undefined,
+    requireAddress: boolean,
+  ): void {
     const t = this.tokens;
     const value = this.constants.evaluateRange(a, b);
-    const endpoint: EndpointValue = typeof value === 'string'
-      ? { resolved: true, address: value }
-      : { resolved: false, expression: this.expressionText(a, b) };
+    const endpoint: EndpointValue =
+      typeof value === 'string' ? { resolved: true, address: value } : { resolved: false, expression: this.expressionText(a, b) };
     const use: ScannedEndpointUse = { action, endpoint, range: this.range(t[a].start, t[b - 1].end) };
     if (variable) use.variable = variable;
     this.pendingUses.push({ use, offset: t[a].start, chainedSocket, requireAddress });
@@ -263,8 +334,10 @@ class SourceScan {
         for (let k = 0; k < sockets.length; k++) {
           if (sockets[k].variable !== use.variable) continue;
           if (offsets[k] <= offset) index = k;
-          else if (index === undefined) { index = k; break; }
-          else break;
+          else if (index === undefined) {
+            index = k;
+            break;
+          } else break;
         }
       }
       if (index === undefined && requireAddress && !(use.endpoint.resolved && ZEROMQ_ADDRESS.test(use.endpoint.address))) continue;
@@ -282,7 +355,10 @@ class SourceScan {
 
   private entryPoint(): string | undefined {
     const t = this.tokens;
-    const has = (test: (i: number) => boolean) => { for (let i = 0; i < t.length; i++) if (test(i)) return true; return false; };
+    const has = (test: (i: number) => boolean) => {
+      for (let i = 0; i < t.length; i++) if (test(i)) return true;
+      return false;
+    };
     const isMainCall = (i: number, name: string) => t[i].text === name && t[i + 1]?.text === '(';
     switch (this.language) {
       case 'python':
@@ -304,8 +380,16 @@ class SourceScan {
         return has((i) => isMainCall(i, 'main') && t[i - 1]?.text === 'fn') ? this.path : undefined;
       case 'javascript':
       case 'typescript':
-        return has((i) => (t[i].text === 'require' && t[i + 2]?.text === 'main' && (t[i + 3]?.text === '===' || t[i + 3]?.text === '==') && t[i + 4]?.text === 'module')
-          || (t[i].text === 'import' && t[i + 2]?.text === 'meta' && t[i + 4]?.text === 'main')) ? this.path : undefined;
+        return has(
+          (i) =>
+            (t[i].text === 'require' &&
+              t[i + 2]?.text === 'main' &&
+              (t[i + 3]?.text === '===' || t[i + 3]?.text === '==') &&
+              t[i + 4]?.text === 'module') ||
+            (t[i].text === 'import' && t[i + 2]?.text === 'meta' && t[i + 4]?.text === 'main'),
+        )
+          ? this.path
+          : undefined;
     }
   }
 

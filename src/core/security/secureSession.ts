@@ -39,7 +39,12 @@ const AMBIGUOUS: ReadonlySet<string> = new Set(['wrong-server-key', 'no-authenti
  * Opens `options` through `manager` with `security`. A server session's ZAP domain is its session id
  * (one is made when `options.id` is absent); its policy lives as long as the session.
  */
-export async function openSecureSession(manager: SessionManager, options: SessionOptions, security: SessionSecurity, hooks: SecureSessionHooks = {}): Promise<SecureSession> {
+export async function openSecureSession(
+  manager: SessionManager,
+  options: SessionOptions,
+  security: SessionSecurity,
+  hooks: SecureSessionHooks = {},
+): Promise<SecureSession> {
   const { onAttempt, probeOnFailure = true } = hooks;
   const complete = completeSecurity(security);
   const id = options.id ?? `sec-${randomUUID().slice(0, 8)}`;
@@ -99,9 +104,16 @@ export async function openSecureSession(manager: SessionManager, options: Sessio
     security: complete,
     warnings,
     updatePolicy: registration
-      ? (policy) => registration!.update(policyOf(completeSecurity(complete.mechanism === 'curve-server'
-        ? { ...complete, allowedClientKeys: policy.allowedClientKeys }
-        : { mechanism: 'plain-server', users: policy.users })))
+      ? (policy) =>
+          registration!.update(
+            policyOf(
+              completeSecurity(
+                complete.mechanism === 'curve-server'
+                  ? { ...complete, allowedClientKeys: policy.allowedClientKeys }
+                  : { mechanism: 'plain-server', users: policy.users },
+              ),
+            ),
+          )
       : undefined,
   };
 }

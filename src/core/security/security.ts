@@ -51,17 +51,22 @@ export function z85Encode(bytes: Uint8Array): string {
 
 /** Decodes Z85 text (a multiple of 5 long); throws a ZmqUserError saying what is wrong. */
 export function z85Decode(text: string): Uint8Array {
-  if (text.length % 5 !== 0) throw new ZmqUserError(`Z85 text comes in groups of 5 characters; ${text.length} characters is not a multiple of 5.`);
+  if (text.length % 5 !== 0)
+    throw new ZmqUserError(`Z85 text comes in groups of 5 characters; ${text.length} characters is not a multiple of 5.`);
   const bytes = new Uint8Array((text.length / 5) * 4);
   for (let i = 0; i < text.length; i += 5) {
     let value = 0;
     for (let j = 0; j < 5; j++) {
       const code = text.charCodeAt(i + j);
       const digit = code < 128 ? Z85_VALUE[code] : -1;
-      if (digit < 0) throw new ZmqUserError(`"${text[i + j]}" at position ${i + j + 1} is not a Z85 character (Z85 uses 0-9 a-z A-Z and .-:+=^!/*?&<>()[]{}@%$#).`);
+      if (digit < 0)
+        throw new ZmqUserError(
+          `"${text[i + j]}" at position ${i + j + 1} is not a Z85 character (Z85 uses 0-9 a-z A-Z and .-:+=^!/*?&<>()[]{}@%$#).`,
+        );
       value = value * 85 + digit;
     }
-    if (value > 0xffffffff) throw new ZmqUserError(`The characters at positions ${i + 1}-${i + 5} are not valid Z85 (the group exceeds 32 bits).`);
+    if (value > 0xffffffff)
+      throw new ZmqUserError(`The characters at positions ${i + 1}-${i + 5} are not valid Z85 (the group exceeds 32 bits).`);
     const at = (i / 5) * 4;
     bytes[at] = value >>> 24;
     bytes[at + 1] = (value >>> 16) & 0xff;
@@ -77,7 +82,10 @@ export function z85Decode(text: string): Uint8Array {
  */
 export function parseCurveKey(input: string, what: string): string {
   const text = input.trim();
-  if (!text) throw new ZmqUserError(`${what} is missing: paste the 40-character Z85 key (as printed by zmq_curve_keypair, curve_keygen or zmq.curve_keypair()).`);
+  if (!text)
+    throw new ZmqUserError(
+      `${what} is missing: paste the 40-character Z85 key (as printed by zmq_curve_keypair, curve_keygen or zmq.curve_keypair()).`,
+    );
   if (/^[0-9a-fA-F]{64}$/.test(text)) return z85Encode(Buffer.from(text, 'hex'));
   if (text.length !== 40) {
     const hint = /^[A-Za-z0-9+/]{43}=$/.test(text) ? ' It looks like base64: ZeroMQ keys are written in Z85.' : '';
@@ -121,14 +129,20 @@ export function completeSecurity(security: SessionSecurity): SessionSecurity {
       requireCurve();
       const serverPublicKey = parseCurveKey(security.serverPublicKey ?? '', 'The server public key');
       if (!security.secretKey?.trim()) {
-        if (security.publicKey?.trim()) throw new ZmqUserError('A CURVE client key pair needs its secret key too: give both keys, or neither and a fresh pair is generated.');
+        if (security.publicKey?.trim())
+          throw new ZmqUserError(
+            'A CURVE client key pair needs its secret key too: give both keys, or neither and a fresh pair is generated.',
+          );
         return { mechanism: 'curve-client', serverPublicKey, ...generateCurveKeyPair() };
       }
       const secretKey = parseCurveKey(security.secretKey, 'The client secret key');
       const derived = curvePublicKeyFor(secretKey);
       if (security.publicKey?.trim()) {
         const publicKey = parseCurveKey(security.publicKey, 'The client public key');
-        if (publicKey !== derived) throw new ZmqUserError(`The client public key does not belong to the client secret key (whose public key is ${derived}). A mismatched pair makes every handshake fail.`);
+        if (publicKey !== derived)
+          throw new ZmqUserError(
+            `The client public key does not belong to the client secret key (whose public key is ${derived}). A mismatched pair makes every handshake fail.`,
+          );
       }
       return { mechanism: 'curve-client', serverPublicKey, publicKey: derived, secretKey };
     }
@@ -137,11 +151,15 @@ export function completeSecurity(security: SessionSecurity): SessionSecurity {
       const secretKey = parseCurveKey(security.secretKey ?? '', 'The server secret key');
       const derived = curvePublicKeyFor(secretKey);
       if (security.publicKey?.trim() && parseCurveKey(security.publicKey, 'The server public key') !== derived) {
-        throw new ZmqUserError(`The server public key does not belong to the server secret key (whose public key is ${derived}). Clients must be given ${derived}.`);
+        throw new ZmqUserError(
+          `The server public key does not belong to the server secret key (whose public key is ${derived}). Clients must be given ${derived}.`,
+        );
       }
       const result: SessionSecurity = { mechanism: 'curve-server', publicKey: derived, secretKey };
       if (security.allowedClientKeys) {
-        result.allowedClientKeys = [...new Set(security.allowedClientKeys.map((key, i) => parseCurveKey(key, `Allowed client key #${i + 1}`)))];
+        result.allowedClientKeys = [
+          ...new Set(security.allowedClientKeys.map((key, i) => parseCurveKey(key, `Allowed client key #${i + 1}`))),
+        ];
       }
       return result;
     }
@@ -162,17 +180,21 @@ export function completeSecurity(security: SessionSecurity): SessionSecurity {
       return { mechanism: 'plain-server', users };
     }
     default:
-      throw new ZmqUserError(`Unknown security mechanism "${(security as { mechanism: unknown }).mechanism}": use null, curve-client, curve-server, plain-client or plain-server.`);
+      throw new ZmqUserError(
+        `Unknown security mechanism "${(security as { mechanism: unknown }).mechanism}": use null, curve-client, curve-server, plain-client or plain-server.`,
+      );
   }
 }
 
 function requireCurve(): void {
-  if (!loadZeromq().capability.curve) throw new ZmqUserError('This build of libzmq has no CURVE support (zeromq.capability.curve is false).');
+  if (!loadZeromq().capability.curve)
+    throw new ZmqUserError('This build of libzmq has no CURVE support (zeromq.capability.curve is false).');
 }
 
 // libzmq takes 1..255 bytes for each; an empty value is EINVAL (measured with zeromq.js 6.8).
 function checkPlainText(value: string | undefined, what: string): void {
-  if (typeof value !== 'string' || value.length === 0) throw new ZmqUserError(`${what} is empty: PLAIN needs a user name and a password of 1 to 255 bytes.`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ZmqUserError(`${what} is empty: PLAIN needs a user name and a password of 1 to 255 bytes.`);
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > 255) throw new ZmqUserError(`${what} is ${bytes} bytes long in UTF-8; PLAIN allows at most 255.`);
 }

@@ -77,7 +77,12 @@ function serialized<T>(step: () => Promise<T>): Promise<T> {
 
 /** Registers `policy` for ZAP `domain`, starting the handler if it is not running. */
 export function registerZapDomain(domain: string, policy: ZapPolicy, listener?: AuthAttemptListener): Promise<ZapRegistration> {
-  if (!domain) return Promise.reject(new ZmqUserError('A ZAP domain must not be empty: libzmq sends no ZAP request for NULL sockets without one, and domains tell sessions apart.'));
+  if (!domain)
+    return Promise.reject(
+      new ZmqUserError(
+        'A ZAP domain must not be empty: libzmq sends no ZAP request for NULL sockets without one, and domains tell sessions apart.',
+      ),
+    );
   return serialized(async () => {
     if (domains.has(domain)) throw new ZmqUserError(`The ZAP domain "${domain}" is already registered by another session.`);
     if (!router) await start();
@@ -118,7 +123,10 @@ async function start(): Promise<void> {
   } catch (error) {
     socket.close();
     if (errorCode(error) === 'EADDRINUSE') {
-      throw new ZmqUserError('Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq allows one per context, so the inspector cannot check client keys or passwords.', 'EADDRINUSE');
+      throw new ZmqUserError(
+        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq allows one per context, so the inspector cannot check client keys or passwords.',
+        'EADDRINUSE',
+      );
     }
     throw new ZmqUserError(`Cannot start the ZAP handler: ${errorText(error)}`, errorCode(error));
   }
@@ -162,8 +170,16 @@ function answer(frames: Buffer[]): Buffer[] | undefined {
   if (frames.length < 8 || frames[1].length !== 0) return undefined;
   requests++;
   const [routingId, delimiter, version, requestId, domainFrame, addressFrame, identityFrame, mechanismFrame, ...credentials] = frames;
-  const reply = (status: 200 | 400 | 500, text: string, userId = '') =>
-    [routingId, delimiter, Buffer.from('1.0'), requestId, Buffer.from(String(status)), Buffer.from(text), Buffer.from(userId), Buffer.alloc(0)];
+  const reply = (status: 200 | 400 | 500, text: string, userId = '') => [
+    routingId,
+    delimiter,
+    Buffer.from('1.0'),
+    requestId,
+    Buffer.from(String(status)),
+    Buffer.from(text),
+    Buffer.from(userId),
+    Buffer.alloc(0),
+  ];
   if (version.toString('latin1') !== '1.0') return reply(500, 'ZAP version not supported');
 
   const domain = domainFrame.toString('utf8');
@@ -191,10 +207,19 @@ function answer(frames: Buffer[]): Buffer[] | undefined {
   } catch {
     // A listener's failure must not stall handshakes.
   }
-  return reply(attempt.statusCode as 200 | 400, verdict.allow ? 'OK' : verdict.reason, verdict.allow ? (attempt.username ?? attempt.clientKey ?? '') : '');
+  return reply(
+    attempt.statusCode as 200 | 400,
+    verdict.allow ? 'OK' : verdict.reason,
+    verdict.allow ? (attempt.username ?? attempt.clientKey ?? '') : '',
+  );
 }
 
-function decide(policy: ZapPolicy, mechanism: string, attempt: AuthAttempt, password: Buffer | undefined): { allow: boolean; reason: string } {
+function decide(
+  policy: ZapPolicy,
+  mechanism: string,
+  attempt: AuthAttempt,
+  password: Buffer | undefined,
+): { allow: boolean; reason: string } {
   if (mechanism === 'CURVE') {
     if (!attempt.clientKey) return { allow: false, reason: 'malformed CURVE credentials' };
     if (!policy.allowedClientKeys) return { allow: true, reason: 'any client key is allowed' };

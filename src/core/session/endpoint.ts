@@ -58,9 +58,12 @@ export function parseEndpoint(input: string, options: ParseOptions = {}): Endpoi
     case 'pgm':
     case 'epgm': {
       if (!options.pgmAvailable) {
-        return fail(`${transport}:// (multicast) is not available: the libzmq bundled with the zeromq package is built without PGM (zeromq.capability.pgm is false). Observe the multicast group with a tool on the network, or a publisher's tcp endpoint.`);
+        return fail(
+          `${transport}:// (multicast) is not available: the libzmq bundled with the zeromq package is built without PGM (zeromq.capability.pgm is false). Observe the multicast group with a tool on the network, or a publisher's tcp endpoint.`,
+        );
       }
-      if (!/^[^;]+;[^:]+:\d+$/.test(rest)) return fail(`${transport}:// needs interface;group:port, e.g. ${transport}://eth0;239.192.1.1:5555.`);
+      if (!/^[^;]+;[^:]+:\d+$/.test(rest))
+        return fail(`${transport}:// needs interface;group:port, e.g. ${transport}://eth0;239.192.1.1:5555.`);
       return ok({ transport, address: `${transport}://${rest}` });
     }
     case 'ws':
@@ -93,7 +96,10 @@ function parseTcp(rest: string, mode: 'bind' | 'connect'): EndpointParse {
     portText = target.slice(colon + 1);
     if (host.includes(':')) return fail(`IPv6 addresses must be in brackets: write tcp://[${host}]:${portText}.`);
   }
-  if (!host) return fail(`The host is missing: write tcp://127.0.0.1:${portText || '5555'}${mode === 'bind' ? ' or tcp://*:' + (portText || '5555') : ''}.`);
+  if (!host)
+    return fail(
+      `The host is missing: write tcp://127.0.0.1:${portText || '5555'}${mode === 'bind' ? ' or tcp://*:' + (portText || '5555') : ''}.`,
+    );
   if (host === '*') {
     if (mode === 'connect') return fail('"*" (every interface) can only be bound; to connect, name the host, e.g. tcp://127.0.0.1:5555.');
   } else if (!isIP(host) && !HOST_NAME.test(host)) {
@@ -111,7 +117,8 @@ function parseTcp(rest: string, mode: 'bind' | 'connect'): EndpointParse {
   const shownHost = isIP(host) === 6 ? `[${host}]` : host;
   const endpoint: ParsedEndpoint = { transport: 'tcp', address: `tcp://${shownHost}:${port ?? '*'}`, host, port };
   if (rest !== target) endpoint.address = `tcp://${rest.slice(0, rest.lastIndexOf(';') + 1)}${shownHost}:${port ?? '*'}`;
-  if (port !== undefined && port < 1024 && mode === 'bind') endpoint.warning = `Binding port ${port} (below 1024) needs root privileges on most systems.`;
+  if (port !== undefined && port < 1024 && mode === 'bind')
+    endpoint.warning = `Binding port ${port} (below 1024) needs root privileges on most systems.`;
   return ok(endpoint);
 }
 
@@ -125,5 +132,7 @@ function fail(error: string): EndpointParse {
 
 /** Host part of a tcp address in a form comparable across binds and connects (`*` stays `*`). */
 export function isLoopbackOrWildcard(host: string | undefined): boolean {
-  return host === '*' || host === '0.0.0.0' || host === '::' || host === 'localhost' || host === '::1' || (host?.startsWith('127.') ?? false);
+  return (
+    host === '*' || host === '0.0.0.0' || host === '::' || host === 'localhost' || host === '::1' || (host?.startsWith('127.') ?? false)
+  );
 }

@@ -45,19 +45,27 @@ export function readEndpointDefinitions(raw: unknown): { endpoints: EndpointDefi
   const endpoints: EndpointDefinition[] = [];
   const problems: EndpointConfigProblem[] = [];
   if (raw === undefined || raw === null) return { endpoints, problems };
-  if (!Array.isArray(raw)) return { endpoints, problems: [{ index: -1, message: 'zeromq.endpoints must be an array of endpoint objects.' }] };
+  if (!Array.isArray(raw))
+    return { endpoints, problems: [{ index: -1, message: 'zeromq.endpoints must be an array of endpoint objects.' }] };
   const names = new Set<string>();
   raw.slice(0, MAX_ENTRIES).forEach((entry: unknown, index) => {
-    const problem = (message: string, name?: string) => problems.push({ index, name, message: `zeromq.endpoints[${index}]${name ? ` ("${name}")` : ''}: ${message}` });
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return problem('must be an object with name, type, mode and address.');
+    const problem = (message: string, name?: string) =>
+      problems.push({ index, name, message: `zeromq.endpoints[${index}]${name ? ` ("${name}")` : ''}: ${message}` });
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return problem('must be an object with name, type, mode and address.');
     const e = entry as Record<string, unknown>;
     const name = typeof e.name === 'string' ? e.name.trim() : '';
     if (!name || name.length > 200) return problem('needs a "name" (a short text).');
     if (names.has(name)) return problem('another entry already has this name.', name);
     const type = typeof e.type === 'string' ? parseSocketType(e.type) : undefined;
-    if (!type) return problem(`"type" must be one of PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM (got ${JSON.stringify(e.type)?.slice(0, 40)}).`, name);
+    if (!type)
+      return problem(
+        `"type" must be one of PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM (got ${JSON.stringify(e.type)?.slice(0, 40)}).`,
+        name,
+      );
     if (e.mode !== 'bind' && e.mode !== 'connect') return problem('"mode" must be "bind" or "connect".', name);
-    if (typeof e.address !== 'string' || e.address.length > MAX_TEXT) return problem('needs an "address" such as tcp://127.0.0.1:5555.', name);
+    if (typeof e.address !== 'string' || e.address.length > MAX_TEXT)
+      return problem('needs an "address" such as tcp://127.0.0.1:5555.', name);
     const parsed = parseEndpoint(e.address, { mode: e.mode });
     if (!parsed.ok) return problem(parsed.error, name);
     let subscriptions: string[] | undefined;
@@ -87,7 +95,8 @@ export function readEndpointDefinitions(raw: unknown): { endpoints: EndpointDefi
       ...(security ? { security } : {}),
     });
   });
-  if (raw.length > MAX_ENTRIES) problems.push({ index: MAX_ENTRIES, message: `zeromq.endpoints has ${raw.length} entries; only the first ${MAX_ENTRIES} are read.` });
+  if (raw.length > MAX_ENTRIES)
+    problems.push({ index: MAX_ENTRIES, message: `zeromq.endpoints has ${raw.length} entries; only the first ${MAX_ENTRIES} are read.` });
   return { endpoints, problems };
 }
 
@@ -96,12 +105,21 @@ const MECHANISMS = ['curve-client', 'curve-server', 'plain-client', 'plain-serve
 function readSecurity(raw: unknown): EndpointSecurity | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '"security" must be an object with a "mechanism".';
   const s = raw as Record<string, unknown>;
-  if (!MECHANISMS.includes(s.mechanism as (typeof MECHANISMS)[number])) return `"security.mechanism" must be one of ${MECHANISMS.join(', ')}.`;
-  const text = (key: string) => (s[key] === undefined || (typeof s[key] === 'string' && (s[key] as string).length <= MAX_TEXT) ? undefined : `"security.${key}" must be a string.`);
-  const list = (key: string) => (s[key] === undefined || (Array.isArray(s[key]) && (s[key] as unknown[]).every((x) => typeof x === 'string' && x.length <= MAX_TEXT)) ? undefined : `"security.${key}" must be an array of strings.`);
-  const error = text('serverPublicKey') ?? text('keyPair') ?? text('username') ?? text('passwordName') ?? list('allowedClientKeys') ?? list('users');
+  if (!MECHANISMS.includes(s.mechanism as (typeof MECHANISMS)[number]))
+    return `"security.mechanism" must be one of ${MECHANISMS.join(', ')}.`;
+  const text = (key: string) =>
+    s[key] === undefined || (typeof s[key] === 'string' && (s[key] as string).length <= MAX_TEXT)
+      ? undefined
+      : `"security.${key}" must be a string.`;
+  const list = (key: string) =>
+    s[key] === undefined || (Array.isArray(s[key]) && (s[key] as unknown[]).every((x) => typeof x === 'string' && x.length <= MAX_TEXT))
+      ? undefined
+      : `"security.${key}" must be an array of strings.`;
+  const error =
+    text('serverPublicKey') ?? text('keyPair') ?? text('username') ?? text('passwordName') ?? list('allowedClientKeys') ?? list('users');
   if (error) return error;
-  if (s.secretKey !== undefined || s.password !== undefined) return 'secrets do not belong in settings: "security" refers to a key pair or password by name (see "ZeroMQ: Generate CURVE Key Pair").';
+  if (s.secretKey !== undefined || s.password !== undefined)
+    return 'secrets do not belong in settings: "security" refers to a key pair or password by name (see "ZeroMQ: Generate CURVE Key Pair").';
   if (s.mechanism === 'curve-client' && typeof s.serverPublicKey !== 'string') return 'a CURVE client needs "security.serverPublicKey".';
   if (s.mechanism === 'curve-server' && typeof s.keyPair !== 'string') return 'a CURVE server needs "security.keyPair".';
   if (s.mechanism === 'plain-client' && typeof s.username !== 'string') return 'a PLAIN client needs "security.username".';

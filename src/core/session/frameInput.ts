@@ -17,7 +17,8 @@ export function encodeFrame(format: FrameFormat, input: string): FrameParse {
       }
     case 'hex': {
       const hex = input.replace(/^0x/i, '').replace(/[\s:,-]+/g, '');
-      if (!/^[0-9a-fA-F]*$/.test(hex)) return { ok: false, error: 'Hex may only contain 0-9 and a-f (spaces, colons and dashes between bytes are ignored).' };
+      if (!/^[0-9a-fA-F]*$/.test(hex))
+        return { ok: false, error: 'Hex may only contain 0-9 and a-f (spaces, colons and dashes between bytes are ignored).' };
       if (hex.length % 2) return { ok: false, error: `Hex needs an even number of digits (got ${hex.length}): each byte is two digits.` };
       return { ok: true, bytes: Buffer.from(hex, 'hex') };
     }

@@ -41,20 +41,43 @@ export type ReceiveWaiter = (frames: Uint8Array[], seq: number) => void;
 export function parsePrefix(text: string): Buffer {
   if (text.startsWith('hex:')) {
     const hex = text.slice(4).replace(/\s+/g, '');
-    if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new ZmqUserError(`"${text}" is not valid hex: write pairs of hex digits after "hex:", e.g. hex:0a0b.`);
+    if (!/^([0-9a-fA-F]{2})*$/.test(hex))
+      throw new ZmqUserError(`"${text}" is not valid hex: write pairs of hex digits after "hex:", e.g. hex:0a0b.`);
     return Buffer.from(hex, 'hex');
   }
   return Buffer.from(text, 'utf8');
 }
 
 const SOCKET_CLASS: Record<SocketTypeName, keyof typeof Zmq> = {
-  PAIR: 'Pair', PUB: 'Publisher', SUB: 'Subscriber', REQ: 'Request', REP: 'Reply', DEALER: 'Dealer',
-  ROUTER: 'Router', PULL: 'Pull', PUSH: 'Push', XPUB: 'XPublisher', XSUB: 'XSubscriber', STREAM: 'Stream',
+  PAIR: 'Pair',
+  PUB: 'Publisher',
+  SUB: 'Subscriber',
+  REQ: 'Request',
+  REP: 'Reply',
+  DEALER: 'Dealer',
+  ROUTER: 'Router',
+  PULL: 'Pull',
+  PUSH: 'Push',
+  XPUB: 'XPublisher',
+  XSUB: 'XSubscriber',
+  STREAM: 'Stream',
 };
 
 const MONITOR_EVENTS = [
-  'bind', 'bind:error', 'accept', 'accept:error', 'connect', 'connect:delay', 'connect:retry', 'close', 'close:error',
-  'disconnect', 'handshake', 'handshake:error:protocol', 'handshake:error:auth', 'handshake:error:other',
+  'bind',
+  'bind:error',
+  'accept',
+  'accept:error',
+  'connect',
+  'connect:delay',
+  'connect:retry',
+  'close',
+  'close:error',
+  'disconnect',
+  'handshake',
+  'handshake:error:protocol',
+  'handshake:error:auth',
+  'handshake:error:other',
 ] as const;
 
 export class Session {
@@ -115,7 +138,11 @@ export class Session {
    * Opens the socket and binds or connects it to every address. Rejects with a ZmqUserError (and leaves
    * nothing open) when an address is invalid or a bind fails.
    */
-  static async open(options: SessionOptions & { id: string }, sink: CaptureSink, onEvent?: (session: Session, event: TimelineEvent) => void): Promise<Session> {
+  static async open(
+    options: SessionOptions & { id: string },
+    sink: CaptureSink,
+    onEvent?: (session: Session, event: TimelineEvent) => void,
+  ): Promise<Session> {
     if (!options.addresses.length) throw new ZmqUserError('A session needs at least one address.');
     const zmq = loadZeromq();
     const addresses = options.addresses.map((address) => {
@@ -185,7 +212,8 @@ export class Session {
   }
 
   private changeSubscription(prefix: string, add: boolean): void {
-    if (this.type !== 'SUB' && this.type !== 'XSUB') throw new ZmqUserError(`Only SUB and XSUB sockets subscribe; this session is a ${this.type}.`);
+    if (this.type !== 'SUB' && this.type !== 'XSUB')
+      throw new ZmqUserError(`Only SUB and XSUB sockets subscribe; this session is a ${this.type}.`);
     const bytes = parsePrefix(prefix);
     if (this.type === 'SUB') {
       const sub = this.socket as Zmq.Subscriber;
@@ -207,12 +235,15 @@ export class Session {
    */
   async send(frames: Uint8Array[], options: { routingId?: Uint8Array; replyTimeoutMs?: number } = {}): Promise<Uint8Array[] | undefined> {
     if (this.closed) throw new ZmqUserError(`The session "${this.name}" is closed.`);
-    if (!this.canSend) throw new ZmqUserError(`A ${this.type} socket cannot send messages: ${socketTypeInfo(this.type).description}.`, 'ENOTSUP');
+    if (!this.canSend)
+      throw new ZmqUserError(`A ${this.type} socket cannot send messages: ${socketTypeInfo(this.type).description}.`, 'ENOTSUP');
     if (!frames.length) throw new ZmqUserError('A message needs at least one frame.');
     const info = socketTypeInfo(this.type);
     const message = options.routingId ? [options.routingId, ...frames] : frames;
     if (info.sendsNeedRoutingId && message.length < 2 && this.type === 'ROUTER') {
-      throw new ZmqUserError('A ROUTER message starts with the routing id of the peer to send to, then at least one frame. Pick a peer (see the routing ids under the session).');
+      throw new ZmqUserError(
+        'A ROUTER message starts with the routing id of the peer to send to, then at least one frame. Pick a peer (see the routing ids under the session).',
+      );
     }
     // One send at a time: zeromq.js allows a single pending send, and REQ must finish its round trip.
     const previous = this.sending;
@@ -236,7 +267,10 @@ export class Session {
   /** Resolves with the next message this session receives (after `timeoutMs`, rejects). */
   nextMessage(timeoutMs: number, signal?: AbortSignal): Promise<{ frames: Uint8Array[]; seq: number }> {
     if (!this.canReceive) return Promise.reject(new ZmqUserError(`A ${this.type} socket never receives messages.`));
-    if (this.type === 'REQ') return Promise.reject(new ZmqUserError('A REQ socket receives only the reply to its own request: send a message and the reply is shown.'));
+    if (this.type === 'REQ')
+      return Promise.reject(
+        new ZmqUserError('A REQ socket receives only the reply to its own request: send a message and the reply is shown.'),
+      );
     return new Promise((resolve, reject) => {
       const waiter: ReceiveWaiter = (frames, seq) => {
         cleanup();
@@ -316,7 +350,16 @@ export class Session {
     const socket = this.socket as Zmq.Request;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ZmqUserError(`No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`, 'ETIMEDOUT')), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new ZmqUserError(
+              `No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`,
+              'ETIMEDOUT',
+            ),
+          ),
+        timeoutMs,
+      );
     });
     // zeromq.js allows one pending receive: a timed-out one stays pending and serves the next request
     // (with `correlate`, libzmq discards the late reply to the old request).

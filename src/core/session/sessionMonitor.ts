@@ -50,7 +50,10 @@ export class SessionMonitor {
   private readonly samples: number[] = [0];
   private sampler?: NodeJS.Timeout;
 
-  constructor(readonly socketType: SocketTypeName, private readonly onEvent?: (event: TimelineEvent) => void) {
+  constructor(
+    readonly socketType: SocketTypeName,
+    private readonly onEvent?: (event: TimelineEvent) => void,
+  ) {
     this.sampler = setInterval(() => this.sample(), 1000);
     this.sampler.unref();
   }

@@ -22,18 +22,114 @@ export interface SocketTypeInfo {
 }
 
 export const SOCKET_TYPES: readonly SocketTypeInfo[] = [
-  { name: 'PAIR', description: 'Exclusive pair: one peer, both directions', flow: 'both', validPeers: ['PAIR'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'PUB', description: 'Publisher: sends to every matching subscriber, receives nothing', flow: 'send', validPeers: ['SUB', 'XSUB'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'SUB', description: 'Subscriber: receives published messages whose topic matches a prefix', flow: 'receive', validPeers: ['PUB', 'XPUB'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: true },
-  { name: 'REQ', description: 'Request: strict send-one, receive-one lock-step client', flow: 'both', validPeers: ['REP', 'ROUTER'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'REP', description: 'Reply: strict receive-one, send-one lock-step server', flow: 'both', validPeers: ['REQ', 'DEALER'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'DEALER', description: 'Dealer: asynchronous requests, round-robin to peers', flow: 'both', validPeers: ['REP', 'DEALER', 'ROUTER'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'ROUTER', description: 'Router: asynchronous server, addresses each peer by routing id', flow: 'both', validPeers: ['REQ', 'DEALER', 'ROUTER'], receivesRoutingId: true, sendsNeedRoutingId: true, topicFiltered: false },
-  { name: 'PULL', description: 'Pull: receives a fair share of a pipeline', flow: 'receive', validPeers: ['PUSH'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'PUSH', description: 'Push: sends pipeline work round-robin to pullers', flow: 'send', validPeers: ['PULL'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'XPUB', description: 'Extended publisher: like PUB, and sees subscription messages', flow: 'both', validPeers: ['SUB', 'XSUB'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: false },
-  { name: 'XSUB', description: 'Extended subscriber: like SUB, subscribes by sending messages', flow: 'both', validPeers: ['PUB', 'XPUB'], receivesRoutingId: false, sendsNeedRoutingId: false, topicFiltered: true },
-  { name: 'STREAM', description: 'Stream: raw TCP (not ZMTP), each message prefixed by a connection id', flow: 'both', validPeers: [], receivesRoutingId: true, sendsNeedRoutingId: true, topicFiltered: false },
+  {
+    name: 'PAIR',
+    description: 'Exclusive pair: one peer, both directions',
+    flow: 'both',
+    validPeers: ['PAIR'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'PUB',
+    description: 'Publisher: sends to every matching subscriber, receives nothing',
+    flow: 'send',
+    validPeers: ['SUB', 'XSUB'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'SUB',
+    description: 'Subscriber: receives published messages whose topic matches a prefix',
+    flow: 'receive',
+    validPeers: ['PUB', 'XPUB'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: true,
+  },
+  {
+    name: 'REQ',
+    description: 'Request: strict send-one, receive-one lock-step client',
+    flow: 'both',
+    validPeers: ['REP', 'ROUTER'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'REP',
+    description: 'Reply: strict receive-one, send-one lock-step server',
+    flow: 'both',
+    validPeers: ['REQ', 'DEALER'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'DEALER',
+    description: 'Dealer: asynchronous requests, round-robin to peers',
+    flow: 'both',
+    validPeers: ['REP', 'DEALER', 'ROUTER'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'ROUTER',
+    description: 'Router: asynchronous server, addresses each peer by routing id',
+    flow: 'both',
+    validPeers: ['REQ', 'DEALER', 'ROUTER'],
+    receivesRoutingId: true,
+    sendsNeedRoutingId: true,
+    topicFiltered: false,
+  },
+  {
+    name: 'PULL',
+    description: 'Pull: receives a fair share of a pipeline',
+    flow: 'receive',
+    validPeers: ['PUSH'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'PUSH',
+    description: 'Push: sends pipeline work round-robin to pullers',
+    flow: 'send',
+    validPeers: ['PULL'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'XPUB',
+    description: 'Extended publisher: like PUB, and sees subscription messages',
+    flow: 'both',
+    validPeers: ['SUB', 'XSUB'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: false,
+  },
+  {
+    name: 'XSUB',
+    description: 'Extended subscriber: like SUB, subscribes by sending messages',
+    flow: 'both',
+    validPeers: ['PUB', 'XPUB'],
+    receivesRoutingId: false,
+    sendsNeedRoutingId: false,
+    topicFiltered: true,
+  },
+  {
+    name: 'STREAM',
+    description: 'Stream: raw TCP (not ZMTP), each message prefixed by a connection id',
+    flow: 'both',
+    validPeers: [],
+    receivesRoutingId: true,
+    sendsNeedRoutingId: true,
+    topicFiltered: false,
+  },
 ];
 
 const byName = new Map<string, SocketTypeInfo>(SOCKET_TYPES.map((t) => [t.name, t]));
@@ -46,11 +142,19 @@ export function socketTypeInfo(name: SocketTypeName): SocketTypeInfo {
 
 /** Parses a user-typed socket type ("sub", "zmq.SUB", "ZMQ_SUB", "Subscriber") or returns undefined. */
 export function parseSocketType(text: string): SocketTypeName | undefined {
-  const upper = text.trim().toUpperCase().replace(/^(ZMQ[._]|ZMQ::)/, '');
+  const upper = text
+    .trim()
+    .toUpperCase()
+    .replace(/^(ZMQ[._]|ZMQ::)/, '');
   if (byName.has(upper)) return upper as SocketTypeName;
   const aliases: Record<string, SocketTypeName> = {
-    PUBLISHER: 'PUB', SUBSCRIBER: 'SUB', REQUEST: 'REQ', REPLY: 'REP', RESPONSE: 'REP',
-    XPUBLISHER: 'XPUB', XSUBSCRIBER: 'XSUB',
+    PUBLISHER: 'PUB',
+    SUBSCRIBER: 'SUB',
+    REQUEST: 'REQ',
+    REPLY: 'REP',
+    RESPONSE: 'REP',
+    XPUBLISHER: 'XPUB',
+    XSUBSCRIBER: 'XSUB',
   };
   return aliases[upper];
 }
@@ -102,25 +206,69 @@ export function observerFor(peer: SocketTypeName): ObserverAdvice {
   switch (peer) {
     case 'PUB':
     case 'XPUB':
-      return { observer: 'SUB', passive: true, reason: `A SUB subscribed to everything receives a copy of every message the ${peer} publishes; the real subscribers lose nothing.` };
+      return {
+        observer: 'SUB',
+        passive: true,
+        reason: `A SUB subscribed to everything receives a copy of every message the ${peer} publishes; the real subscribers lose nothing.`,
+      };
     case 'PUSH':
-      return { observer: 'PULL', passive: false, reason: 'A PULL joins the PUSH round-robin: it takes its share of the messages away from the real workers. Use a tap to watch a pipeline without stealing work.' };
+      return {
+        observer: 'PULL',
+        passive: false,
+        reason:
+          'A PULL joins the PUSH round-robin: it takes its share of the messages away from the real workers. Use a tap to watch a pipeline without stealing work.',
+      };
     case 'PULL':
-      return { observer: 'PUSH', passive: false, reason: 'A PULL only receives: the inspector can only feed it messages with a PUSH, which the real workers will process. Use a tap to watch its real producers.' };
+      return {
+        observer: 'PUSH',
+        passive: false,
+        reason:
+          'A PULL only receives: the inspector can only feed it messages with a PUSH, which the real workers will process. Use a tap to watch its real producers.',
+      };
     case 'REP':
-      return { observer: 'REQ', passive: false, reason: 'A REP only answers requests: watching it means sending real requests (REQ or DEALER) that the service will process.' };
+      return {
+        observer: 'REQ',
+        passive: false,
+        reason: 'A REP only answers requests: watching it means sending real requests (REQ or DEALER) that the service will process.',
+      };
     case 'REQ':
-      return { observer: 'REP', passive: false, reason: 'A REP (or ROUTER) bound for a REQ answers in place of the real server: requests sent to it never reach the real service.' };
+      return {
+        observer: 'REP',
+        passive: false,
+        reason: 'A REP (or ROUTER) bound for a REQ answers in place of the real server: requests sent to it never reach the real service.',
+      };
     case 'ROUTER':
-      return { observer: 'DEALER', passive: false, reason: 'A DEALER connected to a ROUTER is one more client: it sees only the replies to its own requests. Use a tap to watch the real clients.' };
+      return {
+        observer: 'DEALER',
+        passive: false,
+        reason:
+          'A DEALER connected to a ROUTER is one more client: it sees only the replies to its own requests. Use a tap to watch the real clients.',
+      };
     case 'DEALER':
-      return { observer: 'ROUTER', passive: false, reason: 'A ROUTER bound for a DEALER receives a round-robin share of its requests and must answer them in place of the real server.' };
+      return {
+        observer: 'ROUTER',
+        passive: false,
+        reason:
+          'A ROUTER bound for a DEALER receives a round-robin share of its requests and must answer them in place of the real server.',
+      };
     case 'SUB':
     case 'XSUB':
-      return { observer: 'PUB', passive: false, reason: `A ${peer} only receives: the inspector can publish test messages to it with a PUB, which the application will act on.` };
+      return {
+        observer: 'PUB',
+        passive: false,
+        reason: `A ${peer} only receives: the inspector can publish test messages to it with a PUB, which the application will act on.`,
+      };
     case 'PAIR':
-      return { observer: 'PAIR', passive: false, reason: 'A PAIR accepts exactly one peer: connecting to it replaces or blocks the real one.' };
+      return {
+        observer: 'PAIR',
+        passive: false,
+        reason: 'A PAIR accepts exactly one peer: connecting to it replaces or blocks the real one.',
+      };
     case 'STREAM':
-      return { observer: 'STREAM', passive: false, reason: 'A STREAM socket speaks raw TCP: a STREAM (or any TCP client) can talk to it, as one more client.' };
+      return {
+        observer: 'STREAM',
+        passive: false,
+        reason: 'A STREAM socket speaks raw TCP: a STREAM (or any TCP client) can talk to it, as one more client.',
+      };
   }
 }

@@ -3,7 +3,10 @@
 import type * as Zmq from 'zeromq';
 
 export class ZmqUserError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'ZmqUserError';
   }
@@ -45,13 +48,22 @@ export function explainZmqError(error: unknown, action: ZmqAction, address?: str
   const raw = errorText(error);
   switch (code) {
     case 'EADDRINUSE':
-      return new ZmqUserError(`Cannot bind${where}: the address is already in use (another process, or another session, is bound to it). Stop that process, pick another port, or connect to it instead of binding.`, code);
+      return new ZmqUserError(
+        `Cannot bind${where}: the address is already in use (another process, or another session, is bound to it). Stop that process, pick another port, or connect to it instead of binding.`,
+        code,
+      );
     case 'EACCES':
-      return new ZmqUserError(`Cannot ${action}${where}: permission denied. For ipc:// check that the directory exists and is writable; ports below 1024 need root.`, code);
+      return new ZmqUserError(
+        `Cannot ${action}${where}: permission denied. For ipc:// check that the directory exists and is writable; ports below 1024 need root.`,
+        code,
+      );
     case 'ENOENT':
       return new ZmqUserError(`Cannot ${action}${where}: the path does not exist (for ipc:// the directory must exist).`, code);
     case 'EADDRNOTAVAIL':
-      return new ZmqUserError(`Cannot ${action}${where}: the address is not available on this machine (is the host/interface name right?).`, code);
+      return new ZmqUserError(
+        `Cannot ${action}${where}: the address is not available on this machine (is the host/interface name right?).`,
+        code,
+      );
     case 'ENODEV':
       return new ZmqUserError(`Cannot ${action}${where}: no such network interface.`, code);
     case 'EPROTONOSUPPORT':
@@ -61,7 +73,10 @@ export function explainZmqError(error: unknown, action: ZmqAction, address?: str
     case 'EINVAL':
       return new ZmqUserError(`Cannot ${action}${where}: libzmq rejected the address or option as invalid (${raw}).`, code);
     case 'EHOSTUNREACH':
-      return new ZmqUserError(`Cannot send: no connected peer has that routing id. A ROUTER needs the routing id of a peer that is connected now (see the peers in the Endpoints view).`, code);
+      return new ZmqUserError(
+        `Cannot send: no connected peer has that routing id. A ROUTER needs the routing id of a peer that is connected now (see the peers in the Endpoints view).`,
+        code,
+      );
     case 'EFSM':
       return new ZmqUserError(
         socketType === 'REQ'
@@ -72,7 +87,10 @@ export function explainZmqError(error: unknown, action: ZmqAction, address?: str
         code,
       );
     case 'EAGAIN':
-      return new ZmqUserError(`Cannot ${action}: timed out${action === 'send' ? ' (no peer ready to receive: is anything connected, and is it reading?)' : ''}.`, code);
+      return new ZmqUserError(
+        `Cannot ${action}: timed out${action === 'send' ? ' (no peer ready to receive: is anything connected, and is it reading?)' : ''}.`,
+        code,
+      );
     case 'ENOTSUP':
       return new ZmqUserError(`${socketType ?? 'This'} socket cannot ${action}.`, code);
     case 'EBUSY':

@@ -143,7 +143,8 @@ export class Tap {
    */
   static async start(options: TapOptions): Promise<Tap> {
     const pattern = normalizeTapPattern(options.pattern);
-    if (!TAP_SOCKETS[pattern]) throw new ZmqUserError(`Unknown tap pattern "${options.pattern}": use ${Object.keys(TAP_SOCKETS).join(', ')}.`);
+    if (!TAP_SOCKETS[pattern])
+      throw new ZmqUserError(`Unknown tap pattern "${options.pattern}": use ${Object.keys(TAP_SOCKETS).join(', ')}.`);
     const listen = parseEndpoint(options.listen, { mode: 'bind' });
     if (!listen.ok) throw new ZmqUserError(`Listen address: ${listen.error}`);
     const upstream = parseEndpoint(options.upstream, { mode: 'connect' });
@@ -308,7 +309,13 @@ async function sendWaiting(to: Sender, frames: Buffer[], isClosed: () => boolean
 function openSocket(type: SocketTypeName, hwm: number): Zmq.Socket {
   const zmq = loadZeromq();
   const classes: Partial<Record<SocketTypeName, new (options: object) => Zmq.Socket>> = {
-    ROUTER: zmq.Router, DEALER: zmq.Dealer, XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber, PUSH: zmq.Push, PULL: zmq.Pull, PAIR: zmq.Pair,
+    ROUTER: zmq.Router,
+    DEALER: zmq.Dealer,
+    XPUB: zmq.XPublisher,
+    XSUB: zmq.XSubscriber,
+    PUSH: zmq.Push,
+    PULL: zmq.Pull,
+    PAIR: zmq.Pair,
   };
   const options: Record<string, unknown> = { linger: 0, reconnectMaxInterval: 2000 };
   // zeromq.js send-only and receive-only classes have no option for the other direction.

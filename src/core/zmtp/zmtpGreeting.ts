@@ -34,9 +34,7 @@ export type ZmtpParseEvent =
 
 /** What the bytes so far amount to when the stream ends or times out before an answer. */
 export type ZmtpTruncation =
-  | { type: 'nothing' }
-  | { type: 'truncated-greeting'; received: number }
-  | { type: 'no-ready'; greeting: ZmtpGreeting; received: number };
+  { type: 'nothing' } | { type: 'truncated-greeting'; received: number } | { type: 'no-ready'; greeting: ZmtpGreeting; received: number };
 
 /** ZMTP 2.0 greeting byte 11 (RFC 15). */
 const LEGACY_SOCKET_TYPES = ['PAIR', 'PUB', 'SUB', 'REQ', 'REP', 'DEALER', 'ROUTER', 'PULL', 'PUSH', 'XPUB', 'XSUB', 'STREAM'];
@@ -87,7 +85,10 @@ export class ZmtpGreetingParser {
     if (this.chunks[0].length < n) {
       const joined = new Uint8Array(this.length);
       let at = 0;
-      for (const c of this.chunks) { joined.set(c, at); at += c.length; }
+      for (const c of this.chunks) {
+        joined.set(c, at);
+        at += c.length;
+      }
       this.chunks = [joined];
     }
     return this.chunks[0];
@@ -125,8 +126,10 @@ export class ZmtpGreetingParser {
     const end = mechanismBytes.indexOf(0);
     const name = mechanismBytes.subarray(0, end < 0 ? 20 : end);
     if (name.length === 0) return { type: 'protocol-error', reason: 'the greeting names no security mechanism' };
-    if (!name.every((c) => c > 0x20 && c < 0x7f)) return { type: 'protocol-error', reason: 'the mechanism name in the greeting is not printable ASCII' };
-    if (end >= 0 && !mechanismBytes.subarray(end).every((c) => c === 0)) return { type: 'protocol-error', reason: 'the mechanism name is not padded with zeros' };
+    if (!name.every((c) => c > 0x20 && c < 0x7f))
+      return { type: 'protocol-error', reason: 'the mechanism name in the greeting is not printable ASCII' };
+    if (end >= 0 && !mechanismBytes.subarray(end).every((c) => c === 0))
+      return { type: 'protocol-error', reason: 'the mechanism name is not padded with zeros' };
     this.greeting = { major, minor: g[11], version: `${major}.${g[11]}`, mechanism: latin1(name), asServer: g[32] === 1 };
     this.consume(64);
     this.stage = 'command';
@@ -158,7 +161,11 @@ export class ZmtpGreetingParser {
       if (!h) return undefined;
       const big = new DataView(h.buffer, h.byteOffset, 9).getBigUint64(1);
       // Attacker-controlled (CVE-2019-6250): compared as a bigint, never converted or allocated first.
-      if (big > BigInt(MAX_HANDSHAKE_COMMAND)) return { type: 'protocol-error', reason: `the peer announced a ${big}-byte command, larger than any handshake command (limit ${MAX_HANDSHAKE_COMMAND})` };
+      if (big > BigInt(MAX_HANDSHAKE_COMMAND))
+        return {
+          type: 'protocol-error',
+          reason: `the peer announced a ${big}-byte command, larger than any handshake command (limit ${MAX_HANDSHAKE_COMMAND})`,
+        };
       size = Number(big);
       headerLength = 9;
     } else {
@@ -178,14 +185,19 @@ export class ZmtpGreetingParser {
 function parseCommandBody(body: Uint8Array): ZmtpParseEvent {
   if (body.length === 0) return { type: 'protocol-error', reason: 'the peer sent an empty command' };
   const nameLength = body[0];
-  if (nameLength === 0 || 1 + nameLength > body.length) return { type: 'protocol-error', reason: 'the command name runs past the end of the command' };
+  if (nameLength === 0 || 1 + nameLength > body.length)
+    return { type: 'protocol-error', reason: 'the command name runs past the end of the command' };
   const name = latin1(body.subarray(1, 1 + nameLength));
   const data = body.subarray(1 + nameLength);
   if (name === 'ERROR') {
     const reasonLength = data[0] ?? 0;
     return { type: 'error-command', reason: printableText(data.subarray(1, 1 + reasonLength)) };
   }
-  if (name !== 'READY') return { type: 'protocol-error', reason: `the peer sent the command "${printableText(body.subarray(1, 1 + nameLength))}" where READY was expected` };
+  if (name !== 'READY')
+    return {
+      type: 'protocol-error',
+      reason: `the peer sent the command "${printableText(body.subarray(1, 1 + nameLength))}" where READY was expected`,
+    };
   const properties: ZmtpProperty[] = [];
   let at = 0;
   while (at < data.length) {
@@ -195,7 +207,11 @@ function parseCommandBody(body: Uint8Array): ZmtpParseEvent {
     if (valueAt > data.length) return { type: 'protocol-error', reason: 'a READY property name runs past the end of the command' };
     const key = latin1(data.subarray(at + 1, at + 1 + keyLength));
     const valueLength = new DataView(data.buffer, data.byteOffset + at + 1 + keyLength, 4).getUint32(0);
-    if (valueLength > data.length - valueAt) return { type: 'protocol-error', reason: `the READY property ${printableText(data.subarray(at + 1, at + 1 + keyLength))} claims ${valueLength} bytes, more than the command holds` };
+    if (valueLength > data.length - valueAt)
+      return {
+        type: 'protocol-error',
+        reason: `the READY property ${printableText(data.subarray(at + 1, at + 1 + keyLength))} claims ${valueLength} bytes, more than the command holds`,
+      };
     // A copy as a plain Uint8Array: a Buffer chunk's slice() would be a view pinning the whole chunk.
     properties.push({ name: key, value: new Uint8Array(data.subarray(valueAt, valueAt + valueLength)) });
     at = valueAt + valueLength;

@@ -76,9 +76,11 @@ export function observerForPeer(type: string): ObserverSuggestion | undefined {
 
 /** Probes a tcp:// endpoint. Never rejects: every failure is a result with an explanation. */
 export function probeEndpoint(address: string | { host: string; port: number }, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const text = typeof address === 'string' ? address : `tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  const text =
+    typeof address === 'string' ? address : `tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   const parsed = parseEndpoint(text, { mode: 'connect' });
-  if (!parsed.ok) return Promise.resolve({ address: text, kind: 'error', reachable: false, error: parsed.error, explanation: parsed.error });
+  if (!parsed.ok)
+    return Promise.resolve({ address: text, kind: 'error', reachable: false, error: parsed.error, explanation: parsed.error });
   const { endpoint } = parsed;
   if (endpoint.transport !== 'tcp' || endpoint.host === undefined || endpoint.port === undefined) {
     const explanation = `Only tcp:// endpoints can be probed: ${endpoint.transport}:// is not reachable over the network.`;
@@ -89,7 +91,13 @@ export function probeEndpoint(address: string | { host: string; port: number }, 
     try {
       new ProbeConnection(endpoint.address, endpoint.host!, endpoint.port!, options, resolve).start();
     } catch (error) {
-      resolve({ address: endpoint.address, kind: 'error', reachable: false, error: String(error), explanation: `The probe could not start: ${String(error)}.` });
+      resolve({
+        address: endpoint.address,
+        kind: 'error',
+        reachable: false,
+        error: String(error),
+        explanation: `The probe could not start: ${String(error)}.`,
+      });
     }
   });
 }
@@ -165,20 +173,39 @@ class ProbeConnection {
           return;
         }
         // Past the greeting, PLAIN needs credentials and CURVE hides everything in encrypted boxes.
-        this.finish({ kind: 'zmtp3', reachable: true, version, mechanism, asServer, handshakeMs: this.elapsed(), explanation: securedExplanation(mechanism, version) });
+        this.finish({
+          kind: 'zmtp3',
+          reachable: true,
+          version,
+          mechanism,
+          asServer,
+          handshakeMs: this.elapsed(),
+          explanation: securedExplanation(mechanism, version),
+        });
         return;
       }
       case 'ready':
         this.finish(this.readyOutcome(event.properties));
         return;
       case 'error-command':
-        this.finish({ ...this.greetingFields(), kind: 'zmtp3', reachable: true, handshakeMs: this.elapsed(), error: event.reason, explanation: `The ZeroMQ peer refused the handshake with ERROR "${event.reason}" (a ZAP handler may deny this address).` });
+        this.finish({
+          ...this.greetingFields(),
+          kind: 'zmtp3',
+          reachable: true,
+          handshakeMs: this.elapsed(),
+          error: event.reason,
+          explanation: `The ZeroMQ peer refused the handshake with ERROR "${event.reason}" (a ZAP handler may deny this address).`,
+        });
         return;
       case 'legacy': {
         const observer = event.socketType ? observerForPeer(event.socketType) : undefined;
         const who = event.socketType ? `a ${event.socketType} socket` : 'a ZeroMQ peer';
         this.finish({
-          kind: 'zmtp-legacy', reachable: true, version: event.version, socketType: event.socketType, handshakeMs: this.elapsed(),
+          kind: 'zmtp-legacy',
+          reachable: true,
+          version: event.version,
+          socketType: event.socketType,
+          handshakeMs: this.elapsed(),
           explanation: `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).`,
           ...(observer ? { suggestedObserver: observer } : {}),
         });
@@ -186,11 +213,24 @@ class ProbeConnection {
       }
       case 'not-zmtp': {
         const first = printableText(this.firstBytes);
-        this.finish({ kind: 'not-zmtp', reachable: true, firstBytes: first, error: event.reason, explanation: notZmtpExplanation(this.firstBytes, event.reason) });
+        this.finish({
+          kind: 'not-zmtp',
+          reachable: true,
+          firstBytes: first,
+          error: event.reason,
+          explanation: notZmtpExplanation(this.firstBytes, event.reason),
+        });
         return;
       }
       case 'protocol-error':
-        this.finish({ ...this.greetingFields(), kind: 'error', reachable: true, firstBytes: this.greeting ? undefined : printableText(this.firstBytes), error: event.reason, explanation: `The peer broke the ZMTP handshake: ${event.reason}.` });
+        this.finish({
+          ...this.greetingFields(),
+          kind: 'error',
+          reachable: true,
+          firstBytes: this.greeting ? undefined : printableText(this.firstBytes),
+          error: event.reason,
+          explanation: `The peer broke the ZMTP handshake: ${event.reason}.`,
+        });
         return;
     }
   }
@@ -203,7 +243,10 @@ class ProbeConnection {
     const observer = socketType ? observerForPeer(socketType) : undefined;
     const version = this.greeting?.version ?? '3';
     return {
-      ...this.greetingFields(), kind: 'zmtp3', reachable: true, socketType,
+      ...this.greetingFields(),
+      kind: 'zmtp3',
+      reachable: true,
+      socketType,
       ...(identity?.length ? { identityHex: Buffer.from(identity).toString('hex'), identityText: printableText(identity) } : {}),
       properties: Object.fromEntries(properties.map((p) => [p.name, printableText(p.value)])),
       handshakeMs: this.elapsed(),
@@ -219,17 +262,40 @@ class ProbeConnection {
 
   private onTimeout(): void {
     if (this.connectedAt === undefined) {
-      this.finish({ kind: 'timeout', reachable: false, errorCode: 'ETIMEDOUT', error: 'connect timed out', explanation: `Nothing accepted the TCP connection to ${this.host}:${this.port} within ${this.timeoutMs} ms (a firewall, or a host that drops packets).` });
+      this.finish({
+        kind: 'timeout',
+        reachable: false,
+        errorCode: 'ETIMEDOUT',
+        error: 'connect timed out',
+        explanation: `Nothing accepted the TCP connection to ${this.host}:${this.port} within ${this.timeoutMs} ms (a firewall, or a host that drops packets).`,
+      });
       return;
     }
     const state = this.parser.conclude();
     if (state.type === 'no-ready') {
-      this.finish({ ...this.greetingFields(), kind: 'timeout', reachable: true, error: 'no READY', explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).` });
+      this.finish({
+        ...this.greetingFields(),
+        kind: 'timeout',
+        reachable: true,
+        error: 'no READY',
+        explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).`,
+      });
     } else if (state.type === 'truncated-greeting') {
       const first = printableText(this.firstBytes);
-      this.finish({ kind: 'timeout', reachable: true, firstBytes: first, error: 'incomplete greeting', explanation: `The server sent ${state.received} bytes that are not a complete ZMTP greeting, then nothing for ${this.timeoutMs} ms.` });
+      this.finish({
+        kind: 'timeout',
+        reachable: true,
+        firstBytes: first,
+        error: 'incomplete greeting',
+        explanation: `The server sent ${state.received} bytes that are not a complete ZMTP greeting, then nothing for ${this.timeoutMs} ms.`,
+      });
     } else {
-      this.finish({ kind: 'timeout', reachable: true, error: 'no answer', explanation: `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.` });
+      this.finish({
+        kind: 'timeout',
+        reachable: true,
+        error: 'no answer',
+        explanation: `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.`,
+      });
     }
   }
 
@@ -238,7 +304,13 @@ class ProbeConnection {
     // A reset (unlike a refusal) means the server accepted, then dropped us: often before Node saw 'connect'.
     if (this.connectedAt === undefined && code === 'ECONNRESET') this.connectedAt = performance.now();
     if (this.connectedAt === undefined) {
-      this.finish({ kind: 'unreachable', reachable: false, errorCode: code, error: connectErrorWords(code, error.message), explanation: connectExplanation(code, this.host, this.port, error.message) });
+      this.finish({
+        kind: 'unreachable',
+        reachable: false,
+        errorCode: code,
+        error: connectErrorWords(code, error.message),
+        explanation: connectExplanation(code, this.host, this.port, error.message),
+      });
     } else {
       this.onClose(code);
     }
@@ -247,18 +319,44 @@ class ProbeConnection {
   private onClose(code?: string): void {
     if (this.settled) return;
     if (this.connectedAt === undefined) {
-      this.finish({ kind: 'unreachable', reachable: false, errorCode: code, error: 'connection closed', explanation: `The connection to ${this.host}:${this.port} closed before it was established.` });
+      this.finish({
+        kind: 'unreachable',
+        reachable: false,
+        errorCode: code,
+        error: 'connection closed',
+        explanation: `The connection to ${this.host}:${this.port} closed before it was established.`,
+      });
       return;
     }
     const state = this.parser.conclude();
     const how = code ? `reset the connection (${code})` : 'closed the connection';
     if (state.type === 'no-ready') {
-      this.finish({ ...this.greetingFields(), kind: 'closed', reachable: true, errorCode: code, error: 'closed before READY', explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted, then ${how} before READY.` });
+      this.finish({
+        ...this.greetingFields(),
+        kind: 'closed',
+        reachable: true,
+        errorCode: code,
+        error: 'closed before READY',
+        explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted, then ${how} before READY.`,
+      });
     } else if (state.type === 'truncated-greeting') {
       const first = printableText(this.firstBytes);
-      this.finish({ kind: 'closed', reachable: true, errorCode: code, firstBytes: first, error: 'closed mid-greeting', explanation: `The server ${how} after ${state.received} bytes of an incomplete greeting ("${first.slice(0, 40)}").` });
+      this.finish({
+        kind: 'closed',
+        reachable: true,
+        errorCode: code,
+        firstBytes: first,
+        error: 'closed mid-greeting',
+        explanation: `The server ${how} after ${state.received} bytes of an incomplete greeting ("${first.slice(0, 40)}").`,
+      });
     } else {
-      this.finish({ kind: 'closed', reachable: true, errorCode: code, error: 'closed without a word', explanation: `The server accepted the connection and ${how} without sending anything: not a ZeroMQ peer, or one that refuses new connections.` });
+      this.finish({
+        kind: 'closed',
+        reachable: true,
+        errorCode: code,
+        error: 'closed without a word',
+        explanation: `The server accepted the connection and ${how} without sending anything: not a ZeroMQ peer, or one that refuses new connections.`,
+      });
     }
   }
 }
@@ -279,8 +377,10 @@ function nullExplanation(socketType: string, version: string, observer: Observer
 }
 
 function securedExplanation(mechanism: string, version: string): string {
-  if (mechanism === 'CURVE') return `CURVE server (ZMTP ${version}): the socket type is encrypted; configure a CURVE client with the server's public key to connect.`;
-  if (mechanism === 'PLAIN') return `PLAIN server (ZMTP ${version}): the socket type comes after the login; configure a PLAIN user name and password to connect.`;
+  if (mechanism === 'CURVE')
+    return `CURVE server (ZMTP ${version}): the socket type is encrypted; configure a CURVE client with the server's public key to connect.`;
+  if (mechanism === 'PLAIN')
+    return `PLAIN server (ZMTP ${version}): the socket type comes after the login; configure a PLAIN user name and password to connect.`;
   if (mechanism === 'GSSAPI') return `GSSAPI server (ZMTP ${version}): Kerberos authentication, which the inspector cannot perform.`;
   return `A ZMTP ${version} peer using the unknown mechanism "${mechanism}", which the inspector cannot complete.`;
 }
@@ -297,22 +397,35 @@ function notZmtpExplanation(bytes: Uint8Array, reason: string): string {
 
 function connectErrorWords(code: string, message: string): string {
   switch (code) {
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'EHOSTUNREACH': return 'host unreachable';
-    case 'ENETUNREACH': return 'network unreachable';
-    case 'ENOTFOUND': return 'host name not found';
-    case 'EAI_AGAIN': return 'host name lookup failed temporarily';
-    case 'ETIMEDOUT': return 'connect timed out';
-    case 'EADDRNOTAVAIL': return 'address not available';
-    default: return message;
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ENOTFOUND':
+      return 'host name not found';
+    case 'EAI_AGAIN':
+      return 'host name lookup failed temporarily';
+    case 'ETIMEDOUT':
+      return 'connect timed out';
+    case 'EADDRNOTAVAIL':
+      return 'address not available';
+    default:
+      return message;
   }
 }
 
 function connectExplanation(code: string, host: string, port: number, message: string): string {
   switch (code) {
-    case 'ECONNREFUSED': return `Connection refused: nothing listens on ${host}:${port} (is the service running and bound to this interface?).`;
-    case 'ENOTFOUND': return `The host name "${host}" does not resolve.`;
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return `No route to ${host}: the host or its network is unreachable.`;
-    default: return `Cannot connect to ${host}:${port}: ${message} (${code}).`;
+    case 'ECONNREFUSED':
+      return `Connection refused: nothing listens on ${host}:${port} (is the service running and bound to this interface?).`;
+    case 'ENOTFOUND':
+      return `The host name "${host}" does not resolve.`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `No route to ${host}: the host or its network is unreachable.`;
+    default:
+      return `Cannot connect to ${host}:${port}: ${message} (${code}).`;
   }
 }
