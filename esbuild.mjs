@@ -1,5 +1,5 @@
-// Builds the extension host bundle (Node, CommonJS), the webview bundle (browser, IIFE) and,
-// with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
+// Builds the extension host bundle (Node, CommonJS), the engine process bundle (Node, CommonJS), the
+// webview bundle (browser, IIFE) and, with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
 // zeromq finds its native addon relative to its own folder, so it ships in node_modules.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
@@ -45,6 +45,16 @@ const builds = withTests
         format: 'cjs',
         target: 'node20',
         external: ['vscode', 'zeromq'],
+      },
+      {
+        ...common,
+        entryPoints: ['src/engine/engineMain.ts'],
+        outfile: 'dist/engine.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        // The engine never loads vscode: marking it external would hide a stray import until runtime.
+        external: ['zeromq'],
       },
       {
         ...common,

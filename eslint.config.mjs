@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, plus the architecture's one hard rule: only the shell may
-// import `vscode` (core runs in plain Node and in the engine; shared and webview code runs elsewhere too).
+// import `vscode` (core runs in plain Node and in the engine; shared and webview code runs elsewhere too; the
+// engine process and the inspector's backend it hosts never have it).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -37,5 +38,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts'], rules: noVscode },
+  { files: ['src/core/**/*.ts', 'src/engine/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts', 'src/inspector/inspector{Backend,CaptureView,Filter}.ts', 'src/inspector/messagePresenter.ts'], rules: noVscode },
 );

@@ -16,6 +16,8 @@ export class SlabChain {
   /** Freed standard slabs kept for reuse: a full store evicts and refills constantly, and a fresh 4 MiB
    * allocation per slab (zero-filled, then garbage) costs more than the copies it holds at 4 KiB a message. */
   private spares: Uint8Array[] = [];
+  /** Slabs a write is reading (the crash spool): never reused as spares. */
+  readonly pinned = new Set<Uint8Array>();
 
   /** Makes room for `span` bytes of message `seq` at `used` in `current`, starting a slab if needed. */
   reserve(span: number, seq: number): void {
@@ -47,7 +49,7 @@ export class SlabChain {
     while (this.slabs.length > 1 && this.starts[1] <= firstSeq) {
       const freed = this.slabs.shift()!;
       this.starts.shift();
-      if (freed.length === SLAB_BYTES && this.spares.length < SPARE_SLABS) this.spares.push(freed);
+      if (freed.length === SLAB_BYTES && this.spares.length < SPARE_SLABS && !this.pinned.has(freed)) this.spares.push(freed);
     }
   }
 

@@ -40,6 +40,40 @@ const NO_TAG = 0xffff;
 /** Past 2^24 - 1 distinct session ids, the rest share this last one. */
 const OVERFLOW_SESSION = SESSION_MASK;
 
+/** The flag bits of a message's metadata word, for code that reads raw runs (the crash spool). */
+export const CAPTURE_META = {
+  SESSION_MASK,
+  OUT: FLAG_OUT,
+  ROUTING_ID: FLAG_ROUTING_ID,
+  TOPIC: FLAG_TOPIC,
+  REMOVED: FLAG_REMOVED,
+  TRUE_SIZES: FLAG_TRUE_SIZES,
+  NO_TAG,
+} as const;
+
+/** Offset of a message with no stored bytes in a raw run. */
+export const NO_PAYLOAD = 0xffffffff;
+
+/**
+ * Messages as the store holds them, for the crash spool: metadata copied out of the rings, payload as a
+ * view of the one slab that holds them (no copy; pin the slab while the view is in use).
+ */
+export interface RawRun {
+  firstSeq: number;
+  count: number;
+  timeSec: Uint32Array;
+  timeFrac: Uint32Array;
+  /** Store session index (see sessionIds()) in the low bits, CAPTURE_META flags in the high ones. */
+  meta: Uint32Array;
+  /** Index into tagNames(), or CAPTURE_META.NO_TAG. */
+  tag: Uint16Array;
+  /** Where each message starts in `payload`; NO_PAYLOAD for removed ones. */
+  offsets: Uint32Array;
+  payload: Uint8Array;
+  /** The slab `payload` is a view of. */
+  slab: Uint8Array;
+}
+
 const originSec = Math.floor(performance.timeOrigin / 1000);
 const originFracNs = (performance.timeOrigin - originSec * 1000) * 1e6;
 
@@ -337,6 +371,109 @@ export class CaptureStore {
       this.retainedBytes -= storedBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
       this.metaOf[slot] = meta | FLAG_REMOVED;
       this.removed++;
+    }
+    this.version++;
+  }
+
+  /** Tags interned so far, by index (RawRun.tag). */
+  tagNames(): string[] {
+    return [...this.tags];
+  }
+
+  /**
+   * Messages from `fromSeq` through the last one, as raw runs (one per slab). Reads no message: it copies
+   * metadata and walks one message per run to find where its bytes end.
+   */
+  rawRuns(fromSeq: number): RawRun[] {
+    const runs: RawRun[] = [];
+    const last = this.lastSeq;
+    const { slabs, starts } = this.payload;
+    let seq = Math.max(Math.ceil(fromSeq), this.firstSeq);
+    while (seq <= last) {
+      const slabIndex = slabs.length ? this.payload.indexOf(seq) : -1;
+      const runLast = slabIndex >= 0 && slabIndex + 1 < slabs.length ? Math.min(last, starts[slabIndex + 1] - 1) : last;
+      const count = runLast - seq + 1;
+      const run: RawRun = {
+        firstSeq: seq,
+        count,
+        timeSec: new Uint32Array(count),
+        timeFrac: new Uint32Array(count),
+        meta: new Uint32Array(count),
+        tag: new Uint16Array(count),
+        offsets: new Uint32Array(count),
+        payload: new Uint8Array(0),
+        slab: slabIndex >= 0 ? slabs[slabIndex] : new Uint8Array(0),
+      };
+      let begin = -1;
+      let end = 0;
+      let slot = this.head + (seq - this.firstSeq);
+      if (slot >= this.capacity) slot -= this.capacity;
+      for (let i = 0; i < count; i++) {
+        const meta = this.metaOf[slot];
+        run.timeSec[i] = this.timeSec[slot];
+        run.timeFrac[i] = this.timeFrac[slot];
+        run.meta[i] = meta;
+        run.tag[i] = this.tagOf[slot];
+        if (meta & FLAG_REMOVED) run.offsets[i] = NO_PAYLOAD;
+        else {
+          const offset = this.offsetOf[slot];
+          if (begin < 0) begin = offset;
+          storedBytesAt(this.cursor.at(run.slab, offset), (meta & FLAG_TRUE_SIZES) !== 0);
+          end = this.cursor.pos;
+          run.offsets[i] = offset;
+        }
+        if (++slot === this.capacity) slot = 0;
+      }
+      if (begin >= 0) {
+        for (let i = 0; i < count; i++) if (run.offsets[i] !== NO_PAYLOAD) run.offsets[i] -= begin;
+        run.payload = run.slab.subarray(begin, end);
+      }
+      runs.push(run);
+      seq = runLast + 1;
+    }
+    return runs;
+  }
+
+  /** Keeps `slab` out of reuse while a write of it is in flight (it is freed normally afterwards). */
+  pinSlab(slab: Uint8Array): void {
+    this.payload.pinned.add(slab);
+  }
+
+  unpinSlab(slab: Uint8Array): void {
+    this.payload.pinned.delete(slab);
+  }
+
+  /**
+   * Continues numbering at `seq` (a restored capture keeps its sequence numbers): the seqs skipped are
+   * holes, as removed messages are. An empty store just starts there.
+   */
+  skipTo(seq: number): void {
+    if (!(seq > this.nextSeq) || !Number.isSafeInteger(seq)) return;
+    if (this.count === 0) {
+      this.nextSeq = seq;
+      this.version++;
+      return;
+    }
+    const { maxMessages } = this.limits;
+    // As many holes as the ring holds would evict every message anyway.
+    if (seq - this.nextSeq >= maxMessages) this.evict(maxMessages, 0);
+    while (this.nextSeq < seq) {
+      if (this.count >= maxMessages) this.evict(1, 0);
+      if (this.count === 0) {
+        this.nextSeq = seq;
+        break;
+      }
+      if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
+      let slot = this.head + this.count;
+      if (slot >= this.capacity) slot -= this.capacity;
+      this.timeSec[slot] = 0;
+      this.timeFrac[slot] = 0;
+      this.offsetOf[slot] = 0;
+      this.metaOf[slot] = FLAG_REMOVED;
+      this.tagOf[slot] = NO_TAG;
+      this.removed++;
+      this.count++;
+      this.nextSeq++;
     }
     this.version++;
   }

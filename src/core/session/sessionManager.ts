@@ -1,6 +1,7 @@
 // Owns every open session and the capture store they feed. The extension keeps exactly one of these;
 // disposing it closes every socket.
 import { Session, type CaptureSink, type SessionOptions } from './session';
+import { parseSocketType } from './socketTypes';
 import type { TimelineEvent } from './sessionMonitor';
 import { ZmqUserError } from './zmqErrors';
 
@@ -38,6 +39,24 @@ export class SessionManager {
     const id = `i${this.nextImportedId++}`;
     this.history.set(id, { id, name, type: type ?? '?' });
     return id;
+  }
+
+  /** [id, name, type] of every session ever opened or imported (what a restarted engine must remember). */
+  historyEntries(): Array<[string, string, string]> {
+    return [...this.history.values()].map((h) => [h.id, h.name, h.type]);
+  }
+
+  /**
+   * Names and types of sessions from before an engine restart, whose messages were restored; ids made
+   * from now on do not collide with them.
+   */
+  remember(entries: ReadonlyArray<readonly [string, string, string]>): void {
+    for (const [id, name, type] of entries) {
+      if (!this.history.has(id)) this.history.set(id, { id, name, type: parseSocketType(type) ?? '?' });
+      const numbered = /^([si])(\d{1,9})$/.exec(id);
+      if (numbered?.[1] === 's') this.nextId = Math.max(this.nextId, Number(numbered[2]) + 1);
+      if (numbered?.[1] === 'i') this.nextImportedId = Math.max(this.nextImportedId, Number(numbered[2]) + 1);
+    }
   }
 
   findByName(name: string): Session | undefined {

@@ -1,0 +1,183 @@
+// Reads a crash spool (see captureSpool.ts) back into a fresh capture store: the messages keep their
+// sequence numbers, times, sessions, tags and truncation; removed ones stay removed. A damaged file is
+// read up to the damage and the problem reported; it never throws past its caller.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CAPTURE_META, NO_PAYLOAD, type CaptureStore } from './captureStore';
+import {
+  GENERATION_OK,
+  RECORD_HEADER_BYTES,
+  RUN_FIXED_BYTES,
+  SEGMENT_FILE,
+  SPOOL_MAGIC,
+  SpoolRecord,
+  safeList,
+  type SpoolNames,
+} from './captureSpool';
+import { SlabCursor } from './captureSlabFormat';
+
+export interface SpoolRestore {
+  messages: number;
+  firstSeq: number;
+  lastSeq: number;
+  problems: string[];
+  ms: number;
+}
+
+/**
+ * Appends the newest complete generation in `dir` to `store` (which should be empty) and hands the
+ * session names it knew to `onHistory`. Returns what it restored.
+ */
+export function restoreSpool(dir: string, store: CaptureStore, onHistory: (history: SpoolNames['history']) => void): SpoolRestore {
+  const started = performance.now();
+  const result: SpoolRestore = { messages: 0, firstSeq: 0, lastSeq: 0, problems: [], ms: 0 };
+  const names = safeList(dir);
+  let generation = 0;
+  for (const name of names) {
+    const ok = GENERATION_OK.exec(name);
+    if (ok) generation = Math.max(generation, Number(ok[1]));
+  }
+  if (!generation) return result;
+  const segments = names
+    .map((name) => SEGMENT_FILE.exec(name))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[1]) === generation)
+    .sort((a, b) => Number(a[2]) - Number(b[2]));
+  const state: ReaderState = { store, tables: { storeSessions: [], tags: [], history: [] }, lastSeq: 0, result, onHistory };
+  for (const match of segments) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, match[0]));
+    } catch (error) {
+      result.problems.push(`${match[0]}: ${(error as Error).message}`);
+      continue;
+    }
+    const problem = readSegment(bytes, state);
+    if (problem) result.problems.push(`${match[0]}: ${problem}`);
+  }
+  // Removed messages at the end keep their numbers too: the next message goes after them.
+  if (state.lastSeq) store.skipTo(state.lastSeq + 1);
+  result.ms = performance.now() - started;
+  return result;
+}
+
+interface ReaderState {
+  store: CaptureStore;
+  tables: SpoolNames;
+  lastSeq: number;
+  result: SpoolRestore;
+  onHistory(history: SpoolNames['history']): void;
+}
+
+/** Reads one segment's records; returns what stopped it early, if anything. */
+function readSegment(bytes: Buffer, state: ReaderState): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + RECORD_HEADER_BYTES > bytes.length) return `a record header is cut at byte ${at}`;
+    if (view.getUint32(at, true) !== SPOOL_MAGIC) return `no record at byte ${at}`;
+    const type = view.getUint8(at + 4);
+    const length = view.getUint32(at + 8, true);
+    const bodyStart = at + RECORD_HEADER_BYTES;
+    if (bodyStart + length > bytes.length) return `a record is cut at byte ${at} (the engine died while writing it)`;
+    const body = bytes.subarray(bodyStart, bodyStart + length);
+    try {
+      if (type === SpoolRecord.Names) readNames(body, state);
+      else if (type === SpoolRecord.Run) readRun(body, state);
+      else if (type === SpoolRecord.RemoveSession) {
+        const { sessionId } = JSON.parse(body.toString('utf8')) as { sessionId: unknown };
+        if (typeof sessionId === 'string') state.store.removeSession(sessionId);
+      }
+    } catch (error) {
+      return `record at byte ${at}: ${(error as Error).message}`;
+    }
+    at = bodyStart + length;
+  }
+  return undefined;
+}
+
+function readNames(body: Buffer, state: ReaderState): void {
+  const names = JSON.parse(body.toString('utf8')) as Partial<SpoolNames>;
+  const strings = (value: unknown) => (Array.isArray(value) ? value.map((v) => String(v)) : []);
+  state.tables.storeSessions = strings(names.storeSessions);
+  state.tables.tags = strings(names.tags);
+  const history = Array.isArray(names.history)
+    ? names.history.filter(
+        (h): h is [string, string, string] => Array.isArray(h) && h.length === 3 && h.every((x) => typeof x === 'string'),
+      )
+    : [];
+  state.onHistory(history);
+}
+
+const cursor = new SlabCursor();
+
+function readRun(body: Buffer, state: ReaderState): void {
+  if (body.length < RUN_FIXED_BYTES) throw new Error('a run is too short');
+  // The arrays are read through typed views: copy to an aligned buffer first.
+  const aligned = new Uint8Array(body.length);
+  aligned.set(body);
+  const view = new DataView(aligned.buffer);
+  const firstSeq = view.getFloat64(0, true);
+  const count = view.getUint32(8, true);
+  const payloadLength = view.getUint32(12, true);
+  const tagBytes = (count * 2 + 3) & ~3;
+  const payloadStart = RUN_FIXED_BYTES + count * 16 + tagBytes;
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1 || payloadStart + payloadLength !== aligned.length)
+    throw new Error('a run does not add up');
+  const array = (index: number) => new Uint32Array(aligned.buffer, RUN_FIXED_BYTES + index * count * 4, count);
+  const [timeSec, timeFrac, meta, offsets] = [array(0), array(1), array(2), array(3)];
+  const tag = new Uint16Array(aligned.buffer, RUN_FIXED_BYTES + count * 16, count);
+  const payload = aligned.subarray(payloadStart);
+  const { store, tables } = state;
+  for (let i = 0; i < count; i++) {
+    const seq = firstSeq + i;
+    // Already restored (a later generation repeats nothing, but a damaged one might).
+    if (seq <= store.lastSeq) continue;
+    state.lastSeq = Math.max(state.lastSeq, seq);
+    const flags = meta[i];
+    if (flags & CAPTURE_META.REMOVED || offsets[i] === NO_PAYLOAD) continue;
+    const message = readMessage(payload, offsets[i], (flags & CAPTURE_META.TRUE_SIZES) !== 0);
+    if (!message) throw new Error(`message #${seq} does not fit its run`);
+    const sessionId = tables.storeSessions[flags & CAPTURE_META.SESSION_MASK] ?? '?';
+    const tagIndex = tag[i];
+    store.skipTo(seq);
+    store.append(
+      sessionId,
+      flags & CAPTURE_META.OUT ? 'out' : 'in',
+      message.frames,
+      {
+        timeNs: BigInt(timeSec[i]) * 1_000_000_000n + BigInt(timeFrac[i]),
+        hasRoutingId: (flags & CAPTURE_META.ROUTING_ID) !== 0,
+        hasTopic: (flags & CAPTURE_META.TOPIC) !== 0,
+        tag: tagIndex === CAPTURE_META.NO_TAG ? undefined : tables.tags[tagIndex],
+      },
+      message.trueSizes,
+    );
+    if (!state.result.messages) state.result.firstSeq = seq;
+    state.result.messages++;
+    state.result.lastSeq = seq;
+  }
+}
+
+/** The frames (views into `payload`) of the message at `offset`, or undefined when it runs past the end. */
+function readMessage(
+  payload: Uint8Array,
+  offset: number,
+  hasTrueSizes: boolean,
+): { frames: Uint8Array[]; trueSizes?: number[] } | undefined {
+  const end = payload.length;
+  if (offset >= end) return undefined;
+  cursor.at(payload, offset);
+  const frameCount = cursor.varint();
+  if (!(frameCount <= end - cursor.pos)) return undefined;
+  const frames: Uint8Array[] = new Array(frameCount);
+  const trueSizes: number[] | undefined = hasTrueSizes ? new Array(frameCount) : undefined;
+  for (let f = 0; f < frameCount; f++) {
+    if (cursor.pos >= end) return undefined;
+    const keep = cursor.varint();
+    if (trueSizes) trueSizes[f] = cursor.varint();
+    if (!(cursor.pos <= end && keep <= end - cursor.pos)) return undefined;
+    frames[f] = payload.subarray(cursor.pos, cursor.pos + keep);
+    cursor.pos += keep;
+  }
+  return { frames, trueSizes };
+}

@@ -1,0 +1,494 @@
+// The extension host's handle on the engine process, and the only shell code that knows it is a process.
+// Starts it with the runtime VS Code itself runs on (as language servers are: ELECTRON_RUN_AS_NODE makes
+// Electron a plain Node), says hello, sends requests (each with a timeout, errors as values), answers the
+// engine's own requests, and hands events on. When the engine dies (abort, out of memory, kill -9) it
+// notices at once from the exit, answers every pending request ENGINE_DOWN, and starts a new engine, which
+// restores the capture from the spool; three crashes within a minute stop the retries. Free of `vscode`:
+// the integration tests drive it in plain Node.
+import { fork, type ChildProcess } from 'node:child_process';
+import {
+  ENGINE_PROTOCOL_VERSION,
+  type EngineError,
+  type EngineEvent,
+  type EngineMethod,
+  type EngineParams,
+  type EngineResult,
+  type EngineSnapshot,
+  type EngineToHost,
+  type HostRequests,
+  type HostToEngine,
+  type Outcome,
+  type RestoreSummary,
+} from '../shared/engineProtocol';
+import { EngineReopenList, type ReopenReport } from './engineReopen';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type HostHandlers = { [M in keyof HostRequests]: (params: HostRequests[M]['params']) => Promise<HostRequests[M]['result']> };
+
+export interface EngineClientOptions {
+  /** dist/engine.js */
+  enginePath: string;
+  /** Where the engine spools the capture (kept across engine restarts, deleted on dispose). */
+  spoolDir?: string;
+  /** Read at every start: the settings may have changed since the last one. */
+  helloParams(): Pick<EngineParams<'hello'>, 'limits' | 'receiveTimeoutMs'>;
+  hostHandlers: HostHandlers;
+  log(level: LogLevel, message: string): void;
+  /** Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Crashes within `crashWindowMs` that stop the retries. Default 3 in 60 s. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+  /** An engine silent this long is asked a ping; one that does not answer it in time is killed. Default 5 s / 10 s. */
+  watchdogIdleMs?: number;
+  watchdogTimeoutMs?: number;
+  /** Extra environment for the engine (tests). */
+  env?: Record<string, string>;
+}
+
+export interface EngineStart {
+  pid: number;
+  /** 1 for the first engine, 2 after the first restart... */
+  generation: number;
+  restored?: RestoreSummary;
+  /** After a crash: the sessions, taps and panels reopened in the new engine (already done when this fires). */
+  reopened?: ReopenReport;
+  /** From fork to hello answered (and, after a crash, everything reopened). */
+  startMs: number;
+}
+
+export interface EngineCrash {
+  /** What ended it, in words ("signal SIGABRT", "exit code 70", "stopped answering"). */
+  cause: string;
+  pid: number;
+  /** True when a new engine is being started. */
+  restarting: boolean;
+  /** When not restarting: why. */
+  reason?: string;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?(progress: { done: number; total: number; message: string }): void;
+}
+
+/** A request's error, thrown by call(). */
+export class EngineRequestError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+interface Pending {
+  method: string;
+  resolve(outcome: Outcome<unknown>): void;
+  timer: NodeJS.Timeout;
+  onProgress?: RequestOptions['onProgress'];
+  cleanup(): void;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private pid = 0;
+  private generation = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private crashes: number[] = [];
+  private lastHeard = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private pinging = false;
+  private starting: Promise<EngineStart> | undefined;
+  private stopped = false;
+  private expectedExit = false;
+  private latest: EngineSnapshot | undefined;
+  private readonly reopen = new EngineReopenList();
+  private readonly listeners = {
+    event: new Set<Listener<EngineEvent>>(),
+    snapshot: new Set<Listener<EngineSnapshot>>(),
+    start: new Set<Listener<EngineStart>>(),
+    crash: new Set<Listener<EngineCrash>>(),
+  };
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** The latest snapshot the engine pushed (undefined before the first). */
+  get snapshot(): EngineSnapshot | undefined {
+    return this.latest;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.generation > 0 && !this.starting;
+  }
+
+  get enginePid(): number {
+    return this.pid;
+  }
+
+  onEvent(listener: Listener<EngineEvent>): { dispose(): void } {
+    return this.listen('event', listener);
+  }
+  onSnapshot(listener: Listener<EngineSnapshot>): { dispose(): void } {
+    return this.listen('snapshot', listener);
+  }
+  /** A new engine said hello (the first, or one started after a crash). */
+  onDidStart(listener: Listener<EngineStart>): { dispose(): void } {
+    return this.listen('start', listener);
+  }
+  onDidCrash(listener: Listener<EngineCrash>): { dispose(): void } {
+    return this.listen('crash', listener);
+  }
+
+  /** Starts the engine (once; later calls wait for the same start). Rejects when it cannot say hello. */
+  start(): Promise<EngineStart> {
+    if (this.stopped) return Promise.reject(new EngineRequestError('The engine client was disposed.', 'ENGINE_DOWN'));
+    if (this.child && !this.starting && this.generation) return Promise.resolve({ pid: this.pid, generation: this.generation, startMs: 0 });
+    this.starting ??= this.spawn().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  /** Starts again after the retries stopped (the user asked). */
+  async restart(): Promise<EngineStart> {
+    this.crashes = [];
+    const child = this.child;
+    if (child) {
+      this.expectedExit = true;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      this.kill('SIGKILL');
+      await exited;
+    }
+    return this.start();
+  }
+
+  /** Sends a request; resolves with its result or its error (never rejects). */
+  request<M extends EngineMethod>(method: M, params: EngineParams<M>, options: RequestOptions = {}): Promise<Outcome<EngineResult<M>>> {
+    return this.tracked(method, params, options);
+  }
+
+  private send<M extends EngineMethod>(
+    method: M,
+    params: EngineParams<M>,
+    options: RequestOptions = {},
+  ): Promise<Outcome<EngineResult<M>>> {
+    const child = this.child;
+    if (!child || !child.connected)
+      return Promise.resolve({ ok: false, error: { message: 'The ZeroMQ engine is not running.', code: 'ENGINE_DOWN' } });
+    if (options.signal?.aborted) return Promise.resolve({ ok: false, error: { message: 'Cancelled.', code: 'ECANCELED' } });
+    const id = this.nextId++;
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000;
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.settle(id, { ok: false, error: { message: 'Cancelled.', code: 'ECANCELED' } });
+        this.post({ kind: 'request', id: this.nextId++, method: 'cancel', params: { requestId: id } });
+      };
+      const timer = setTimeout(() => {
+        this.settle(id, {
+          ok: false,
+          error: { message: `The ZeroMQ engine did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`, code: 'ETIMEDOUT' },
+        });
+        this.post({ kind: 'request', id: this.nextId++, method: 'cancel', params: { requestId: id } });
+      }, timeoutMs);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        method,
+        resolve: resolve as (outcome: Outcome<unknown>) => void,
+        timer,
+        onProgress: options.onProgress,
+        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+      });
+      if (!this.post({ kind: 'request', id, method, params }))
+        this.settle(id, { ok: false, error: { message: 'The ZeroMQ engine is not running.', code: 'ENGINE_DOWN' } });
+    });
+  }
+
+  /** request(), throwing EngineRequestError on an error. */
+  /** request(), noting what a new engine would have to be told after a crash. */
+  private async tracked<M extends EngineMethod>(
+    method: M,
+    params: EngineParams<M>,
+    options: RequestOptions = {},
+  ): Promise<Outcome<EngineResult<M>>> {
+    if (method === 'session.close' || method === 'tap.stop' || method === 'inspector.close') this.reopen.note(method, params, undefined);
+    const outcome = await this.send(method, params, options);
+    if (outcome.ok) this.reopen.note(method, params, outcome.value);
+    return outcome;
+  }
+
+  async call<M extends EngineMethod>(method: M, params: EngineParams<M>, options?: RequestOptions): Promise<EngineResult<M>> {
+    const outcome = await this.request(method, params, options);
+    if (!outcome.ok) throw new EngineRequestError(outcome.error.message, outcome.error.code);
+    return outcome.value;
+  }
+
+  /**
+   * Closes every socket (ports free again), stops the engine and deletes nothing itself: the caller owns
+   * the spool dir. Resolves once the process is gone.
+   */
+  async dispose(): Promise<void> {
+    this.stopped = true;
+    this.stopWatchdog();
+    const child = this.child;
+    if (!child) return;
+    this.expectedExit = true;
+    const exited = new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
+    if (child.connected) await this.send('shutdown', {}, { timeoutMs: 3000 });
+    const killer = setTimeout(() => this.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(killer);
+    for (const listeners of Object.values(this.listeners)) listeners.clear();
+  }
+
+  private listen<K extends keyof EngineClient['listeners']>(
+    kind: K,
+    listener: Parameters<EngineClient['listeners'][K]['add']>[0],
+  ): { dispose(): void } {
+    const set = this.listeners[kind] as Set<typeof listener>;
+    set.add(listener);
+    return { dispose: () => set.delete(listener) };
+  }
+
+  private fire<K extends keyof EngineClient['listeners']>(
+    kind: K,
+    value: Parameters<Parameters<EngineClient['listeners'][K]['add']>[0]>[0],
+  ): void {
+    for (const listener of [...this.listeners[kind]] as Array<(v: typeof value) => void>) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.options.log('error', `Engine ${kind} listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private async spawn(): Promise<EngineStart> {
+    const started = performance.now();
+    const child = fork(this.options.enginePath, [], {
+      execPath: process.execPath,
+      execArgv: [],
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    this.pid = child.pid ?? 0;
+    this.expectedExit = false;
+    this.lastHeard = Date.now();
+    child.on('message', (message) => this.onMessage(child, message as EngineToHost));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (error) => this.options.log('error', `Engine process: ${error.message}`));
+    forwardLines(child, (line) => this.options.log('warn', `[engine ${child.pid}] ${line}`));
+    const hello = await this.send(
+      'hello',
+      { protocolVersion: ENGINE_PROTOCOL_VERSION, ...this.options.helloParams(), spoolDir: this.options.spoolDir },
+      { timeoutMs: 60_000 },
+    );
+    if (!hello.ok) {
+      if (this.child === child) this.kill('SIGKILL');
+      throw new EngineRequestError(`The ZeroMQ engine did not start: ${hello.error.message}`, hello.error.code);
+    }
+    if (hello.value.protocolVersion !== ENGINE_PROTOCOL_VERSION)
+      throw new EngineRequestError(
+        `The engine speaks protocol ${hello.value.protocolVersion}, the extension ${ENGINE_PROTOCOL_VERSION}.`,
+        'EPROTO',
+      );
+    const reopened = this.generation ? await this.reopenAll() : undefined;
+    this.generation++;
+    this.startWatchdog();
+    const start: EngineStart = {
+      pid: hello.value.pid,
+      generation: this.generation,
+      restored: hello.value.restored,
+      reopened,
+      startMs: performance.now() - started,
+    };
+    this.options.log(
+      'info',
+      `ZeroMQ engine started (pid ${start.pid}, libzmq ${hello.value.zeromqVersion}, ${Math.round(start.startMs)} ms)${start.restored ? `: restored ${start.restored.messages} captured messages (#${start.restored.firstSeq}–#${start.restored.lastSeq}) from the crash spool in ${Math.round(start.restored.ms)} ms` : ''}${
+        reopened
+          ? `; reopened ${reopened.sessions} session(s) and ${reopened.taps} tap(s)${reopened.failures.length ? `, could not reopen ${reopened.failures.join('; ')}` : ''}`
+          : ''
+      }`,
+    );
+    this.fire('start', start);
+    return start;
+  }
+
+  /** Tells a new engine what the crashed one had: configuration, schemas, sessions, taps, panels. */
+  private async reopenAll(): Promise<ReopenReport> {
+    const report: ReopenReport = { sessions: 0, taps: 0, failures: [] };
+    for (const { method, params } of this.reopen.requests()) {
+      const outcome = await this.send(method, params as never);
+      if (outcome.ok) {
+        if (method === 'session.open') report.sessions++;
+        if (method === 'tap.start') report.taps++;
+      } else {
+        report.failures.push(`${this.reopen.describe(method, params)}: ${outcome.error.message}`);
+        this.reopen.forget(method, params);
+      }
+    }
+    return report;
+  }
+
+  private post(message: HostToEngine): boolean {
+    const child = this.child;
+    if (!child?.connected) return false;
+    try {
+      child.send(message);
+      return true;
+    } catch (error) {
+      this.options.log('warn', `Could not send to the engine: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+
+  private settle(id: number, outcome: Outcome<unknown>): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    pending.cleanup();
+    pending.resolve(outcome);
+  }
+
+  private onMessage(child: ChildProcess, message: EngineToHost): void {
+    if (child !== this.child) return;
+    this.lastHeard = Date.now();
+    if (message?.kind === 'reply') {
+      this.settle(message.id, message.error ? { ok: false, error: message.error } : { ok: true, value: message.result });
+    } else if (message?.kind === 'events') {
+      for (const event of message.events) {
+        if (event.event === 'snapshot') {
+          this.latest = event.body;
+          this.fire('snapshot', event.body);
+        } else if (event.event === 'progress') {
+          this.pending.get(event.body.requestId)?.onProgress?.(event.body);
+        } else if (event.event === 'log') {
+          this.options.log(event.body.level, event.body.message);
+        }
+        this.fire('event', event);
+      }
+    } else if (message?.kind === 'request') {
+      void this.answerEngine(message.id, message.method, message.params);
+    }
+  }
+
+  private async answerEngine(id: number, method: string, params: unknown): Promise<void> {
+    const handler = (this.options.hostHandlers as Record<string, ((p: unknown) => Promise<unknown>) | undefined>)[method];
+    let reply: HostToEngine;
+    try {
+      if (!handler) throw new Error(`The extension has no ${method}.`);
+      reply = { kind: 'reply', id, result: (await handler(params)) ?? null };
+    } catch (error) {
+      reply = { kind: 'reply', id, error: { message: error instanceof Error ? error.message : String(error) } };
+    }
+    this.post(reply);
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.child = undefined;
+    this.stopWatchdog();
+    const cause = signal ? `signal ${signal}` : `exit code ${code}`;
+    const down: EngineError = { message: `The ZeroMQ engine stopped (${cause}).`, code: 'ENGINE_DOWN' };
+    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: down });
+    if (this.expectedExit || this.stopped) return;
+    this.options.log('error', `The ZeroMQ engine (pid ${child.pid ?? 0}) stopped: ${cause}.`);
+    // A death during hello fails that start, whose caller (recover() or the first start) decides.
+    if (this.starting) return;
+    if (this.countCrash(cause, child.pid ?? 0)) void this.recover(child.pid ?? 0);
+  }
+
+  /** Counts a crash; false (and says why) when it makes a loop that ends the retries. */
+  private countCrash(cause: string, pid: number): boolean {
+    const now = Date.now();
+    const windowMs = this.options.crashWindowMs ?? 60_000;
+    this.crashes = this.crashes.filter((at) => now - at < windowMs);
+    this.crashes.push(now);
+    if (this.crashes.length >= (this.options.maxCrashes ?? 3)) {
+      const reason = `it stopped ${this.crashes.length} times within ${Math.round(windowMs / 1000)} s (last: ${cause}), so it is not restarted again`;
+      this.options.log('error', `The ZeroMQ engine is not restarted: ${reason}.`);
+      this.fire('crash', { cause, pid, restarting: false, reason });
+      return false;
+    }
+    this.fire('crash', { cause, pid, restarting: true });
+    return true;
+  }
+
+  /** Starts engines until one says hello, or until they crash into a loop. */
+  private async recover(pid: number): Promise<void> {
+    for (;;) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        const cause = error instanceof Error ? error.message : String(error);
+        this.options.log('error', `The ZeroMQ engine could not be restarted: ${cause}`);
+        if (!this.countCrash(cause, pid)) return;
+      }
+    }
+  }
+
+  private kill(signal: NodeJS.Signals): void {
+    try {
+      this.child?.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private startWatchdog(): void {
+    this.stopWatchdog();
+    const idleMs = this.options.watchdogIdleMs ?? 5000;
+    this.watchdog = setInterval(
+      () => {
+        if (this.pinging || Date.now() - this.lastHeard < idleMs || !this.child) return;
+        this.pinging = true;
+        const child = this.child;
+        void this.send('ping', {}, { timeoutMs: this.options.watchdogTimeoutMs ?? 10_000 }).then((outcome) => {
+          this.pinging = false;
+          if (outcome.ok || child !== this.child || outcome.error.code !== 'ETIMEDOUT') return;
+          this.options.log('error', `The ZeroMQ engine (pid ${child.pid}) stopped answering: killing it.`);
+          this.kill('SIGKILL');
+        });
+      },
+      Math.min(1000, idleMs),
+    );
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    this.pinging = false;
+  }
+}
+
+/** Passes the engine's stderr on, a line at a time (at most 100 lines a second, each cut at 2000 characters). */
+function forwardLines(child: ChildProcess, line: (text: string) => void): void {
+  let buffered = '';
+  let second = 0;
+  let lines = 0;
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const text = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      const now = Math.floor(Date.now() / 1000);
+      if (now !== second) [second, lines] = [now, 0];
+      if (++lines <= 100 && text.trim()) line(text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+    }
+    if (buffered.length > 64 * 1024) buffered = buffered.slice(-2000);
+  });
+}

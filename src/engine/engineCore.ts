@@ -1,0 +1,268 @@
+// What the engine owns once the host said hello: the capture store and its crash spool, the sessions and
+// taps that feed it, the decoders, and the snapshot of it all the host's views show (pushed when changed,
+// at most 10 times a second).
+import { CaptureSpoolWriter } from '../core/capture/captureSpool';
+import { restoreSpool } from '../core/capture/captureSpoolReader';
+import { CaptureStore } from '../core/capture/captureStore';
+import { createDefaultRegistry, type DecoderRegistry, type DecoderRule } from '../core/decoders';
+import type { Session } from '../core/session/session';
+import { SessionManager } from '../core/session/sessionManager';
+import { TAP_SOCKETS, Tap } from '../core/tap/tap';
+import type { SocketTypeName } from '../core/types';
+import {
+  SNAPSHOT_EVENTS,
+  SNAPSHOT_ROUTING_PEERS,
+  SNAPSHOT_UNANSWERED,
+  type CaptureLimitsSpec,
+  type DecoderRuleSpec,
+  type EngineEvents,
+  type EngineSnapshot,
+  type RestoreSummary,
+  type SessionSnapshot,
+  type TapSnapshot,
+} from '../shared/engineProtocol';
+
+export const SNAPSHOT_INTERVAL_MS = 100;
+/** How often the spool writes what arrived: well under the promised second. */
+export const SPOOL_INTERVAL_MS = 250;
+
+export type EngineLog = (level: EngineEvents['log']['level'], message: string) => void;
+
+export interface EngineCoreOptions {
+  limits: CaptureLimitsSpec;
+  receiveTimeoutMs: number;
+  spoolDir?: string;
+  log: EngineLog;
+  emitSnapshot(snapshot: EngineSnapshot): void;
+}
+
+export class EngineCore {
+  readonly store: CaptureStore;
+  readonly sessions: SessionManager;
+  readonly decoders: DecoderRegistry = createDefaultRegistry();
+  readonly taps = new Map<string, Tap>();
+  /** Names of taps ever started: their messages outlive them. */
+  readonly tapNames = new Map<string, { name: string; type: SocketTypeName }>();
+  receiveTimeoutMs: number;
+  restored?: RestoreSummary;
+  private ruleSpecs: DecoderRuleSpec[] = [];
+  private readonly spool?: CaptureSpoolWriter;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastSnapshot = '';
+  private disposed = false;
+
+  constructor(private readonly options: EngineCoreOptions) {
+    this.store = new CaptureStore(options.limits);
+    this.sessions = new SessionManager(this.store);
+    this.receiveTimeoutMs = options.receiveTimeoutMs;
+    if (options.spoolDir) {
+      const restored = restoreSpool(options.spoolDir, this.store, (history) => this.rememberHistory(history));
+      if (restored.messages || restored.problems.length) this.restored = restored;
+      for (const problem of restored.problems) options.log('warn', `Crash spool: ${problem}`);
+      try {
+        this.spool = new CaptureSpoolWriter(this.store, options.spoolDir, {
+          history: () => this.history(),
+          segmentBytes: Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(options.limits.maxBytes / 8))),
+          onError: (message) => options.log('warn', `Crash spool: ${message}`),
+        });
+      } catch (error) {
+        options.log('error', `Crash spool disabled: ${(error as Error).message}. Messages captured will not survive an engine crash.`);
+      }
+      this.timers.push(setInterval(() => this.spool?.flush(), SPOOL_INTERVAL_MS));
+    }
+    this.sessions.onDidChange(({ kind, session, event }) => {
+      if (kind !== 'event' || !event) return;
+      const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
+      // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
+      const routine = event.type.startsWith('connect:') || (event.type === 'close' && session.mode === 'connect');
+      options.log(event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warn' : routine ? 'debug' : 'info', line);
+    });
+    this.timers.push(setInterval(() => this.pushSnapshot(false), SNAPSHOT_INTERVAL_MS));
+  }
+
+  log(level: EngineEvents['log']['level'], message: string): void {
+    this.options.log(level, message);
+  }
+
+  setLimits(limits: CaptureLimitsSpec): void {
+    this.store.setLimits(limits);
+  }
+
+  setRules(rules: DecoderRuleSpec[]): void {
+    this.ruleSpecs = rules;
+  }
+
+  /** The rules in force, with session names resolved to the ids of open sessions. */
+  rules(): DecoderRule[] {
+    const rules: DecoderRule[] = [];
+    for (const rule of this.ruleSpecs) {
+      if (typeof rule?.decoder !== 'string') continue;
+      const sessionId = typeof rule.session === 'string' ? this.sessions.findByName(rule.session)?.id : undefined;
+      if (rule.session !== undefined && !sessionId) continue;
+      rules.push({
+        decoder: rule.decoder,
+        ...(sessionId ? { sessionId } : {}),
+        ...(typeof rule.topicPrefix === 'string' ? { topicPrefix: rule.topicPrefix } : {}),
+        ...(Number.isInteger(rule.frameIndex) ? { frameIndex: rule.frameIndex } : {}),
+        ...(typeof rule.messageType === 'string' ? { messageType: rule.messageType } : {}),
+      });
+    }
+    return rules;
+  }
+
+  /** Name and socket type of any session id the capture may hold: open, closed, a tap's, an import's. */
+  describe(id: string): { name: string; type: SocketTypeName | '?' } | undefined {
+    return this.sessions.describe(id) ?? this.tapNames.get(id);
+  }
+
+  session(id: string): Session {
+    const session = this.sessions.get(id);
+    if (!session) throw Object.assign(new Error(`No open session "${id}" (it was closed, or the engine restarted).`), { code: 'ENOENT' });
+    return session;
+  }
+
+  clearCapture(sessionId?: string): void {
+    if (sessionId !== undefined) {
+      this.store.removeSession(sessionId);
+      this.spool?.onRemoveSession(sessionId);
+    } else {
+      this.store.clear();
+      this.spool?.onClear();
+    }
+  }
+
+  async startTap(options: {
+    id: string;
+    name: string;
+    pattern: keyof typeof TAP_SOCKETS;
+    listen: string;
+    upstream: string;
+    replyTimeoutMs: number;
+  }): Promise<Tap> {
+    if (this.taps.has(options.id)) throw new Error(`A tap with id "${options.id}" already runs.`);
+    if ([...this.taps.values()].some((t) => t.name === options.name)) throw new Error(`A tap named "${options.name}" already runs.`);
+    const tap = await Tap.start({
+      ...options,
+      sink: this.store,
+      onUnanswered: (request) =>
+        this.options.log(
+          'warn',
+          `[${options.name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
+        ),
+    });
+    this.taps.set(tap.id, tap);
+    const type = ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
+      tap.pattern
+    ];
+    this.tapNames.set(tap.id, { name: tap.name, type });
+    this.options.log(
+      'info',
+      `Tap ${tap.name} (${TAP_SOCKETS[tap.pattern].front}/${TAP_SOCKETS[tap.pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
+    );
+    return tap;
+  }
+
+  async stopTap(id: string): Promise<void> {
+    const tap = this.taps.get(id);
+    if (!tap) return;
+    this.taps.delete(id);
+    await tap.close();
+    this.options.log('info', `Tap ${tap.name} stopped; ${tap.listen} is free again`);
+  }
+
+  /** "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request. */
+  annotate(seq: number): string | undefined {
+    for (const tap of this.taps.values()) {
+      const correlation = tap.correlation(seq);
+      if (correlation) {
+        const ms = correlation.rttMs < 10 ? correlation.rttMs.toFixed(2) : correlation.rttMs.toFixed(0);
+        return correlation.role === 'reply'
+          ? `reply to #${correlation.pairSeq} · ${ms} ms`
+          : `replied by #${correlation.pairSeq} · ${ms} ms`;
+      }
+      if (tap.unanswered().some((u) => u.seq === seq)) return 'no reply yet';
+    }
+    return undefined;
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      sessions: this.sessions.list().map(sessionSnapshot),
+      taps: [...this.taps.values()].map(tapSnapshot),
+      stats: this.store.stats(),
+      spool: this.spool?.status(),
+    };
+  }
+
+  /** Sends the snapshot when it changed since the last one sent (or when forced). */
+  pushSnapshot(force: boolean): void {
+    if (this.disposed) return;
+    const snapshot = this.snapshot();
+    const key = JSON.stringify(snapshot);
+    if (!force && key === this.lastSnapshot) return;
+    this.lastSnapshot = key;
+    this.options.emitSnapshot(snapshot);
+  }
+
+  /** Closes every socket (resolves when bound ports are free) and writes the spool out. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all([this.sessions.dispose(), ...[...this.taps.values()].map((tap) => tap.close())]);
+    this.taps.clear();
+    await this.spool?.close();
+  }
+
+  private history(): Array<[string, string, string]> {
+    return [...this.sessions.historyEntries(), ...[...this.tapNames].map(([id, t]): [string, string, string] => [id, t.name, t.type])];
+  }
+
+  private rememberHistory(history: Array<[string, string, string]>): void {
+    this.sessions.remember(history.filter(([id]) => !id.startsWith('tap')));
+    for (const [id, name, type] of history)
+      if (id.startsWith('tap') && !this.tapNames.has(id)) this.tapNames.set(id, { name, type: type as SocketTypeName });
+  }
+}
+
+function sessionSnapshot(session: Session): SessionSnapshot {
+  const m = session.monitor;
+  const peers = [...m.routingPeers.values()];
+  const events = m.timeline();
+  return {
+    id: session.id,
+    name: session.name,
+    type: session.type,
+    mode: session.mode,
+    addresses: session.addresses,
+    state: session.state,
+    lastError: m.lastError,
+    canSend: session.canSend,
+    canReceive: session.canReceive,
+    counters: { ...m.counters },
+    rate1s: m.rate1s,
+    rate10s: m.rate10s,
+    connections: [...m.connections],
+    routingPeers: peers.slice(-SNAPSHOT_ROUTING_PEERS).map((p) => ({ ...p })),
+    routingPeerCount: peers.length,
+    subscriptions: [...session.subscriptions],
+    events: events.slice(-SNAPSHOT_EVENTS).map((e) => ({ ...e })),
+    eventCount: events.length,
+  };
+}
+
+function tapSnapshot(tap: Tap): TapSnapshot {
+  const unanswered = tap.unanswered();
+  return {
+    id: tap.id,
+    name: tap.name,
+    pattern: tap.pattern,
+    listen: tap.listen,
+    upstream: tap.upstream,
+    counters: { ...tap.counters },
+    latency: tap.pattern === 'request-reply' ? tap.latency() : undefined,
+    unanswered: unanswered.slice(-SNAPSHOT_UNANSWERED),
+    unansweredCount: unanswered.length,
+    lastError: tap.lastError,
+  };
+}

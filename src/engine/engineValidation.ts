@@ -1,0 +1,141 @@
+// Checks every request's params against its method's shape before a handler sees them: the host is ours,
+// but a bug there (or a fuzzer) must get an error reply naming the field, never a crash or a TypeError
+// deep inside a handler.
+import type { EngineMethod } from '../shared/engineProtocol';
+
+/** Returns what is wrong with `value` (at `path`), or undefined when it fits. */
+type Check = (value: unknown, path: string) => string | undefined;
+
+const MAX_TEXT = 64 * 1024;
+const MAX_FRAMES = 10_000;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text =
+  (max = MAX_TEXT): Check =>
+  (value, path) =>
+    typeof value !== 'string' ? `${path} must be a string` : value.length > max ? `${path} is longer than ${max} characters` : undefined;
+
+const nonEmptyText: Check = (value, path) => text()(value, path) ?? ((value as string).length ? undefined : `${path} must not be empty`);
+
+const number =
+  (min: number, max: number, integer = true): Check =>
+  (value, path) =>
+    typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))
+      ? `${path} must be ${integer ? 'an integer' : 'a number'}`
+      : value < min || value > max
+        ? `${path} must be between ${min} and ${max}`
+        : undefined;
+
+const boolean: Check = (value, path) => (typeof value === 'boolean' ? undefined : `${path} must be true or false`);
+
+const bytes: Check = (value, path) => (value instanceof Uint8Array ? undefined : `${path} must be bytes (a Uint8Array)`);
+
+const oneOf =
+  (...allowed: string[]): Check =>
+  (value, path) =>
+    typeof value === 'string' && allowed.includes(value) ? undefined : `${path} must be one of ${allowed.join(', ')}`;
+
+const array =
+  (item: Check, max: number): Check =>
+  (value, path) => {
+    if (!Array.isArray(value)) return `${path} must be an array`;
+    if (value.length > max) return `${path} has more than ${max} items`;
+    for (let i = 0; i < value.length; i++) {
+      const problem = item(value[i], `${path}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
+const optional =
+  (check: Check): Check =>
+  (value, path) =>
+    value === undefined ? undefined : check(value, path);
+
+/** Any object: its fields are checked where they are used (settings-shaped data, validated again there). */
+const anyObject: Check = (value, path) => (isObject(value) ? undefined : `${path} must be an object`);
+
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (value, path) => {
+    if (!isObject(value)) return `${path} must be an object`;
+    for (const [name, check] of Object.entries(fields)) {
+      const problem = check(value[name], `${path}.${name}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
+const SOCKET_TYPES = ['PAIR', 'PUB', 'SUB', 'REQ', 'REP', 'DEALER', 'ROUTER', 'PULL', 'PUSH', 'XPUB', 'XSUB', 'STREAM'];
+const limits = shape({
+  maxMessages: number(1, 2 ** 31),
+  maxBytes: number(1, Number.MAX_SAFE_INTEGER),
+  maxFrameBytes: number(0, Number.MAX_SAFE_INTEGER),
+});
+const seq = number(0, Number.MAX_SAFE_INTEGER);
+const timeout = number(1, 7 * 24 * 3600 * 1000);
+const id = text(256);
+
+const PARAMS: Record<EngineMethod, Check> = {
+  hello: shape({ protocolVersion: number(0, 2 ** 31), limits, receiveTimeoutMs: timeout, spoolDir: optional(text(4096)) }),
+  ping: shape({}),
+  configure: shape({
+    limits: optional(limits),
+    receiveTimeoutMs: optional(timeout),
+    rules: optional(array(anyObject, 10_000)),
+  }),
+  'decoders.loadProtos': shape({ files: array(text(4096), 10_000), roots: array(text(4096), 1000) }),
+  'session.open': shape({
+    spec: shape({
+      id: nonEmptyText,
+      name: nonEmptyText,
+      type: oneOf(...SOCKET_TYPES),
+      mode: oneOf('bind', 'connect'),
+      addresses: array(text(4096), 100),
+      subscriptions: optional(array(text(), 10_000)),
+    }),
+    security: optional(anyObject),
+  }),
+  'session.close': shape({ id }),
+  'session.subscribe': shape({ id, prefix: text(), subscribe: boolean }),
+  'session.send': shape({
+    id,
+    frames: array(bytes, MAX_FRAMES),
+    routingId: optional(bytes),
+    replyTimeoutMs: optional(timeout),
+    awaitReply: optional(boolean),
+  }),
+  'session.receive': shape({ id, timeoutMs: timeout }),
+  'session.awaitCount': shape({ id, count: number(0, Number.MAX_SAFE_INTEGER), idleMs: timeout }),
+  'capture.clear': shape({ sessionId: optional(id) }),
+  'capture.records': shape({ fromSeq: seq, count: number(0, Number.MAX_SAFE_INTEGER) }),
+  'capture.export': shape({ path: nonEmptyText }),
+  'capture.import': shape({ path: nonEmptyText, tag: text(1024) }),
+  'capture.replay': shape({ fromSeq: seq, toSeq: seq, sessionId: id, keepSpacing: boolean }),
+  'tap.start': shape({
+    id: nonEmptyText,
+    name: nonEmptyText,
+    pattern: oneOf('request-reply', 'pub-sub', 'pipeline', 'pipeline-sink', 'pair'),
+    listen: text(4096),
+    upstream: text(4096),
+    replyTimeoutMs: timeout,
+  }),
+  'tap.stop': shape({ id }),
+  probe: shape({ address: text(4096), timeoutMs: timeout }),
+  'inspector.open': shape({ panelId: nonEmptyText, visible: boolean }),
+  'inspector.message': shape({ panelId: nonEmptyText, message: shape({ type: text(64) }) }),
+  'inspector.visible': shape({ panelId: nonEmptyText, visible: boolean }),
+  'inspector.close': shape({ panelId: nonEmptyText }),
+  cancel: shape({ requestId: number(-(2 ** 53), 2 ** 53) }),
+  shutdown: shape({}),
+};
+
+/** What is wrong with a request's params, or undefined when they fit the method. */
+export function checkParams(method: EngineMethod, params: unknown): string | undefined {
+  return PARAMS[method](params, 'params');
+}
+
+export function isEngineMethod(method: unknown): method is EngineMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, method);
+}

@@ -1,0 +1,281 @@
+// The whole conversation between the extension host (the shell) and the engine process, which owns the
+// sockets, sessions, taps, the capture store and decoding. Both sides import this file, so every message
+// is type-checked. Transport: Node IPC with `serialization: 'advanced'` (structured clone: Uint8Array,
+// BigInt and Map cross as they are). One IPC message per request, per reply, or per tick of events: never
+// one per captured ZeroMQ message.
+//
+// Order: the host's first request must be `hello` with ENGINE_PROTOCOL_VERSION; anything before it, a
+// second hello or another version gets an error reply. Every request gets exactly one reply, whatever its
+// content: errors are values ({ error: { message, code } }), never a crash of either side.
+import type { SchemaLoad } from '../core/decoders';
+import type { SessionSecurity } from '../core/security/security';
+import type { SessionCounters, SessionState, TimelineEvent, RoutingPeer } from '../core/session/sessionMonitor';
+import type { LatencySummary } from '../core/tap/latencyStats';
+import type { UnansweredRequest } from '../core/tap/requestCorrelator';
+import type { TapCounters, TapPattern } from '../core/tap/tap';
+import type { ProbeResult } from '../core/zmtp/zmtpProbe';
+import type { CaptureRecord, CaptureStats, DecodeResult, SocketTypeName } from '../core/types';
+import type { FromWebviewMessage, RuleProposal, ToWebviewMessage } from './inspectorProtocol';
+
+/** Bumped on any incompatible change; `hello` refuses another version. */
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+// ---- shared shapes ----
+
+export interface CaptureLimitsSpec {
+  maxMessages: number;
+  maxBytes: number;
+  maxFrameBytes: number;
+}
+
+/** A decoder rule as settings hold it (sessions by name: the engine resolves them to open sessions). */
+export interface DecoderRuleSpec {
+  decoder: string;
+  session?: string;
+  topicPrefix?: string;
+  frameIndex?: number;
+  messageType?: string;
+}
+
+export interface SessionSpec {
+  /** Chosen by the host, so that a session reopened after an engine restart keeps its id (and its messages). */
+  id: string;
+  name: string;
+  type: SocketTypeName;
+  mode: 'bind' | 'connect';
+  addresses: string[];
+  subscriptions?: string[];
+}
+
+/** A session as the Endpoints view and the status bar show it; pushed, coalesced, at most 10 times a second. */
+export interface SessionSnapshot {
+  id: string;
+  name: string;
+  type: SocketTypeName;
+  mode: 'bind' | 'connect';
+  addresses: string[];
+  state: SessionState;
+  lastError?: string;
+  canSend: boolean;
+  canReceive: boolean;
+  counters: SessionCounters;
+  rate1s: number;
+  rate10s: number;
+  /** Connections made or accepted, per address. */
+  connections: Array<[string, number]>;
+  /** The most recently seen routing peers (at most SNAPSHOT_ROUTING_PEERS). */
+  routingPeers: RoutingPeer[];
+  routingPeerCount: number;
+  subscriptions: string[];
+  /** The latest monitor events, oldest first (at most SNAPSHOT_EVENTS). */
+  events: TimelineEvent[];
+  eventCount: number;
+}
+
+export interface TapSnapshot {
+  id: string;
+  name: string;
+  pattern: TapPattern;
+  listen: string;
+  upstream: string;
+  counters: TapCounters;
+  latency?: LatencySummary;
+  /** The latest unanswered requests (at most SNAPSHOT_UNANSWERED). */
+  unanswered: UnansweredRequest[];
+  unansweredCount: number;
+  lastError?: string;
+}
+
+export interface SpoolStatus {
+  /** Messages written to the crash spool and not yet dropped from it. */
+  spooledThrough: number;
+  bytesOnDisk: number;
+  /** Messages that could not be spooled (the disk fell behind or failed): a crash would lose them. */
+  unspooled: number;
+  lastError?: string;
+}
+
+export interface EngineSnapshot {
+  sessions: SessionSnapshot[];
+  taps: TapSnapshot[];
+  stats: CaptureStats;
+  spool?: SpoolStatus;
+}
+
+export const SNAPSHOT_ROUTING_PEERS = 100;
+export const SNAPSHOT_EVENTS = 15;
+export const SNAPSHOT_UNANSWERED = 10;
+
+/** A message with each frame decoded (for the documents Send and Receive One open). */
+export interface DecodedMessage {
+  frames: Uint8Array[];
+  decoded: DecodeResult[];
+}
+
+export interface RestoreSummary {
+  messages: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** Spool files that could not be read whole (what they held up to the damage is restored). */
+  problems: string[];
+  ms: number;
+}
+
+export interface EngineError {
+  message: string;
+  /** ETIMEDOUT, ECANCELED, EPROTO (a malformed or out-of-order request), ENGINE_DOWN, or a ZeroMQ code. */
+  code?: string;
+}
+
+// ---- host -> engine requests: method -> params and result ----
+
+export interface EngineRequests {
+  hello: {
+    params: { protocolVersion: number; limits: CaptureLimitsSpec; receiveTimeoutMs: number; spoolDir?: string };
+    result: { protocolVersion: number; pid: number; zeromqVersion: string; restored?: RestoreSummary };
+  };
+  /** Answers at once: the host's watchdog asks when the engine has been silent for a while. */
+  ping: { params: Record<string, never>; result: { pid: number } };
+  configure: {
+    params: { limits?: CaptureLimitsSpec; receiveTimeoutMs?: number; rules?: DecoderRuleSpec[] };
+    result: null;
+  };
+  'decoders.loadProtos': { params: { files: string[]; roots: string[] }; result: SchemaLoad };
+  'session.open': {
+    params: { spec: SessionSpec; security?: SessionSecurity };
+    result: { session: SessionSnapshot; warnings: string[] };
+  };
+  'session.close': { params: { id: string }; result: { closed: boolean } };
+  'session.subscribe': { params: { id: string; prefix: string; subscribe: boolean }; result: SessionSnapshot };
+  /** REQ: resolves with the reply; DEALER with `awaitReply`: with the next message it receives. Cancellable. */
+  'session.send': {
+    params: { id: string; frames: Uint8Array[]; routingId?: Uint8Array; replyTimeoutMs?: number; awaitReply?: boolean };
+    result: { reply?: DecodedMessage };
+  };
+  /** The next message the session receives (cancellable). */
+  'session.receive': { params: { id: string; timeoutMs: number }; result: { seq: number; message: DecodedMessage } };
+  /**
+   * Resolves once the session has received `count` messages or none arrived for `idleMs`: arrival times
+   * measured in the engine (benchmarks and tests time captures with it).
+   */
+  'session.awaitCount': {
+    params: { id: string; count: number; idleMs: number };
+    result: { received: number; firstMs: number; lastMs: number };
+  };
+  /** Clears the whole capture, or one session's messages. */
+  'capture.clear': { params: { sessionId?: string }; result: null };
+  /** At most MAX_RECORDS_PER_REQUEST retained messages from `fromSeq` on. */
+  'capture.records': {
+    params: { fromSeq: number; count: number };
+    result: { records: CaptureRecord[]; firstSeq: number; lastSeq: number };
+  };
+  /** Writes the capture to a JSON Lines file (progress events; cancellable). */
+  'capture.export': { params: { path: string }; result: { written: number; missing: number; cancelled: boolean } };
+  /** Reads a JSON Lines file into the capture (progress events; cancellable). */
+  'capture.import': {
+    params: { path: string; tag: string };
+    result: { imported: number; skipped: number; errors: Array<{ line: number; message: string }>; cancelled: boolean };
+  };
+  /** Resends captured messages from a session, with their original spacing or at once (progress; cancellable). */
+  'capture.replay': {
+    params: { fromSeq: number; toSeq: number; sessionId: string; keepSpacing: boolean };
+    result: { sent: number; of: number };
+  };
+  'tap.start': {
+    params: { id: string; name: string; pattern: TapPattern; listen: string; upstream: string; replyTimeoutMs: number };
+    result: TapSnapshot;
+  };
+  'tap.stop': { params: { id: string }; result: null };
+  probe: { params: { address: string; timeoutMs: number }; result: ProbeResult };
+  'inspector.open': { params: { panelId: string; visible: boolean }; result: null };
+  /** A message from the webview, relayed as it is: the engine's InspectorBackend answers it (events). */
+  'inspector.message': { params: { panelId: string; message: FromWebviewMessage }; result: null };
+  'inspector.visible': { params: { panelId: string; visible: boolean }; result: null };
+  'inspector.close': { params: { panelId: string }; result: null };
+  /** Aborts an earlier request still running (its reply says ECANCELED). */
+  cancel: { params: { requestId: number }; result: { cancelled: boolean } };
+  /** Closes every socket (bound ports free again) and flushes the spool; the engine exits after replying. */
+  shutdown: { params: Record<string, never>; result: null };
+}
+
+export type EngineMethod = keyof EngineRequests;
+export type EngineParams<M extends EngineMethod> = EngineRequests[M]['params'];
+export type EngineResult<M extends EngineMethod> = EngineRequests[M]['result'];
+
+export const ENGINE_METHODS: readonly EngineMethod[] = [
+  'hello',
+  'ping',
+  'configure',
+  'decoders.loadProtos',
+  'session.open',
+  'session.close',
+  'session.subscribe',
+  'session.send',
+  'session.receive',
+  'session.awaitCount',
+  'capture.clear',
+  'capture.records',
+  'capture.export',
+  'capture.import',
+  'capture.replay',
+  'tap.start',
+  'tap.stop',
+  'probe',
+  'inspector.open',
+  'inspector.message',
+  'inspector.visible',
+  'inspector.close',
+  'cancel',
+  'shutdown',
+];
+
+export const MAX_RECORDS_PER_REQUEST = 1000;
+
+// ---- engine -> host requests (what only the shell can do: settings, clipboard, pickers) ----
+
+export interface HostRequests {
+  'inspector.addRule': { params: { rule: RuleProposal }; result: null };
+  /** The user picks where to resend message `seq` (and may edit it); resolves with what happened, in words. */
+  'inspector.replay': { params: { seq: number }; result: { outcome: string } };
+  'inspector.clipboard': { params: { text: string }; result: null };
+}
+
+export type HostMethod = keyof HostRequests;
+
+// ---- engine -> host events ----
+
+export interface EngineEvents {
+  snapshot: EngineSnapshot;
+  log: { level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+  /** Messages the engine's InspectorBackend posted to one webview since the last tick. */
+  'inspector.post': { panelId: string; messages: ToWebviewMessage[] };
+  /** Progress of a long request (export, import, replay). */
+  progress: { requestId: number; done: number; total: number; message: string };
+}
+
+export type EngineEventName = keyof EngineEvents;
+export type EngineEvent = { [E in EngineEventName]: { event: E; body: EngineEvents[E] } }[EngineEventName];
+
+// ---- envelopes ----
+
+export interface RequestEnvelope {
+  kind: 'request';
+  id: number;
+  method: string;
+  params: unknown;
+}
+
+export type ReplyEnvelope =
+  { kind: 'reply'; id: number; result: unknown; error?: undefined } | { kind: 'reply'; id: number; error: EngineError };
+
+/** Several events of one tick in one IPC message. */
+export interface EventsEnvelope {
+  kind: 'events';
+  events: EngineEvent[];
+}
+
+export type HostToEngine = RequestEnvelope | ReplyEnvelope;
+export type EngineToHost = RequestEnvelope | ReplyEnvelope | EventsEnvelope;
+
+/** A reply as the caller sees it: errors are values. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineError };
