@@ -1,5 +1,5 @@
 // Fuzz targets over the parsers that take hostile input: every decoder, the endpoint parser, the JSON
-// Lines importer, the settings reader and the ZMTP greeting parser. Each property only demands what must
+// Lines importer, the settings reader, the ZMTP greeting parser and the engine protocol. Each property only demands what must
 // hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
 // `npm run fuzz`.
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { createDefaultRegistry } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
 import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
+import { engineProtocolProperty } from './engineFuzzTarget';
 
 const registry = createDefaultRegistry();
 
@@ -92,6 +93,10 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       const parser = new ZmtpGreetingParser();
       for (const chunk of chunks) parser.push(chunk);
     }),
+  },
+  {
+    name: 'engine protocol (malformed and out-of-order requests from the host)',
+    property: engineProtocolProperty,
   },
 ];
 
