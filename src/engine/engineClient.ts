@@ -216,6 +216,8 @@ export class EngineClient {
     options: RequestOptions = {},
   ): Promise<Outcome<EngineResult<M>>> {
     if (method === 'session.close' || method === 'tap.stop' || method === 'inspector.close') this.reopen.note(method, params, undefined);
+    // While an engine starts (at activation, or after a crash) requests wait for it rather than fail.
+    if (this.starting) await this.starting.catch(() => undefined);
     const outcome = await this.send(method, params, options);
     if (outcome.ok) this.reopen.note(method, params, outcome.value);
     return outcome;
@@ -319,6 +321,7 @@ export class EngineClient {
       }`,
     );
     this.fire('start', start);
+    if (this.latest) this.fire('snapshot', this.latest);
     return start;
   }
 
@@ -368,7 +371,9 @@ export class EngineClient {
       for (const event of message.events) {
         if (event.event === 'snapshot') {
           this.latest = event.body;
-          this.fire('snapshot', event.body);
+          // A restarted engine's first snapshots lack the sessions it is about to reopen: the views keep
+          // the last ones until the start is done (then the latest is handed on).
+          if (!this.starting) this.fire('snapshot', event.body);
         } else if (event.event === 'progress') {
           this.pending.get(event.body.requestId)?.onProgress?.(event.body);
         } else if (event.event === 'log') {

@@ -8,7 +8,10 @@ import { Engine } from '../../src/engine/engine';
 import { ENGINE_METHODS, ENGINE_PROTOCOL_VERSION, type EngineToHost } from '../../src/shared/engineProtocol';
 
 const limits = { maxMessages: 1000, maxBytes: 1 << 20, maxFrameBytes: 1024 };
-const hello = (version = ENGINE_PROTOCOL_VERSION) => ({ method: 'hello', params: { protocolVersion: version, limits, receiveTimeoutMs: 1000 } });
+const hello = (version = ENGINE_PROTOCOL_VERSION) => ({
+  method: 'hello',
+  params: { protocolVersion: version, limits, receiveTimeoutMs: 1000 },
+});
 
 /** Well-formed params per method, which the fuzzer mutates; none touches the disk or the network. */
 const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
@@ -16,7 +19,10 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
   { method: 'ping', params: {} },
   { method: 'configure', params: { limits, receiveTimeoutMs: 500, rules: [{ decoder: 'json', session: 'x', frameIndex: 1 }] } },
   { method: 'session.open', params: { spec: { id: 's1', name: 'fuzz', type: 'PAIR', mode: 'bind', addresses: ['inproc://fuzz-engine'] } } },
-  { method: 'session.open', params: { spec: { id: 's2', name: 'fuzz2', type: 'PAIR', mode: 'connect', addresses: ['inproc://fuzz-engine'] } } },
+  {
+    method: 'session.open',
+    params: { spec: { id: 's2', name: 'fuzz2', type: 'PAIR', mode: 'connect', addresses: ['inproc://fuzz-engine'] } },
+  },
   { method: 'session.send', params: { id: 's2', frames: [new Uint8Array([1, 2]), new Uint8Array(0)] } },
   { method: 'session.receive', params: { id: 's1', timeoutMs: 50 } },
   { method: 'session.subscribe', params: { id: 's1', prefix: 'a', subscribe: true } },
@@ -27,15 +33,26 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
   { method: 'capture.replay', params: { fromSeq: 1, toSeq: 3, sessionId: 's2', keepSpacing: false } },
   { method: 'probe', params: { address: 'tcp://127.0.0.1:1', timeoutMs: 50 } },
   { method: 'inspector.open', params: { panelId: 'p', visible: true } },
-  { method: 'inspector.message', params: { panelId: 'p', message: { type: 'getRows', requestId: 1, filterGeneration: 0, absStart: 0, count: 10 } } },
-  { method: 'inspector.message', params: { panelId: 'p', message: { type: 'setFilter', requestId: 2, filter: { text: 'hex:zz', sessionId: '', direction: '', topic: '' } } } },
+  {
+    method: 'inspector.message',
+    params: { panelId: 'p', message: { type: 'getRows', requestId: 1, filterGeneration: 0, absStart: 0, count: 10 } },
+  },
+  {
+    method: 'inspector.message',
+    params: {
+      panelId: 'p',
+      message: { type: 'setFilter', requestId: 2, filter: { text: 'hex:zz', sessionId: '', direction: '', topic: '' } },
+    },
+  },
   { method: 'inspector.visible', params: { panelId: 'p', visible: false } },
   { method: 'inspector.close', params: { panelId: 'p' } },
   { method: 'cancel', params: { requestId: 3 } },
   { method: 'tap.stop', params: { id: 'tap1' } },
 ];
 
-const SIDE_EFFECT_FREE_METHODS = ENGINE_METHODS.filter((m) => !['capture.export', 'capture.import', 'decoders.loadProtos', 'shutdown'].includes(m));
+const SIDE_EFFECT_FREE_METHODS = ENGINE_METHODS.filter(
+  (m) => !['capture.export', 'capture.import', 'decoders.loadProtos', 'shutdown'].includes(m),
+);
 
 /** A template with one field replaced by anything, dropped, or the whole params replaced. */
 const mutated = fc

@@ -52,10 +52,13 @@ test('parseCurveKey accepts Z85 and hex, and explains bad keys', () => {
   );
 });
 
-test('the public key derived from a secret key is the one libzmq generates with it', () => {
+test('the public key derived from a secret key is the one libzmq generates with it, and our own pairs match the same way', () => {
   for (let i = 0; i < 5; i++) {
     const pair = zmq.curveKeyPair();
     assert.equal(curvePublicKeyFor(pair.secretKey), pair.publicKey);
+    const ours = generateCurveKeyPair();
+    assert.equal(curvePublicKeyFor(ours.secretKey), ours.publicKey);
+    assert.notEqual(ours.secretKey, generateCurveKeyPair().secretKey);
   }
 });
 

@@ -1,6 +1,6 @@
 // Session security (NULL, CURVE, PLAIN): checks what the user configured, turns it into zeromq socket
 // options, and explains handshake failures from what each side really observes (measured, see below).
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { parseEndpoint } from '../session/endpoint';
 import { ZmqUserError, loadZeromq } from '../session/zmqErrors';
 
@@ -110,9 +110,15 @@ export function curvePublicKeyFor(secretKey: string): string {
   return z85Encode(spki.subarray(spki.length - 32));
 }
 
-/** A fresh CURVE key pair from libzmq (zmq_curve_keypair). */
+/**
+ * A fresh CURVE key pair: an X25519 pair, as zmq_curve_keypair makes, from Node's crypto (the extension
+ * host generates keys without loading the native ZeroMQ addon).
+ */
 export function generateCurveKeyPair(): CurveKeyPair {
-  return loadZeromq().curveKeyPair();
+  const { publicKey, privateKey } = generateKeyPairSync('x25519');
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return { publicKey: z85Encode(spki.subarray(spki.length - 32)), secretKey: z85Encode(pkcs8.subarray(pkcs8.length - 32)) };
 }
 
 // ---- validation and socket options ----
