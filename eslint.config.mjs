@@ -38,5 +38,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/engine/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts', 'src/inspector/inspector{Backend,CaptureView,Filter}.ts', 'src/inspector/messagePresenter.ts'], rules: noVscode },
+  {
+    files: [
+      'src/core/**/*.ts',
+      'src/engine/**/*.ts',
+      'src/shared/**/*.ts',
+      'src/webview/**/*.ts',
+      'src/inspector/inspector{Backend,CaptureView,Filter}.ts',
+      'src/inspector/messagePresenter.ts',
+    ],
+    rules: noVscode,
+  },
 );

@@ -1,12 +1,12 @@
-// Activation and wiring only: every part lives in its own file and is disposed with the extension.
+// Activation and wiring only: every part lives in its own file and is disposed with the extension. The
+// sockets, the capture and decoding live in the engine process (src/engine/); the shell talks to it.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
-import { CaptureStore } from './core/capture/captureStore';
-import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
-import { SessionManager } from './core/session/sessionManager';
 import { errorText } from './core/session/zmqErrors';
+import type { EngineClient } from './engine/engineClient';
+import { removeSpool, superviseEngine } from './engineHost/engineSupervisor';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
@@ -20,17 +20,21 @@ import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
 
-/** What `activate()` returns: other extensions add decoders; tests read the live state. */
+/** What `activate()` returns to other extensions: decoders they add, and the version. Nothing else. */
 export interface ZeroMqInspectorApi {
-  decoders: DecoderRegistry;
-  sessions: SessionManager;
-  store: CaptureStore;
-  controller: EndpointController;
-  scanner: WorkspaceScanner;
+  readonly version: string;
+  readonly decoders: {
+    /**
+     * Loads decoders into the engine process, where decoding runs: `modulePath` is the absolute path of a
+     * CommonJS module exporting `decoders` (an array of Decoder objects) or one Decoder. Resolves with
+     * their ids; dispose() removes them.
+     */
+    register(modulePath: string): Promise<{ ids: string[]; dispose(): void }>;
+  };
 }
 
-let sessionsToClose: SessionManager | undefined;
-let tapsToClose: TapController | undefined;
+let engineToStop: EngineClient | undefined;
+let contextToClean: vscode.ExtensionContext | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ZeroMqInspectorApi> {
   const log = vscode.window.createOutputChannel('ZeroMQ', { log: true });
@@ -52,43 +56,40 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
     maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
   });
-  const store = new CaptureStore(captureLimits());
-  const sessions = new SessionManager(store);
-  sessionsToClose = sessions;
-  context.subscriptions.push({ dispose: () => sessions.dispose() });
-  const sessionEvents = sessions.onDidChange(({ kind, session, event }) => {
-    if (kind !== 'event' || !event) return;
-    const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
-    if (event.severity === 'error') log.error(line);
-    else if (event.severity === 'warning') log.warn(line);
-    // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
-    else if (event.type.startsWith('connect:') || (event.type === 'close' && session.mode === 'connect')) log.debug(line);
-    else log.info(line);
+  const receiveTimeoutMs = () => config().get<number>('receiveTimeoutSeconds', 30) * 1000;
+  // The engine asks the shell for what only VS Code can do (the parts named here are made below, before
+  // the engine can ask).
+  const { engine, disposable: supervision } = superviseEngine({
+    context,
+    log,
+    helloParams: () => ({ limits: captureLimits(), receiveTimeoutMs: receiveTimeoutMs() }),
+    hostHandlers: {
+      'inspector.clipboard': async ({ text }) => {
+        await vscode.env.clipboard.writeText(text);
+        return null;
+      },
+      'inspector.addRule': async ({ rule }) => {
+        await decoderSettings.addRule(rule);
+        return null;
+      },
+      'inspector.replay': async ({ seq }) => ({ outcome: await replayOne(engine, controller, seq) }),
+    },
   });
-  context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
+  engineToStop = engine;
+  contextToClean = context;
+  context.subscriptions.push(supervision, { dispose: () => void stopEngine() });
+  engine.start().catch((error: Error) => {
+    log.error(error.message);
+    void vscode.window.showErrorMessage(`ZeroMQ: ${error.message}`, 'Show Log').then((c) => c && log.show());
+  });
 
-  const decoders = createDefaultRegistry();
-  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const decoderSettings = new DecoderSettings(engine, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(store, log);
-  tapsToClose = taps;
+  const controller = new EndpointController(engine, log, keys);
+  const taps = new TapController(engine, receiveTimeoutMs);
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
-  const inspector = registerInspector(context, {
-    store,
-    sessions: {
-      list: () => sessions.list(),
-      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
-      onDidChange: (listener) => sessions.onDidChange(() => listener()),
-    },
-    decoders,
-    getRules: () => decoderSettings.rules(),
-    addRule: (rule) => decoderSettings.addRule(rule),
-    log: (message) => log.info(message),
-    annotate: (seq) => taps.annotate(seq),
-    replay: (seq) => replayOne(store, controller, seq),
-  });
+  const inspector = registerInspector(context, engine, (message) => log.info(message));
   const scanner = new WorkspaceScanner(log);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
@@ -96,38 +97,27 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     pairingsView,
     vscode.window.createTreeView('zeromq.pairings', { treeDataProvider: pairingsView, showCollapseAll: true }),
     vscode.languages.registerCodeLensProvider([{ scheme: 'file' }], pairingsView),
-    ...registerPairingCommands({ controller, scanner, view: pairingsView, log }),
+    ...registerPairingCommands({ controller, engine, scanner, view: pairingsView, log }),
     decoderSettings,
     controller,
+    taps,
     endpointsView,
     documents,
     inspector,
     vscode.window.createTreeView('zeromq.endpoints', { treeDataProvider: endpointsView, showCollapseAll: true }),
-    new RateStatusBar(sessions, store),
+    new RateStatusBar(engine),
     ...registerEndpointCommands(controller, keys),
     ...registerKeyCommands(keys),
-    ...registerReplayCommands(store, controller),
+    ...registerReplayCommands(engine, controller),
     ...registerTapCommands(taps),
-    { dispose: () => void taps.dispose() },
-    ...registerMessageCommands({
-      controller,
-      documents,
-      decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
-      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
-    }),
-    ...registerCaptureCommands(
-      store,
-      controller,
-      {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
-        adoptImported: (name, type) => sessions.adoptImported(name, type),
-      },
-      log,
-    ),
+    ...registerMessageCommands({ controller, documents, engine, receiveTimeoutMs }),
+    ...registerCaptureCommands(engine, controller, log),
     vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
     vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+      if (e.affectsConfiguration('zeromq.capture')) void engine.request('configure', { limits: captureLimits() });
+      if (e.affectsConfiguration('zeromq.receiveTimeoutSeconds'))
+        void engine.request('configure', { receiveTimeoutMs: receiveTimeoutMs() });
     }),
   );
 
@@ -141,26 +131,27 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   // The scan reads every source file: in the background, after activation, never blocking it.
   setTimeout(() => void scanner.scanAll(), 500);
   log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
-  return { decoders, sessions, store, controller, scanner };
+  return {
+    version: String(context.extension.packageJSON.version),
+    decoders: {
+      register: async (modulePath) => {
+        const { ids } = await engine.call('decoders.register', { modulePath });
+        return { ids, dispose: () => void engine.request('decoders.unregister', { modulePath }) };
+      },
+    },
+  };
 }
 
-function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
-  const tap = taps.get(id);
-  return tap
-    ? {
-        name: tap.name,
-        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-          tap.pattern
-        ],
-      }
-    : undefined;
+/** Closes every socket (VS Code waits for the bound ports to be free), ends the engine, drops the spool. */
+async function stopEngine(): Promise<void> {
+  const engine = engineToStop;
+  const context = contextToClean;
+  engineToStop = contextToClean = undefined;
+  if (!engine) return;
+  await engine.dispose();
+  if (context) removeSpool(context);
 }
 
 export async function deactivate(): Promise<void> {
-  // context.subscriptions close everything too; awaiting here lets VS Code wait until every bound port is free.
-  const sessions = sessionsToClose;
-  const taps = tapsToClose;
-  sessionsToClose = undefined;
-  tapsToClose = undefined;
-  await Promise.all([sessions?.dispose(), taps?.dispose()]);
+  await stopEngine();
 }

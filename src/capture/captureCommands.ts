@@ -1,48 +1,32 @@
-// Clear, export (JSON Lines) and import a capture.
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+// Clear, export (JSON Lines) and import a capture. The engine reads and writes the files next to the
+// store; this asks for the file, shows the progress (cancellable) and says how it went.
 import { basename } from 'node:path';
-import { rm, stat } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
-import type { CaptureStore } from '../core/capture/captureStore';
-import { exportJsonLinesToStream, importedSessionIds, importJsonLinesFromStream } from '../core/capture/captureJsonl';
-import type { SocketTypeName } from '../core/types';
 import { errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
 import type { EndpointController } from '../endpoints/endpointController';
 import type { EndpointArg } from '../endpoints/endpointCommands';
 
-const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 const SHOW_LOG = 'Show Log';
-
-/** What export and import need to know of sessions beyond their ids. */
-export interface CaptureSessionNames {
-  /** Name and socket type of a session id (open, closed, a tap's or an imported one). */
-  describe(id: string): { name: string; type: string } | undefined;
-  /** A new session id, in this window, for the messages of one session of an imported file. */
-  adoptImported(name: string, type: SocketTypeName | undefined): string;
-}
+/** Export and import stream at disk speed; the timeout only catches an engine that stopped answering. */
+const FILE_TIMEOUT_MS = 6 * 3600 * 1000;
 
 export function registerCaptureCommands(
-  store: CaptureStore,
+  engine: EngineClient,
   controller: EndpointController,
-  sessionNames: CaptureSessionNames,
   log: vscode.LogOutputChannel,
 ): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.clearCapture', (arg: EndpointArg) =>
       run(async () => {
-        const session = arg?.entry ? controller.get(arg.entry.definition.name)?.session : undefined;
-        if (session) {
-          store.removeSession(session.id);
-          return;
-        }
-        store.clear();
+        const sessionId = arg?.entry ? controller.get(arg.entry.definition.name)?.sessionId : undefined;
+        await engine.call('capture.clear', sessionId ? { sessionId } : {});
       }),
     ),
     vscode.commands.registerCommand('zeromq.exportCapture', () =>
       run(async () => {
-        if (!store.size) return void vscode.window.showInformationMessage('ZeroMQ: the capture is empty.');
+        if (!engine.snapshot?.stats.retained) return void vscode.window.showInformationMessage('ZeroMQ: the capture is empty.');
         const uri = await vscode.window.showSaveDialog({
           filters: { 'JSON Lines': ['jsonl'] },
           defaultUri: defaultUri(`zeromq-capture-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
@@ -52,28 +36,19 @@ export function registerCaptureCommands(
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: exporting the capture', cancellable: true },
           async (progress, token) => {
-            const out = createWriteStream(path);
-            // Listens from the start: an error (say, failing to open) may come while nothing else listens.
-            const closed = finished(out);
-            closed.catch(() => undefined);
             const abort = new AbortController();
             const cancellation = token.onCancellationRequested(() => abort.abort());
             const report = progressReporter(progress);
             try {
-              const result = await exportJsonLinesToStream(store, out, {
-                describeSession: (id) => sessionNames.describe(id),
-                signal: abort.signal,
-                onProgress: (written, total) => report(written / total, `${count(written)} of ${count(total)} messages`),
-              });
-              if (result.cancelled) await discard(out, path);
-              else {
-                out.end();
-                await closed;
-              }
-              return result;
-            } catch (error) {
-              await discard(out, path);
-              throw error;
+              return await engine.call(
+                'capture.export',
+                { path },
+                {
+                  signal: abort.signal,
+                  timeoutMs: FILE_TIMEOUT_MS,
+                  onProgress: ({ done, total, message }) => report(done / total, message),
+                },
+              );
             } finally {
               cancellation.dispose();
             }
@@ -101,8 +76,6 @@ export function registerCaptureCommands(
         });
         if (!uris?.length) return;
         const path = uris[0].fsPath;
-        const size = (await stat(path)).size;
-        if (size > MAX_IMPORT_BYTES) throw new Error(`The file is ${size} bytes; imports are limited to 1 GiB.`);
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: importing a capture', cancellable: true },
           async (progress, token) => {
@@ -110,12 +83,15 @@ export function registerCaptureCommands(
             const cancellation = token.onCancellationRequested(() => abort.abort());
             const report = progressReporter(progress);
             try {
-              return await importJsonLinesFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
-                tag: basename(path),
-                sessionIdFor: importedSessionIds((name, type) => sessionNames.adoptImported(name, type)),
-                signal: abort.signal,
-                onProgress: (bytesRead) => report(size ? bytesRead / size : 1, bytesOf(bytesRead, size)),
-              });
+              return await engine.call(
+                'capture.import',
+                { path, tag: basename(path) },
+                {
+                  signal: abort.signal,
+                  timeoutMs: FILE_TIMEOUT_MS,
+                  onProgress: ({ done, total, message }) => report(total ? done / total : 1, message),
+                },
+              );
             } finally {
               cancellation.dispose();
             }
@@ -162,31 +138,8 @@ function progressReporter(
   };
 }
 
-/** Closes the stream and deletes its file, what was written of it being of no use. */
-async function discard(out: WriteStream, path: string): Promise<void> {
-  if (!out.closed) {
-    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
-    out.destroy();
-    await closed;
-  }
-  await rm(path, { force: true }).catch(() => undefined);
-}
-
 function count(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** "3.2 of 45.7 MB", in the unit that suits the total: a small file read "0 of 0 MB" in megabytes. */
-function bytesOf(done: number, total: number): string {
-  const [unit, name] = (
-    [
-      [1024 ** 3, 'GB'],
-      [1024 ** 2, 'MB'],
-      [1024, 'KB'],
-    ] as const
-  ).find(([u]) => total >= u) ?? [1, 'bytes'];
-  const format = (bytes: number) => (bytes / unit).toLocaleString('en-US', { maximumFractionDigits: 1 });
-  return `${format(done)} of ${format(total)} ${name}`;
 }
 
 function defaultUri(name: string): vscode.Uri | undefined {

@@ -1,22 +1,19 @@
 // Replay: resend captured messages to a session or an address, one (frames editable first, from the
-// inspector's "Replay…") or a range (from the palette, with the original spacing or as fast as possible).
+// inspector's "Replay…") or a range (from the palette, with the original spacing or as fast as possible;
+// the engine paces and sends them, and the progress notification cancels it).
 import * as vscode from 'vscode';
-import type { CaptureStore } from '../core/capture/captureStore';
 import { encodeFrame } from '../core/session/frameInput';
 import { framesForReplay, parseSeqRange } from '../core/capture/replayFrames';
-import type { Session } from '../core/session/session';
 import type { CaptureRecord } from '../core/types';
 import { errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
+import type { SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
 
-export function framesFor(record: CaptureRecord, target: Session): Uint8Array[] {
-  return framesForReplay(record, target.type);
-}
-
-async function pickTarget(controller: EndpointController): Promise<Session | undefined> {
+async function pickTarget(controller: EndpointController): Promise<SessionSnapshot | undefined> {
   const senders = controller.running().filter((e) => e.session!.canSend);
-  const items: Array<vscode.QuickPickItem & { session?: Session }> = senders.map((e) => ({
+  const items: Array<vscode.QuickPickItem & { session?: SessionSnapshot }> = senders.map((e) => ({
     label: e.definition.name,
     description: `${e.definition.type} ${e.definition.mode} ${e.definition.address}`,
     session: e.session,
@@ -25,6 +22,11 @@ async function pickTarget(controller: EndpointController): Promise<Session | und
   const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, placeHolder: 'Replay from which session?' });
   if (!picked) return undefined;
   return picked.session ?? (await addEndpointWizard(controller, { mode: 'connect' }))?.session;
+}
+
+async function recordAt(engine: EngineClient, seq: number): Promise<CaptureRecord | undefined> {
+  const { records } = await engine.call('capture.records', { fromSeq: seq, count: 1 });
+  return records[0]?.seq === seq ? records[0] : undefined;
 }
 
 function frameAsInput(frame: Uint8Array): string {
@@ -66,8 +68,8 @@ async function editFrames(frames: Uint8Array[]): Promise<Uint8Array[] | undefine
 }
 
 /** Replays one message; resolves with what happened, in words. */
-export async function replayOne(store: CaptureStore, controller: EndpointController, seq: number): Promise<string> {
-  const record = store.get(seq);
+export async function replayOne(engine: EngineClient, controller: EndpointController, seq: number): Promise<string> {
+  const record = await recordAt(engine, seq);
   if (!record) throw new Error(`Message #${seq} is no longer in the capture.`);
   if (record.frameSizes.some((size, i) => size !== record.frames[i].length)) {
     const go = await vscode.window.showWarningMessage(
@@ -79,23 +81,26 @@ export async function replayOne(store: CaptureStore, controller: EndpointControl
   }
   const target = await pickTarget(controller);
   if (!target) return 'cancelled';
-  const frames = await editFrames(framesFor(record, target));
+  const frames = await editFrames(framesForReplay(record, target.type));
   if (!frames) return 'cancelled';
-  const reply = await target.send(frames);
-  return `sent from ${target.name}${reply ? `; reply: ${reply.length} frame(s)` : ''}`;
+  const { reply } = await engine.call('session.send', { id: target.id, frames });
+  return `sent from ${target.name}${reply ? `; reply: ${reply.frames.length} frame(s)` : ''}`;
 }
 
-export function registerReplayCommands(store: CaptureStore, controller: EndpointController): vscode.Disposable[] {
+export function registerReplayCommands(engine: EngineClient, controller: EndpointController): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.replayMessages', (seq?: number) =>
       run(async () => {
         if (typeof seq === 'number')
-          return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(store, controller, seq)}.`);
+          return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(engine, controller, seq)}.`);
+        const stats = engine.snapshot?.stats;
         const text = await vscode.window.showInputBox({
           ignoreFocusOut: true,
           title: 'Replay Captured Messages',
-          prompt: `Sequence number or range (the capture holds #${store.firstSeq}–#${store.lastSeq})`,
+          prompt: stats?.retained
+            ? `Sequence number or range (the capture holds #${stats.firstSeq}–#${stats.lastSeq})`
+            : 'Sequence number or range',
           validateInput: (v) => {
             const r = parseSeqRange(v);
             return typeof r === 'string' ? r : undefined;
@@ -104,45 +109,56 @@ export function registerReplayCommands(store: CaptureStore, controller: Endpoint
         if (!text) return;
         const range = parseSeqRange(text);
         if (typeof range === 'string') return;
-        const records = store.range(range.from, range.to - range.from + 1);
-        if (!records.length) return void vscode.window.showWarningMessage('ZeroMQ: none of those messages is still in the capture.');
-        if (records.length === 1)
+        if (range.from === range.to)
           return void vscode.window.showInformationMessage(
-            `ZeroMQ: replay of #${records[0].seq}: ${await replayOne(store, controller, records[0].seq)}.`,
+            `ZeroMQ: replay of #${range.from}: ${await replayOne(engine, controller, range.from)}.`,
           );
+        const { records } = await engine.call('capture.records', { fromSeq: range.from, count: 1 });
+        if (!records.length || records[0].seq > range.to)
+          return void vscode.window.showWarningMessage('ZeroMQ: none of those messages is still in the capture.');
         const target = await pickTarget(controller);
         if (!target) return;
+        const count = range.to - range.from + 1;
         const pace = await vscode.window.showQuickPick(
           [
             { label: 'With the original spacing', keep: true },
             { ignoreFocusOut: true, label: 'As fast as possible', keep: false },
           ],
-          { placeHolder: `${records.length} messages` },
+          { placeHolder: `messages #${range.from}–#${range.to}` },
         );
         if (!pace) return;
-        let sent = 0;
-        await vscode.window.withProgress(
+        const result = await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: `ZeroMQ: replaying ${records.length} messages from ${target.name}`,
+            title: `ZeroMQ: replaying up to ${count} messages from ${target.name}`,
             cancellable: true,
           },
           async (progress, token) => {
-            const startedAt = performance.now();
-            const firstTime = records[0].timeNs;
-            for (const record of records) {
-              if (token.isCancellationRequested) break;
-              if (pace.keep) {
-                const due = Number(record.timeNs - firstTime) / 1e6 - (performance.now() - startedAt);
-                if (due > 0) await new Promise((r) => setTimeout(r, due));
-              }
-              await target.send(framesFor(record, target));
-              sent++;
-              if (sent % 100 === 0) progress.report({ message: `${sent}/${records.length}`, increment: (100 * 100) / records.length });
-            }
+            const abort = new AbortController();
+            token.onCancellationRequested(() => abort.abort());
+            let reported = 0;
+            const outcome = await engine.request(
+              'capture.replay',
+              { fromSeq: range.from, toSeq: range.to, sessionId: target.id, keepSpacing: pace.keep },
+              {
+                signal: abort.signal,
+                timeoutMs: 24 * 3600 * 1000,
+                onProgress: ({ done, total, message }) => {
+                  const percent = Math.floor((done / Math.max(1, total)) * 100);
+                  if (percent > reported) progress.report({ message, increment: percent - reported });
+                  reported = Math.max(reported, percent);
+                },
+              },
+            );
+            if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
+            return outcome.ok ? outcome.value : undefined;
           },
         );
-        void vscode.window.showInformationMessage(`ZeroMQ: replayed ${sent} of ${records.length} messages from ${target.name}.`);
+        void vscode.window.showInformationMessage(
+          result
+            ? `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${target.name}.`
+            : `ZeroMQ: replay from ${target.name} cancelled.`,
+        );
       }),
     ),
   ];

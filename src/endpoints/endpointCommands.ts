@@ -171,7 +171,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
     vscode.commands.registerCommand('zeromq.stopEndpoint', (arg: EndpointArg) =>
       run(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to stop', (e) => !!e.session);
-        if (entry) controller.stop(entry.definition.name);
+        if (entry) await controller.stop(entry.definition.name);
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeEndpoint', (arg: EndpointArg) =>
@@ -216,7 +216,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
           prompt: 'Topic prefix (hex:0a0b for bytes; empty = everything)',
         });
         if (prefix === undefined) return;
-        entry.session.subscribe(prefix);
+        await controller.subscribe(entry.definition.name, prefix, true);
       }),
     ),
     vscode.commands.registerCommand('zeromq.unsubscribe', (arg: EndpointArg) =>
@@ -235,7 +235,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
           session.subscriptions.map((s) => ({ label: s === '' ? '(everything)' : s, prefix: s })),
           { ignoreFocusOut: true, placeHolder: 'Subscription to cancel' },
         );
-        if (prefix) session.unsubscribe(prefix.prefix);
+        if (prefix) await controller.subscribe(entry.definition.name, prefix.prefix, false);
       }),
     ),
   ];

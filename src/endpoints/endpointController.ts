@@ -1,18 +1,21 @@
 // The endpoints the user sees: saved ones (the `zeromq.endpoints` setting) and ones opened from the
-// palette, each with its running session if started. Views and commands act through this controller.
+// palette, each with its running session if started (its state as the engine last reported it). Views and
+// commands act through this controller; the sockets themselves live in the engine process.
 import * as vscode from 'vscode';
 import { readEndpointDefinitions, type EndpointDefinition } from '../core/session/endpointConfig';
-import type { Session } from '../core/session/session';
-import type { SessionManager } from '../core/session/sessionManager';
-import { openSecureSession } from '../core/security/secureSession';
 import { errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
+import type { EngineSnapshot, SessionSnapshot } from '../shared/engineProtocol';
 import type { KeyStore } from '../security/keyStore';
 
 export interface EndpointEntry {
   definition: EndpointDefinition;
   /** Stored in the `zeromq.endpoints` setting. */
   saved: boolean;
-  session?: Session;
+  /** The open session's id (kept across engine restarts: the session is reopened under it). */
+  sessionId?: string;
+  /** The open session as the engine last reported it. */
+  session?: SessionSnapshot;
   /** Why the last start failed. */
   startError?: string;
 }
@@ -22,25 +25,41 @@ export class EndpointController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private nextSessionId = 1;
 
   constructor(
-    private readonly sessions: SessionManager,
+    private readonly engine: EngineClient,
     private readonly log: vscode.LogOutputChannel,
     private readonly keys?: KeyStore,
   ) {
+    const snapshots = engine.onSnapshot((snapshot) => this.applySnapshot(snapshot));
+    const starts = engine.onDidStart((start) => {
+      // Sessions a restarted engine could not reopen (their port taken meanwhile...) say why.
+      for (const failure of start.reopened?.failures ?? []) {
+        for (const entry of this.entries.values())
+          if (entry.sessionId && failure.startsWith(`${entry.definition.name}: `)) {
+            entry.startError = failure.slice(entry.definition.name.length + 2);
+            entry.sessionId = entry.session = undefined;
+          }
+      }
+      this.changed.fire();
+    });
+    const crashes = engine.onDidCrash((crash) => {
+      if (crash.restarting) return;
+      for (const entry of this.entries.values())
+        if (entry.sessionId) {
+          entry.startError = `The ZeroMQ engine stopped: ${crash.reason ?? crash.cause}.`;
+          entry.sessionId = entry.session = undefined;
+        }
+      this.changed.fire();
+    });
     this.disposables.push(
       this.changed,
+      new vscode.Disposable(() => (snapshots.dispose(), starts.dispose(), crashes.dispose())),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('zeromq.endpoints')) this.reloadSaved();
       }),
     );
-    const subscription = sessions.onDidChange((change) => {
-      if (change.kind === 'closed') {
-        for (const entry of this.entries.values()) if (entry.session === change.session) entry.session = undefined;
-        this.changed.fire();
-      }
-    });
-    this.disposables.push(new vscode.Disposable(() => subscription.dispose()));
     this.reloadSaved();
   }
 
@@ -54,20 +73,20 @@ export class EndpointController implements vscode.Disposable {
 
   /** Entries whose session is open. */
   running(): EndpointEntry[] {
-    return this.list().filter((e) => e.session && !e.session.isClosed);
+    return this.list().filter((e) => e.session);
   }
 
   /** Starts every saved entry with autoStart (the caller checks workspace trust). */
   async autoStart(): Promise<void> {
     await Promise.all(
       this.list()
-        .filter((e) => e.definition.autoStart && !e.session)
+        .filter((e) => e.definition.autoStart && !e.sessionId)
         .map((e) => this.start(e.definition.name).catch(() => undefined)),
     );
   }
 
   /** Adds an unsaved entry (from the palette) and starts it. */
-  async addAndStart(definition: EndpointDefinition): Promise<Session> {
+  async addAndStart(definition: EndpointDefinition): Promise<SessionSnapshot> {
     if (this.entries.has(definition.name)) throw new Error(`An endpoint named "${definition.name}" already exists.`);
     this.entries.set(definition.name, { definition, saved: false });
     this.changed.fire();
@@ -80,29 +99,22 @@ export class EndpointController implements vscode.Disposable {
     }
   }
 
-  async start(name: string): Promise<Session> {
+  async start(name: string): Promise<SessionSnapshot> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`No endpoint named "${name}".`);
-    if (entry.session && !entry.session.isClosed) return entry.session;
+    if (entry.session) return entry.session;
     const d = entry.definition;
+    const id = `s${this.nextSessionId++}`;
     try {
-      const options = { name: d.name, type: d.type, mode: d.mode, addresses: [d.address], subscriptions: d.subscriptions };
-      if (d.security && this.keys) {
-        const security = await this.keys.resolve(d.security);
-        const secure = await openSecureSession(this.sessions, options, security, {
-          onAttempt: (attempt) =>
-            this.log.info(
-              `[${d.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`,
-            ),
-        });
-        entry.session = secure.session;
-        for (const warning of secure.warnings) void vscode.window.showWarningMessage(`ZeroMQ ${d.name}: ${warning}`);
-      } else {
-        entry.session = await this.sessions.open(options);
-      }
+      const security = d.security && this.keys ? await this.keys.resolve(d.security) : undefined;
+      const spec = { id, name: d.name, type: d.type, mode: d.mode, addresses: [d.address], subscriptions: d.subscriptions };
+      const opened = await this.engine.call('session.open', { spec, ...(security ? { security } : {}) });
+      entry.sessionId = id;
+      entry.session = opened.session;
       entry.startError = undefined;
+      for (const warning of opened.warnings) void vscode.window.showWarningMessage(`ZeroMQ ${d.name}: ${warning}`);
       this.log.info(`Started ${d.name}: ${d.type} ${d.mode} ${d.address}${d.security ? ` (${d.security.mechanism})` : ''}`);
-      return entry.session;
+      return opened.session;
     } catch (error) {
       entry.startError = errorText(error);
       this.log.error(`Could not start ${d.name} (${d.type} ${d.mode} ${d.address}): ${entry.startError}`);
@@ -112,12 +124,22 @@ export class EndpointController implements vscode.Disposable {
     }
   }
 
-  stop(name: string): void {
+  async stop(name: string): Promise<void> {
     const entry = this.entries.get(name);
-    if (!entry?.session) return;
-    this.sessions.close(entry.session.id);
-    entry.session = undefined;
-    this.log.info(`Stopped ${name}`);
+    const id = entry?.sessionId;
+    if (!entry || !id) return;
+    entry.sessionId = entry.session = undefined;
+    this.changed.fire();
+    const closed = await this.engine.request('session.close', { id });
+    if (closed.ok) this.log.info(`Stopped ${name}`);
+    else this.log.warn(`Stopping ${name}: ${closed.error.message}`);
+  }
+
+  /** Adds (or cancels) a SUB/XSUB subscription of the entry's running session. */
+  async subscribe(name: string, prefix: string, subscribe: boolean): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry?.sessionId) throw new Error(`"${name}" is not running.`);
+    entry.session = await this.engine.call('session.subscribe', { id: entry.sessionId, prefix, subscribe });
     this.changed.fire();
   }
 
@@ -125,7 +147,7 @@ export class EndpointController implements vscode.Disposable {
   async remove(name: string): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry) return;
-    this.stop(name);
+    await this.stop(name);
     this.entries.delete(name);
     if (entry.saved) {
       const target = this.configurationTarget();
@@ -153,8 +175,20 @@ export class EndpointController implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const entry of this.entries.values()) if (entry.session) this.sessions.close(entry.session.id);
+    // The engine closes every socket when it stops; nothing to close one by one here.
     for (const d of this.disposables) d.dispose();
+  }
+
+  private applySnapshot(snapshot: EngineSnapshot): void {
+    const byId = new Map(snapshot.sessions.map((s) => [s.id, s]));
+    for (const entry of this.entries.values()) {
+      if (!entry.sessionId) continue;
+      const session = byId.get(entry.sessionId);
+      // Not in the engine any more (and not being opened: sessionId is set once open answered).
+      if (!session) entry.sessionId = undefined;
+      entry.session = session;
+    }
+    this.changed.fire();
   }
 
   private configurationTarget(): vscode.ConfigurationTarget {
@@ -174,7 +208,7 @@ export class EndpointController implements vscode.Disposable {
     const savedNames = new Set(endpoints.map((e) => e.name));
     for (const [name, entry] of this.entries) {
       if (entry.saved && !savedNames.has(name)) {
-        if (entry.session) this.sessions.close(entry.session.id);
+        void this.stop(name);
         this.entries.delete(name);
       }
     }

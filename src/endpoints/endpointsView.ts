@@ -1,15 +1,16 @@
 // The "Endpoints" tree: one node per endpoint with live state, counts and rate; children show peers,
-// subscriptions and the latest monitor events. Refreshes are throttled to two a second.
+// subscriptions and the latest monitor events, from the snapshots the engine pushes. Refreshes are
+// throttled to two a second.
 import * as vscode from 'vscode';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { SessionState, TimelineEvent } from '../core/session/sessionMonitor';
-import type { Tap } from '../core/tap/tap';
+import type { TapSnapshot } from '../shared/engineProtocol';
 import type { TapController } from '../taps/tapController';
 
 type Node =
   | { kind: 'endpoint'; entry: EndpointEntry }
   | { kind: 'group'; entry: EndpointEntry; group: 'peers' | 'subscriptions' | 'events' }
-  | { kind: 'tap'; tap: Tap }
+  | { kind: 'tap'; tap: TapSnapshot }
   | { kind: 'leaf'; item: vscode.TreeItem };
 
 const REFRESH_INTERVAL_MS = 500;
@@ -29,27 +30,39 @@ const STATE_ICON: Record<SessionState | 'stopped', [string, string | undefined]>
 export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private lastFingerprint = '';
+  private lastShape = '';
   private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly controller: EndpointController,
     private readonly taps?: TapController,
   ) {
-    const endpointChanges = controller.onDidChange(() => this.refresh());
-    const tapChanges = taps?.onDidChange(() => this.refresh());
+    // Snapshots come up to ten times a second: refresh at most twice, and only when something shown changed.
+    const endpointChanges = controller.onDidChange(() => this.schedule());
+    const tapChanges = taps?.onDidChange(() => this.schedule());
     this.subscription = vscode.Disposable.from(endpointChanges, ...(tapChanges ? [tapChanges] : []));
-    // Counters change on every message: poll a fingerprint instead of refreshing per message.
-    this.timer = setInterval(() => {
-      const fingerprint = this.fingerprint();
-      if (fingerprint !== this.lastFingerprint) this.refresh();
-    }, REFRESH_INTERVAL_MS);
   }
 
   refresh(): void {
     this.lastFingerprint = this.fingerprint();
     this.changed.fire(undefined);
+  }
+
+  private schedule(): void {
+    // Started, stopped, failed, a tap added: at once. Counters: at most twice a second.
+    const shape = this.shape();
+    if (shape !== this.lastShape) {
+      this.lastShape = shape;
+      this.refresh();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.fingerprint() !== this.lastFingerprint) this.refresh();
+    }, REFRESH_INTERVAL_MS);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -71,7 +84,7 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       const children: Node[] = [];
       if (entry.startError && !entry.session) children.push({ kind: 'leaf', item: leaf(entry.startError, 'error', 'errorForeground') });
       if (!entry.session) return children;
-      const lastError = entry.session.monitor.lastError;
+      const lastError = entry.session.lastError;
       if (lastError && entry.session.state === 'error') children.push({ kind: 'leaf', item: leaf(lastError, 'error', 'errorForeground') });
       children.push({ kind: 'group', entry, group: 'peers' });
       if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB')
@@ -84,19 +97,34 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.subscription.dispose();
     this.changed.dispose();
   }
 
+  private shape(): string {
+    const sessions = this.controller.list().map((e) => `${e.definition.name}:${e.session?.state ?? e.startError ?? '-'}:${e.saved}`);
+    return [...sessions, ...(this.taps?.list() ?? []).map((t) => t.id)].join('|');
+  }
+
   private fingerprint(): string {
-    const sessions = this.controller.running().map((e) => {
-      const m = e.session!.monitor;
-      return `${e.definition.name}:${m.state}:${m.totalMessages}:${m.rate1s}:${m.connectionCount}:${m.routingPeers.size}:${m.timeline().length}`;
+    const sessions = this.controller.list().map((e) => {
+      const s = e.session;
+      if (!s) return `${e.definition.name}:${e.startError ?? 'stopped'}:${e.saved}`;
+      const total = s.counters.messagesIn + s.counters.messagesOut;
+      return `${e.definition.name}:${s.state}:${total}:${s.rate1s}:${connectionCount(s.connections)}:${s.routingPeerCount}:${s.eventCount}:${s.subscriptions.length}:${e.saved}`;
     });
-    const taps = (this.taps?.list() ?? []).map((t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unanswered().length}`);
+    const taps = (this.taps?.list() ?? []).map(
+      (t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}`,
+    );
     return [...sessions, ...taps].join('|');
   }
+}
+
+function connectionCount(connections: Array<[string, number]>): number {
+  let count = 0;
+  for (const [, n] of connections) count += n;
+  return count;
 }
 
 export function formatCount(n: number): string {
@@ -111,7 +139,7 @@ export function formatRate(perSecond: number): string {
 
 function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   const d = entry.definition;
-  const session = entry.session && !entry.session.isClosed ? entry.session : undefined;
+  const session = entry.session;
   const item = new vscode.TreeItem(
     d.name,
     session
@@ -124,9 +152,8 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   const where = `${d.type} ${d.mode === 'bind' ? 'bind' : '→'} ${d.address}`;
   const state: SessionState | 'stopped' = session ? session.state : entry.startError ? 'error' : 'stopped';
   if (session) {
-    const m = session.monitor;
     // Counts first: a narrow sidebar cuts the end of the description, and the address is in the tooltip.
-    item.description = `${formatCount(m.totalMessages)} msgs · ${formatRate(m.rate1s)} · ${where}`;
+    item.description = `${formatCount(session.counters.messagesIn + session.counters.messagesOut)} msgs · ${formatRate(session.rate1s)} · ${where}`;
   } else {
     item.description = `${where} · ${entry.startError ? 'failed' : 'stopped'}`;
   }
@@ -137,11 +164,11 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   tooltip.appendMarkdown(`**${escapeMarkdown(d.name)}** · ${state}\n\n`);
   tooltip.appendMarkdown(`${d.type} socket, ${d.mode} \`${escapeMarkdown(d.address)}\`${entry.saved ? ' · saved' : ' · not saved'}\n\n`);
   if (session) {
-    const c = session.monitor.counters;
+    const c = session.counters;
     tooltip.appendMarkdown(
       `In: ${formatCount(c.messagesIn)} msgs, ${formatCount(c.bytesIn)} B · Out: ${formatCount(c.messagesOut)} msgs, ${formatCount(c.bytesOut)} B\n\n`,
     );
-    tooltip.appendMarkdown(`Rate: ${formatRate(session.monitor.rate1s)} (last 1 s), ${formatRate(session.monitor.rate10s)} (last 10 s)`);
+    tooltip.appendMarkdown(`Rate: ${formatRate(session.rate1s)} (last 1 s), ${formatRate(session.rate10s)} (last 10 s)`);
   }
   if (entry.startError) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(entry.startError)}`);
   item.tooltip = tooltip;
@@ -153,15 +180,16 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
 
 function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem {
   const session = entry.session!;
-  const m = session.monitor;
+  const connections = connectionCount(session.connections);
+  const peers = session.routingPeerCount;
   const labels = {
     peers: [
       `Peers`,
-      `${m.connectionCount} connection${m.connectionCount === 1 ? '' : 's'}${m.routingPeers.size ? ` · ${m.routingPeers.size} routing id${m.routingPeers.size === 1 ? '' : 's'}` : ''}`,
+      `${connections} connection${connections === 1 ? '' : 's'}${peers ? ` · ${peers} routing id${peers === 1 ? '' : 's'}` : ''}`,
       'plug',
     ],
     subscriptions: ['Subscriptions', `${session.subscriptions.length}`, 'filter'],
-    events: ['Events', `${m.timeline().length}`, 'history'],
+    events: ['Events', `${session.eventCount}`, 'history'],
   } as const;
   const [label, description, icon] = labels[group];
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -175,10 +203,9 @@ function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'eve
 function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem[] {
   const session = entry.session;
   if (!session) return [];
-  const m = session.monitor;
   if (group === 'peers') {
-    const items = [...m.connections].map(([address, n]) => leaf(address, 'plug', undefined, n > 1 ? `${n} connections` : 'connected'));
-    for (const peer of m.routingPeers.values()) {
+    const items = session.connections.map(([address, n]) => leaf(address, 'plug', undefined, n > 1 ? `${n} connections` : 'connected'));
+    for (const peer of session.routingPeers) {
       items.push(
         leaf(
           peer.idText ?? `0x${peer.idHex}`,
@@ -196,7 +223,7 @@ function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 
       ? session.subscriptions.map((s) => leaf(s === '' ? '(everything)' : s, 'filter'))
       : [leaf('No subscription: nothing is received', 'warning', 'charts.yellow')];
   }
-  return m.timeline().slice(-EVENTS_SHOWN).reverse().map(eventItem);
+  return session.events.slice(-EVENTS_SHOWN).reverse().map(eventItem);
 }
 
 function eventItem(event: TimelineEvent): vscode.TreeItem {
@@ -229,14 +256,14 @@ function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`;
 }
 
-function tapItem(tap: Tap): vscode.TreeItem {
+function tapItem(tap: TapSnapshot): vscode.TreeItem {
   const item = new vscode.TreeItem(tap.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `tap:${tap.id}`;
   const total = tap.counters.toService + tap.counters.toClients;
-  const latency = tap.pattern === 'request-reply' ? tap.latency() : undefined;
+  const latency = tap.latency;
   const timing = latency && latency.count ? ` · p50 ${formatMs(latency.p50)} · p99 ${formatMs(latency.p99)}` : '';
   item.description = `${formatCount(total)} msgs${timing} · tap ${tap.listen} → ${tap.upstream}`;
-  const stuck = tap.unanswered().length;
+  const stuck = tap.unansweredCount;
   item.iconPath = new vscode.ThemeIcon(
     stuck ? 'warning' : 'arrow-swap',
     stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'),
@@ -246,7 +273,7 @@ function tapItem(tap: Tap): vscode.TreeItem {
   return item;
 }
 
-function tapChildren(tap: Tap): vscode.TreeItem[] {
+function tapChildren(tap: TapSnapshot): vscode.TreeItem[] {
   const items = [
     leaf(
       `${formatCount(tap.counters.toService)} to the service`,
@@ -256,8 +283,8 @@ function tapChildren(tap: Tap): vscode.TreeItem[] {
     ),
     leaf(`${formatCount(tap.counters.toClients)} to the clients`, 'arrow-left', undefined, `${formatCount(tap.counters.bytesToClients)} B`),
   ];
-  if (tap.pattern === 'request-reply') {
-    const latency = tap.latency();
+  if (tap.latency) {
+    const latency = tap.latency;
     items.push(
       leaf(
         `Round trips: ${formatCount(latency.count)}`,
@@ -281,7 +308,7 @@ function tapChildren(tap: Tap): vscode.TreeItem[] {
         ),
       );
     }
-    for (const request of tap.unanswered().slice(-10)) {
+    for (const request of tap.unanswered) {
       items.push(
         leaf(
           `#${request.seq} has no reply`,

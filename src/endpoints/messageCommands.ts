@@ -1,23 +1,25 @@
 // Send Message… (compose frames, send, show the reply) and Receive One Message… (wait, show it decoded).
+// The engine sends, waits and decodes; both waits can be cancelled from their progress notification.
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { encodeFrame, type FrameFormat } from '../core/session/frameInput';
-import type { Session } from '../core/session/session';
 import { socketTypeInfo } from '../core/session/socketTypes';
-import type { DecodeContext, DecodeResult } from '../core/types';
-import { ZmqUserError, errorText } from '../core/session/zmqErrors';
+import { ZmqUserError, errorCode, errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
+import type { DecodedMessage, SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { MessageDocuments } from './messageDocuments';
 import { addEndpointWizard, pickEntry, type EndpointArg } from './endpointCommands';
 
-export type FrameDecodeFunction = (frame: Uint8Array, context: DecodeContext) => DecodeResult;
-
 export interface MessageCommandDeps {
   controller: EndpointController;
   documents: MessageDocuments;
-  decode: FrameDecodeFunction;
+  engine: EngineClient;
   receiveTimeoutMs(): number;
 }
+
+/** Past the engine's own wait: the request's timeout only catches an engine that stopped answering. */
+const ENGINE_GRACE_MS = 10_000;
 
 const MAX_FILE_FRAME = 256 * 1024 * 1024;
 
@@ -84,8 +86,8 @@ function preview(frame: Uint8Array): string {
   return /^[\x20-\x7e]*$/.test(text) ? JSON.stringify(text) + (frame.length > 40 ? '…' : '') : `${frame.length} B`;
 }
 
-async function pickRoutingId(session: Session): Promise<Buffer | undefined> {
-  const peers = [...session.monitor.routingPeers.values()];
+async function pickRoutingId(session: SessionSnapshot): Promise<Buffer | undefined> {
+  const peers = session.routingPeers;
   const items: Array<vscode.QuickPickItem & { id?: Buffer }> = peers.map((p) => ({
     label: p.idText ?? `0x${p.idHex}`,
     description: `${p.messages} msgs`,
@@ -103,13 +105,19 @@ async function pickRoutingId(session: Session): Promise<Buffer | undefined> {
   return typed.startsWith('hex:') ? Buffer.from(typed.slice(4), 'hex') : Buffer.from(typed);
 }
 
-function decodeAll(deps: MessageCommandDeps, session: Session | undefined, frames: Uint8Array[]) {
-  const hasRoutingId = session ? socketTypeInfo(session.type).receivesRoutingId : false;
-  return frames.map((bytes, frameIndex) => ({
+function displayFrames(session: SessionSnapshot, message: DecodedMessage) {
+  const hasRoutingId = socketTypeInfo(session.type).receivesRoutingId;
+  return message.frames.map((bytes, frameIndex) => ({
     bytes,
     label: hasRoutingId && frameIndex === 0 ? 'routing id' : bytes.length === 0 ? 'empty delimiter' : undefined,
-    decoded: deps.decode(bytes, { sessionId: session?.id, socketType: session?.type, frameIndex, frameCount: frames.length }),
+    decoded: message.decoded[frameIndex],
   }));
+}
+
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const abort = new AbortController();
+  token.onCancellationRequested(() => abort.abort());
+  return abort.signal;
 }
 
 async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<void> {
@@ -141,24 +149,21 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
   const frames = await composeFrames(`Send from ${entry.definition.name} (${session.type})`);
   if (!frames) return;
   const timeoutMs = deps.receiveTimeoutMs();
-  const reply = await vscode.window.withProgress(
+  const waits = session.type === 'REQ' || session.type === 'DEALER';
+  const sent = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `ZeroMQ: sending from ${entry.definition.name}`,
-      cancellable: session.type === 'DEALER',
+      title: `ZeroMQ: sending from ${entry.definition.name}${waits ? ' (waiting for the reply)' : ''}`,
+      cancellable: true,
     },
-    async (progress, token) => {
-      const sent = await session.send(frames, { routingId, replyTimeoutMs: timeoutMs });
-      if (sent) return sent;
-      if (session.type !== 'DEALER') return undefined;
-      // A DEALER's reply arrives on its receive loop: wait for the next message.
-      progress.report({ message: 'waiting for the reply…' });
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return (await session.nextMessage(timeoutMs, abort.signal)).frames;
-    },
+    (_progress, token) =>
+      deps.engine.call(
+        'session.send',
+        { id: session.id, frames, ...(routingId ? { routingId } : {}), replyTimeoutMs: timeoutMs, awaitReply: session.type === 'DEALER' },
+        { timeoutMs: timeoutMs + ENGINE_GRACE_MS, signal: abortOn(token) },
+      ),
   );
-  if (!reply) {
+  if (!sent.reply) {
     void vscode.window.showInformationMessage(
       `ZeroMQ: sent ${frames.length} frame${frames.length === 1 ? '' : 's'} from ${entry.definition.name}.`,
     );
@@ -169,7 +174,7 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
     [
       `Reply received by ${entry.definition.name} (${session.type} ${session.mode} ${session.addresses.join(', ')}) at ${new Date().toISOString()}`,
     ],
-    decodeAll(deps, session, reply),
+    displayFrames(session, sent.reply),
   );
 }
 
@@ -183,29 +188,30 @@ async function receiveOnce(deps: MessageCommandDeps, arg: EndpointArg): Promise<
   const session = entry?.session;
   if (!entry || !session) return;
   const timeoutMs = deps.receiveTimeoutMs();
-  const message = await vscode.window.withProgress(
+  const received = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
       title: `ZeroMQ: waiting for a message on ${entry.definition.name} (up to ${Math.round(timeoutMs / 1000)} s)`,
       cancellable: true,
     },
-    (_progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return session.nextMessage(timeoutMs, abort.signal);
-    },
+    (_progress, token) =>
+      deps.engine.call(
+        'session.receive',
+        { id: session.id, timeoutMs },
+        { timeoutMs: timeoutMs + ENGINE_GRACE_MS, signal: abortOn(token) },
+      ),
   );
   await deps.documents.show(
-    `message-${message.seq}`,
-    [`Message #${message.seq} received by ${entry.definition.name} (${session.type}) at ${new Date().toISOString()}`],
-    decodeAll(deps, session, message.frames),
+    `message-${received.seq}`,
+    [`Message #${received.seq} received by ${entry.definition.name} (${session.type}) at ${new Date().toISOString()}`],
+    displayFrames(session, received.message),
   );
 }
 
 export function registerMessageCommands(deps: MessageCommandDeps): vscode.Disposable[] {
   const run = (fn: () => Promise<unknown>) =>
     fn().catch((error) => {
-      if (error instanceof ZmqUserError && error.code === 'ECANCELED') return;
+      if (errorCode(error) === 'ECANCELED') return;
       void vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`);
     });
   return [

@@ -216,6 +216,11 @@ export class Engine {
         return null;
       },
       'decoders.loadProtos': (params) => core().decoders.protobuf.loadSchemas(params.files, params.roots),
+      'decoders.register': ({ modulePath }) => ({ ids: core().registerDecoderModule(modulePath) }),
+      'decoders.unregister': ({ modulePath }) => {
+        core().unregisterDecoderModule(modulePath);
+        return null;
+      },
       'session.open': async ({ spec, security }) => {
         const options = {
           id: spec.id,

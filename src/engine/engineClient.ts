@@ -215,7 +215,8 @@ export class EngineClient {
     params: EngineParams<M>,
     options: RequestOptions = {},
   ): Promise<Outcome<EngineResult<M>>> {
-    if (method === 'session.close' || method === 'tap.stop' || method === 'inspector.close') this.reopen.note(method, params, undefined);
+    if (method === 'session.close' || method === 'tap.stop' || method === 'inspector.close' || method === 'decoders.unregister')
+      this.reopen.note(method, params, undefined);
     // While an engine starts (at activation, or after a crash) requests wait for it rather than fail.
     if (this.starting) await this.starting.catch(() => undefined);
     const outcome = await this.send(method, params, options);

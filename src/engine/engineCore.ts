@@ -1,6 +1,7 @@
 // What the engine owns once the host said hello: the capture store and its crash spool, the sessions and
 // taps that feed it, the decoders, and the snapshot of it all the host's views show (pushed when changed,
 // at most 10 times a second).
+import { isAbsolute } from 'node:path';
 import { CaptureSpoolWriter } from '../core/capture/captureSpool';
 import { restoreSpool } from '../core/capture/captureSpoolReader';
 import { CaptureStore } from '../core/capture/captureStore';
@@ -8,7 +9,7 @@ import { createDefaultRegistry, type DecoderRegistry, type DecoderRule } from '.
 import type { Session } from '../core/session/session';
 import { SessionManager } from '../core/session/sessionManager';
 import { TAP_SOCKETS, Tap } from '../core/tap/tap';
-import type { SocketTypeName } from '../core/types';
+import type { Decoder, SocketTypeName } from '../core/types';
 import {
   SNAPSHOT_EVENTS,
   SNAPSHOT_ROUTING_PEERS,
@@ -46,6 +47,7 @@ export class EngineCore {
   receiveTimeoutMs: number;
   restored?: RestoreSummary;
   private ruleSpecs: DecoderRuleSpec[] = [];
+  private readonly decoderModules = new Map<string, Array<{ dispose(): void }>>();
   private readonly spool?: CaptureSpoolWriter;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastSnapshot = '';
@@ -90,6 +92,29 @@ export class EngineCore {
 
   setRules(rules: DecoderRuleSpec[]): void {
     this.ruleSpecs = rules;
+  }
+
+  /** Registers the decoders a module exports (`decoders: Decoder[]`, or one Decoder); returns their ids. */
+  registerDecoderModule(modulePath: string): string[] {
+    if (!isAbsolute(modulePath)) throw new Error(`A decoder module is given by its absolute path, not "${modulePath}".`);
+    this.unregisterDecoderModule(modulePath);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = require(modulePath) as { decoders?: unknown; default?: unknown };
+    const found = Array.isArray(exported.decoders) ? exported.decoders : [exported.default ?? exported];
+    const registrations: Array<{ dispose(): void }> = [];
+    try {
+      for (const decoder of found) registrations.push(this.decoders.register(decoder as Decoder));
+    } catch (error) {
+      for (const registration of registrations) registration.dispose();
+      throw error;
+    }
+    this.decoderModules.set(modulePath, registrations);
+    return (found as Decoder[]).map((d) => d.id);
+  }
+
+  unregisterDecoderModule(modulePath: string): void {
+    for (const registration of this.decoderModules.get(modulePath) ?? []) registration.dispose();
+    this.decoderModules.delete(modulePath);
   }
 
   /** The rules in force, with session names resolved to the ids of open sessions. */

@@ -16,6 +16,7 @@ export interface ReopenReport {
 export class EngineReopenList {
   private configure: EngineParams<'configure'> = {};
   private protos: EngineParams<'decoders.loadProtos'> | undefined;
+  private readonly decoderModules = new Set<string>();
   private readonly sessions = new Map<string, EngineParams<'session.open'>>();
   private readonly taps = new Map<string, EngineParams<'tap.start'>>();
   private readonly panels = new Map<string, EngineParams<'inspector.open'>>();
@@ -28,6 +29,12 @@ export class EngineReopenList {
         break;
       case 'decoders.loadProtos':
         if (result) this.protos = params as EngineParams<'decoders.loadProtos'>;
+        break;
+      case 'decoders.register':
+        if (result) this.decoderModules.add((params as EngineParams<'decoders.register'>).modulePath);
+        break;
+      case 'decoders.unregister':
+        this.decoderModules.delete((params as EngineParams<'decoders.unregister'>).modulePath);
         break;
       case 'session.open':
         if (result) {
@@ -73,6 +80,7 @@ export class EngineReopenList {
     const list: Replayable[] = [];
     if (Object.keys(this.configure).length) list.push({ method: 'configure', params: this.configure });
     if (this.protos) list.push({ method: 'decoders.loadProtos', params: this.protos });
+    for (const modulePath of this.decoderModules) list.push({ method: 'decoders.register', params: { modulePath } });
     for (const params of this.sessions.values()) list.push({ method: 'session.open', params });
     for (const params of this.taps.values()) list.push({ method: 'tap.start', params });
     for (const params of this.panels.values()) list.push({ method: 'inspector.open', params });

@@ -86,6 +86,8 @@ const PARAMS: Record<EngineMethod, Check> = {
     rules: optional(array(anyObject, 10_000)),
   }),
   'decoders.loadProtos': shape({ files: array(text(4096), 10_000), roots: array(text(4096), 1000) }),
+  'decoders.register': shape({ modulePath: nonEmptyText }),
+  'decoders.unregister': shape({ modulePath: nonEmptyText }),
   'session.open': shape({
     spec: shape({
       id: nonEmptyText,

@@ -1,9 +1,10 @@
-// Decoder configuration from settings: `zeromq.decoders.rules` (by session name, topic, frame), each saved
-// endpoint's `decoder`, and the .proto files of `zeromq.protobuf.protoPaths` (trusted workspaces only).
+// Decoder configuration from settings, handed to the engine (which decodes): `zeromq.decoders.rules` (by
+// session name, topic, frame), each saved endpoint's `decoder`, and the .proto files of
+// `zeromq.protobuf.protoPaths` (trusted workspaces only).
 import * as vscode from 'vscode';
-import type { DecoderRegistry, DecoderRule } from '../core/decoders';
-import type { SessionManager } from '../core/session/sessionManager';
 import { readEndpointDefinitions } from '../core/session/endpointConfig';
+import type { EngineClient } from '../engine/engineClient';
+import type { DecoderRuleSpec } from '../shared/engineProtocol';
 
 export interface SettingsRule {
   decoder: string;
@@ -20,13 +21,13 @@ export class DecoderSettings implements vscode.Disposable {
   private protoStatus = 'no .proto files configured';
 
   constructor(
-    private readonly registry: DecoderRegistry,
-    private readonly sessions: SessionManager,
+    private readonly engine: EngineClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('zeromq.protobuf.protoPaths')) void this.loadProtos();
+        if (e.affectsConfiguration('zeromq.decoders.rules') || e.affectsConfiguration('zeromq.endpoints')) void this.pushRules();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.loadProtos()),
     );
@@ -36,6 +37,7 @@ export class DecoderSettings implements vscode.Disposable {
       watcher.onDidChange(() => void this.loadProtos()),
       watcher.onDidCreate(() => void this.loadProtos()),
     );
+    void this.pushRules();
     void this.loadProtos();
   }
 
@@ -43,30 +45,32 @@ export class DecoderSettings implements vscode.Disposable {
     return this.protoStatus;
   }
 
-  /** The rules in force now, with session names resolved to the ids of open sessions. */
-  rules(): DecoderRule[] {
+  /** The rules in force now, sessions by name (the engine resolves them to its open sessions). */
+  rules(): DecoderRuleSpec[] {
     const config = vscode.workspace.getConfiguration('zeromq');
     // Workspace-provided rules only count in a trusted workspace (a declared restricted configuration).
     const raw = config.get<unknown>('decoders.rules');
-    const rules: DecoderRule[] = [];
+    const rules: DecoderRuleSpec[] = [];
     for (const item of Array.isArray(raw) ? raw : []) {
       const rule = item as SettingsRule;
       if (typeof rule?.decoder !== 'string') continue;
-      const sessionId = rule.session !== undefined ? this.sessions.findByName(rule.session)?.id : undefined;
-      if (rule.session !== undefined && !sessionId) continue;
       rules.push({
         decoder: rule.decoder,
-        ...(sessionId ? { sessionId } : {}),
+        ...(typeof rule.session === 'string' ? { session: rule.session } : {}),
         ...(typeof rule.topicPrefix === 'string' ? { topicPrefix: rule.topicPrefix } : {}),
         ...(Number.isInteger(rule.frameIndex) ? { frameIndex: rule.frameIndex } : {}),
         ...(typeof rule.messageType === 'string' ? { messageType: rule.messageType } : {}),
       });
     }
-    for (const endpoint of readEndpointDefinitions(config.get('endpoints')).endpoints) {
-      const session = endpoint.decoder ? this.sessions.findByName(endpoint.name) : undefined;
-      if (session && endpoint.decoder) rules.push({ decoder: endpoint.decoder, sessionId: session.id });
-    }
+    for (const endpoint of readEndpointDefinitions(config.get('endpoints')).endpoints)
+      if (endpoint.decoder) rules.push({ decoder: endpoint.decoder, session: endpoint.name });
     return rules;
+  }
+
+  /** Sends the rules in force to the engine; resolves once it uses them. */
+  async pushRules(): Promise<void> {
+    const done = await this.engine.request('configure', { rules: this.rules() });
+    if (!done.ok) this.log.warn(`Decoder rules not applied: ${done.error.message}`);
   }
 
   /** Saves a rule made in the inspector ("use for this topic/frame from now on"); sessions by name. */
@@ -84,6 +88,8 @@ export class DecoderSettings implements vscode.Disposable {
     };
     const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     await config.update('decoders.rules', [...existing, saved], target);
+    // In force before the inspector redraws its rows (the configuration event may come later).
+    await this.pushRules();
   }
 
   dispose(): void {
@@ -99,14 +105,12 @@ export class DecoderSettings implements vscode.Disposable {
       return;
     }
     if (!globs.length) return;
-    const files = new Map<string, string>();
-    for (const glob of globs) {
-      for (const uri of await vscode.workspace.findFiles(glob, undefined, MAX_PROTO_FILES)) {
-        files.set(uri.fsPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      }
-    }
+    // Only the paths: the engine reads and parses the files (their content is workspace input).
+    const files = new Set<string>();
+    for (const glob of globs) for (const uri of await vscode.workspace.findFiles(glob, undefined, MAX_PROTO_FILES)) files.add(uri.fsPath);
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const result = await this.registry.protobuf.loadSchemas([...files.keys()], roots);
+    const outcome = await this.engine.request('decoders.loadProtos', { files: [...files], roots });
+    const result = outcome.ok ? outcome.value : ({ ok: false, error: outcome.error.message } as const);
     this.protoStatus = result.ok ? `${files.size} .proto file(s), ${result.messageTypes.length} message types` : result.error;
     if (result.ok) this.log.info(`Loaded ${files.size} .proto file(s): ${result.messageTypes.join(', ')}`);
     else this.log.error(`Could not load .proto files: ${result.error}`);

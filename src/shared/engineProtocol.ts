@@ -141,6 +141,12 @@ export interface EngineRequests {
     result: null;
   };
   'decoders.loadProtos': { params: { files: string[]; roots: string[] }; result: SchemaLoad };
+  /**
+   * Loads another extension's decoders into the engine: a CommonJS module exporting `decoders` (an array of
+   * Decoder objects) or one Decoder. They run where decoding runs, under the same isolation.
+   */
+  'decoders.register': { params: { modulePath: string }; result: { ids: string[] } };
+  'decoders.unregister': { params: { modulePath: string }; result: null };
   'session.open': {
     params: { spec: SessionSpec; security?: SessionSecurity };
     result: { session: SessionSnapshot; warnings: string[] };
@@ -207,6 +213,8 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'ping',
   'configure',
   'decoders.loadProtos',
+  'decoders.register',
+  'decoders.unregister',
   'session.open',
   'session.close',
   'session.subscribe',

@@ -1,85 +1,62 @@
-// Taps the user inserted: "Insert Tap…" (probe the service, pick the socket pair, bind the listen side),
-// their lifetimes, and the words the inspector shows for tapped requests and replies.
+// Taps the user inserted: "Insert Tap…" (probe the service, pick the socket pair, bind the listen side)
+// and their lifetimes. The taps run in the engine; this keeps their ids and reads their snapshots.
 import * as vscode from 'vscode';
-import type { CaptureStore } from '../core/capture/captureStore';
 import { parseEndpoint } from '../core/session/endpoint';
 import { parseSocketType } from '../core/session/socketTypes';
-import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/tap';
-import { probeEndpoint } from '../core/zmtp/zmtpProbe';
+import { TAP_SOCKETS, tapPatternFor, type TapPattern } from '../core/tap/tap';
+import type { ProbeResult } from '../core/zmtp/zmtpProbe';
 import { errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
+import type { TapSnapshot } from '../shared/engineProtocol';
 import { inputAddress } from '../endpoints/endpointCommands';
 
 export class TapController implements vscode.Disposable {
-  private readonly taps = new Map<string, Tap>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly subscription: { dispose(): void };
   private nextId = 1;
 
   constructor(
-    private readonly store: CaptureStore,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
-
-  list(): Tap[] {
-    return [...this.taps.values()];
+    private readonly engine: EngineClient,
+    private readonly receiveTimeoutMs: () => number,
+  ) {
+    this.subscription = engine.onSnapshot(() => this.changed.fire());
   }
 
-  get(id: string): Tap | undefined {
-    return this.taps.get(id);
+  list(): TapSnapshot[] {
+    return this.engine.snapshot?.taps ?? [];
   }
 
-  async start(name: string, pattern: TapPattern, listen: string, upstream: string): Promise<Tap> {
+  get(id: string): TapSnapshot | undefined {
+    return this.list().find((t) => t.id === id);
+  }
+
+  async start(name: string, pattern: TapPattern, listen: string, upstream: string): Promise<TapSnapshot> {
     if (this.list().some((t) => t.name === name)) throw new Error(`A tap named "${name}" already runs.`);
-    const tap = await Tap.start({
+    const tap = await this.engine.call('tap.start', {
       id: `tap${this.nextId++}`,
       name,
       pattern,
       listen,
       upstream,
-      sink: this.store,
-      replyTimeoutMs: vscode.workspace.getConfiguration('zeromq').get<number>('receiveTimeoutSeconds', 30) * 1000,
-      onUnanswered: (request) => {
-        this.log.warn(
-          `[${name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
-        );
-        this.changed.fire();
-      },
+      replyTimeoutMs: this.receiveTimeoutMs(),
     });
-    this.taps.set(tap.id, tap);
-    this.log.info(
-      `Tap ${name} (${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
-    );
     this.changed.fire();
     return tap;
   }
 
   async stop(id: string): Promise<void> {
-    const tap = this.taps.get(id);
-    if (!tap) return;
-    this.taps.delete(id);
-    await tap.close();
-    this.log.info(`Tap ${tap.name} stopped; ${tap.listen} is free again`);
+    await this.engine.call('tap.stop', { id });
     this.changed.fire();
   }
 
-  /** "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request. */
-  annotate(seq: number): string | undefined {
-    for (const tap of this.taps.values()) {
-      const correlation = tap.correlation(seq);
-      if (correlation) {
-        const ms = correlation.rttMs < 10 ? correlation.rttMs.toFixed(2) : correlation.rttMs.toFixed(0);
-        return correlation.role === 'reply'
-          ? `reply to #${correlation.pairSeq} · ${ms} ms`
-          : `replied by #${correlation.pairSeq} · ${ms} ms`;
-      }
-      if (tap.unanswered().some((u) => u.seq === seq)) return 'no reply yet';
-    }
-    return undefined;
+  /** The passive ZMTP probe, run by the engine (the peer's answer is hostile input). */
+  probe(address: string): Promise<ProbeResult> {
+    return this.engine.call('probe', { address, timeoutMs: 2000 }, { timeoutMs: 10_000 });
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all(this.list().map((tap) => tap.close()));
-    this.taps.clear();
+  dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }
@@ -95,7 +72,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
           "Insert Tap (1/3): the real service's address (where its REP, ROUTER, PUB or PUSH is bound)",
         );
         if (!upstream) return;
-        const probe = upstream.startsWith('tcp://') ? await probeEndpoint(upstream, { timeoutMs: 2000 }) : undefined;
+        const probe = upstream.startsWith('tcp://') ? await taps.probe(upstream) : undefined;
         const probed = probe?.socketType ? parseSocketType(probe.socketType) : undefined;
         let pattern = probed ? tapPatternFor(probed) : undefined;
         if (!pattern) {
@@ -139,7 +116,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
           .then((c) => c && vscode.commands.executeCommand('zeromq.openInspector'));
       }),
     ),
-    vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: Tap }) =>
+    vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: TapSnapshot }) =>
       run(async () => {
         let tap = arg?.tap;
         if (!tap) {

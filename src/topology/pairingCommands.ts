@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import { parseEndpoint } from '../core/session/endpoint';
 import { observerFor, parseSocketType } from '../core/session/socketTypes';
 import type { SocketTypeName } from '../core/types';
-import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
+import type { ProbeResult } from '../core/zmtp/zmtpProbe';
 import { errorText } from '../core/session/zmqErrors';
+import type { EngineClient } from '../engine/engineClient';
 import type { EndpointController } from '../endpoints/endpointController';
 import { connectableAddress, probeSummary, type PairingNode, type PairingsView } from './pairingsView';
 import type { WorkspaceScanner } from './workspaceScanner';
@@ -13,6 +14,7 @@ import { inputAddress } from '../endpoints/endpointCommands';
 
 export interface PairingCommandDeps {
   controller: EndpointController;
+  engine: EngineClient;
   scanner: WorkspaceScanner;
   view: PairingsView;
   log: vscode.LogOutputChannel;
@@ -30,7 +32,7 @@ async function probe(deps: PairingCommandDeps, node: PairingNode | undefined): P
   }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: probing ${address}` },
-    () => probeEndpoint(address, { timeoutMs: 3000 }),
+    () => probeWithEngine(deps, address),
   );
   deps.log.info(`Probe ${address}: ${probeSummary(result)}: ${result.explanation}`);
   if (verdict) deps.view.setProbe(verdict, result);
@@ -43,10 +45,15 @@ async function probe(deps: PairingCommandDeps, node: PairingNode | undefined): P
   return result;
 }
 
+/** The passive ZMTP probe, run by the engine: the peer's answer is hostile input. */
+function probeWithEngine(deps: PairingCommandDeps, address: string): Promise<ProbeResult> {
+  return deps.engine.call('probe', { address, timeoutMs: 3000 }, { timeoutMs: 15_000 });
+}
+
 /** Opens a session that observes `address`, whose peer is `peerType`, after saying what it costs. */
 async function sniff(deps: PairingCommandDeps, address: string, peerType: SocketTypeName | undefined): Promise<void> {
   if (!peerType) {
-    const result = await probeEndpoint(address, { timeoutMs: 3000 });
+    const result = await probeWithEngine(deps, address);
     peerType = result.socketType ? parseSocketType(result.socketType) : undefined;
     if (!peerType) {
       void vscode.window.showWarningMessage(`ZeroMQ: cannot tell what socket listens on ${address}: ${result.explanation}`);

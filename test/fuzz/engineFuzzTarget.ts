@@ -51,7 +51,7 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
 ];
 
 const SIDE_EFFECT_FREE_METHODS = ENGINE_METHODS.filter(
-  (m) => !['capture.export', 'capture.import', 'decoders.loadProtos', 'shutdown'].includes(m),
+  (m) => !['capture.export', 'capture.import', 'decoders.loadProtos', 'decoders.register', 'shutdown'].includes(m),
 );
 
 /** A template with one field replaced by anything, dropped, or the whole params replaced. */
