@@ -14,7 +14,6 @@ import {
   safeList,
   type SpoolNames,
 } from './captureSpool';
-import { SlabCursor } from './captureSlabFormat';
 
 export interface SpoolRestore {
   messages: number;
@@ -108,25 +107,23 @@ function readNames(body: Buffer, state: ReaderState): void {
   state.onHistory(history);
 }
 
-const cursor = new SlabCursor();
-
 function readRun(body: Buffer, state: ReaderState): void {
   if (body.length < RUN_FIXED_BYTES) throw new Error('a run is too short');
-  // The arrays are read through typed views: copy to an aligned buffer first.
-  const aligned = new Uint8Array(body.length);
-  aligned.set(body);
-  const view = new DataView(aligned.buffer);
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const firstSeq = view.getFloat64(0, true);
   const count = view.getUint32(8, true);
   const payloadLength = view.getUint32(12, true);
   const tagBytes = (count * 2 + 3) & ~3;
   const payloadStart = RUN_FIXED_BYTES + count * 16 + tagBytes;
-  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1 || payloadStart + payloadLength !== aligned.length)
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1 || payloadStart + payloadLength !== body.length)
     throw new Error('a run does not add up');
-  const array = (index: number) => new Uint32Array(aligned.buffer, RUN_FIXED_BYTES + index * count * 4, count);
+  // The metadata is read through typed views, which need it aligned: copy it (the payload is used in place).
+  const metadata = new Uint8Array(payloadStart - RUN_FIXED_BYTES);
+  metadata.set(body.subarray(RUN_FIXED_BYTES, payloadStart));
+  const array = (index: number) => new Uint32Array(metadata.buffer, index * count * 4, count);
   const [timeSec, timeFrac, meta, offsets] = [array(0), array(1), array(2), array(3)];
-  const tag = new Uint16Array(aligned.buffer, RUN_FIXED_BYTES + count * 16, count);
-  const payload = aligned.subarray(payloadStart);
+  const tag = new Uint16Array(metadata.buffer, count * 16, count);
+  const payload = body.subarray(payloadStart);
   const { store, tables } = state;
   for (let i = 0; i < count; i++) {
     const seq = firstSeq + i;
@@ -135,49 +132,21 @@ function readRun(body: Buffer, state: ReaderState): void {
     state.lastSeq = Math.max(state.lastSeq, seq);
     const flags = meta[i];
     if (flags & CAPTURE_META.REMOVED || offsets[i] === NO_PAYLOAD) continue;
-    const message = readMessage(payload, offsets[i], (flags & CAPTURE_META.TRUE_SIZES) !== 0);
-    if (!message) throw new Error(`message #${seq} does not fit its run`);
+    const offset = offsets[i];
+    // The encoding runs to the next message's start; appendEncoded() reads only what its header says.
+    if (offset >= payload.length) throw new Error(`message #${seq} starts past its run`);
     const sessionId = tables.storeSessions[flags & CAPTURE_META.SESSION_MASK] ?? '?';
     const tagIndex = tag[i];
-    store.skipTo(seq);
-    store.append(
-      sessionId,
-      flags & CAPTURE_META.OUT ? 'out' : 'in',
-      message.frames,
-      {
-        timeNs: BigInt(timeSec[i]) * 1_000_000_000n + BigInt(timeFrac[i]),
-        hasRoutingId: (flags & CAPTURE_META.ROUTING_ID) !== 0,
-        hasTopic: (flags & CAPTURE_META.TOPIC) !== 0,
-        tag: tagIndex === CAPTURE_META.NO_TAG ? undefined : tables.tags[tagIndex],
-      },
-      message.trueSizes,
-    );
+    const tagName = tagIndex === CAPTURE_META.NO_TAG ? undefined : tables.tags[tagIndex];
+    store.appendEncoded(seq, sessionId, flags, timeSec[i], timeFrac[i], tagName, payload, offset, nextOffset(offsets, i, payload.length));
     if (!state.result.messages) state.result.firstSeq = seq;
     state.result.messages++;
     state.result.lastSeq = seq;
   }
 }
 
-/** The frames (views into `payload`) of the message at `offset`, or undefined when it runs past the end. */
-function readMessage(
-  payload: Uint8Array,
-  offset: number,
-  hasTrueSizes: boolean,
-): { frames: Uint8Array[]; trueSizes?: number[] } | undefined {
-  const end = payload.length;
-  if (offset >= end) return undefined;
-  cursor.at(payload, offset);
-  const frameCount = cursor.varint();
-  if (!(frameCount <= end - cursor.pos)) return undefined;
-  const frames: Uint8Array[] = new Array(frameCount);
-  const trueSizes: number[] | undefined = hasTrueSizes ? new Array(frameCount) : undefined;
-  for (let f = 0; f < frameCount; f++) {
-    if (cursor.pos >= end) return undefined;
-    const keep = cursor.varint();
-    if (trueSizes) trueSizes[f] = cursor.varint();
-    if (!(cursor.pos <= end && keep <= end - cursor.pos)) return undefined;
-    frames[f] = payload.subarray(cursor.pos, cursor.pos + keep);
-    cursor.pos += keep;
-  }
-  return { frames, trueSizes };
+/** Where the message after message `i` starts in the run's payload (the payload's end for the last one). */
+function nextOffset(offsets: Uint32Array, i: number, end: number): number {
+  for (let j = i + 1; j < offsets.length; j++) if (offsets[j] !== NO_PAYLOAD) return offsets[j];
+  return end;
 }

@@ -434,6 +434,72 @@ export class CaptureStore {
     return runs;
   }
 
+  /**
+   * Appends a message given in the slab encoding, with its time, flags, session and tag as they were:
+   * the crash spool's restore, which copies encodings instead of parsing frames. Numbered `seq` (the seqs
+   * skipped before it are holes). Budgets apply as in append().
+   */
+  appendEncoded(
+    seq: number,
+    sessionId: string,
+    meta: number,
+    timeSec: number,
+    timeFrac: number,
+    tag: string | undefined,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    this.skipTo(seq);
+    if (seq !== this.nextSeq) return;
+    let flags = meta & (FLAG_OUT | FLAG_ROUTING_ID | FLAG_TOPIC | FLAG_TRUE_SIZES);
+    const hasTrueSizes = (flags & FLAG_TRUE_SIZES) !== 0;
+    const cursor = this.cursor.at(bytes, start);
+    const frameCount = cursor.varint();
+    let stored = 0;
+    for (let i = 0; i < frameCount; i++) {
+      const keep = cursor.varint();
+      if (hasTrueSizes && cursor.varint() > keep) this.truncatedFrames++;
+      stored += keep;
+      cursor.pos += keep;
+    }
+    const span = cursor.pos - start;
+    const session = sessionId === this.lastSessionId ? this.lastSessionIndex : this.internSession(sessionId);
+    const tagIndex = tag === undefined ? NO_TAG : tag === this.lastTag ? this.lastTagIndex : this.internTag(tag);
+    this.total++;
+    // As in append(): kept in sync by hand, append() being the hot path.
+    const { maxMessages, maxBytes } = this.limits;
+    let offset = 0;
+    if (stored > maxBytes || cursor.pos > end) {
+      this.dropped++;
+      this.droppedBytes += stored;
+      flags |= FLAG_REMOVED;
+      this.removed++;
+      if (this.count >= maxMessages) this.evict(1, 0);
+    } else {
+      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      this.payload.reserve(span, seq);
+      offset = this.payload.used;
+      const target = this.payload.current;
+      // A loop beats making a view to copy from, for the small messages restores are full of.
+      if (span <= 256) for (let i = 0; i < span; i++) target[offset + i] = bytes[start + i];
+      else target.set(bytes.subarray(start, start + span), offset);
+      this.payload.used = offset + span;
+      this.retainedBytes += stored;
+    }
+    if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
+    let slot = this.head + this.count;
+    if (slot >= this.capacity) slot -= this.capacity;
+    this.timeSec[slot] = timeSec;
+    this.timeFrac[slot] = timeFrac;
+    this.offsetOf[slot] = offset;
+    this.metaOf[slot] = session | flags;
+    this.tagOf[slot] = tagIndex;
+    this.count++;
+    this.nextSeq = seq + 1;
+    this.version++;
+  }
+
   /** Keeps `slab` out of reuse while a write of it is in flight (it is freed normally afterwards). */
   pinSlab(slab: Uint8Array): void {
     this.payload.pinned.add(slab);
