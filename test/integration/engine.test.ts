@@ -3,13 +3,14 @@
 // the client notices within a second, a new engine restores the capture from the spool and reopens the
 // session within 3 s; three crashes in a minute stop the retries; dispose leaves no process and no port.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { EngineClient, type EngineCrash, type EngineStart } from '../../src/engine/engineClient';
-import type { EngineSnapshot } from '../../src/shared/engineProtocol';
+import { ENGINE_PROTOCOL_VERSION, type EngineSnapshot } from '../../src/shared/engineProtocol';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
@@ -195,6 +196,31 @@ test('dispose closes every socket and ends the engine: no process, no bound port
       server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
     });
   }
+});
+
+test('the engine dies with its parent: a host killed with kill -9 leaves no engine behind', { timeout: 30_000 }, async () => {
+  // A stand-in extension host: forks the engine, says hello, prints the engine's pid, then waits.
+  const host = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { fork } = require('node:child_process');
+const engine = fork(${JSON.stringify(ENGINE)}, [], { execArgv: [], serialization: 'advanced', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+engine.on('message', (m) => { if (m.kind === 'reply') console.log('ENGINE ' + m.result.pid); });
+engine.send({ kind: 'request', id: 1, method: 'hello', params: { protocolVersion: ${ENGINE_PROTOCOL_VERSION}, limits: { maxMessages: 1000, maxBytes: 1048576, maxFrameBytes: 1024 }, receiveTimeoutMs: 1000 } });
+setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  host.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await waitUntil(() => /ENGINE \d+/.test(out), 'the engine to answer hello', 15_000);
+  const enginePid = Number(/ENGINE (\d+)/.exec(out)![1]);
+  assert.ok(alive(enginePid));
+  host.kill('SIGKILL');
+  const killedAt = performance.now();
+  await waitUntil(() => !alive(enginePid), 'the engine to exit after its parent died', 5000);
+  console.log(`the engine exited ${Math.round(performance.now() - killedAt)} ms after its parent was killed`);
 });
 
 test('malformed requests get an error reply and the engine keeps answering', { timeout: 30_000 }, async () => {
