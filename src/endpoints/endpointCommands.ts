@@ -1,6 +1,5 @@
 // Commands that create, start, stop, save and remove endpoints, and change SUB subscriptions.
 import * as vscode from 'vscode';
-import { parseEndpoint } from '../core/session/endpoint';
 import type { EndpointDefinition } from '../core/session/endpointConfig';
 import { SOCKET_TYPES, observerFor } from '../core/session/socketTypes';
 import type { SocketTypeName } from '../core/types';
@@ -8,6 +7,7 @@ import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { KeyStore } from '../security/keyStore';
 import { securityWizard } from '../security/securityWizard';
+import { inputAddress } from './addressInput';
 
 /** What a command receives from the tree (a node) or nothing (from the palette). */
 export type EndpointArg = { entry?: EndpointEntry } | undefined;
@@ -130,27 +130,6 @@ export async function pickSocketType(placeHolder: string): Promise<SocketTypeNam
     { placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.type;
-}
-
-export async function inputAddress(mode: 'bind' | 'connect', value: string | undefined, title: string): Promise<string | undefined> {
-  const text = await vscode.window.showInputBox({
-    ignoreFocusOut: true,
-    title,
-    value: value ?? 'tcp://127.0.0.1:5555',
-    prompt:
-      mode === 'bind'
-        ? 'tcp://*:5555, tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name'
-        : 'tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name',
-    validateInput: (input) => {
-      const parsed = parseEndpoint(input, { mode });
-      if (!parsed.ok) return { message: parsed.error, severity: vscode.InputBoxValidationSeverity.Error };
-      if (parsed.endpoint.warning) return { message: parsed.endpoint.warning, severity: vscode.InputBoxValidationSeverity.Warning };
-      return undefined;
-    },
-  });
-  if (text === undefined) return undefined;
-  const parsed = parseEndpoint(text, { mode });
-  return parsed.ok ? parsed.endpoint.address : undefined;
 }
 
 function uniqueName(controller: EndpointController, base: string): string {

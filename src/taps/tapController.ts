@@ -7,7 +7,7 @@ import { parseSocketType } from '../core/session/socketTypes';
 import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/tap';
 import { probeEndpoint } from '../core/zmtp/zmtpProbe';
 import { errorText } from '../core/session/zmqErrors';
-import { inputAddress } from '../endpoints/endpointCommands';
+import { inputAddress } from '../endpoints/addressInput';
 
 export class TapController implements vscode.Disposable {
   private readonly taps = new Map<string, Tap>();

@@ -7,9 +7,11 @@ import type { SocketTypeName } from '../core/types';
 import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
 import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController } from '../endpoints/endpointController';
-import { connectableAddress, probeSummary, type PairingNode, type PairingsView } from './pairingsView';
+import { connectableAddress } from '../core/scan/connectableAddress';
+import { probeSummary } from '../core/zmtp/zmtpProbe';
+import type { PairingNode, PairingsView } from './pairingsView';
 import type { WorkspaceScanner } from './workspaceScanner';
-import { inputAddress } from '../endpoints/endpointCommands';
+import { inputAddress } from '../endpoints/addressInput';
 
 export interface PairingCommandDeps {
   controller: EndpointController;

@@ -6,6 +6,7 @@ import { SessionMonitor, type SessionState, type TimelineEvent } from './session
 import { socketTypeInfo } from './socketTypes';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqErrors';
+import { parsePrefix } from './prefixBytes';
 
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
@@ -36,17 +37,6 @@ export interface SessionOptions {
 }
 
 export type ReceiveWaiter = (frames: Uint8Array[], seq: number) => void;
-
-/** Parses `hex:0a0b` or plain text into the bytes of a subscription or routing id. */
-export function parsePrefix(text: string): Buffer {
-  if (text.startsWith('hex:')) {
-    const hex = text.slice(4).replace(/\s+/g, '');
-    if (!/^([0-9a-fA-F]{2})*$/.test(hex))
-      throw new ZmqUserError(`"${text}" is not valid hex: write pairs of hex digits after "hex:", e.g. hex:0a0b.`);
-    return Buffer.from(hex, 'hex');
-  }
-  return Buffer.from(text, 'utf8');
-}
 
 const SOCKET_CLASS: Record<SocketTypeName, keyof typeof Zmq> = {
   PAIR: 'Pair',
