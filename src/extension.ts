@@ -7,6 +7,7 @@ import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
 import { errorText } from './core/session/zmqErrors';
+import { Config } from './config/config';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
@@ -46,13 +47,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ZeroMq
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
-  const config = () => vscode.workspace.getConfiguration('zeromq');
-  const captureLimits = () => ({
-    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
-    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
-    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
-  });
-  const store = new CaptureStore(captureLimits());
+  const config = new Config();
+  context.subscriptions.push(config);
+  const store = new CaptureStore(config.captureLimits);
   const sessions = new SessionManager(store);
   sessionsToClose = sessions;
   context.subscriptions.push({ dispose: () => sessions.dispose() });
@@ -68,10 +65,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
 
   const decoders = createDefaultRegistry();
-  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const decoderSettings = new DecoderSettings(decoders, sessions, config, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(store, log);
+  const controller = new EndpointController(sessions, log, config, keys);
+  const taps = new TapController(store, log, config);
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
@@ -113,7 +110,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       controller,
       documents,
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
-      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+      receiveTimeoutMs: () => config.receiveTimeoutMs,
     }),
     ...registerCaptureCommands(
       store,
@@ -126,8 +123,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ),
     vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
     vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);
     }),
   );
 

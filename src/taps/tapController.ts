@@ -8,6 +8,7 @@ import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/ta
 import { probeEndpoint } from '../core/zmtp/zmtpProbe';
 import { errorText } from '../core/session/zmqErrors';
 import { inputAddress } from '../endpoints/addressInput';
+import type { Config } from '../config/config';
 
 export class TapController implements vscode.Disposable {
   private readonly taps = new Map<string, Tap>();
@@ -18,6 +19,7 @@ export class TapController implements vscode.Disposable {
   constructor(
     private readonly store: CaptureStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
   ) {}
 
   list(): Tap[] {
@@ -37,7 +39,7 @@ export class TapController implements vscode.Disposable {
       listen,
       upstream,
       sink: this.store,
-      replyTimeoutMs: vscode.workspace.getConfiguration('zeromq').get<number>('receiveTimeoutSeconds', 30) * 1000,
+      replyTimeoutMs: this.config.receiveTimeoutMs,
       onUnanswered: (request) => {
         this.log.warn(
           `[${name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
