@@ -7,6 +7,7 @@ import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
 import { errorText } from './core/session/zmqErrors';
+import { registerCommand } from './commands/runCommand';
 import { Config } from './config/config';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
@@ -121,8 +122,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       },
       log,
     ),
-    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
-    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
+    registerCommand('zeromq.openInspector', () => inspector.show()),
+    registerCommand('zeromq.showLog', () => log.show()),
     config.onDidChange((keys) => {
       if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);
     }),

@@ -6,9 +6,9 @@ import { parseEndpoint } from '../core/session/endpoint';
 import { parseSocketType } from '../core/session/socketTypes';
 import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/tap';
 import { probeEndpoint } from '../core/zmtp/zmtpProbe';
-import { errorText } from '../core/session/zmqErrors';
 import { inputAddress } from '../endpoints/addressInput';
 import type { Config } from '../config/config';
+import { runCommand } from '../commands/runCommand';
 
 export class TapController implements vscode.Disposable {
   private readonly taps = new Map<string, Tap>();
@@ -87,10 +87,9 @@ export class TapController implements vscode.Disposable {
 }
 
 export function registerTapCommands(taps: TapController): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.insertTap', () =>
-      run(async () => {
+      runCommand(async () => {
         const upstream = await inputAddress(
           'connect',
           'tcp://127.0.0.1:5555',
@@ -142,7 +141,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: Tap }) =>
-      run(async () => {
+      runCommand(async () => {
         let tap = arg?.tap;
         if (!tap) {
           const picked = await vscode.window.showQuickPick(
