@@ -7,6 +7,7 @@ import { socketTypeInfo } from './socketTypes';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqErrors';
 import { parsePrefix } from './prefixBytes';
+import { handshakeFailureOf } from '../security/authFailure';
 
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
@@ -427,7 +428,8 @@ export class Session {
       detail = describeHandshakeError(event.type, error);
       monitor.lastError = detail;
     }
-    monitor.record({ type: event.type, address, detail, severity });
+    const failure = handshakeFailureOf({ type: event.type, error });
+    monitor.record({ type: event.type, address, detail, severity, ...(failure ? { failure } : {}) });
   }
 }
 
@@ -436,7 +438,7 @@ const TOPIC: AppendOptions = { hasTopic: true };
 
 function describeHandshakeError(type: string, error: Error & { code?: string; status?: number }): string {
   // Texts follow what each side was measured to see (see the table in authFailure.ts); the code or
-  // "status NNN" stays in parentheses, where secureSession.ts reads it back.
+  // "status NNN" stays in parentheses for the reader (the failure itself travels as data on the event).
   const code = error.code ?? '';
   const retryNote = 'libzmq does not retry this endpoint after it: reopen the session once it is fixed.';
   if (type === 'handshake:error:auth') {
