@@ -59,7 +59,6 @@ const builds = withTests
 if (withTests) {
   const entryPoints = [
     ...findFiles('test', '.test.ts'),
-    ...findFiles('test', '.helper.ts'),
     ...findFiles('bench', '.bench.ts'),
     ...findFiles('test', '.fuzz.ts'),
   ];
