@@ -69,7 +69,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const decoderSettings = new DecoderSettings(decoders, sessions, config, log);
   const keys = new KeyStore(context);
   const controller = new EndpointController(sessions, log, config, keys);
-  const taps = new TapController(store, log, config);
+  const taps = new TapController(store, sessions, log, config);
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
@@ -77,7 +77,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     store,
     sessions: {
       list: () => sessions.list(),
-      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+      get: (id) => sessions.describe(id),
       onDidChange: (listener) => sessions.onDidChange(() => listener()),
     },
     decoders,
@@ -117,7 +117,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       store,
       controller,
       {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+        describe: (id) => sessions.describe(id),
         adoptImported: (name, type) => sessions.adoptImported(name, type),
       },
       log,
@@ -140,18 +140,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   setTimeout(() => void scanner.scanAll(), 500);
   log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
   return { decoders, sessions, store, controller, scanner };
-}
-
-function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
-  const tap = taps.get(id);
-  return tap
-    ? {
-        name: tap.name,
-        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-          tap.pattern
-        ],
-      }
-    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

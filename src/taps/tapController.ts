@@ -9,6 +9,7 @@ import { probeEndpoint } from '../core/zmtp/zmtpProbe';
 import { inputAddress } from '../endpoints/addressInput';
 import type { Config } from '../config/config';
 import { runCommand } from '../commands/runCommand';
+import type { SessionManager } from '../core/session/sessionManager';
 
 export class TapController implements vscode.Disposable {
   private readonly taps = new Map<string, Tap>();
@@ -18,6 +19,7 @@ export class TapController implements vscode.Disposable {
 
   constructor(
     private readonly store: CaptureStore,
+    private readonly directory: Pick<SessionManager, 'recordCaptureSource'>,
     private readonly log: vscode.LogOutputChannel,
     private readonly config: Config,
   ) {}
@@ -48,6 +50,8 @@ export class TapController implements vscode.Disposable {
       },
     });
     this.taps.set(tap.id, tap);
+    // The tap's messages are captured as seen by its front socket (the one the clients talk to).
+    this.directory.recordCaptureSource(tap.id, name, TAP_SOCKETS[pattern].front);
     this.log.info(
       `Tap ${name} (${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
     );
