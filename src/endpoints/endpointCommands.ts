@@ -138,6 +138,11 @@ function uniqueName(controller: EndpointController, base: string): string {
   for (let i = 2; ; i++) if (!controller.get(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/** A running SUB or XSUB session: the one the command was invoked on, or one the user picks. */
+function pickSubscriber(controller: EndpointController, arg: EndpointArg): Promise<EndpointEntry | undefined> {
+  return pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
+}
+
 export function registerEndpointCommands(controller: EndpointController, keys?: KeyStore): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('zeromq.addEndpoint', () => runCommand(() => addEndpointWizard(controller, {}, keys))),
@@ -182,12 +187,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
     ),
     vscode.commands.registerCommand('zeromq.subscribe', (arg: EndpointArg) =>
       runCommand(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+        const entry = await pickSubscriber(controller, arg);
         if (!entry?.session) return;
         const prefix = await vscode.window.showInputBox({
           ignoreFocusOut: true,
@@ -200,12 +200,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
     ),
     vscode.commands.registerCommand('zeromq.unsubscribe', (arg: EndpointArg) =>
       runCommand(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+        const entry = await pickSubscriber(controller, arg);
         const session = entry?.session;
         if (!session) return;
         if (!session.subscriptions.length)
