@@ -5,6 +5,8 @@ import { registerCaptureCommands } from './capture/captureCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
 import { errorText } from './core/session/zmqErrors';
+import { registerCommand } from './commands/runCommand';
+import { Config } from './config/config';
 import type { EngineClient } from './engine/engineClient';
 import { removeSpool, superviseEngine } from './engineHost/engineSupervisor';
 import { DecoderSettings } from './inspector/decoderSettings';
@@ -50,13 +52,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ZeroMq
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
-  const config = () => vscode.workspace.getConfiguration('zeromq');
-  const captureLimits = () => ({
-    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
-    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
-    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
-  });
-  const receiveTimeoutMs = () => config().get<number>('receiveTimeoutSeconds', 30) * 1000;
+  const config = new Config();
+  context.subscriptions.push(config);
+  const captureLimits = () => {
+    const { maxMessages, maxBytes, maxFrameBytes = 1024 * 1024 } = config.captureLimits;
+    return { maxMessages, maxBytes, maxFrameBytes };
+  };
+  const receiveTimeoutMs = () => config.receiveTimeoutMs;
   // The engine asks the shell for what only VS Code can do (the parts named here are made below, before
   // the engine can ask).
   const { engine, disposable: supervision } = superviseEngine({
@@ -83,10 +85,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     void vscode.window.showErrorMessage(`ZeroMQ: ${error.message}`, 'Show Log').then((c) => c && log.show());
   });
 
-  const decoderSettings = new DecoderSettings(engine, log);
+  const decoderSettings = new DecoderSettings(engine, config, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(engine, log, keys);
-  const taps = new TapController(engine, receiveTimeoutMs);
+  const controller = new EndpointController(engine, log, config, keys);
+  const taps = new TapController(engine, config);
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, engine, (message) => log.info(message));
@@ -112,12 +114,11 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerTapCommands(taps),
     ...registerMessageCommands({ controller, documents, engine, receiveTimeoutMs }),
     ...registerCaptureCommands(engine, controller, log),
-    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
-    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) void engine.request('configure', { limits: captureLimits() });
-      if (e.affectsConfiguration('zeromq.receiveTimeoutSeconds'))
-        void engine.request('configure', { receiveTimeoutMs: receiveTimeoutMs() });
+    registerCommand('zeromq.openInspector', () => inspector.show()),
+    registerCommand('zeromq.showLog', () => log.show()),
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('capture.'))) void engine.request('configure', { limits: captureLimits() });
+      if (keys.has('receiveTimeoutSeconds')) void engine.request('configure', { receiveTimeoutMs: receiveTimeoutMs() });
     }),
   );
 

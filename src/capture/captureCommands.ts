@@ -2,10 +2,10 @@
 // store; this asks for the file, shows the progress (cancellable) and says how it went.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { errorText } from '../core/session/zmqErrors';
 import type { EngineClient } from '../engine/engineClient';
 import type { EndpointController } from '../endpoints/endpointController';
 import type { EndpointArg } from '../endpoints/endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 const SHOW_LOG = 'Show Log';
 /** Export and import stream at disk speed; the timeout only catches an engine that stopped answering. */
@@ -16,16 +16,15 @@ export function registerCaptureCommands(
   controller: EndpointController,
   log: vscode.LogOutputChannel,
 ): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.clearCapture', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const sessionId = arg?.entry ? controller.get(arg.entry.definition.name)?.sessionId : undefined;
         await engine.call('capture.clear', sessionId ? { sessionId } : {});
       }),
     ),
     vscode.commands.registerCommand('zeromq.exportCapture', () =>
-      run(async () => {
+      runCommand(async () => {
         if (!engine.snapshot?.stats.retained) return void vscode.window.showInformationMessage('ZeroMQ: the capture is empty.');
         const uri = await vscode.window.showSaveDialog({
           filters: { 'JSON Lines': ['jsonl'] },
@@ -68,7 +67,7 @@ export function registerCaptureCommands(
       }),
     ),
     vscode.commands.registerCommand('zeromq.importCapture', () =>
-      run(async () => {
+      runCommand(async () => {
         const uris = await vscode.window.showOpenDialog({
           filters: { 'JSON Lines': ['jsonl', 'json', 'txt'] },
           canSelectMany: false,

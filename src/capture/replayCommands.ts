@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import { encodeFrame } from '../core/session/frameInput';
 import { framesForReplay, parseSeqRange } from '../core/capture/replayFrames';
 import type { CaptureRecord } from '../core/types';
-import { errorText } from '../core/session/zmqErrors';
 import type { EngineClient } from '../engine/engineClient';
 import type { SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 async function pickTarget(controller: EndpointController): Promise<SessionSnapshot | undefined> {
   const senders = controller.running().filter((e) => e.session!.canSend);
@@ -88,10 +88,9 @@ export async function replayOne(engine: EngineClient, controller: EndpointContro
 }
 
 export function registerReplayCommands(engine: EngineClient, controller: EndpointController): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.replayMessages', (seq?: number) =>
-      run(async () => {
+      runCommand(async () => {
         if (typeof seq === 'number')
           return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(engine, controller, seq)}.`);
         const stats = engine.snapshot?.stats;

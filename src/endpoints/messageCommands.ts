@@ -4,12 +4,13 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { encodeFrame, type FrameFormat } from '../core/session/frameInput';
 import { socketTypeInfo } from '../core/session/socketTypes';
-import { ZmqUserError, errorCode, errorText } from '../core/session/zmqErrors';
+import { ZmqUserError } from '../core/session/zmqErrors';
 import type { EngineClient } from '../engine/engineClient';
 import type { DecodedMessage, SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { MessageDocuments } from './messageDocuments';
 import { addEndpointWizard, pickEntry, type EndpointArg } from './endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 export interface MessageCommandDeps {
   controller: EndpointController;
@@ -209,13 +210,8 @@ async function receiveOnce(deps: MessageCommandDeps, arg: EndpointArg): Promise<
 }
 
 export function registerMessageCommands(deps: MessageCommandDeps): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) =>
-    fn().catch((error) => {
-      if (errorCode(error) === 'ECANCELED') return;
-      void vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`);
-    });
   return [
-    vscode.commands.registerCommand('zeromq.sendMessage', (arg: EndpointArg) => run(() => sendMessage(deps, arg))),
-    vscode.commands.registerCommand('zeromq.receiveOnce', (arg: EndpointArg) => run(() => receiveOnce(deps, arg))),
+    vscode.commands.registerCommand('zeromq.sendMessage', (arg: EndpointArg) => runCommand(() => sendMessage(deps, arg))),
+    vscode.commands.registerCommand('zeromq.receiveOnce', (arg: EndpointArg) => runCommand(() => receiveOnce(deps, arg))),
   ];
 }

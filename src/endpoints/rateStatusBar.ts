@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { EngineClient } from '../engine/engineClient';
 import type { EngineSnapshot } from '../shared/engineProtocol';
-import { formatRate } from './endpointsView';
+import { formatRate } from './formatRate';
 
 const UPDATE_INTERVAL_MS = 1000;
 

@@ -215,7 +215,14 @@ export class Engine {
         if (params.rules) core().setRules(params.rules);
         return null;
       },
-      'decoders.loadProtos': (params) => core().decoders.protobuf.loadSchemas(params.files, params.roots),
+      'decoders.loadProtos': (params) => {
+        // No file: an emptied setting unloads what an earlier one loaded.
+        if (!params.files.length) {
+          core().decoders.protobuf.clear();
+          return { ok: true, messageTypes: [], files: [] };
+        }
+        return core().decoders.protobuf.loadSchemas(params.files, params.roots);
+      },
       'decoders.register': ({ modulePath }) => ({ ids: core().registerDecoderModule(modulePath) }),
       'decoders.unregister': ({ modulePath }) => {
         core().unregisterDecoderModule(modulePath);

@@ -20,6 +20,7 @@ import {
   type Outcome,
   type RestoreSummary,
 } from '../shared/engineProtocol';
+import { ZmqUserError } from '../core/session/zmqErrors';
 import { EngineReopenList, type ReopenReport } from './engineReopen';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -74,13 +75,10 @@ export interface RequestOptions {
   onProgress?(progress: { done: number; total: number; message: string }): void;
 }
 
-/** A request's error, thrown by call(). */
-export class EngineRequestError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
+/** A request's error, thrown by call(): a ZmqUserError, so commands show it (and stay silent on ECANCELED). */
+export class EngineRequestError extends ZmqUserError {
+  constructor(message: string, code?: string) {
+    super(message, code);
     this.name = 'EngineRequestError';
   }
 }

@@ -42,11 +42,11 @@ export class EngineCore {
   readonly sessions: SessionManager;
   readonly decoders: DecoderRegistry = createDefaultRegistry();
   readonly taps = new Map<string, Tap>();
-  /** Names of taps ever started: their messages outlive them. */
-  readonly tapNames = new Map<string, { name: string; type: SocketTypeName }>();
   receiveTimeoutMs: number;
   restored?: RestoreSummary;
   private ruleSpecs: DecoderRuleSpec[] = [];
+  /** The rules with session names resolved, once per change: every frame decode asks for them. */
+  private resolvedRules: DecoderRule[] | undefined;
   private readonly decoderModules = new Map<string, Array<{ dispose(): void }>>();
   private readonly spool?: CaptureSpoolWriter;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -73,6 +73,8 @@ export class EngineCore {
       this.timers.push(setInterval(() => this.spool?.flush(), SPOOL_INTERVAL_MS));
     }
     this.sessions.onDidChange(({ kind, session, event }) => {
+      // Rules name sessions; the ids they resolve to change as sessions open and close.
+      if (kind !== 'event') this.resolvedRules = undefined;
       if (kind !== 'event' || !event) return;
       const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
       // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
@@ -92,6 +94,7 @@ export class EngineCore {
 
   setRules(rules: DecoderRuleSpec[]): void {
     this.ruleSpecs = rules;
+    this.resolvedRules = undefined;
   }
 
   /** Registers the decoders a module exports (`decoders: Decoder[]`, or one Decoder); returns their ids. */
@@ -119,6 +122,11 @@ export class EngineCore {
 
   /** The rules in force, with session names resolved to the ids of open sessions. */
   rules(): DecoderRule[] {
+    this.resolvedRules ??= this.resolveRules();
+    return this.resolvedRules;
+  }
+
+  private resolveRules(): DecoderRule[] {
     const rules: DecoderRule[] = [];
     for (const rule of this.ruleSpecs) {
       if (typeof rule?.decoder !== 'string') continue;
@@ -137,7 +145,7 @@ export class EngineCore {
 
   /** Name and socket type of any session id the capture may hold: open, closed, a tap's, an import's. */
   describe(id: string): { name: string; type: SocketTypeName | '?' } | undefined {
-    return this.sessions.describe(id) ?? this.tapNames.get(id);
+    return this.sessions.describe(id);
   }
 
   session(id: string): Session {
@@ -176,10 +184,8 @@ export class EngineCore {
         ),
     });
     this.taps.set(tap.id, tap);
-    const type = ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-      tap.pattern
-    ];
-    this.tapNames.set(tap.id, { name: tap.name, type });
+    // The tap's messages are captured as seen by its front socket (the one the clients talk to).
+    this.sessions.recordCaptureSource(tap.id, tap.name, TAP_SOCKETS[tap.pattern].front);
     this.options.log(
       'info',
       `Tap ${tap.name} (${TAP_SOCKETS[tap.pattern].front}/${TAP_SOCKETS[tap.pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
@@ -240,13 +246,11 @@ export class EngineCore {
   }
 
   private history(): Array<[string, string, string]> {
-    return [...this.sessions.historyEntries(), ...[...this.tapNames].map(([id, t]): [string, string, string] => [id, t.name, t.type])];
+    return this.sessions.historyEntries();
   }
 
   private rememberHistory(history: Array<[string, string, string]>): void {
-    this.sessions.remember(history.filter(([id]) => !id.startsWith('tap')));
-    for (const [id, name, type] of history)
-      if (id.startsWith('tap') && !this.tapNames.has(id)) this.tapNames.set(id, { name, type: type as SocketTypeName });
+    this.sessions.remember(history);
   }
 }
 

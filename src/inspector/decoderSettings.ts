@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { readEndpointDefinitions } from '../core/session/endpointConfig';
 import type { EngineClient } from '../engine/engineClient';
 import type { DecoderRuleSpec } from '../shared/engineProtocol';
+import type { Config } from '../config/config';
 
 export interface SettingsRule {
   decoder: string;
@@ -18,16 +19,16 @@ const MAX_PROTO_FILES = 500;
 
 export class DecoderSettings implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private protoStatus = 'no .proto files configured';
 
   constructor(
     private readonly engine: EngineClient,
+    private readonly config: Config,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('zeromq.protobuf.protoPaths')) void this.loadProtos();
-        if (e.affectsConfiguration('zeromq.decoders.rules') || e.affectsConfiguration('zeromq.endpoints')) void this.pushRules();
+      config.onDidChange((keys) => {
+        if (keys.has('decoders.rules') || keys.has('endpoints')) void this.pushRules();
+        if (keys.has('protobuf.protoPaths')) void this.loadProtos();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.loadProtos()),
     );
@@ -41,15 +42,10 @@ export class DecoderSettings implements vscode.Disposable {
     void this.loadProtos();
   }
 
-  get protobufStatus(): string {
-    return this.protoStatus;
-  }
-
-  /** The rules in force now, sessions by name (the engine resolves them to its open sessions). */
+  /** The rules in force now, sessions by name (the engine resolves them to its open sessions, once per change). */
   rules(): DecoderRuleSpec[] {
-    const config = vscode.workspace.getConfiguration('zeromq');
     // Workspace-provided rules only count in a trusted workspace (a declared restricted configuration).
-    const raw = config.get<unknown>('decoders.rules');
+    const raw: unknown = this.config.get('decoders.rules');
     const rules: DecoderRuleSpec[] = [];
     for (const item of Array.isArray(raw) ? raw : []) {
       const rule = item as SettingsRule;
@@ -62,7 +58,7 @@ export class DecoderSettings implements vscode.Disposable {
         ...(typeof rule.messageType === 'string' ? { messageType: rule.messageType } : {}),
       });
     }
-    for (const endpoint of readEndpointDefinitions(config.get('endpoints')).endpoints)
+    for (const endpoint of readEndpointDefinitions(this.config.get('endpoints')).endpoints)
       if (endpoint.decoder) rules.push({ decoder: endpoint.decoder, session: endpoint.name });
     return rules;
   }
@@ -75,8 +71,7 @@ export class DecoderSettings implements vscode.Disposable {
 
   /** Saves a rule made in the inspector ("use for this topic/frame from now on"); sessions by name. */
   async addRule(rule: SettingsRule): Promise<void> {
-    const config = vscode.workspace.getConfiguration('zeromq');
-    const existing = (config.get<SettingsRule[]>('decoders.rules') ?? []).filter(
+    const existing = (this.config.get('decoders.rules') as SettingsRule[]).filter(
       (r) => !(r.topicPrefix === rule.topicPrefix && r.frameIndex === rule.frameIndex && r.session === rule.session),
     );
     const saved: SettingsRule = {
@@ -86,8 +81,7 @@ export class DecoderSettings implements vscode.Disposable {
       ...(rule.frameIndex !== undefined ? { frameIndex: rule.frameIndex } : {}),
       ...(rule.messageType ? { messageType: rule.messageType } : {}),
     };
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await config.update('decoders.rules', [...existing, saved], target);
+    await this.config.update('decoders.rules', [...existing, saved]);
     // In force before the inspector redraws its rows (the configuration event may come later).
     await this.pushRules();
   }
@@ -97,21 +91,19 @@ export class DecoderSettings implements vscode.Disposable {
   }
 
   private async loadProtos(): Promise<void> {
-    const globs = vscode.workspace.getConfiguration('zeromq').get<string[]>('protobuf.protoPaths') ?? [];
+    const globs = this.config.get('protobuf.protoPaths');
     if (!vscode.workspace.isTrusted) {
-      this.protoStatus = 'Restricted Mode: .proto files are not loaded';
       if (globs.length)
         this.log.warn('Restricted Mode: zeromq.protobuf.protoPaths is ignored; trust the workspace to load .proto schemas.');
       return;
     }
-    if (!globs.length) return;
-    // Only the paths: the engine reads and parses the files (their content is workspace input).
+    // Paths only: the engine reads each file (and its imports) itself, once; none unloads what was loaded.
     const files = new Set<string>();
     for (const glob of globs) for (const uri of await vscode.workspace.findFiles(glob, undefined, MAX_PROTO_FILES)) files.add(uri.fsPath);
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const outcome = await this.engine.request('decoders.loadProtos', { files: [...files], roots });
     const result = outcome.ok ? outcome.value : ({ ok: false, error: outcome.error.message } as const);
-    this.protoStatus = result.ok ? `${files.size} .proto file(s), ${result.messageTypes.length} message types` : result.error;
+    if (!files.size) return;
     if (result.ok) this.log.info(`Loaded ${files.size} .proto file(s): ${result.messageTypes.join(', ')}`);
     else this.log.error(`Could not load .proto files: ${result.error}`);
   }

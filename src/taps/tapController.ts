@@ -5,10 +5,11 @@ import { parseEndpoint } from '../core/session/endpoint';
 import { parseSocketType } from '../core/session/socketTypes';
 import { TAP_SOCKETS, tapPatternFor, type TapPattern } from '../core/tap/tap';
 import type { ProbeResult } from '../core/zmtp/zmtpProbe';
-import { errorText } from '../core/session/zmqErrors';
 import type { EngineClient } from '../engine/engineClient';
 import type { TapSnapshot } from '../shared/engineProtocol';
-import { inputAddress } from '../endpoints/endpointCommands';
+import { inputAddress } from '../endpoints/addressInput';
+import type { Config } from '../config/config';
+import { runCommand } from '../commands/runCommand';
 
 export class TapController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -18,7 +19,7 @@ export class TapController implements vscode.Disposable {
 
   constructor(
     private readonly engine: EngineClient,
-    private readonly receiveTimeoutMs: () => number,
+    private readonly config: Config,
   ) {
     this.subscription = engine.onSnapshot(() => this.changed.fire());
   }
@@ -39,7 +40,7 @@ export class TapController implements vscode.Disposable {
       pattern,
       listen,
       upstream,
-      replyTimeoutMs: this.receiveTimeoutMs(),
+      replyTimeoutMs: this.config.receiveTimeoutMs,
     });
     this.changed.fire();
     return tap;
@@ -62,10 +63,9 @@ export class TapController implements vscode.Disposable {
 }
 
 export function registerTapCommands(taps: TapController): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.insertTap', () =>
-      run(async () => {
+      runCommand(async () => {
         const upstream = await inputAddress(
           'connect',
           'tcp://127.0.0.1:5555',
@@ -117,7 +117,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: TapSnapshot }) =>
-      run(async () => {
+      runCommand(async () => {
         let tap = arg?.tap;
         if (!tap) {
           const picked = await vscode.window.showQuickPick(

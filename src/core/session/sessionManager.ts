@@ -25,7 +25,10 @@ export class SessionManager {
     return this.sessions.get(id);
   }
 
-  /** Name and type of a session, open or closed. */
+  /**
+   * The session directory: name and socket type of every id the capture holds messages under, whether a
+   * session (open or closed), a tap, or an imported file's session.
+   */
   describe(id: string): { id: string; name: string; type: Session['type'] | '?' } | undefined {
     return this.history.get(id);
   }
@@ -37,11 +40,16 @@ export class SessionManager {
    */
   adoptImported(name: string, type: Session['type'] | undefined): string {
     const id = `i${this.nextImportedId++}`;
-    this.history.set(id, { id, name, type: type ?? '?' });
+    this.recordCaptureSource(id, name, type);
     return id;
   }
 
-  /** [id, name, type] of every session ever opened or imported (what a restarted engine must remember). */
+  /** Names a source that captures under its own id (a tap), so the directory can describe its messages. */
+  recordCaptureSource(id: string, name: string, type: Session['type'] | undefined): void {
+    this.history.set(id, { id, name, type: type ?? '?' });
+  }
+
+  /** [id, name, type] of every id in the directory (what a restarted engine must remember). */
   historyEntries(): Array<[string, string, string]> {
     return [...this.history.values()].map((h) => [h.id, h.name, h.type]);
   }
