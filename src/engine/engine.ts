@@ -4,7 +4,7 @@
 // engineMain.ts connects it to the IPC channel; tests and the fuzzer drive it in-process.
 import { openSecureSession } from '../core/security/secureSession';
 import type { SessionSecurity } from '../core/security/security';
-import { ZmqUserError, errorCode, errorText, loadZeromq } from '../core/session/zmqErrors';
+import { errorCode, errorText, loadZeromq } from '../core/session/zmqErrors';
 import { probeEndpoint } from '../core/zmtp/zmtpProbe';
 import {
   ENGINE_PROTOCOL_VERSION,
@@ -21,6 +21,7 @@ import { exportCapture, importCapture, replayRange, type LongRequest } from './e
 import { EngineCore } from './engineCore';
 import { EngineInspectors } from './engineInspectors';
 import { EngineOutbox } from './engineOutbox';
+import { awaitCount, untilAborted } from './engineWaits';
 import { checkParams, isEngineMethod } from './engineValidation';
 
 interface Running {
@@ -34,7 +35,6 @@ type Handler<M extends EngineMethod> = (
 
 /** Requests in flight at once; more means the host lost track of its own (it waits on each). */
 const MAX_IN_FLIGHT = 10_000;
-const AWAIT_COUNT_POLL_MS = 1;
 
 export class Engine {
   private core: EngineCore | undefined;
@@ -356,51 +356,6 @@ export class Engine {
       },
     };
   }
-}
-
-/** Resolves with `promise`, or rejects ECANCELED when `signal` aborts first (the work itself goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ZmqUserError('Cancelled.', 'ECANCELED'));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new ZmqUserError('Cancelled.', 'ECANCELED'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function awaitCount(
-  counters: { messagesIn: number },
-  count: number,
-  idleMs: number,
-  signal: AbortSignal,
-): Promise<{ received: number; firstMs: number; lastMs: number }> {
-  return new Promise((resolve) => {
-    let firstMs = 0;
-    let lastMs = performance.now();
-    let seen = counters.messagesIn;
-    const startCount = seen;
-    const poll = setInterval(() => {
-      const now = performance.now();
-      if (counters.messagesIn !== seen) {
-        if (!firstMs && seen === startCount) firstMs = now;
-        seen = counters.messagesIn;
-        lastMs = now;
-      }
-      if (seen - startCount >= count || now - lastMs > idleMs || signal.aborted) {
-        clearInterval(poll);
-        resolve({ received: seen - startCount, firstMs, lastMs });
-      }
-    }, AWAIT_COUNT_POLL_MS);
-  });
 }
 
 function protocolError(message: string): EngineError {

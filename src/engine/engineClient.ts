@@ -5,7 +5,7 @@
 // notices at once from the exit, answers every pending request ENGINE_DOWN, and starts a new engine, which
 // restores the capture from the spool; three crashes within a minute stop the retries. Free of `vscode`:
 // the integration tests drive it in plain Node.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   ENGINE_PROTOCOL_VERSION,
   type EngineError,
@@ -21,6 +21,7 @@ import {
   type RestoreSummary,
 } from '../shared/engineProtocol';
 import { ZmqUserError } from '../core/session/zmqErrors';
+import { CrashWindow, forkEngine } from './engineProcess';
 import { EngineReopenList, type ReopenReport } from './engineReopen';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -99,7 +100,7 @@ export class EngineClient {
   private generation = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private crashes: number[] = [];
+  private readonly crashes: CrashWindow;
   private lastHeard = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private pinging = false;
@@ -115,7 +116,9 @@ export class EngineClient {
     crash: new Set<Listener<EngineCrash>>(),
   };
 
-  constructor(private readonly options: EngineClientOptions) {}
+  constructor(private readonly options: EngineClientOptions) {
+    this.crashes = new CrashWindow(options.maxCrashes ?? 3, options.crashWindowMs ?? 60_000);
+  }
 
   /** The latest snapshot the engine pushed (undefined before the first). */
   get snapshot(): EngineSnapshot | undefined {
@@ -154,7 +157,7 @@ export class EngineClient {
 
   /** Starts again after the retries stopped (the user asked). */
   async restart(): Promise<EngineStart> {
-    this.crashes = [];
+    this.crashes.reset();
     const child = this.child;
     if (child) {
       this.expectedExit = true;
@@ -272,13 +275,9 @@ export class EngineClient {
 
   private async spawn(): Promise<EngineStart> {
     const started = performance.now();
-    const child = fork(this.options.enginePath, [], {
-      execPath: process.execPath,
-      execArgv: [],
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = forkEngine(this.options.enginePath, this.options.env, (line) =>
+      this.options.log('warn', `[engine ${child.pid}] ${line}`),
+    );
     this.child = child;
     this.pid = child.pid ?? 0;
     this.expectedExit = false;
@@ -286,7 +285,6 @@ export class EngineClient {
     child.on('message', (message) => this.onMessage(child, message as EngineToHost));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (error) => this.options.log('error', `Engine process: ${error.message}`));
-    forwardLines(child, (line) => this.options.log('warn', `[engine ${child.pid}] ${line}`));
     const hello = await this.send(
       'hello',
       { protocolVersion: ENGINE_PROTOCOL_VERSION, ...this.options.helloParams(), spoolDir: this.options.spoolDir },
@@ -413,12 +411,9 @@ export class EngineClient {
 
   /** Counts a crash; false (and says why) when it makes a loop that ends the retries. */
   private countCrash(cause: string, pid: number): boolean {
-    const now = Date.now();
-    const windowMs = this.options.crashWindowMs ?? 60_000;
-    this.crashes = this.crashes.filter((at) => now - at < windowMs);
-    this.crashes.push(now);
-    if (this.crashes.length >= (this.options.maxCrashes ?? 3)) {
-      const reason = `it stopped ${this.crashes.length} times within ${Math.round(windowMs / 1000)} s (last: ${cause}), so it is not restarted again`;
+    const { inWindow, loop } = this.crashes.count();
+    if (loop) {
+      const reason = `it stopped ${inWindow} times within ${Math.round(this.crashes.windowMs / 1000)} s (last: ${cause}), so it is not restarted again`;
       this.options.log('error', `The ZeroMQ engine is not restarted: ${reason}.`);
       this.fire('crash', { cause, pid, restarting: false, reason });
       return false;
@@ -475,24 +470,4 @@ export class EngineClient {
     this.watchdog = undefined;
     this.pinging = false;
   }
-}
-
-/** Passes the engine's stderr on, a line at a time (at most 100 lines a second, each cut at 2000 characters). */
-function forwardLines(child: ChildProcess, line: (text: string) => void): void {
-  let buffered = '';
-  let second = 0;
-  let lines = 0;
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      const now = Math.floor(Date.now() / 1000);
-      if (now !== second) [second, lines] = [now, 0];
-      if (++lines <= 100 && text.trim()) line(text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
-    }
-    if (buffered.length > 64 * 1024) buffered = buffered.slice(-2000);
-  });
 }

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startPythonPeer, type PythonPeer } from '../support/peers';
-import { withVsCode } from './vscodeHarness';
+import type { Frame } from 'playwright-core';
+import { withVsCode, type VsCode } from './vscodeHarness';
 import { pollUntil } from './workbenchPage';
 
 const FLOOD_PORT = 17730;
@@ -12,6 +13,21 @@ const peers: PythonPeer[] = [];
 after(async () => {
   for (const p of peers) await p.kill();
 });
+
+/**
+ * Runs `action` on the inspector's frame, again on the new frame when the page was swapped under it: VS Code
+ * may replace a webview's frame more than once while the page reloads.
+ */
+async function onInspector<T>(vscode: VsCode, action: (frame: Frame) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const frame = await vscode.findWebviewFrame('.list-rows', 30_000);
+    try {
+      return await action(frame);
+    } catch (error) {
+      if (attempt >= 3 || !frame.isDetached()) throw error;
+    }
+  }
+}
 
 const countIn = (text: string) => Number((/([\d,]+) messages/.exec(text) ?? ['', '0'])[1].replace(/,/g, ''));
 
@@ -66,19 +82,26 @@ while True:
         assert.ok(reopenedMs < 3000, `engine started and session reopened in ${reopenedMs} ms: ${reopened}`);
         assert.notEqual(Number(/pid (\d+)/.exec(reopened)![1]), pid);
 
-        // The inspector (reloaded against the new engine) lists the earlier messages and counts new ones.
-        const frame = await vscode.findWebviewFrame('.list-rows', 30_000);
-        const after = await pollUntil('the inspector to count past the messages listed before the kill', 20_000, async () => {
-          const n = countIn(await frame.locator('.status').innerText());
-          return n > listedBefore ? n : undefined;
+        // The inspector page reloads against the new engine; then it lists the earlier messages and counts new ones.
+        await pollUntil('the inspector page to reload', 20_000, async () => (inspector.isDetached() ? true : undefined));
+        const { after, capturingAgainMs } = await onInspector(vscode, async (frame) => {
+          const n = await pollUntil('the inspector to count past the messages listed before the kill', 20_000, async () => {
+            const count = countIn(await frame.locator('.status').innerText());
+            return count > listedBefore ? count : undefined;
+          });
+          return { after: n, capturingAgainMs: Date.now() - killedAt };
         });
-        const capturingAgainMs = Date.now() - killedAt;
         console.log(
           `SIGABRT: ${listedBefore} listed before, ${after} after; engine back in ${reopenedMs} ms; capturing again ${capturingAgainMs} ms after the kill (as seen through the UI)`,
         );
-        await frame.locator('.list').focus();
-        await page.keyboard.press('Home');
-        await frame.locator('.list-rows .row:not([hidden]):not(.loading) .c-seq', { hasText: /^1$/ }).first().waitFor({ timeout: 10_000 });
+        await onInspector(vscode, async (frame) => {
+          await frame.locator('.list').focus();
+          await page.keyboard.press('Home');
+          await frame
+            .locator('.list-rows .row:not([hidden]):not(.loading) .c-seq', { hasText: /^1$/ })
+            .first()
+            .waitFor({ timeout: 10_000 });
+        });
         console.log(`screenshot: ${await vscode.screenshot('engine-crash-after')}`);
 
         const notifications = await vscode.readNotifications();
