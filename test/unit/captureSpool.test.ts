@@ -162,3 +162,19 @@ test('a generation whose first flush never completed is ignored for the complete
   );
   await next.destroy();
 });
+
+test('a slab pinned by a write in flight is never reused, while any write still holds it', () => {
+  const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 5 * 1024 * 1024, maxFrameBytes: 1024 * 1024 });
+  for (let i = 0; i < 60; i++) store.append('s1', 'in', [Buffer.alloc(64 * 1024, i)]);
+  const [run] = store.rawRuns(1);
+  const before = Uint8Array.from(run.payload);
+  // Two writes of the same slab; the first one finishes.
+  store.pinSlab(run.slab);
+  store.pinSlab(run.slab);
+  store.unpinSlab(run.slab);
+  // Enough to evict every message of that slab and to cycle the spare slabs many times.
+  for (let i = 0; i < 400; i++) store.append('s1', 'in', [Buffer.alloc(64 * 1024, 0xab)]);
+  assert.ok(store.firstSeq > 60, 'the pinned messages were evicted');
+  assert.deepEqual(run.payload, before, 'the bytes the write reads stayed as they were');
+  store.unpinSlab(run.slab);
+});

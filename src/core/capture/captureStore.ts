@@ -92,6 +92,8 @@ export class CaptureStore {
   private tagOf = new Uint16Array(0);
   private readonly payload = new SlabChain();
   private readonly cursor = new SlabCursor();
+  /** Writes in flight per slab (see pinSlab). */
+  private readonly pins = new Map<Uint8Array, number>();
   private readonly sessionIndex = new Map<string, number>();
   private readonly sessionNames: string[] = [];
   private lastSessionId: string | undefined;
@@ -500,12 +502,16 @@ export class CaptureStore {
     this.version++;
   }
 
-  /** Keeps `slab` out of reuse while a write of it is in flight (it is freed normally afterwards). */
+  /** Keeps `slab` out of reuse while a write of it is in flight (it is freed normally afterwards). Counted. */
   pinSlab(slab: Uint8Array): void {
+    this.pins.set(slab, (this.pins.get(slab) ?? 0) + 1);
     this.payload.pinned.add(slab);
   }
 
   unpinSlab(slab: Uint8Array): void {
+    const pins = (this.pins.get(slab) ?? 1) - 1;
+    if (pins > 0) return void this.pins.set(slab, pins);
+    this.pins.delete(slab);
     this.payload.pinned.delete(slab);
   }
 
