@@ -415,6 +415,9 @@ export class EngineClient {
     if (loop) {
       const reason = `it stopped ${inWindow} times within ${Math.round(this.crashes.windowMs / 1000)} s (last: ${cause}), so it is not restarted again`;
       this.options.log('error', `The ZeroMQ engine is not restarted: ${reason}.`);
+      // What kills the engine is most likely one of its sockets (a libzmq abort): the next start (Restart
+      // Engine) reopens none of them. The capture is restored: the spool reader is bounded and never throws.
+      this.reopen.forgetOpen();
       this.fire('crash', { cause, pid, restarting: false, reason });
       return false;
     }

@@ -87,6 +87,12 @@ export class EngineReopenList {
     return list;
   }
 
+  /** Forgets every session and tap: after a crash loop one of them may be what kills the engine. */
+  forgetOpen(): void {
+    this.sessions.clear();
+    this.taps.clear();
+  }
+
   /** Forgets a session or tap that could not be reopened (it is reported, not retried forever). */
   forget(method: EngineMethod, params: unknown): void {
     if (method === 'session.open') this.sessions.delete((params as EngineParams<'session.open'>).spec.id);

@@ -38,7 +38,7 @@ export function superviseEngine(options: EngineSupervisorOptions): { engine: Eng
       if (crash.restarting) return;
       void vscode.window
         .showErrorMessage(
-          `ZeroMQ: the engine process that holds the sockets ${crash.reason ?? `stopped (${crash.cause})`}. Sessions are closed; the messages captured so far are kept for the next start.`,
+          `ZeroMQ: the engine process that holds the sockets ${crash.reason ?? `stopped (${crash.cause})`}. Its sessions are closed (start them again one by one); the messages captured so far come back with the next start.`,
           RESTART,
           SHOW_LOG,
         )

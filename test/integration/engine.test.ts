@@ -152,26 +152,38 @@ while True:
   },
 );
 
-test('a crash loop (3 crashes within a minute) stops the retries and says why', { timeout: 60_000 }, async () => {
-  const { client } = newClient();
-  await client.start();
-  const crashes: EngineCrash[] = [];
-  client.onDidCrash((crash) => crashes.push(crash));
-  for (let i = 1; i <= 3; i++) {
-    const started = i < 3 ? next<EngineStart>((l) => client.onDidStart(l)) : undefined;
-    process.kill(client.enginePid, 'SIGKILL');
-    await waitUntil(() => crashes.length === i, `crash ${i}`, 5000);
-    await started;
-  }
-  assert.deepEqual(
-    crashes.map((c) => c.restarting),
-    [true, true, false],
-  );
-  assert.match(crashes[2].reason ?? '', /stopped 3 times within 60 s \(last: signal SIGKILL\), so it is not restarted again/);
-  await delay(500);
-  const outcome = await client.request('ping', {});
-  assert.deepEqual(outcome.ok ? 'answered' : outcome.error.code, 'ENGINE_DOWN');
-});
+test(
+  'a crash loop (3 crashes within a minute) stops the retries and says why; Restart Engine starts one without the sessions',
+  { timeout: 60_000 },
+  async () => {
+    const { client } = newClient();
+    await client.start();
+    await client.call('session.open', {
+      spec: { id: 's1', name: 'suspect', type: 'PUSH', mode: 'bind', addresses: [`tcp://127.0.0.1:${LOOP_PORT + 2}`] },
+    });
+    const crashes: EngineCrash[] = [];
+    client.onDidCrash((crash) => crashes.push(crash));
+    for (let i = 1; i <= 3; i++) {
+      const started = i < 3 ? next<EngineStart>((l) => client.onDidStart(l)) : undefined;
+      process.kill(client.enginePid, 'SIGKILL');
+      await waitUntil(() => crashes.length === i, `crash ${i}`, 5000);
+      await started;
+    }
+    assert.deepEqual(
+      crashes.map((c) => c.restarting),
+      [true, true, false],
+    );
+    assert.match(crashes[2].reason ?? '', /stopped 3 times within 60 s \(last: signal SIGKILL\), so it is not restarted again/);
+    await delay(500);
+    const outcome = await client.request('ping', {});
+    assert.deepEqual(outcome.ok ? 'answered' : outcome.error.code, 'ENGINE_DOWN');
+    // The user asks again: a new engine, which reopens none of the sessions one of which may be the killer.
+    const again = await client.restart();
+    assert.equal(again.reopened?.sessions, 0);
+    assert.ok((await client.request('ping', {})).ok);
+    assert.deepEqual(client.snapshot?.sessions, []);
+  },
+);
 
 test('dispose closes every socket and ends the engine: no process, no bound port', { timeout: 30_000 }, async () => {
   const { client } = newClient();
