@@ -106,7 +106,7 @@ print(n / (time.perf_counter() - start), flush=True)
   return Number(out.split('\n')[1]);
 }
 
-function newEngine(spoolDir: string): EngineClient {
+function newEngine(spoolDir: string | undefined): EngineClient {
   const refuse = async () => {
     throw new Error('not in a benchmark');
   };
@@ -134,9 +134,15 @@ interface EngineRun {
  * One flood into a session of a fresh engine; with `inspector`, a panel is open and asks for rows at 30 Hz.
  * With `quietMs`, nothing is published: the same setup idles that long (the event-loop delay baseline).
  */
-async function enginePath(count: number, size: number, inspector: boolean, quietMs?: number): Promise<EngineRun & { ms: number }> {
+async function enginePath(
+  count: number,
+  size: number,
+  inspector: boolean,
+  options: { quietMs?: number; spool?: boolean } = {},
+): Promise<EngineRun & { ms: number; hostCpuPerSecondMs: number }> {
+  const { quietMs, spool = true } = options;
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-bench-'));
-  const engine = newEngine(spoolDir);
+  const engine = newEngine(spool ? spoolDir : undefined);
   await engine.start();
   const publisher = await startPublisher(count, size);
   try {
@@ -170,6 +176,7 @@ async function enginePath(count: number, size: number, inspector: boolean, quiet
     const histogram = monitorEventLoopDelay({ resolution: 5 });
     histogram.enable();
     const began = performance.now();
+    const cpuBefore = process.cpuUsage();
     const counted = quietMs
       ? delay(quietMs).then(() => ({ received: 0, firstMs: 0, lastMs: 1 }))
       : engine.call('session.awaitCount', { id: 's1', count: count + STOP_MARKERS, idleMs: 2000 }, { timeoutMs: 600_000 });
@@ -177,10 +184,13 @@ async function enginePath(count: number, size: number, inspector: boolean, quiet
     const { received, firstMs, lastMs } = await counted;
     histogram.disable();
     const measuredMs = performance.now() - began;
+    const cpu = process.cpuUsage(cpuBefore);
     if (timer) clearInterval(timer);
     const ms = (ns: number) => ns / 1e6;
     return {
       ms: measuredMs,
+      // What this process (the extension host's part) spent on the CPU per second of the measurement.
+      hostCpuPerSecondMs: (cpu.user + cpu.system) / 1000 / (measuredMs / 1000),
       rate: Math.max(0, Math.min(count, received - STOP_MARKERS)) / ((lastMs - firstMs) / 1000),
       lost: quietMs ? 0 : Math.max(0, count + STOP_MARKERS - received),
       delay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
@@ -251,17 +261,19 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const engine: EngineRun[] = [];
     const pyzmq: number[] = [];
+    const unspooled: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       bare.push(await bareLoop(count, size));
       engine.push(await enginePath(count, size, false));
       pyzmq.push(await pyzmqLoop(count, size));
+      unspooled.push((await enginePath(count, size, false, { spool: false })).rate);
     }
     const best = (xs: number[]) => Math.max(...xs);
     const bestBare = best(bare);
     const bestEngine = best(engine.map((r) => r.rate));
     const lost = engine.reduce((sum, r) => sum + r.lost, 0);
     console.log(
-      `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ${pyzmq.map(Math.round).join(', ')}`,
+      `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ${pyzmq.map(Math.round).join(', ')}; engine without crash spool ${unspooled.map(Math.round).join(', ')}`,
     );
     result(`engine capture rate ${size} B`, Math.round(bestEngine), 'msg/s', undefined, Math.round(bestBare));
     result(`bare zeromq.js rate ${size} B (same run)`, Math.round(bestBare), 'msg/s');
@@ -274,11 +286,18 @@ async function main(): Promise<void> {
     );
     result(`engine capture ratio ${size} B (engine / pyzmq recv_multipart)`, +(bestEngine / best(pyzmq)).toFixed(3), 'ratio');
     result(`messages lost ${size} B (engine, all ${TRIALS} trials)`, lost, 'messages', '0');
+    result(
+      `engine capture rate ${size} B without the crash spool (what the spool costs)`,
+      Math.round(best(unspooled)),
+      'msg/s',
+      undefined,
+      Math.round(bestEngine),
+    );
   }
   if (!sizes) {
     const flood = await enginePath(1_000_000, 64, true);
     // The same setup without the flood, as long: what this machine's scheduler alone does to the delay.
-    const quiet = await enginePath(1_000_000, 64, true, Math.max(3000, flood.ms));
+    const quiet = await enginePath(1_000_000, 64, true, { quietMs: Math.max(3000, flood.ms) });
     const line = (d: EngineRun['delay']) => `p50 ${d!.p50.toFixed(1)} ms, p99 ${d!.p99.toFixed(1)} ms, max ${d!.max.toFixed(1)} ms`;
     console.log(
       `extension host event-loop delay, inspector open and rows asked at 30 Hz: during a 64 B flood (${Math.round(flood.rate)} msg/s into the engine) ${line(flood.delay)}; same run, no flood: ${line(quiet.delay)}`,
@@ -293,6 +312,16 @@ async function main(): Promise<void> {
     );
     result('extension host event-loop delay max during flood (engine)', +flood.delay!.max.toFixed(2), 'ms');
     result('extension host event-loop delay p99 without flood (baseline)', +quiet.delay!.p99.toFixed(2), 'ms');
+    console.log(
+      `extension host CPU time: ${flood.hostCpuPerSecondMs.toFixed(1)} ms per second during the flood, ${quiet.hostCpuPerSecondMs.toFixed(1)} ms per second without it`,
+    );
+    result(
+      'extension host CPU per second during flood (engine)',
+      +flood.hostCpuPerSecondMs.toFixed(1),
+      'ms/s',
+      undefined,
+      +quiet.hostCpuPerSecondMs.toFixed(1),
+    );
     for (const messages of [10_000, 200_000]) {
       const run = await restart(messages);
       console.log(
