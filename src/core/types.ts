@@ -68,6 +68,11 @@ export interface DecodeContext {
   topic?: string;
   /** The frame's true size when the bytes passed in are truncated. */
   trueSize?: number;
+  /**
+   * 'summary': only the one-line summary is wanted (a list row), so a decoder may skip its tree and text.
+   * Absent: the whole result (the message's detail).
+   */
+  purpose?: 'summary';
 }
 
 /** A decoded value as a tree the inspector can render (JSON tree, protobuf fields, ...). */
