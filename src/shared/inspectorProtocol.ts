@@ -15,6 +15,8 @@ export enum MessageType {
   SetFilter = 'setFilter',
   GetRows = 'getRows',
   GetMessage = 'getMessage',
+  /** More decoded frames of a message (its detail holds the first ones only). */
+  GetFrames = 'getFrames',
   DecodeFrame = 'decodeFrame',
   AddRule = 'addRule',
   Copy = 'copy',
@@ -128,7 +130,12 @@ export interface MessageDetail {
   socketType: string;
   direction: Direction;
   tag?: string;
+  /** Frame 0 of a topic message, as text (its first KiB) or hex. */
   topic?: string;
+  /** Frames in the message; `frames` holds the first ones, decoded (GetFrames asks for the others). */
+  frameCount: number;
+  /** Bytes on the wire, every frame. */
+  totalBytes: number;
   frames: FrameDetail[];
 }
 
@@ -196,6 +203,15 @@ export interface GetMessageRequest {
   decoderOverrides?: Record<number, string>;
 }
 
+export interface GetFramesRequest {
+  type: MessageType.GetFrames;
+  requestId: number;
+  seq: number;
+  /** Index of the first frame wanted; the host sends a batch from there. */
+  start: number;
+  decoderOverrides?: Record<number, string>;
+}
+
 export interface DecodeFrameRequest {
   type: MessageType.DecodeFrame;
   requestId: number;
@@ -227,7 +243,14 @@ export interface ReplayRequest {
 }
 
 export type FromWebviewRequest =
-  SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
+  | SetFilterRequest
+  | GetRowsRequest
+  | GetMessageRequest
+  | GetFramesRequest
+  | DecodeFrameRequest
+  | AddRuleRequest
+  | CopyRequest
+  | ReplayRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 
@@ -236,6 +259,8 @@ export interface ResponseTypes {
   [MessageType.SetFilter]: { filterGeneration: number; matched: number; evicted: number; anchorIndex?: number };
   [MessageType.GetRows]: RowWindow;
   [MessageType.GetMessage]: MessageDetail | null;
+  /** Null when the message is gone. */
+  [MessageType.GetFrames]: FrameDetail[] | null;
   [MessageType.DecodeFrame]: FrameDetail | null;
   [MessageType.AddRule]: { description: string };
   [MessageType.Copy]: { bytes: number };

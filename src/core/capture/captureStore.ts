@@ -263,8 +263,9 @@ export class CaptureStore {
     const out = new Float64Array(most);
     let found = 0;
     let slabIndex = readsBytes ? this.payload.indexOf(start) : 0;
-    let slab = readsBytes ? slabs[slabIndex] : undefined;
-    search?.reset(slab!);
+    // No slab at all when every retained slot is a removed or oversized message (nothing is read then).
+    let slab: Uint8Array | undefined = readsBytes ? slabs[slabIndex] : undefined;
+    if (slab) search?.reset(slab);
     let slot = this.head + (start - this.firstSeq);
     if (slot >= capacity) slot -= capacity;
     for (let seq = start; seq <= last && found < most; seq++) {
