@@ -110,3 +110,10 @@ test('a row summary (purpose "summary") builds neither tree nor text, and says w
     assert.equal(row.summary, ok(decode(frame)).summary);
   }
 });
+
+test('JSON 3,000 levels deep (6 KB) is shown as its source, not as 18 million characters of indentation', HANG_GUARD, () => {
+  const source = '['.repeat(3000) + ']'.repeat(3000);
+  const r = ok(decode(Buffer.from(source), {}, 'json'));
+  assert.equal(r.text, source);
+  assert.equal(measure(r.tree!).depth, DECODE_LIMITS.maxDepth);
+});

@@ -124,7 +124,7 @@ export function warningOf(notes: readonly (string | undefined)[]): string | unde
  * writer goes is shown as `sourceText` (what the frame says), cut to the text budget.
  */
 export function prettyText(value: unknown, sourceText?: string): PrettyText {
-  const pretty = prettyJson(value);
+  const pretty = prettyJson(value, { plainTree: sourceText !== undefined });
   if (!pretty.tooDeep) return pretty;
   if (sourceText !== undefined) {
     const truncated = sourceText.length > DECODE_LIMITS.maxTextChars;

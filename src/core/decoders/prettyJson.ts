@@ -18,41 +18,41 @@ export interface PrettyText {
 export interface PrettyBudget {
   maxChars?: number;
   maxNodes?: number;
+  /** The value is a tree of plain arrays and objects (JSON.parse's output): nothing is shared, nothing cycles. */
+  plainTree?: boolean;
 }
 
 class BudgetedWriter {
-  private readonly parts: string[] = [];
-  private length = 0;
+  out = '';
   private nodes = 0;
   truncated = false;
   tooDeep = false;
-  private readonly walk = new ValueWalk();
+  /** Absent for a plain tree: a walk is only needed where containers may be shared or cyclic. */
+  private readonly walk: ValueWalk | undefined;
 
   constructor(
     private readonly maxChars: number,
     private readonly maxNodes: number,
-  ) {}
+    plainTree: boolean,
+  ) {
+    this.walk = plainTree ? undefined : new ValueWalk();
+  }
 
   get full(): boolean {
     return this.truncated || this.tooDeep;
   }
 
-  text(): string {
-    return this.parts.join('');
-  }
-
   private push(s: string): void {
-    if (this.length + s.length > this.maxChars) {
-      s = s.slice(0, Math.max(0, this.maxChars - this.length));
+    if (this.out.length + s.length > this.maxChars) {
+      s = s.slice(0, Math.max(0, this.maxChars - this.out.length));
       this.truncated = true;
     }
-    this.parts.push(s);
-    this.length += s.length;
+    this.out += s;
   }
 
   /** A string literal, cut before it is escaped: a 1 MiB string reached 10,000 times costs what it shows. */
   private pushString(s: string): void {
-    const room = this.maxChars - this.length;
+    const room = this.maxChars - this.out.length;
     if (s.length > room) {
       this.push(JSON.stringify(s.slice(0, Math.max(0, room))));
       this.truncated = true;
@@ -91,9 +91,10 @@ class BudgetedWriter {
       return;
     }
     const object = v as object;
+    const inner = `${indent}  `;
+    if (!this.walk) return this.plainContainer(object, indent, inner, depth);
     if (!this.walk.enter(object)) return this.pushString(CYCLE_MARK);
     const container = this.walk.container(object);
-    const inner = `${indent}  `;
     if (container.isArray) {
       if (!container.size) this.push('[]');
       else {
@@ -119,15 +120,38 @@ class BudgetedWriter {
     }
     this.walk.leave(object);
   }
+
+  /** An array or object of JSON.parse's output: no walk, no member without a JSON form. */
+  private plainContainer(object: object, indent: string, inner: string, depth: number): void {
+    if (Array.isArray(object)) {
+      if (!object.length) return this.push('[]');
+      this.push('[');
+      for (let i = 0; i < object.length && !this.full; i++) {
+        this.push(i ? `,\n${inner}` : `\n${inner}`);
+        this.value(object[i], inner, depth + 1);
+      }
+      return this.push(`\n${indent}]`);
+    }
+    const record = object as Record<string, unknown>;
+    let written = 0;
+    for (const key in record) {
+      if (this.full) break;
+      this.push(written++ ? `,\n${inner}` : `{\n${inner}`);
+      this.pushString(key);
+      this.push(': ');
+      this.value(record[key], inner, depth + 1);
+    }
+    this.push(written ? `\n${indent}}` : '{}');
+  }
 }
 
 /** Pretty JSON of `value`, cut where a budget runs out, with a last line saying so. */
 export function prettyJson(value: unknown, budget: PrettyBudget = {}): PrettyText {
   const maxChars = budget.maxChars ?? DECODE_LIMITS.maxTextChars;
-  const writer = new BudgetedWriter(maxChars, budget.maxNodes ?? DECODE_LIMITS.maxTextNodes);
+  const writer = new BudgetedWriter(maxChars, budget.maxNodes ?? DECODE_LIMITS.maxTextNodes, budget.plainTree ?? false);
   writer.value(value, '', 0);
   if (value === undefined) return { text: 'undefined', truncated: false, tooDeep: false };
-  let text = writer.text();
+  let text = writer.out;
   if (writer.truncated) text += `\n… ${TRUNCATED}: the first ${text.length} characters are shown.`;
   return { text, truncated: writer.truncated, tooDeep: writer.tooDeep };
 }
