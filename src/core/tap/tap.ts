@@ -9,7 +9,8 @@
 // towards the service: requests, subscriptions, work a producer pushes into a sink; 'in' (tag
 // "service→client") is from the service: replies, publications, work a ventilator hands out.
 import type * as Zmq from 'zeromq';
-import { parseEndpoint } from '../session/endpoint';
+import { type ParsedEndpoint, parseEndpoint } from '../session/endpoint';
+import { reachesOwnListener } from './selfLoop';
 import type { LatencySummary } from './latencyStats';
 import { RequestCorrelator, type Correlation, type UnansweredRequest } from './requestCorrelator';
 import type { CaptureSink } from '../session/session';
@@ -156,7 +157,7 @@ export class Tap {
     const hwm = options.highWaterMark ?? 1_000_000;
     const front = openSocket(frontType, hwm);
     const back = openSocket(backType, hwm);
-    let bound: string;
+    let bound: string | undefined;
     try {
       try {
         await front.bind(listen.endpoint.address);
@@ -164,12 +165,15 @@ export class Tap {
         throw explainZmqError(error, 'bind', listen.endpoint.address, frontType);
       }
       bound = front.lastEndpoint ?? listen.endpoint.address;
+      await refuseSelfLoop(listen.endpoint, bound, upstream.endpoint);
       try {
         back.connect(upstream.endpoint.address);
       } catch (error) {
         throw explainZmqError(error, 'connect', upstream.endpoint.address, backType);
       }
     } catch (error) {
+      // Unbound before the error is reported: the user may retry with the same listen address at once.
+      if (bound) await front.unbind(bound).catch(() => undefined);
       front.close();
       back.close();
       throw error;
@@ -292,6 +296,16 @@ export class Tap {
       }
     }
   }
+}
+
+/** Rejects with a ZmqUserError when the service address leads back to the tap's own listen socket. */
+async function refuseSelfLoop(listen: ParsedEndpoint, bound: string, upstream: ParsedEndpoint): Promise<void> {
+  if (listen.transport !== 'tcp' || upstream.transport !== 'tcp' || !listen.host || !upstream.host || upstream.port === undefined) return;
+  const boundPort = Number(/:(\d+)$/.exec(bound)?.[1] ?? listen.port);
+  if (!(await reachesOwnListener(listen.host, boundPort, upstream.host, upstream.port))) return;
+  throw new ZmqUserError(
+    `The tap would connect to itself: it listens on ${bound} and the service address ${upstream.address} is this machine on the same port, so every message would go round in the tap. Give the tap another listen port (and point the clients at it), or give the real service's address.`,
+  );
 }
 
 /** Sends; a socket with sendTimeout 0 reports a full queue as EAGAIN, and then the send is retried. */
