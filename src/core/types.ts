@@ -47,9 +47,11 @@ export interface CaptureStats {
   /** Messages ever appended (including dropped ones). */
   total: number;
   retained: number;
+  /** Memory the retained messages hold: payload, frame headers and per-message metadata (what maxBytes bounds). */
   retainedBytes: number;
   /** Evicted because the message or byte budget was full. */
   dropped: number;
+  /** What the dropped messages held, counted as retainedBytes is. */
   droppedBytes: number;
   /** Frames cut to the per-frame limit (their true size is kept). */
   truncatedFrames: number;

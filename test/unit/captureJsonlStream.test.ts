@@ -154,8 +154,8 @@ test('stream export cancelled while the stream does not drain returns at once', 
 });
 
 test('stream export: messages evicted before their turn count as missing, not as others', async () => {
-  // 100 stored bytes a message, a budget of 1000 messages.
-  const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 100_000 });
+  // 120 bytes held a message (100 payload, 2 of headers, 18 of metadata), a budget of 1000 messages.
+  const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 120_000 });
   for (let i = 0; i < 1000; i++) store.append('s', 'in', [Buffer.alloc(100, i)]);
   const { stream, text } = sink();
   let firstChunk = 0;
