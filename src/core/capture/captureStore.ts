@@ -81,6 +81,11 @@ export class CaptureStore {
     this.limits = normalize(limits);
   }
 
+  /** The byte budget (sessions and taps size their receive queues from it). */
+  get maxBytes(): number {
+    return this.limits.maxBytes;
+  }
+
   /** Retained messages. */
   get size(): number {
     return this.count - this.removed;

@@ -1,6 +1,7 @@
 // A session: one real ZeroMQ socket of any type, bound or connected to one or more endpoints, whose
 // traffic (both directions) is captured and whose monitor events feed a SessionMonitor.
 import type * as Zmq from 'zeromq';
+import { highWaterMarkFor } from '../capture/queueBudget';
 import { parseEndpoint } from './endpoint';
 import { SessionMonitor, type SessionState, type TimelineEvent } from './sessionMonitor';
 import { socketTypeInfo } from './socketTypes';
@@ -11,6 +12,8 @@ import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqError
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number;
+  /** The capture's byte budget: receive queues are sized from it. */
+  readonly maxBytes?: number;
 }
 
 export interface SessionOptions {
@@ -24,7 +27,10 @@ export interface SessionOptions {
   subscriptions?: string[];
   /** ZMQ_ROUTING_ID of this socket (text or hex:...). */
   routingId?: string;
-  /** Default 1,000,000: a diagnostics socket should not drop silently at libzmq's default of 1000. */
+  /**
+   * Messages libzmq queues before it drops (SUB) or pushes back (PULL, DEALER...). Default: sized from the
+   * capture's byte budget (see queueBudget.ts), at least libzmq's 1000.
+   */
   receiveHighWaterMark?: number;
   sendHighWaterMark?: number;
   /** Default 0: closing a session never waits for unsent messages. */
@@ -127,7 +133,7 @@ export class Session {
     const info = socketTypeInfo(options.type);
     const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
     // zeromq.js send-only classes (PUB, PUSH) have no receive options at all.
-    if (info.flow !== 'send') socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
+    if (info.flow !== 'send') socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? highWaterMarkFor(sink.maxBytes);
     if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
     // Sends never block inside zeromq.js: send() retries EAGAIN itself, under a deadline and a cancel.
     if (info.flow !== 'receive') socketOptions.sendTimeout = 0;

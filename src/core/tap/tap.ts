@@ -9,6 +9,7 @@
 // towards the service: requests, subscriptions, work a producer pushes into a sink; 'in' (tag
 // "service→client") is from the service: replies, publications, work a ventilator hands out.
 import type * as Zmq from 'zeromq';
+import { highWaterMarkFor } from '../capture/queueBudget';
 import { type ParsedEndpoint, parseEndpoint } from '../session/endpoint';
 import { reachesOwnListener } from './selfLoop';
 import type { LatencySummary } from './latencyStats';
@@ -83,8 +84,8 @@ export interface TapOptions {
   onUnanswered?(request: UnansweredRequest): void;
   /**
    * Messages queued per peer and direction before a send blocks (PUSH, DEALER, PAIR) or drops (XPUB to
-   * a slow subscriber, as the real PUB would). Default 1,000,000: libzmq's 1000 would make the tap drop
-   * bursts a direct link survives; a bound keeps the extension host's memory finite.
+   * a slow subscriber, as the real PUB would). Default: sized from the sink's byte budget (queueBudget.ts),
+   * at least libzmq's 1000; libzmq counts messages, so a bound in bytes keeps the engine's memory finite.
    */
   highWaterMark?: number;
 }
@@ -154,7 +155,7 @@ export class Tap {
       throw new ZmqUserError("The tap cannot listen on the service's own address: give it another address and point the clients at it.");
     }
     const { front: frontType, back: backType } = TAP_SOCKETS[pattern];
-    const hwm = options.highWaterMark ?? 1_000_000;
+    const hwm = options.highWaterMark ?? highWaterMarkFor(options.sink.maxBytes);
     const front = openSocket(frontType, hwm);
     const back = openSocket(backType, hwm);
     let bound: string | undefined;
