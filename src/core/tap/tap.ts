@@ -13,12 +13,12 @@ import { highWaterMarkFor } from '../capture/queueBudget';
 import { type ParsedEndpoint, parseEndpoint } from '../session/endpoint';
 import { reachesOwnListener } from './selfLoop';
 import type { LatencySummary } from './latencyStats';
-import { RequestCorrelator, type Correlation, type UnansweredRequest } from './requestCorrelator';
+import { RequestCorrelator, type Correlation, type CorrelatorShedding, type UnansweredRequest } from './requestCorrelator';
 import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorCode, explainZmqError, loadZeromq } from '../session/zmqErrors';
 
-export type { Correlation, UnansweredRequest } from './requestCorrelator';
+export type { Correlation, CorrelatorShedding, UnansweredRequest } from './requestCorrelator';
 
 /**
  * Which socket pair the tap uses depends on what the real service binds:
@@ -196,6 +196,11 @@ export class Tap {
   /** Requests without a reply after `replyTimeoutMs` (the REQ lock-step hang), oldest first. */
   unanswered(): UnansweredRequest[] {
     return this.correlator?.unanswered(performance.now()) ?? [];
+  }
+
+  /** What the request-reply bookkeeping gave up to stay bounded (requests no longer timed), and why. */
+  shedding(): CorrelatorShedding | undefined {
+    return this.correlator ? { ...this.correlator.shedding } : undefined;
   }
 
   /** For a captured seq of this tap: its request's or reply's seq and the round trip ("reply to #12 after 3.4 ms"). */
