@@ -53,6 +53,9 @@ export interface CaptureStats {
   dropped: number;
   /** What the dropped messages held, counted as retainedBytes is. */
   droppedBytes: number;
+  /** Of the dropped: messages bigger than the whole budget, dropped on arrival. */
+  oversized: number;
+  oversizedBytes: number;
   /** Frames cut to the per-frame limit (their true size is kept). */
   truncatedFrames: number;
   firstSeq: number;

@@ -12,6 +12,7 @@ import {
   MAX_IMPORT_ERRORS,
   MAX_IMPORTED_SESSIONS,
 } from '../../src/core/capture/captureJsonl';
+import { captureShedding, describeShedding } from '../../src/core/capture/shedding';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
 
@@ -568,4 +569,30 @@ test('frame headers and message metadata count in the byte budget: 5,000 message
   const held = process.memoryUsage().arrayBuffers - before;
   // The budget, plus a partly filled slab and the spare slabs kept for reuse (4 MiB each).
   assert.ok(held < 24 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of slabs for a 4 MiB budget`);
+});
+
+test('what the capture sheds is counted with why: evicted by the budget, too big on arrival, frames truncated', () => {
+  const store = new CaptureStore({ maxMessages: 1000, maxBytes: 200, maxFrameBytes: 40 });
+  for (let i = 0; i < 10; i++) store.append('s', 'in', [Buffer.alloc(30)]);
+  store.append(
+    's',
+    'in',
+    Array.from({ length: 10 }, () => Buffer.alloc(40)),
+  );
+  store.append('s', 'in', [Buffer.alloc(100)]);
+  const shed = captureShedding(store.stats());
+  assert.deepEqual(
+    shed.map((s) => [s.count, s.unit, s.bytes]),
+    [
+      [8, 'messages', 400],
+      [1, 'messages', 1 + 10 * 41 + 18],
+      [1, 'frames', undefined],
+    ],
+  );
+  assert.match(
+    describeShedding(shed[0]),
+    /^capture: 8 messages \(0\.0 MiB\): the capture budget \(zeromq\.capture\.maxBytes, maxMessages\) was full/,
+  );
+  assert.match(describeShedding(shed[1]), /bigger than the whole capture budget/);
+  assert.match(describeShedding(shed[2]), /^capture: 1 frames: longer than zeromq\.capture\.maxFrameBytes/);
 });

@@ -71,6 +71,8 @@ export class CaptureStore {
   private total = 0;
   private dropped = 0;
   private droppedBytes = 0;
+  private oversized = 0;
+  private oversizedBytes = 0;
   private truncatedFrames = 0;
   /** Ring slots flagged removed. */
   private removed = 0;
@@ -166,6 +168,8 @@ export class CaptureStore {
       // sequence numbers stay contiguous in the ring.
       this.dropped++;
       this.droppedBytes += held;
+      this.oversized++;
+      this.oversizedBytes += held;
       flags |= FLAG_REMOVED;
       this.removed++;
       if (this.count >= maxMessages) this.evict(1, 0);
@@ -306,6 +310,8 @@ export class CaptureStore {
       retainedBytes: this.retainedBytes,
       dropped: this.dropped,
       droppedBytes: this.droppedBytes,
+      oversized: this.oversized,
+      oversizedBytes: this.oversizedBytes,
       truncatedFrames: this.truncatedFrames,
       firstSeq: this.firstSeq,
       lastSeq: this.lastSeq,
