@@ -75,7 +75,7 @@ test('a full file becomes endpoints, variables and steps with their positions', 
   assert.equal(repeat.steps[0].kind, 'repeat');
   if (repeat.steps[0].kind === 'repeat') {
     assert.equal(repeat.steps[0].count, 3);
-    assert.equal(repeat.steps[0].steps[0].line, 25);
+    assert.equal(repeat.steps[0].steps[0].line, 28);
   }
 });
 

@@ -514,6 +514,21 @@ class Parser {
         );
       variables.set(variable.name, variable);
     }
+    const scenarioNames = new Map<string, number>();
+    for (const scenario of this.file.scenarios) {
+      const first = scenarioNames.get(scenario.name);
+      if (first !== undefined)
+        this.problems.push(
+          problem(
+            scenario.line,
+            scenario.column,
+            scenario.column + 8,
+            `another scenario (line ${first}) has this name: tests and reports could not tell them apart`,
+            'warning',
+          ),
+        );
+      else scenarioNames.set(scenario.name, scenario.line);
+    }
     const visit = (steps: Step[]) => {
       for (const step of steps) {
         if (step.kind === 'repeat') visit(step.steps);
