@@ -6,9 +6,9 @@ import { formatMs, type StepResult } from '../core/scenario/scenarioRunner';
 interface LineResult {
   status: 'running' | 'passed' | 'failed' | 'skipped';
   text: string;
+  /** The failure in full, on hover (the Test Explorer also shows it beside the line). */
+  hover?: string;
 }
-
-const MAX_TEXT = 160;
 
 export class ScenarioDecorations implements vscode.Disposable {
   private readonly types = {
@@ -43,17 +43,17 @@ export class ScenarioDecorations implements vscode.Disposable {
 
   step(uri: vscode.Uri, result: StepResult): void {
     const time = formatMs(result.durationMs);
-    const text =
-      result.status === 'passed'
-        ? `✓ ${time}`
-        : result.status === 'skipped'
-          ? '– skipped'
-          : `✗ ${time}  ${result.message.replace(/\s+/g, ' ')}`;
-    this.set(uri, result.step.line, { status: result.status, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text });
+    if (result.status === 'passed') return this.set(uri, result.step.line, { status: 'passed', text: `✓ ${time}` });
+    if (result.status === 'skipped') return this.set(uri, result.step.line, { status: 'skipped', text: '– skipped' });
+    // VS Code draws the failure message beside the line already (the test message's location): ✗ and the time here.
+    const hover = [result.message, ...(result.received ? [`received: ${result.received}`] : [])].join('\n').slice(0, 2000);
+    this.set(uri, result.step.line, { status: 'failed', text: `✗ ${time}`, hover });
   }
 
-  clear(uri: vscode.Uri): void {
-    this.results.delete(uri.toString());
+  /** Forgets the results of lines `from`..`to` (1-based, inclusive): a scenario about to run again. */
+  clear(uri: vscode.Uri, from = 1, to = Infinity): void {
+    const lines = this.results.get(uri.toString());
+    for (const line of [...(lines?.keys() ?? [])]) if (line >= from && line <= to) lines!.delete(line);
     this.apply(uri);
   }
 
@@ -83,7 +83,9 @@ export class ScenarioDecorations implements vscode.Disposable {
         for (const [line, result] of lines ?? []) {
           if (result.status !== status || line > editor.document.lineCount) continue;
           const end = editor.document.lineAt(line - 1).range.end;
-          options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: result.text } } });
+          // Peer text: shown as text, never as markdown.
+          const hoverMessage = result.hover ? new vscode.MarkdownString().appendText(result.hover) : undefined;
+          options.push({ range: new vscode.Range(end, end), hoverMessage, renderOptions: { after: { contentText: result.text } } });
         }
         editor.setDecorations(this.types[status], options);
       }

@@ -194,7 +194,7 @@ export class ScenarioTests implements vscode.Disposable {
   ): Promise<void> {
     const stepItem = (step: Step) => findItem(scenarioItem, `${uri}::${scenario.name}::${step.line}`);
     const out = (line: string) => run.appendOutput(`${line.replace(/\r?\n/g, '\r\n')}\r\n`);
-    if (!onlyStep) this.decorations.clear(uri);
+    if (!onlyStep) this.decorations.clear(uri, scenario.line, scenario.endLine);
     const fileName = basename(uri.path);
     out(`▶ ${scenario.name} (${fileName})`);
     const timeoutSeconds = vscode.workspace.getConfiguration('zeromq.scenarios', uri).get<number>('defaultTimeoutSeconds', 5);

@@ -60,7 +60,7 @@ while True:
 
 const scenario = (expectedPong: string) => `
 # A pyzmq REP service on {{port}}
-@port = 17401
+@port = 17641
 
 endpoint svc REQ connect tcp://127.0.0.1:{{port}}
 
@@ -85,7 +85,7 @@ scenario Echo returns JSON with the frames
 `;
 
 test('run: a scenario against a pyzmq REP service passes and exits 0', async () => {
-  await startRepService(17401);
+  await startRepService(17641);
   writeFileSync(join(dir, 'service.zmq'), scenario('pong'));
   const { code, stdout } = await runCli(['run', 'service.zmq', '--junit', 'out/pass.xml']);
   assert.equal(code, 0, stdout);
@@ -113,14 +113,14 @@ test('run: a wrong expectation exits 1 and the JUnit file names the failing step
 });
 
 test('run: a file with syntax errors runs nothing and exits 2 with line:column', async () => {
-  writeFileSync(join(dir, 'broken.zmq'), 'endpoint svc REQ connect tcp://127.0.0.1:17401\nscenario s\n  request svc\n    txt ping\n');
+  writeFileSync(join(dir, 'broken.zmq'), 'endpoint svc REQ connect tcp://127.0.0.1:17641\nscenario s\n  request svc\n    txt ping\n');
   const { code, stdout } = await runCli(['run', 'broken.zmq']);
   assert.equal(code, 2, stdout);
   assert.match(stdout, /broken.zmq:4:5: error: .*is not something to check/);
 });
 
 test('run: --env picks the environment from .zmq.env.json, and an unknown one is an error', async () => {
-  writeFileSync(join(dir, '.zmq.env.json'), JSON.stringify({ good: { port: '17401' }, bad: { port: '17409' } }));
+  writeFileSync(join(dir, '.zmq.env.json'), JSON.stringify({ good: { port: '17641' }, bad: { port: '17649' } }));
   writeFileSync(
     join(dir, 'env.zmq'),
     'endpoint svc REQ connect tcp://127.0.0.1:{{port}}\nscenario s\n  request svc within 1s\n    text ping\n    frame[0] == pong\n',
@@ -138,7 +138,7 @@ test('record: a pyzmq PUB recorded to JSON Lines is read back by Import Capture'
   const pub = await startPythonPeer(`
 ctx = zmq.Context()
 pub = ctx.socket(zmq.PUB)
-pub.bind("tcp://127.0.0.1:17402")
+pub.bind("tcp://127.0.0.1:17642")
 print("READY", flush=True)
 n = 0
 while True:
@@ -150,7 +150,7 @@ while True:
   peers.push(pub);
   const { code, stderr } = await runCli([
     'record',
-    'tcp://127.0.0.1:17402',
+    'tcp://127.0.0.1:17642',
     '--subscribe',
     'weather.',
     '--count',
@@ -195,7 +195,7 @@ ctx = zmq.Context()
 sub = ctx.socket(zmq.SUB)
 sub.setsockopt(zmq.RCVHWM, 0)
 sub.setsockopt(zmq.SUBSCRIBE, b"")
-sub.connect("tcp://127.0.0.1:17403")
+sub.connect("tcp://127.0.0.1:17643")
 print("READY", flush=True)
 count = 0
 first = last = None
@@ -220,7 +220,7 @@ print("COUNT %d %.4f %s" % (count, last - first, seqs_ok), flush=True)
   writeFileSync(
     join(dir, 'load.zmq'),
     [
-      'endpoint load PUB bind tcp://127.0.0.1:17403',
+      'endpoint load PUB bind tcp://127.0.0.1:17643',
       '  sndhwm 0',
       'scenario Load',
       // The SUB connects on its own schedule: wait until it did, then give its subscription time to arrive.

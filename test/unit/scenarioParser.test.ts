@@ -34,23 +34,24 @@ test('a full file becomes endpoints, variables and steps with their positions', 
     file.variables.map((v) => [v.name, v.value, v.line]),
     [
       ['host', '127.0.0.1', 6],
-      ['user', 'demo', 7],
+      ['echoPort', '5557', 7],
+      ['user', 'demo', 8],
     ],
   );
   const [echo] = file.endpoints;
   assert.equal(echo.name, 'echo');
   assert.equal(echo.type, 'REQ');
   assert.equal(echo.mode, 'connect');
-  assert.equal(echo.address, 'tcp://{{host}}:5557');
+  assert.equal(echo.address, 'tcp://{{host}}:{{echoPort}}');
   assert.equal(echo.receiveHighWaterMark, 1000);
   const [ping, repeat] = file.scenarios;
   assert.equal(ping.name, 'Echo answers a ping');
-  assert.equal(ping.line, 12);
+  assert.equal(ping.line, 13);
   const request = ping.steps[0];
   assert.equal(request.kind, 'request');
   if (request.kind !== 'request') return;
-  assert.equal(request.line, 13);
-  assert.equal(request.endLine, 21);
+  assert.equal(request.line, 14);
+  assert.equal(request.endLine, 22);
   assert.equal(request.timeoutMs, 2000);
   assert.deepEqual(
     request.frames.map((f) => [f.format, f.value]),
@@ -70,12 +71,12 @@ test('a full file becomes endpoints, variables and steps with their positions', 
     ],
   );
   assert.deepEqual(request.captures, [
-    { line: 21, column: 5, endLine: 21, name: 'answeredAt', subject: { kind: 'frame', index: -1, path: '$.at' } },
+    { line: 22, column: 5, endLine: 22, name: 'answeredAt', subject: { kind: 'frame', index: -1, path: '$.at' } },
   ]);
   assert.equal(repeat.steps[0].kind, 'repeat');
   if (repeat.steps[0].kind === 'repeat') {
     assert.equal(repeat.steps[0].count, 3);
-    assert.equal(repeat.steps[0].steps[0].line, 28);
+    assert.equal(repeat.steps[0].steps[0].line, 29);
   }
 });
 
