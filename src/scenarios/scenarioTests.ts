@@ -237,7 +237,8 @@ export class ScenarioTests implements vscode.Disposable {
     else {
       const failedStep = result.steps.find((s) => s.status === 'failed');
       const message = new vscode.TestMessage(result.setupError ?? `line ${failedStep?.step.line}: ${failedStep?.message ?? 'failed'}`);
-      message.location = new vscode.Location(uri, new vscode.Position((failedStep?.step.line ?? scenario.line) - 1, 0));
+      // On the scenario line: the failed step's own line shows its ✗ and time, which a message there would cover.
+      message.location = new vscode.Location(uri, new vscode.Position(scenario.line - 1, 0));
       run.failed(scenarioItem, message, duration);
     }
     out(

@@ -145,11 +145,13 @@ test(
           const peek = page.locator('.peekview-widget').first();
           await peek.waitFor({ timeout: 20_000 });
           await page.waitForFunction(
-            `/Expected[\\s\\S]*"pong"[\\s\\S]*Actual/.test(document.querySelector('.peekview-widget')?.innerText ?? '')`,
+            `(() => { const t = document.querySelector('.peekview-widget')?.innerText ?? ''; return t.includes('Expected') && t.includes('Actual'); })()`,
             undefined,
             { timeout: 20_000 },
           );
-          assert.match(await peek.innerText(), /line 6: \$\.echo\[0\] == "pong"[\s\S]*ping/);
+          const peekText = await peek.innerText();
+          assert.match(peekText, /line 6: \$\.echo\[0\] == "pong"/);
+          assert.match(peekText, /"pong"\s+Expected\s+ping\s+Actual/);
           console.log(`screenshot: ${await vscode.screenshot('scenarios-wrong-peek')}`);
         },
       );
