@@ -245,3 +245,66 @@ print("COUNT %d %.4f %s" % (count, last - first, seqs_ok), flush=True)
   assert.ok(Math.abs(count - 50_000) <= 2500, `${count} messages in 5 s is not 10,000/s within 5 %`);
   assert.ok(Math.abs(count / seconds - 10_000) <= 500, `${Math.round(count / seconds)}/s is not 10,000/s within 5 %`);
 });
+
+test('replay: a JSON Lines capture is played to a pyzmq PULL at twice its speed, then as fast as possible', async () => {
+  const pull = await startPythonPeer(`
+ctx = zmq.Context()
+pull = ctx.socket(zmq.PULL)
+pull.bind("tcp://127.0.0.1:17644")
+print("READY", flush=True)
+while True:
+    if not pull.poll(4000):
+        break
+    frames = pull.recv_multipart()
+    print("GOT %.4f %s" % (time.monotonic(), frames[-1].decode()), flush=True)
+`);
+  peers.push(pull);
+  // 20 messages 50 ms apart (0.95 s of capture), from a session "orders"; one line of another session, one bad line.
+  const start = 1_796_000_000_000_000_000n;
+  const lines = Array.from({ length: 20 }, (_, i) =>
+    JSON.stringify({
+      seq: i + 1,
+      timeNs: String(start + BigInt(i) * 50_000_000n),
+      session: 's1',
+      sessionName: 'orders',
+      socketType: 'PUSH',
+      direction: 'out',
+      frames: [Buffer.from(`order ${i + 1}`).toString('base64')],
+      frameSizes: [`order ${i + 1}`.length],
+    }),
+  );
+  lines.push(
+    JSON.stringify({ session: 's2', sessionName: 'other', direction: 'out', frames: [Buffer.from('not me').toString('base64')] }),
+    'not json',
+  );
+  writeFileSync(join(dir, 'orders.jsonl'), lines.join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'replay.zmq'),
+    [
+      'endpoint out PUSH connect tcp://127.0.0.1:17644',
+      'scenario Replay',
+      '  wait for out within 5s',
+      '  replay out orders.jsonl speed 2x session orders',
+      '  replay out orders.jsonl speed max session orders',
+      '',
+    ].join('\n'),
+  );
+  const { code, stdout } = await runCli(['run', 'replay.zmq']);
+  assert.equal(code, 0, stdout);
+  assert.match(stdout, /replayed 20 of 20 in [\d.]+ ms \(captured over 950 ms\); 1 bad line\(s\) skipped/);
+  await pull.waitForLine(/order 20$/, 10_000);
+  const deadline = Date.now() + 10_000;
+  while (pull.lines.filter((l) => l.startsWith('GOT')).length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const got = pull.lines
+    .filter((l) => l.startsWith('GOT'))
+    .map((l) => ({ at: Number(l.split(' ')[1]), text: l.split(' ').slice(2).join(' ') }));
+  assert.deepEqual(
+    got.map((g) => g.text),
+    [...Array.from({ length: 20 }, (_, i) => `order ${i + 1}`), ...Array.from({ length: 20 }, (_, i) => `order ${i + 1}`)],
+  );
+  const scaled = got[19].at - got[0].at;
+  const fast = got[39].at - got[20].at;
+  console.log(`replay: 0.95 s of capture took ${scaled.toFixed(3)} s at 2x and ${fast.toFixed(3)} s at max`);
+  assert.ok(scaled > 0.4 && scaled < 0.65, `2x of 0.95 s took ${scaled} s`);
+  assert.ok(fast < 0.2, `max speed took ${fast} s`);
+});
