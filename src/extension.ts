@@ -107,7 +107,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerKeyCommands(keys),
     ...registerReplayCommands(store, controller),
     ...registerTapCommands(taps),
-    ...registerScenarios({ store, sessions, controller, keys, log }),
+    ...registerScenarios({ config, store, sessions, controller, keys, log }),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({
       controller,

@@ -2,6 +2,7 @@
 // refused pairings inside the file, variables defined nowhere), refreshed shortly after each edit.
 import * as vscode from 'vscode';
 import { checkScenarioFile } from '../core/scenario/scenarioCheck';
+import type { Config } from '../config/config';
 import type { ScenarioProblem } from '../core/scenario/scenarioAst';
 import { SCENARIO_LANGUAGE, environmentNames, type ScenarioDocuments } from './scenarioDocuments';
 
@@ -9,7 +10,7 @@ export function toRange(p: Pick<ScenarioProblem, 'line' | 'column' | 'endColumn'
   return new vscode.Range(p.line - 1, p.column - 1, p.line - 1, p.endColumn - 1);
 }
 
-export function registerScenarioDiagnostics(documents: ScenarioDocuments): vscode.Disposable[] {
+export function registerScenarioDiagnostics(documents: ScenarioDocuments, config: Config): vscode.Disposable[] {
   const collection = vscode.languages.createDiagnosticCollection('zeromq-scenarios');
   const timers = new Map<string, NodeJS.Timeout>();
   const refresh = (document: vscode.TextDocument) => {
@@ -53,8 +54,8 @@ export function registerScenarioDiagnostics(documents: ScenarioDocuments): vscod
       collection.delete(d.uri);
       documents.forget(d.uri);
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.scenarios')) vscode.workspace.textDocuments.forEach(refresh);
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('scenarios.'))) vscode.workspace.textDocuments.forEach(refresh);
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   ];

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type { ScenarioFile } from '../core/scenario/scenarioAst';
+import type { Config } from '../config/config';
 import {
   findEnvironmentFile,
   loadEnvironmentFile,
@@ -25,6 +26,8 @@ export interface ScenarioVariables {
 
 export class ScenarioDocuments {
   private readonly cache = new Map<string, { version: number; file: ScenarioFile }>();
+
+  constructor(private readonly config: Config) {}
 
   /** The parsed file of an open document (parsed again only after an edit). */
   parse(document: vscode.TextDocument): ScenarioFile {
@@ -50,7 +53,6 @@ export class ScenarioDocuments {
 
   /** Variables for a run of `file` at `uri`: settings' environments win over the file's of the same name. */
   variables(uri: vscode.Uri, file: ScenarioFile): ScenarioVariables {
-    const config = vscode.workspace.getConfiguration('zeromq.scenarios', uri);
     const problems: string[] = [];
     const environments: Environments = new Map();
     const envPath = uri.scheme === 'file' ? findEnvironmentFile(dirname(uri.fsPath)) : undefined;
@@ -59,13 +61,13 @@ export class ScenarioDocuments {
       problems.push(...loaded.problems);
       for (const [name, values] of loaded.environments) environments.set(name, values);
     }
-    const fromSettings = config.get<unknown>('environments');
+    const fromSettings = this.config.get('scenarios.environments');
     if (fromSettings && typeof fromSettings === 'object' && Object.keys(fromSettings).length) {
       const read = readEnvironments(fromSettings, 'zeromq.scenarios.environments');
       problems.push(...read.problems);
       for (const [name, values] of read.environments) environments.set(name, new Map([...(environments.get(name) ?? []), ...values]));
     }
-    const selected = config.get<string>('environment') || undefined;
+    const selected = this.config.get('scenarios.environment') || undefined;
     const { layers, error } = variableLayers(new Map(file.variables.map((v) => [v.name, v.value])), environments, selected);
     return { layers, environments, selected, error, problems };
   }

@@ -1,6 +1,7 @@
 // The scenario feature of the extension: the `.zmq` language (diagnostics, completion, hover), CodeLens,
 // inline results, the Test Explorer controller, and its commands. extension.ts makes one call to this.
 import * as vscode from 'vscode';
+import type { Config } from '../config/config';
 import type { CaptureSink } from '../core/session/session';
 import type { SessionManager } from '../core/session/sessionManager';
 import { tryExpand } from '../core/scenario/scenarioCheck';
@@ -16,6 +17,7 @@ import { registerScenarioLanguage } from './scenarioLanguage';
 import { ScenarioTests } from './scenarioTests';
 
 export interface ScenarioFeatureDeps {
+  config: Config;
   store: CaptureSink;
   sessions: SessionManager;
   controller: EndpointController;
@@ -24,12 +26,13 @@ export interface ScenarioFeatureDeps {
 }
 
 export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[] {
-  const documents = new ScenarioDocuments();
+  const documents = new ScenarioDocuments(deps.config);
   const decorations = new ScenarioDecorations();
   const tests = new ScenarioTests(documents, decorations, {
     store: deps.store,
     nameSession: (name, type) => deps.sessions.adoptImported(name, type),
     resolveSecurity: (security) => deps.keys.resolve(security),
+    defaultTimeoutMs: () => Math.max(100, deps.config.get('scenarios.defaultTimeoutSeconds') * 1000),
     log: deps.log,
   });
   const codeLens = new ScenarioCodeLens(documents);
@@ -39,7 +42,7 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
     tests,
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_SELECTOR, codeLens),
-    ...registerScenarioDiagnostics(documents),
+    ...registerScenarioDiagnostics(documents, deps.config),
     ...registerScenarioLanguage(documents),
     vscode.commands.registerCommand(RUN_SCENARIO, (uri?: vscode.Uri, scenario?: string) =>
       run(async () => {

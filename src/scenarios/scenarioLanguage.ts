@@ -7,8 +7,7 @@ import { STEP_KEYWORDS } from '../core/scenario/scenarioParser';
 import { tryExpand } from '../core/scenario/scenarioCheck';
 import { LayeredScope } from '../core/scenario/scenarioVariables';
 import { SOCKET_TYPES, checkPairing, parseSocketType } from '../core/session/socketTypes';
-import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
-import { probeSummary } from '../topology/pairingsView';
+import { probeEndpoint, probeSummary, type ProbeResult } from '../core/zmtp/zmtpProbe';
 import { SCENARIO_SELECTOR, environmentNames, type ScenarioDocuments } from './scenarioDocuments';
 
 const STEP_DOCS: Record<string, string> = {

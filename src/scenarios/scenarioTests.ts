@@ -21,6 +21,8 @@ export interface ScenarioRunDeps {
   /** Names a session id for messages the inspector shows (SessionManager.adoptImported). */
   nameSession(name: string, type: SocketTypeName): string;
   resolveSecurity(security: EndpointSecurity): Promise<SessionSecurity>;
+  /** Default timeout of receive, request and wait for, ms. */
+  defaultTimeoutMs(): number;
   log: vscode.LogOutputChannel;
 }
 
@@ -197,11 +199,10 @@ export class ScenarioTests implements vscode.Disposable {
     if (!onlyStep) this.decorations.clear(uri, scenario.line, scenario.endLine);
     const fileName = basename(uri.path);
     out(`▶ ${scenario.name} (${fileName})`);
-    const timeoutSeconds = vscode.workspace.getConfiguration('zeromq.scenarios', uri).get<number>('defaultTimeoutSeconds', 5);
     const result = await runScenario(file, scenario, {
       baseDir: vscode.Uri.joinPath(uri, '..').fsPath,
       layers,
-      defaultTimeoutMs: timeoutSeconds * 1000,
+      defaultTimeoutMs: this.deps.defaultTimeoutMs(),
       resolveSecurity: (s) => this.deps.resolveSecurity(s),
       signal,
       onlyStep,

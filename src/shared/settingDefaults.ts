@@ -8,6 +8,9 @@ export const SETTING_DEFAULTS = {
   'protobuf.protoPaths': [] as string[],
   'decoders.rules': [] as unknown[],
   receiveTimeoutSeconds: 30,
+  'scenarios.environment': '',
+  'scenarios.environments': {} as Record<string, unknown>,
+  'scenarios.defaultTimeoutSeconds': 5,
 };
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
