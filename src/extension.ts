@@ -1,6 +1,7 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import { registerPcapCommands } from './capture/pcapCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
 import { CaptureStore } from './core/capture/captureStore';
@@ -89,6 +90,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
   });
+  const captureSessionNames = {
+    describe: (id: string) => sessions.describe(id) ?? tapInfo(taps, id),
+    adoptImported: (name: string, type: Parameters<SessionManager['adoptImported']>[1]) => sessions.adoptImported(name, type),
+  };
   const scanner = new WorkspaceScanner(log);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
@@ -115,15 +120,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
       receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
     }),
-    ...registerCaptureCommands(
-      store,
-      controller,
-      {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
-        adoptImported: (name, type) => sessions.adoptImported(name, type),
-      },
-      log,
-    ),
+    ...registerCaptureCommands(store, controller, captureSessionNames, log),
+    ...registerPcapCommands(store, captureSessionNames, () => captureLimits().maxFrameBytes, log),
     vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
     vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {

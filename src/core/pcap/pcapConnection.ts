@@ -102,7 +102,7 @@ export class CapturedConnection {
 
   identity(side: Side): string | undefined {
     const identity = (side === 'client' ? this.fromClient : this.fromServer)?.parser.identity;
-    return identity?.length ? printable(identity, 255) : undefined;
+    return identity?.length ? printable(identity, 64) : undefined;
   }
 
   mechanism(): string | undefined {
