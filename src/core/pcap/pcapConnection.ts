@@ -38,12 +38,10 @@ export interface PcapStreamReport {
   problems: string[];
 }
 
-export type ConnectionMessage = WireMessage & { from: Side };
-
 class Direction {
   readonly parser: ZmtpStreamParser;
   readonly reassembler: TcpDirectionReassembler;
-  constructor(startsAtBeginning: boolean, limits: ZmtpParserLimits, budget: PendingBudget, onMessage: (m: WireMessage) => void) {
+  constructor(startsAtBeginning: boolean, limits: ZmtpParserLimits, budget: PendingBudget, onMessage: (message: WireMessage) => void) {
     this.parser = new ZmtpStreamParser(startsAtBeginning, limits, onMessage);
     this.reassembler = new TcpDirectionReassembler(this.parser, budget);
   }
@@ -64,7 +62,7 @@ export class CapturedConnection {
     first: TcpSegment,
     private readonly limits: ZmtpParserLimits,
     private readonly budget: PendingBudget,
-    private readonly onMessage: (connection: CapturedConnection, message: ConnectionMessage) => void,
+    private readonly onMessage: (connection: CapturedConnection, message: WireMessage, from: Side) => void,
   ) {
     const syn = (first.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     const synAck = (first.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
@@ -77,7 +75,7 @@ export class CapturedConnection {
     const from: Side = segment.source === this.client ? 'client' : 'server';
     let direction = from === 'client' ? this.fromClient : this.fromServer;
     if (!direction) {
-      direction = new Direction((segment.flags & TCP_SYN) !== 0, this.limits, this.budget, (m) => this.onMessage(this, { ...m, from }));
+      direction = new Direction((segment.flags & TCP_SYN) !== 0, this.limits, this.budget, (m) => this.onMessage(this, m, from));
       if (from === 'client') this.fromClient = direction;
       else this.fromServer = direction;
     }

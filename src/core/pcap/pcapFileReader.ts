@@ -29,6 +29,9 @@ export class PcapFormatError extends Error {
 /** A record or block longer than this is taken for corruption: no capture tool writes one (snaplen is 256 KiB). */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+/** Bytes of a new chunk joined to the record carried over from the last one. */
+const JOIN_BYTES = 256 * 1024;
+
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_IDB = 1;
 const PCAPNG_OPB = 2;
@@ -65,7 +68,33 @@ export class PcapFileReader {
   constructor(private readonly onPacket: (packet: CapturedPacket) => void) {}
 
   push(chunk: Uint8Array): void {
-    this.append(chunk);
+    const left = this.buffer.length - this.position;
+    if (left === 0) {
+      this.buffer = chunk;
+      this.position = 0;
+      this.drain();
+      return;
+    }
+    // The record in progress is finished from the head of the chunk (a small copy), then the chunk is
+    // read in place: a copy of every whole chunk would double the memory traffic.
+    const carried = this.buffer.subarray(this.position);
+    const head = Math.min(chunk.length, JOIN_BYTES);
+    this.buffer = concat(carried, chunk.subarray(0, head));
+    this.position = 0;
+    this.drain();
+    const takenFromChunk = this.position - carried.length;
+    if (takenFromChunk < 0 && head < chunk.length) {
+      // A record longer than the head: join the whole chunk.
+      this.buffer = concat(this.buffer.subarray(this.position), chunk.subarray(head));
+      this.position = 0;
+    } else if (takenFromChunk >= 0) {
+      this.buffer = chunk;
+      this.position = takenFromChunk;
+    }
+    this.drain();
+  }
+
+  private drain(): void {
     for (;;) {
       const available = this.buffer.length - this.position;
       if (this.format === undefined) {
@@ -85,20 +114,6 @@ export class PcapFileReader {
     const left = this.buffer.length - this.position;
     if (this.format === undefined) throw new PcapFormatError('the file is too short to be a packet capture', this.offset);
     return { truncatedBytes: left };
-  }
-
-  private append(chunk: Uint8Array): void {
-    const left = this.buffer.length - this.position;
-    if (left === 0) {
-      this.buffer = chunk;
-    } else {
-      // Only an incomplete record is carried over: at most one record's bytes are copied per chunk.
-      const joined = new Uint8Array(left + chunk.length);
-      joined.set(this.buffer.subarray(this.position));
-      joined.set(chunk, left);
-      this.buffer = joined;
-    }
-    this.position = 0;
   }
 
   private view(at: number, length: number): DataView {
@@ -243,4 +258,11 @@ export class PcapFileReader {
       originalLength: Math.max(original, captured),
     });
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
 }

@@ -5,7 +5,8 @@
 // let go, frames cut to the store's per-frame limit.
 import type { Readable } from 'node:stream';
 import type { CaptureStore } from '../capture/captureStore';
-import { CapturedConnection, type ConnectionMessage, type PcapStreamReport } from './pcapConnection';
+import { CapturedConnection, type PcapStreamReport, type Side } from './pcapConnection';
+import type { WireMessage } from './zmtpStreamParser';
 import { PcapFileReader, PcapFormatError, type CaptureFormat, type CapturedPacket } from './pcapFileReader';
 import { TCP_FIN, TCP_RST, TCP_SYN, tcpSegmentOf, type SkipReason } from './packetLayers';
 import { PendingBudget } from './tcpReassembly';
@@ -143,7 +144,7 @@ export class PcapImporter {
         return;
       }
       this.closed.delete(key);
-      connection = new CapturedConnection(segment, this.limits, this.budget, (c, m) => this.message(c, m));
+      connection = new CapturedConnection(segment, this.limits, this.budget, (c, m, from) => this.message(c, m, from));
       this.connections.set(key, connection);
     }
     if (connection.notZmtp) return this.close(key, connection);
@@ -170,15 +171,17 @@ export class PcapImporter {
     if (this.result.streams.length < MAX_REPORTED_STREAMS) this.result.streams.push(report);
   }
 
-  private message(connection: CapturedConnection, message: ConnectionMessage): void {
-    const sender = connection.socketType(message.from);
+  private message(connection: CapturedConnection, message: WireMessage, from: Side): void {
+    const sender = connection.socketType(from);
     connection.sessionId ??= this.sessionFor(connection);
-    const tags = [this.options.tag, message.kind === 'encrypted' ? `encrypted (${connection.mechanism() ?? 'CURVE'})` : undefined];
-    if (message.kind === 'subscription') tags.push('subscription');
-    const tag = tags.filter(Boolean).join(' · ') || undefined;
+    let tag = this.options.tag;
+    if (message.kind !== 'message') {
+      const what = message.kind === 'encrypted' ? `encrypted (${connection.mechanism() ?? 'CURVE'})` : 'subscription';
+      tag = tag ? `${tag} · ${what}` : what;
+    }
     this.store.append(
       connection.sessionId,
-      message.from === 'client' ? 'out' : 'in',
+      from === 'client' ? 'out' : 'in',
       message.frames,
       { timeNs: message.timeNs, hasTopic: message.kind === 'message' && sender !== undefined && TOPIC_SENDERS.has(sender), tag },
       message.sizes,

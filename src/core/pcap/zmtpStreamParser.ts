@@ -77,6 +77,8 @@ export class ZmtpStreamParser implements ByteStreamSink {
   private frameSize = 0;
   private frameBody: Uint8Array | undefined;
   private frameKept = 0;
+  /** Some frames of the open message are views of the bytes passed to data(). */
+  private frameViews = false;
   private frameRead = 0;
   private inBody = false;
   // The message being gathered.
@@ -100,10 +102,18 @@ export class ZmtpStreamParser implements ByteStreamSink {
   data(bytes: Uint8Array, timeNs: bigint): void {
     let at = 0;
     while (at < bytes.length) {
-      if (this.state === 'not-zmtp') return;
+      if (this.state === 'not-zmtp') break;
       if (this.state === 'greeting') at = this.readGreeting(bytes, at);
       else if (this.state === 'frames') at = this.readFrames(bytes, at, timeNs);
-      else return this.resync(bytes.subarray(at), timeNs, false);
+      else {
+        this.resync(bytes.subarray(at), timeNs, false);
+        break;
+      }
+    }
+    // Frames read whole from these bytes are views of them; a message still open keeps copies.
+    if (this.frameViews) {
+      for (let i = 0; i < this.frames.length; i++) this.frames[i] = this.frames[i].slice();
+      this.frameViews = false;
     }
   }
 
@@ -193,8 +203,8 @@ export class ZmtpStreamParser implements ByteStreamSink {
           return at;
         }
         this.headLength = 0;
-        this.startFrame(header.flags, header.size);
-        if (header.size > 0) continue;
+        if (!this.startFrame(header.flags, header.size, bytes, at)) continue;
+        at += header.size;
       } else {
         const take = Math.min(this.frameSize - this.frameRead, bytes.length - at);
         const keep = Math.min(take, this.frameKept - this.frameRead);
@@ -208,15 +218,23 @@ export class ZmtpStreamParser implements ByteStreamSink {
     return at;
   }
 
-  private startFrame(flags: number, size: number): void {
+  /** Starts reading a frame; returns true when it was whole in `bytes` from `at` and taken as a view. */
+  private startFrame(flags: number, size: number, bytes: Uint8Array, at: number): boolean {
     this.frameFlags = flags;
     this.frameSize = size;
     this.frameRead = 0;
     const messageRoom = Math.max(0, this.limits.maxMessageBytes - this.messageBytes);
     // Commands are kept whole up to the frame limit: their names and metadata are what we read.
     this.frameKept = Math.min(size, this.limits.maxFrameBytes, flags & FLAG_COMMAND ? this.limits.maxFrameBytes : messageRoom);
+    if (this.frameKept === size && at + size <= bytes.length) {
+      this.frameBody = bytes.subarray(at, at + size);
+      this.frameViews = true;
+      this.inBody = false;
+      return true;
+    }
     this.frameBody = new Uint8Array(this.frameKept);
     this.inBody = size > 0;
+    return size === 0;
   }
 
   private endFrame(timeNs: bigint): void {
@@ -227,7 +245,7 @@ export class ZmtpStreamParser implements ByteStreamSink {
     this.frameBody = undefined;
     if (this.legacyIdentityPending) {
       this.legacyIdentityPending = false;
-      this.identity = body;
+      this.identity = body.slice();
       return;
     }
     if (flags & FLAG_COMMAND && this.version !== '2.0') return this.command(body, size, timeNs);
