@@ -7,6 +7,7 @@ import { registerMessageCommands } from './endpoints/messageCommands';
 import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
+import { readFilterPresets } from './core/filter/captureExpressionFilter';
 import { errorText } from './core/session/zmqErrors';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
@@ -89,6 +90,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     log: (message) => log.info(message),
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
+    getFilterPresets: () => readFilterPresets(config().get('filters.presets')),
   });
   const captureSessionNames = {
     describe: (id: string) => sessions.describe(id) ?? tapInfo(taps, id),

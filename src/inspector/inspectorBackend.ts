@@ -2,8 +2,10 @@
 // capture store and pushes a coalesced summary (<= 30/s) when the store changed and the panel is visible.
 // The panel wraps it; the browser test drives the very same class.
 import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
+import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
+import type { TreeDecoder } from '../core/filter/filterSubject';
 import { CaptureView, type CaptureSource } from './inspectorCaptureView';
-import { toCaptureFilter } from './inspectorFilter';
+import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
 import { MessagePresenter, type DecoderSource } from './messagePresenter';
 import {
   MessageType,
@@ -36,6 +38,8 @@ export interface InspectorDeps {
   annotate?(seq: number): string | undefined;
   /** Resends a captured message wherever the user picks (absent: replay is not offered). */
   replay?(seq: number): Promise<string>;
+  /** Saved filter expressions (setting zeromq.filters.presets). */
+  getFilterPresets?(): readonly FilterPreset[];
 }
 
 export interface InspectorHost {
@@ -47,11 +51,15 @@ export interface InspectorHost {
 export const SUMMARY_INTERVAL_MS = 33;
 /** A window bigger than a few screens is a bug in the caller, not a reason to send 100k rows. */
 const MAX_WINDOW_ROWS = 2000;
+/** Field expressions are evaluated in slices this long, with a turn of the event loop between. */
+const SCAN_SLICE_MS = 8;
 
 export class InspectorBackend {
   private readonly presenter: MessagePresenter;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
+  private predicate: ((seq: number) => boolean) | undefined;
+  private scanning: ReturnType<typeof setImmediate> | undefined;
   private generation = 0;
   private visible = true;
   private ready = false;
@@ -87,6 +95,8 @@ export class InspectorBackend {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.scanning) clearImmediate(this.scanning);
+    this.scanning = undefined;
     this.sessionListener.dispose();
     this.ready = false;
   }
@@ -154,10 +164,23 @@ export class InspectorBackend {
   }
 
   private setFilter(request: RequestOf<MessageType.SetFilter>): ResponseTypes[MessageType.SetFilter] {
-    const filter = toCaptureFilter(request.filter);
+    const base = toCaptureFilter(request.filter);
+    const compiled = compileExpressionFilters(request.filter, this.deps.getFilterPresets?.() ?? []);
     const started = Date.now();
-    this.filter = filter;
+    if (compiled.length) {
+      const { filter, pushed } = withPushdown(base, compiled);
+      this.filter = filter;
+      const sessions = {
+        name: (id: string) => this.presenter.session(id).name,
+        socketType: (id: string) => this.presenter.session(id).type,
+      };
+      this.predicate = storePredicate(this.deps.store, compiled, sessions, this.treeDecoder(), pushed);
+    } else {
+      this.filter = base;
+      this.predicate = undefined;
+    }
     this.rebuild();
+    this.scan();
     const elapsed = Date.now() - started;
     if (elapsed > 250) this.deps.log(`Inspector: filtering ${this.view.count} matches took ${elapsed} ms`);
     const anchorIndex = request.anchorSeq === undefined ? undefined : this.view.indexAtOrAfter(request.anchorSeq);
@@ -165,14 +188,46 @@ export class InspectorBackend {
     return { filterGeneration: this.generation, matched: this.view.count, evicted: this.view.evicted, anchorIndex };
   }
 
+  /** Decodes a frame for a field expression as the inspector would show it (rules, then detection). */
+  private treeDecoder(): TreeDecoder {
+    const utf8 = new TextDecoder();
+    return (frame, index, view) => {
+      const result = this.deps.decoders.decodeFrame(
+        frame,
+        {
+          frameIndex: index,
+          frameCount: view.frameCount,
+          sessionId: view.sessionId,
+          socketType: this.deps.sessions.get(view.sessionId)?.type as SocketTypeName | undefined,
+          topic: view.hasTopic ? utf8.decode(view.frame(0).subarray(0, 256)) : undefined,
+        },
+        { rules: this.deps.getRules() },
+      );
+      return result.ok ? result.tree : undefined;
+    };
+  }
+
+  /** Evaluates a field expression a slice at a time until the view has caught up with the store. */
+  private scan(): void {
+    if (!this.predicate || this.scanning) return;
+    const step = () => {
+      this.scanning = undefined;
+      const done = this.view.advance(SCAN_SLICE_MS);
+      this.sentVersion = -1;
+      if (!done) this.scanning = setImmediate(step);
+    };
+    this.scanning = setImmediate(step);
+  }
+
   private rebuild(): void {
     this.generation++;
-    this.view = CaptureView.build(this.deps.store, this.filter, this.generation);
+    this.view = CaptureView.build(this.deps.store, this.filter, this.generation, this.predicate);
   }
 
   /** Brings the view up to date; a clear or a removed session means a new generation. */
   private refresh(): void {
     if (!this.view.update()) this.rebuild();
+    if (this.predicate) this.scan();
   }
 
   private rows(request: RequestOf<MessageType.GetRows>): RowWindow {
@@ -280,6 +335,8 @@ export class InspectorBackend {
       },
       sessions: this.sessionList(),
       decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
+      presets: (this.deps.getFilterPresets?.() ?? []).map((p) => ({ name: p.name, expression: p.expression, enabled: p.enabled === true })),
+      ...(this.predicate && this.view.pendingFraction > 0 ? { filterProgress: 1 - this.view.pendingFraction } : {}),
     });
   }
 }

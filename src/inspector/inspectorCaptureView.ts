@@ -6,7 +6,7 @@ import type { CaptureStore } from '../core/capture/captureStore';
 import type { CaptureFilter, CaptureStats } from '../core/types';
 
 /** The part of the CaptureStore the inspector reads. */
-export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter'>;
+export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter' | 'readInto'>;
 
 /** Candidates tested between two looks at the clock. */
 const SCAN_CHUNK = 4096;

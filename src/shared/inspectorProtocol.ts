@@ -45,6 +45,18 @@ export interface FilterSpec {
   direction: '' | Direction;
   /** Topic (frame 0) prefix; `hex:0a0b` for bytes. Overrides a `topic:` term in the text. */
   topic: string;
+  /** A field expression, e.g. `topic ^= "ticks." && $.price > 100`. */
+  expression?: string;
+  /** Names of the filter presets switched on; absent: those the settings enable by default. */
+  presets?: string[];
+}
+
+/** A saved filter expression (setting zeromq.filters.presets). */
+export interface FilterPresetInfo {
+  name: string;
+  expression: string;
+  /** On by default. */
+  enabled: boolean;
 }
 
 export interface CaptureStatsView {
@@ -157,6 +169,9 @@ export interface SummaryMessage {
   stats: CaptureStatsView;
   sessions: SessionInfo[];
   decoders: DecoderInfo[];
+  presets: FilterPresetInfo[];
+  /** While a field expression is still being evaluated over the capture: the fraction done. */
+  filterProgress?: number;
 }
 
 export type ResponseMessage =

@@ -123,6 +123,7 @@ export class InspectorApp {
   private applySummary(summary: SummaryMessage): void {
     this.lastSummary = summary;
     this.filterBar.setSessions(summary.sessions);
+    this.filterBar.setPresets(summary.presets ?? []);
     this.detail.setDecoders(summary.decoders);
     if (summary.filterGeneration > this.generation && this.generation >= 0) {
       // The host rebuilt the view (capture cleared, session removed): cached rows are gone.
@@ -144,6 +145,7 @@ export class InspectorApp {
       ? `${formatCount(summary.matched)} of ${formatCount(stats.retained)} messages`
       : `${formatCount(stats.retained)} messages`;
     if (stats.dropped > 0) text += ` · ${formatCount(stats.dropped)} dropped`;
+    if (summary.filterProgress !== undefined) text += ` · filtering ${Math.floor(summary.filterProgress * 100)}%`;
     const title = [
       `${formatCount(stats.total)} captured in total, ${formatCount(stats.retained)} kept`,
       stats.dropped
@@ -170,7 +172,9 @@ export class InspectorApp {
       const result = await this.client.request(MessageType.SetFilter, { filter, anchorSeq });
       if (token !== this.filterToken) return;
       this.filterBar.setProblem('');
-      const filtered = Boolean(filter.text.trim() || filter.topic || filter.sessionId || filter.direction);
+      const filtered = Boolean(
+        filter.text.trim() || filter.topic || filter.sessionId || filter.direction || filter.expression?.trim() || filter.presets?.length,
+      );
       this.list.setEmptyText(filtered ? 'No messages match the filter.' : 'No messages captured yet.');
       this.generation = result.filterGeneration;
       this.list.reset(result.matched, result.evicted, anchorSeq === undefined ? undefined : result.anchorIndex);
