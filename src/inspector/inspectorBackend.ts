@@ -6,7 +6,9 @@ import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/
 import type { TreeDecoder } from '../core/filter/filterSubject';
 import { CaptureView, type CaptureSource } from './inspectorCaptureView';
 import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
+import { MessageComparer } from './messageComparer';
 import { MessagePresenter, type DecoderSource } from './messagePresenter';
+import { TopicTreeFeed } from './topicTreeFeed';
 import {
   MessageType,
   answerRequest,
@@ -56,6 +58,8 @@ const SCAN_SLICE_MS = 8;
 
 export class InspectorBackend {
   private readonly presenter: MessagePresenter;
+  private readonly topics: TopicTreeFeed;
+  private readonly comparer: MessageComparer;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
   private predicate: ((seq: number) => boolean) | undefined;
@@ -80,6 +84,8 @@ export class InspectorBackend {
       deps.annotate ? (seq) => deps.annotate!(seq) : undefined,
     );
     this.view = CaptureView.build(deps.store, undefined, this.generation);
+    this.topics = new TopicTreeFeed(deps.store, (record) => this.presenter.rowSummary(record));
+    this.comparer = new MessageComparer(deps.store, deps.decoders, () => deps.getRules());
     this.sessionListener = deps.sessions.onDidChange(() => {
       this.sessionsChanged = true;
     });
@@ -149,6 +155,10 @@ export class InspectorBackend {
           if (!this.deps.replay) throw new Error('Replay is not available here.');
           return { outcome: await this.deps.replay(r.seq) };
         });
+      case MessageType.GetTopicTree:
+        return run(request, () => this.topics.snapshot());
+      case MessageType.Diff:
+        return run(request, (r) => this.comparer.compare(r.seq, r.otherSeq));
       default: {
         const unknown: never = request;
         this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);

@@ -20,6 +20,9 @@ export enum MessageType {
   Copy = 'copy',
   /** Resend a captured message (the host asks where to, and lets the user edit frames first). */
   Replay = 'replay',
+  GetTopicTree = 'getTopicTree',
+  /** Compare two messages, or one with the previous message of its topic. */
+  Diff = 'diff',
 }
 
 // ---- shared shapes ----
@@ -146,6 +149,44 @@ export interface MessageDetail {
 
 export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
 
+/** A topic level (mirrors core TopicNodeSnapshot). */
+export interface TopicNodeView {
+  name: string;
+  path: string;
+  count: number;
+  bytes: number;
+  /** Messages a second over the last 10 s. */
+  rate: number;
+  lastSeenMs: number;
+  lastValue?: string;
+  lastSeq?: number;
+  children: TopicNodeView[];
+}
+
+export interface TopicTreeView {
+  /** '.', '/', ':' or '' (topics not split). */
+  separator: string;
+  root: TopicNodeView;
+  /** False while older messages are still being counted. */
+  complete: boolean;
+}
+
+/** A frame compared (mirrors core FrameDiff). */
+export interface FrameDiffView {
+  index: number;
+  kind: 'fields' | 'text' | 'bytes' | 'only-left' | 'only-right';
+  same: boolean;
+  fields?: { op: 'changed' | 'added' | 'removed'; path: string; before?: string; after?: string }[];
+  runs?: { op: 'same' | 'added' | 'removed'; text: string }[];
+  note?: string;
+}
+
+export interface MessageDiffView {
+  leftSeq: number;
+  rightSeq: number;
+  frames: FrameDiffView[];
+}
+
 /** A decoder rule as the inspector proposes it ("use for this topic/frame from now on"). */
 export interface RuleProposal {
   decoder: string;
@@ -241,8 +282,30 @@ export interface ReplayRequest {
   seq: number;
 }
 
+export interface GetTopicTreeRequest {
+  type: MessageType.GetTopicTree;
+  requestId: number;
+}
+
+export interface DiffRequest {
+  type: MessageType.Diff;
+  requestId: number;
+  /** The newer message (right side). */
+  seq: number;
+  /** The older one (left side); absent: the previous message of the same session and topic. */
+  otherSeq?: number;
+}
+
 export type FromWebviewRequest =
-  SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
+  | SetFilterRequest
+  | GetRowsRequest
+  | GetMessageRequest
+  | DecodeFrameRequest
+  | AddRuleRequest
+  | CopyRequest
+  | ReplayRequest
+  | GetTopicTreeRequest
+  | DiffRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 
@@ -256,6 +319,9 @@ export interface ResponseTypes {
   [MessageType.Copy]: { bytes: number };
   /** What happened, in words ("sent to echo", "cancelled"). */
   [MessageType.Replay]: { outcome: string };
+  [MessageType.GetTopicTree]: TopicTreeView;
+  /** null when there is nothing to compare with. */
+  [MessageType.Diff]: MessageDiffView | null;
 }
 
 export type RequestType = keyof ResponseTypes;

@@ -1,7 +1,8 @@
 // The selected message: one section per frame with its label, sizes, decoder picker, decoded view,
 // hex dump and copy buttons. Every payload-derived string is inserted as text.
-import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail } from '../shared/inspectorProtocol';
+import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail, MessageDiffView } from '../shared/inspectorProtocol';
 import { renderDecodedTree } from './decodedTree';
+import { renderDiff } from './diffView';
 import { button, el } from './dom';
 import { formatDateTime, formatSize } from './format';
 import { renderHexDump } from './hexDump';
@@ -12,6 +13,8 @@ export interface DetailPaneEvents {
   useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): void;
   copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): void;
   replay(seq: number): void;
+  /** Compare with `otherSeq`, or with the previous message of the topic when absent. */
+  compare(seq: number, otherSeq?: number): void;
 }
 
 export class DetailPane {
@@ -19,6 +22,8 @@ export class DetailPane {
   private readonly body: HTMLElement;
   private readonly notice: HTMLElement;
   private detail: MessageDetail | undefined;
+  /** A message marked to compare the next one with. */
+  private marked: number | undefined;
   private decoders: DecoderInfo[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -86,6 +91,28 @@ export class DetailPane {
       }),
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
       button(
+        'Compare with previous',
+        'Diff with the previous message of this session and topic',
+        () => this.events.compare(detail.seq),
+        'btn detail-compare',
+      ),
+      this.marked !== undefined && this.marked !== detail.seq
+        ? button(
+            `Compare with #${this.marked}`,
+            `Diff with the marked message #${this.marked}`,
+            () => this.events.compare(detail.seq, this.marked),
+            'btn detail-compare-marked',
+          )
+        : button(
+            'Mark for compare',
+            'Remember this message; select another and compare the two',
+            () => {
+              this.marked = detail.seq;
+              this.showNotice(`#${detail.seq} marked: select another message, then "Compare with #${detail.seq}".`);
+            },
+            'btn detail-mark',
+          ),
+      button(
         'Replay…',
         'Send this message again, to a session or an address (frames can be edited first)',
         () => this.events.replay(detail.seq),
@@ -97,6 +124,19 @@ export class DetailPane {
     this.body.replaceChildren(header, ...frames);
     // The focused control went with the old frames: keep the keyboard in the pane, not on <body>.
     if (hadFocus) this.element.focus();
+  }
+
+  /** Shows a comparison in place of the message; "Back" shows the message again. */
+  showDiff(diff: MessageDiffView): void {
+    const detail = this.detail;
+    const header = el(
+      'div',
+      { className: 'detail-header' },
+      el('span', { className: 'detail-seq', text: `#${diff.leftSeq} → #${diff.rightSeq}` }),
+      el('span', { className: 'detail-meta', text: `${diff.frames.filter((f) => !f.same).length} of ${diff.frames.length} frames differ` }),
+      detail ? button('Back to the message', `Show #${detail.seq} again`, () => this.showMessage(detail), 'btn detail-back') : undefined,
+    );
+    this.body.replaceChildren(header, renderDiff(diff));
   }
 
   replaceFrame(seq: number, frame: FrameDetail): void {

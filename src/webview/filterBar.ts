@@ -7,6 +7,7 @@ import { formatCount } from './format';
 export interface FilterBarEvents {
   filterChanged(filter: FilterSpec): void;
   jumpToLatest(): void;
+  toggleTopics(): void;
 }
 
 const TEXT_DEBOUNCE_MS = 150;
@@ -63,6 +64,13 @@ export class FilterBar {
       el('option', { text: '↑ Out', attrs: { value: 'out' } }),
     );
     this.status = el('span', { className: 'status', attrs: { 'aria-live': 'off' } });
+    const topics = el('button', {
+      className: 'btn topics-toggle',
+      text: 'Topics',
+      title: 'Show the topic tree: counts, rates and last values; click a topic to filter on it',
+      attrs: { type: 'button' },
+    });
+    topics.addEventListener('click', () => events.toggleTopics());
     this.problem = el('span', { className: 'filter-problem', attrs: { role: 'alert' } });
     this.chip = el('button', {
       className: 'tail-chip',
@@ -73,6 +81,7 @@ export class FilterBar {
     this.element = el(
       'div',
       { className: 'toolbar', attrs: { role: 'search' } },
+      topics,
       this.text,
       this.expression,
       this.presetBox,
@@ -146,6 +155,12 @@ export class FilterBar {
       }),
     );
     this.presetBox.hidden = presets.length === 0;
+  }
+
+  /** Sets the topic prefix (from the topic tree) and applies the filter. */
+  setTopic(prefix: string): void {
+    this.topic.value = prefix;
+    this.changedNow();
   }
 
   focusText(): void {

@@ -16,6 +16,7 @@ import { el } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount, formatSize } from './format';
 import { MessageList } from './messageList';
+import { TopicTreePane } from './topicTreePane';
 
 export interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -44,6 +45,7 @@ export class InspectorApp {
   private readonly filterBar: FilterBar;
   private readonly list: MessageList;
   private readonly detail: DetailPane;
+  private readonly topicPane: TopicTreePane;
   private readonly state: PersistedState;
   private generation = -1;
   private filterToken = 0;
@@ -73,6 +75,11 @@ export class InspectorApp {
         this.list.scrollToEnd();
         this.list.focus();
       },
+      toggleTopics: () => this.topicPane.toggle(),
+    });
+    this.topicPane = new TopicTreePane({
+      fetch: () => this.client.request(MessageType.GetTopicTree, {}),
+      pick: (prefix) => this.filterBar.setTopic(prefix),
     });
     this.list = new MessageList({
       fetchRows: (absStart, count) => this.fetchRows(absStart, count),
@@ -86,12 +93,13 @@ export class InspectorApp {
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
       replay: (seq) => void this.replay(seq),
+      compare: (seq, otherSeq) => void this.compare(seq, otherSeq),
     });
     const splitter = el('div', {
       className: 'splitter',
       attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' },
     });
-    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element);
+    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element, this.topicPane.element);
     this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
     this.enableSplitter(splitter);
     this.detail.element.addEventListener('keydown', (event) => {
@@ -258,6 +266,16 @@ export class InspectorApp {
     try {
       const result = await this.client.request(MessageType.Replay, { seq });
       this.detail.showNotice(`Replay of #${seq}: ${result.outcome}.`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private async compare(seq: number, otherSeq?: number): Promise<void> {
+    try {
+      const diff = await this.client.request(MessageType.Diff, { seq, otherSeq });
+      if (!diff) this.detail.showNotice(`No earlier message of this session and topic before #${seq}.`);
+      else this.detail.showDiff(diff);
     } catch (error) {
       this.detail.showNotice(errorText(error), true);
     }

@@ -108,3 +108,36 @@ test('a broken expression is answered with what is wrong and where', async () =>
   await assert.rejects(request({ type: MessageType.SetFilter, filter: filter({ expression: 'prise > 3' }) }), /Unknown field "prise"/);
   backend.dispose();
 });
+
+test('the topic tree counts what the capture holds, and "compare with previous" diffs two ticks of a topic', async () => {
+  const { store, backend, request } = setup();
+  tick(store, 'ticks.EUR', 1.08);
+  tick(store, 'ticks.GBP', 1.25);
+  const last = tick(store, 'ticks.EUR', 1.09);
+  const tree = await request<{
+    separator: string;
+    complete: boolean;
+    root: { count: number; children: { name: string; count: number; children: { name: string; lastValue?: string }[] }[] };
+  }>({
+    type: MessageType.GetTopicTree,
+  });
+  assert.equal(tree.separator, '.');
+  assert.equal(tree.complete, true);
+  assert.equal(tree.root.count, 3);
+  const ticks = tree.root.children.find((c) => c.name === 'ticks')!;
+  assert.deepEqual(
+    ticks.children.map((c) => c.name),
+    ['EUR', 'GBP'],
+  );
+  assert.match(ticks.children[0].lastValue!, /1\.09/);
+  const diff = await request<{ leftSeq: number; rightSeq: number; frames: { same: boolean; fields?: unknown[] }[] }>({
+    type: MessageType.Diff,
+    seq: last,
+  });
+  assert.equal(diff.leftSeq, 1, 'the previous EUR tick, not the GBP one');
+  assert.equal(diff.rightSeq, last);
+  assert.equal(diff.frames[0].same, true);
+  assert.deepEqual(diff.frames[1].fields, [{ op: 'changed', path: '$.price', before: '1.08', after: '1.09' }]);
+  assert.equal(await request({ type: MessageType.Diff, seq: 1 }), null, 'nothing before the first');
+  backend.dispose();
+});

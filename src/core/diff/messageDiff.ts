@@ -34,7 +34,7 @@ export interface MessageDiffResult {
 }
 
 /** Decodes a frame to a plain structured value (object or array), or undefined when it is not one. */
-export type StructuredValueOf = (frame: Uint8Array, index: number) => unknown;
+export type StructuredValueOf = (frame: Uint8Array, index: number, side: 'left' | 'right') => unknown;
 
 export const DIFF_LIMITS = {
   /** Bytes of each frame compared. */
@@ -66,8 +66,8 @@ function diffFrame(a: Uint8Array, b: Uint8Array, index: number, valueOf: Structu
   const note = cut ? `the first ${DIFF_LIMITS.frameBytes / 1024} KiB of each frame compared` : undefined;
   const x = a.subarray(0, DIFF_LIMITS.frameBytes);
   const y = b.subarray(0, DIFF_LIMITS.frameBytes);
-  const va = cut ? undefined : valueOf(x, index);
-  const vb = cut ? undefined : valueOf(y, index);
+  const va = cut ? undefined : valueOf(x, index, 'left');
+  const vb = cut ? undefined : valueOf(y, index, 'right');
   if (isStructure(va) && isStructure(vb)) {
     const fields = fieldChanges(va, vb);
     if (fields) return { index, kind: 'fields', same, fields: fields.changes, note: fields.note ?? note };

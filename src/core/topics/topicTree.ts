@@ -16,6 +16,8 @@ export interface TopicNodeSnapshot {
   lastSeenMs: number;
   /** Summary of the last message whose topic is exactly this path. */
   lastValue?: string;
+  /** Sequence number of that message, when given. */
+  lastSeq?: number;
   children: TopicNodeSnapshot[];
 }
 
@@ -60,6 +62,7 @@ class TopicNode {
   bytes = 0;
   lastSeenMs = 0;
   lastValue: string | undefined;
+  lastSeq: number | undefined;
   readonly children = new Map<string, TopicNode>();
   /** Messages per second for the last RATE_SECONDS seconds, as a ring indexed by second. */
   private readonly perSecond = new Uint32Array(RATE_SECONDS);
@@ -97,7 +100,7 @@ class TopicNode {
 
 export class TopicTree {
   private separator: TopicSeparator | undefined;
-  private readonly pending: Array<{ topic: string; timeMs: number; bytes: number; value?: string }> = [];
+  private readonly pending: Array<{ topic: string; timeMs: number; bytes: number; value?: string; seq?: number }> = [];
   private readonly sample = new Set<string>();
   private readonly root = new TopicNode('', '');
   private nodes = 0;
@@ -113,24 +116,24 @@ export class TopicTree {
     return this.separator;
   }
 
-  add(topic: string, timeMs: number, bytes: number, value?: string): void {
+  add(topic: string, timeMs: number, bytes: number, value?: string, seq?: number): void {
     if (topic.length > MAX_NAME_CHARS * 4) topic = topic.slice(0, MAX_NAME_CHARS * 4);
     if (this.separator === undefined) {
       // Until enough distinct topics are seen, messages wait (a few dozen at most).
       this.sample.add(topic);
-      this.pending.push({ topic, timeMs, bytes, value });
+      this.pending.push({ topic, timeMs, bytes, value, seq });
       if (this.sample.size < DETECT_AFTER && this.pending.length < DETECT_AFTER * 16) return;
       this.settle();
       return;
     }
-    this.insert(topic, timeMs, bytes, value);
+    this.insert(topic, timeMs, bytes, value, seq);
   }
 
   /** Picks the separator from what was seen so far (before a snapshot of a small capture). */
   settle(): void {
     if (this.separator !== undefined) return;
     this.separator = detectSeparator(this.sample);
-    for (const m of this.pending.splice(0)) this.insert(m.topic, m.timeMs, m.bytes, m.value);
+    for (const m of this.pending.splice(0)) this.insert(m.topic, m.timeMs, m.bytes, m.value, m.seq);
     this.sample.clear();
   }
 
@@ -155,13 +158,14 @@ export class TopicTree {
         rate: node.rate(nowMs),
         lastSeenMs: node.lastSeenMs,
         ...(node.lastValue !== undefined ? { lastValue: node.lastValue } : {}),
+        ...(node.lastSeq !== undefined ? { lastSeq: node.lastSeq } : {}),
         children,
       };
     };
     return copy(this.root);
   }
 
-  private insert(topic: string, timeMs: number, bytes: number, value: string | undefined): void {
+  private insert(topic: string, timeMs: number, bytes: number, value: string | undefined, seq: number | undefined): void {
     const separator = this.separator ?? '';
     const levels = splitTopic(topic, separator);
     let node = this.root;
@@ -182,7 +186,10 @@ export class TopicTree {
       }
       child.count1(timeMs, bytes);
       node = child;
-      if (i === levels.length - 1 && value !== undefined) node.lastValue = value.slice(0, MAX_VALUE_CHARS);
+      if (i === levels.length - 1) {
+        if (value !== undefined) node.lastValue = value.slice(0, MAX_VALUE_CHARS);
+        if (seq !== undefined) node.lastSeq = seq;
+      }
     }
   }
 }
