@@ -57,12 +57,7 @@ const builds = withTests
     ];
 
 if (withTests) {
-  const entryPoints = [
-    ...findFiles('test', '.test.ts'),
-    ...findFiles('test', '.helper.ts'),
-    ...findFiles('bench', '.bench.ts'),
-    ...findFiles('test', '.fuzz.ts'),
-  ];
+  const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
   // One build per test file, so one broken file does not stop the others from being built and run.
   for (const entry of entryPoints)
     builds.push({

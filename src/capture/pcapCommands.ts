@@ -8,7 +8,7 @@ import type { CaptureStore } from '../core/capture/captureStore';
 import { importPcapFromStream, type PcapImportResult } from '../core/pcap/pcapImport';
 import type { PcapStreamReport } from '../core/pcap/pcapConnection';
 import { parseSocketType } from '../core/session/socketTypes';
-import { errorText } from '../core/session/zmqErrors';
+import { registerCommand } from '../commands/runCommand';
 import type { CaptureSessionNames } from './captureCommands';
 
 const SHOW_LOG = 'Show Log';
@@ -21,11 +21,7 @@ export function registerPcapCommands(
   log: vscode.LogOutputChannel,
 ): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('zeromq.openPacketCapture', (uri?: vscode.Uri) =>
-      openPacketCapture(store, sessionNames, maxFrameBytes(), log, uri).catch((error) =>
-        vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`),
-      ),
-    ),
+    registerCommand('zeromq.openPacketCapture', (uri?: vscode.Uri) => openPacketCapture(store, sessionNames, maxFrameBytes(), log, uri)),
   ];
 }
 

@@ -1,7 +1,7 @@
 // Turns what the user typed in the inspector's filter bar into a CaptureFilter the store understands.
 import { compileFilters, type FilterPreset } from '../core/filter/captureExpressionFilter';
 import { FilterSyntaxError, type CompiledFilter } from '../core/filter/filterExpression';
-import { parsePrefix } from '../core/session/session';
+import { parsePrefix } from '../core/session/prefixBytes';
 import type { CaptureFilter } from '../core/types';
 import type { FilterSpec } from '../shared/inspectorProtocol';
 
