@@ -15,6 +15,8 @@ import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
 import { registerInspector } from './inspector/inspectorPanel';
+import { createMonitor } from './monitor/monitorCommands';
+import type { TreeDecoder } from './core/filter/filterSubject';
 import { MessageDocuments } from './endpoints/messageDocuments';
 import { registerPairingCommands } from './topology/pairingCommands';
 import { PairingsView } from './topology/pairingsView';
@@ -75,6 +77,22 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
+  const decodeTree: TreeDecoder = (frame, index, view) => {
+    const result = decoders.decodeFrame(
+      frame,
+      { frameIndex: index, frameCount: view.frameCount, sessionId: view.sessionId },
+      { rules: decoderSettings.rules() },
+    );
+    return result.ok ? result.tree : undefined;
+  };
+  const monitoring = createMonitor(context.extensionUri, {
+    store,
+    sessions: { name: (id) => sessions.describe(id)?.name ?? id, socketType: (id) => sessions.describe(id)?.type },
+    decodeTree,
+    // The inspector is made below; the monitor reaches it only when the user clicks.
+    inspector: { applyFilter: (filter, selectSeq) => inspector.applyFilter(filter, selectSeq) },
+    log: (message) => log.info(message),
+  });
   const inspector = registerInspector(context, {
     store,
     sessions: {
@@ -89,6 +107,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
     getFilterPresets: () => readFilterPresets(config.get('filters.presets')),
+    plotField: (spec) => monitoring.panel.plot(spec),
   });
   const captureSessionNames = {
     describe: (id: string) => sessions.describe(id),
@@ -123,6 +142,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerCaptureCommands(store, controller, captureSessionNames, log),
     ...registerPcapCommands(store, captureSessionNames, () => config.captureLimits.maxFrameBytes ?? 1024 * 1024, log),
     registerCommand('zeromq.openInspector', () => inspector.show()),
+    ...monitoring.disposables,
     registerCommand('zeromq.showLog', () => log.show()),
     config.onDidChange((keys) => {
       if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);

@@ -4,6 +4,8 @@
 import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
 import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
 import type { TreeDecoder } from '../core/filter/filterSubject';
+import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { plotSpecFor } from './plotField';
 import { CaptureView, type CaptureSource } from './inspectorCaptureView';
 import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
 import { MessageComparer } from './messageComparer';
@@ -12,6 +14,7 @@ import { TopicTreeFeed } from './topicTreeFeed';
 import {
   MessageType,
   answerRequest,
+  type FilterSpec,
   type FromWebviewMessage,
   type FromWebviewRequest,
   type RequestOf,
@@ -42,6 +45,8 @@ export interface InspectorDeps {
   replay?(seq: number): Promise<string>;
   /** Saved filter expressions (setting zeromq.filters.presets). */
   getFilterPresets?(): readonly FilterPreset[];
+  /** Plots a field in the monitoring panel; returns its label (absent: not offered). */
+  plotField?(spec: FieldPlotSpec): string;
 }
 
 export interface InspectorHost {
@@ -64,6 +69,7 @@ export class InspectorBackend {
   private filter: CaptureFilter | undefined;
   private predicate: ((seq: number) => boolean) | undefined;
   private scanning: ReturnType<typeof setImmediate> | undefined;
+  private pendingApply: ToWebviewMessage | undefined;
   private generation = 0;
   private visible = true;
   private ready = false;
@@ -91,6 +97,13 @@ export class InspectorBackend {
     });
   }
 
+  /** Sets filter fields in the webview (now, or once it is ready) and selects a message. */
+  applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void {
+    const message: ToWebviewMessage = { type: MessageType.ApplyFilter, filter, ...(selectSeq !== undefined ? { selectSeq } : {}) };
+    if (this.ready) this.host.post(message);
+    else this.pendingApply = message;
+  }
+
   /** A hidden panel gets nothing; becoming visible again sends the current summary at once. */
   setVisible(visible: boolean): void {
     this.visible = visible;
@@ -113,6 +126,8 @@ export class InspectorBackend {
       this.ready = true;
       this.schedule();
       this.pushSummary(true);
+      if (this.pendingApply) this.host.post(this.pendingApply);
+      this.pendingApply = undefined;
       return;
     }
     await this.answer(message);
@@ -157,6 +172,11 @@ export class InspectorBackend {
           this.requireRecord(r.seq);
           if (!this.deps.replay) throw new Error('Replay is not available here.');
           return { outcome: await this.deps.replay(r.seq) };
+        });
+      case MessageType.PlotField:
+        return run(request, (r) => {
+          if (!this.deps.plotField) throw new Error('Plotting is not available here.');
+          return { label: this.deps.plotField(plotSpecFor(this.requireRecord(r.seq), r.frameIndex, r.path)) };
         });
       case MessageType.GetTopicTree:
         return run(request, () => this.topics.snapshot());

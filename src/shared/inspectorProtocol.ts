@@ -8,6 +8,8 @@ export enum MessageType {
   Response = 'response',
   /** Pushed, coalesced (<= ~30/s), only when the capture changed and the panel is visible. */
   Summary = 'summary',
+  /** Set these filter fields (and maybe select a message): from the monitoring panel. */
+  ApplyFilter = 'applyFilter',
 
   // ---- from webview ----
   /** The webview's script is running; the host starts pushing summaries after this. */
@@ -21,6 +23,8 @@ export enum MessageType {
   /** Resend a captured message (the host asks where to, and lets the user edit frames first). */
   Replay = 'replay',
   GetTopicTree = 'getTopicTree',
+  /** Plot a decoded field of this message's topic in the monitoring panel. */
+  PlotField = 'plotField',
   /** Compare two messages, or one with the previous message of its topic. */
   Diff = 'diff',
 }
@@ -219,7 +223,14 @@ export type ResponseMessage =
   | { type: MessageType.Response; requestId: number; result: unknown; error?: undefined }
   | { type: MessageType.Response; requestId: number; result?: undefined; error: string };
 
-export type ToWebviewMessage = SummaryMessage | ResponseMessage;
+export interface ApplyFilterMessage {
+  type: MessageType.ApplyFilter;
+  filter: Partial<FilterSpec>;
+  /** Select this message once the filter is applied. */
+  selectSeq?: number;
+}
+
+export type ToWebviewMessage = SummaryMessage | ResponseMessage | ApplyFilterMessage;
 
 // ---- from webview ----
 
@@ -296,7 +307,17 @@ export interface DiffRequest {
   otherSeq?: number;
 }
 
+export interface PlotFieldRequest {
+  type: MessageType.PlotField;
+  requestId: number;
+  seq: number;
+  frameIndex: number;
+  /** Keys from the decoded frame's root to the field; numbers index arrays. */
+  path: (string | number)[];
+}
+
 export type FromWebviewRequest =
+  | PlotFieldRequest
   | SetFilterRequest
   | GetRowsRequest
   | GetMessageRequest
@@ -320,6 +341,7 @@ export interface ResponseTypes {
   /** What happened, in words ("sent to echo", "cancelled"). */
   [MessageType.Replay]: { outcome: string };
   [MessageType.GetTopicTree]: TopicTreeView;
+  [MessageType.PlotField]: { label: string };
   /** null when there is nothing to compare with. */
   [MessageType.Diff]: MessageDiffView | null;
 }

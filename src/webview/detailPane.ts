@@ -15,6 +15,8 @@ export interface DetailPaneEvents {
   replay(seq: number): void;
   /** Compare with `otherSeq`, or with the previous message of the topic when absent. */
   compare(seq: number, otherSeq?: number): void;
+  /** "Plot this field": the decoded field at `path` of frame `frameIndex`. */
+  plot(seq: number, frameIndex: number, path: (string | number)[]): void;
 }
 
 export class DetailPane {
@@ -224,7 +226,9 @@ export class DetailPane {
       view.append(hex());
       return view;
     }
-    if (decoded.tree) view.append(renderDecodedTree(decoded.tree));
+    const seq = this.detail?.seq;
+    if (decoded.tree)
+      view.append(renderDecodedTree(decoded.tree, 2, seq === undefined ? undefined : (path) => this.events.plot(seq, frame.index, path)));
     else view.append(el('pre', { className: 'decoded-text', text: decoded.text ?? decoded.summary ?? '' }));
     const hexDetails = el('details', { className: 'hex-details' }, el('summary', { text: `Hex (${formatSize(frame.size)})` }));
     let built = false;

@@ -94,6 +94,7 @@ export class InspectorApp {
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
       replay: (seq) => void this.replay(seq),
       compare: (seq, otherSeq) => void this.compare(seq, otherSeq),
+      plot: (seq, frameIndex, path) => void this.plot(seq, frameIndex, path),
     });
     const splitter = el('div', {
       className: 'splitter',
@@ -126,6 +127,7 @@ export class InspectorApp {
     if (!message || typeof message !== 'object') return;
     if (this.client.settle(message)) return;
     if (message.type === MessageType.Summary) this.applySummary(message);
+    else if (message.type === MessageType.ApplyFilter) void this.applyFromHost(message.filter, message.selectSeq);
   }
 
   private applySummary(summary: SummaryMessage): void {
@@ -266,6 +268,23 @@ export class InspectorApp {
     try {
       const result = await this.client.request(MessageType.Replay, { seq });
       this.detail.showNotice(`Replay of #${seq}: ${result.outcome}.`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  /** A filter (and a message to show) sent by the monitoring panel. */
+  private async applyFromHost(filter: Partial<FilterSpec>, selectSeq?: number): Promise<void> {
+    const merged = { ...this.filterBar.value, ...filter };
+    this.filterBar.value = merged;
+    await this.applyFilter(merged, selectSeq);
+    if (selectSeq !== undefined) this.select(selectSeq);
+  }
+
+  private async plot(seq: number, frameIndex: number, path: (string | number)[]): Promise<void> {
+    try {
+      const result = await this.client.request(MessageType.PlotField, { seq, frameIndex, path });
+      this.detail.showNotice(`Plotting ${result.label} in the monitoring panel.`);
     } catch (error) {
       this.detail.showNotice(errorText(error), true);
     }

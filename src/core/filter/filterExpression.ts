@@ -86,8 +86,7 @@ const FUNCTIONS: Record<string, (args: unknown[]) => unknown> = {
   abs: ([x]) => (typeof x === 'number' ? Math.abs(x) : undefined),
 };
 
-/** Parses and compiles; throws FilterSyntaxError with words a user can act on. */
-export function compileFilter(source: string): CompiledFilter {
+function parse(source: string): Expression {
   if (source.length > MAX_EXPRESSION_CHARS)
     throw new FilterSyntaxError(`The expression is longer than ${MAX_EXPRESSION_CHARS} characters.`);
   let ast: Expression;
@@ -98,6 +97,17 @@ export function compileFilter(source: string): CompiledFilter {
     throw new FilterSyntaxError(e.description ?? e.message.replace(/ at character \d+$/, ''), e.index);
   }
   if (ast.type === 'Compound') throw new FilterSyntaxError('Only one expression is allowed: join conditions with && or ||.');
+  return ast;
+}
+
+/** An expression's value for a message (e.g. `$.price` for "Plot this field"); same language and limits. */
+export function compileValue(source: string): (fields: FilterFields) => unknown {
+  return compileNode(parse(source), { nodes: 0, readsPayload: false });
+}
+
+/** Parses and compiles; throws FilterSyntaxError with words a user can act on. */
+export function compileFilter(source: string): CompiledFilter {
+  const ast = parse(source);
   const state = { nodes: 0, readsPayload: false };
   const evaluate = compileNode(ast, state);
   const { pushdown, rest } = splitPushdown(ast);
