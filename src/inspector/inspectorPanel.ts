@@ -94,6 +94,7 @@ export class InspectorPanel implements vscode.Disposable {
     webview.html = inspectorHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css')).toString(),
+      iconStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css')).toString(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
     });

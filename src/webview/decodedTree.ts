@@ -1,7 +1,7 @@
 // Renders a decoded value (JSON, protobuf fields, msgpack...) as a collapsible tree; children are
 // built only when their node is first opened, so a huge document costs nothing until explored.
 import type { DecodedTreeNode } from '../shared/inspectorProtocol';
-import { el } from './dom';
+import { el, icon } from './dom';
 
 const CHILDREN_PER_BATCH = 500;
 
@@ -73,10 +73,11 @@ function renderNode(node: DecodedTreeNode, depth: number, expandDepth: number, p
     if (onPlot && place.path.length && PLOTTABLE.has(node.type)) {
       const plot = el('button', {
         className: 'btn link tree-plot',
-        text: 'Plot',
+        text: ' Plot',
         title: 'Plot this field: a live series of its value for this topic in the monitoring panel',
         attrs: { type: 'button' },
       });
+      plot.prepend(icon('graph-line'));
       plot.addEventListener('click', (event) => {
         event.stopPropagation();
         onPlot(place.path);

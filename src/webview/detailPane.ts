@@ -3,7 +3,7 @@
 import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail, MessageDiffView } from '../shared/inspectorProtocol';
 import { renderDecodedTree } from './decodedTree';
 import { renderDiff } from './diffView';
-import { button, el } from './dom';
+import { button, el, icon, iconButton } from './dom';
 import { formatDateTime, formatSize } from './format';
 import { renderHexDump } from './hexDump';
 
@@ -81,7 +81,12 @@ export class DetailPane {
       { className: 'detail-header' },
       el('span', { className: 'detail-seq', text: `#${detail.seq}` }),
       el('span', { className: 'detail-time', text: formatDateTime(detail.timeMs) }),
-      el('span', { className: `detail-dir dir-${detail.direction}`, text: detail.direction === 'in' ? '↓ in' : '↑ out' }),
+      el(
+        'span',
+        { className: `detail-dir dir-${detail.direction}` },
+        icon(detail.direction === 'in' ? 'arrow-down' : 'arrow-up'),
+        detail.direction === 'in' ? ' in' : ' out',
+      ),
       el('span', {
         className: 'detail-session',
         text: `${detail.sessionName} (${detail.socketType})`,
@@ -92,7 +97,8 @@ export class DetailPane {
         text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}`,
       }),
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
-      button(
+      iconButton(
+        'diff',
         'Compare with previous',
         'Diff with the previous message of this session and topic',
         () => this.events.compare(detail.seq),
@@ -114,7 +120,8 @@ export class DetailPane {
             },
             'btn detail-mark',
           ),
-      button(
+      iconButton(
+        'debug-restart',
         'Replay…',
         'Send this message again, to a session or an address (frames can be edited first)',
         () => this.events.replay(detail.seq),

@@ -1,7 +1,7 @@
 // The toolbar: text filter (with `topic:` terms), topic prefix, session and direction pickers, the
 // capture status, and the "paused — N new" chip of the live tail.
 import type { FilterPresetInfo, FilterSpec, SessionInfo } from '../shared/inspectorProtocol';
-import { el } from './dom';
+import { el, icon } from './dom';
 import { formatCount } from './format';
 
 export interface FilterBarEvents {
@@ -60,16 +60,17 @@ export class FilterBar {
       'select',
       { className: 'filter-direction', attrs: { 'aria-label': 'Direction' } },
       el('option', { text: 'In and out', attrs: { value: '' } }),
-      el('option', { text: '↓ In', attrs: { value: 'in' } }),
-      el('option', { text: '↑ Out', attrs: { value: 'out' } }),
+      el('option', { text: 'In (received)', attrs: { value: 'in' } }),
+      el('option', { text: 'Out (sent)', attrs: { value: 'out' } }),
     );
     this.status = el('span', { className: 'status', attrs: { 'aria-live': 'off' } });
     const topics = el('button', {
       className: 'btn topics-toggle',
-      text: 'Topics',
+      text: ' Topics',
       title: 'Show the topic tree: counts, rates and last values; click a topic to filter on it',
       attrs: { type: 'button' },
     });
+    topics.prepend(icon('list-tree'));
     topics.addEventListener('click', () => events.toggleTopics());
     this.problem = el('span', { className: 'filter-problem', attrs: { role: 'alert' } });
     this.chip = el('button', {
@@ -198,11 +199,7 @@ export class FilterBar {
   setPaused(newCount: number): void {
     this.chip.hidden = newCount < 0;
     // The pause glyph is drawn in CSS: U+23F8 is missing from many UI fonts.
-    if (newCount >= 0)
-      this.chip.replaceChildren(
-        el('span', { className: 'pause-icon', attrs: { 'aria-hidden': 'true' } }),
-        `paused — ${formatCount(newCount)} new, jump to latest`,
-      );
+    if (newCount >= 0) this.chip.replaceChildren(icon('debug-pause'), `paused — ${formatCount(newCount)} new, jump to latest`);
   }
 
   private changedSoon(): void {

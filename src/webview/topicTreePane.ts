@@ -1,7 +1,7 @@
 // The topic tree drawer: topics split into levels, each with its count, rate, last-seen time and last
 // value; clicking a level filters the list to it. Refreshed every second while open (new topics appear).
 import type { TopicNodeView, TopicTreeView } from '../shared/inspectorProtocol';
-import { button, el } from './dom';
+import { el, icon, iconButton } from './dom';
 import { formatCount, formatDateTime } from './format';
 
 export interface TopicTreePaneEvents {
@@ -30,7 +30,7 @@ export class TopicTreePane {
         'div',
         { className: 'topic-pane-title' },
         el('span', { text: 'Topics' }),
-        button('×', 'Close the topic tree', () => this.toggle(false), 'btn icon-btn'),
+        iconButton('close', '', 'Close the topic tree', () => this.toggle(false), 'btn icon-btn'),
       ),
       this.status,
       this.tree,
@@ -78,11 +78,11 @@ export class TopicTreePane {
       className: 'topic-node',
       attrs: { role: 'treeitem', 'aria-level': String(level), ...(hasChildren ? { 'aria-expanded': String(open) } : {}) },
     });
-    const twisty = el('button', {
-      className: 'topic-twisty',
-      text: hasChildren ? (open ? '▾' : '▸') : '',
-      attrs: { type: 'button', tabindex: '-1', 'aria-hidden': 'true' },
-    });
+    const twisty = el(
+      'button',
+      { className: 'topic-twisty', attrs: { type: 'button', tabindex: '-1', 'aria-hidden': 'true' } },
+      hasChildren ? icon(open ? 'chevron-down' : 'chevron-right') : undefined,
+    );
     twisty.addEventListener('click', () => {
       if (!hasChildren) return;
       if (open) this.expanded.delete(node.path);

@@ -11,7 +11,7 @@ import {
   type RateSeriesUpdate,
   type ToMonitorMessage,
 } from '../../shared/monitorProtocol';
-import { button, el } from '../dom';
+import { button, el, iconButton } from '../dom';
 import { formatCount } from '../format';
 
 export interface MonitorVsCodeApi {
@@ -213,8 +213,9 @@ export class MonitorApp {
           { className: 'field-chip' },
           swatch,
           `${series.label}${last ? ` = ${last.value}` : ''}`,
-          button(
-            '×',
+          iconButton(
+            'close',
+            '',
             `Stop plotting ${series.label}`,
             () => {
               this.fields.delete(key);
