@@ -9,7 +9,7 @@ import type { CaptureFilter, CaptureStats } from '../core/types';
 export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter' | 'readInto'>;
 
 /** Candidates tested between two looks at the clock. */
-const SCAN_CHUNK = 4096;
+const SCAN_CHUNK = 1024;
 
 export class CaptureView {
   /** Matching seqs live in seqs[head, tail); evicted ones are skipped by moving head. */
