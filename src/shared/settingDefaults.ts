@@ -9,6 +9,9 @@ export const SETTING_DEFAULTS = {
   'decoders.rules': [] as unknown[],
   receiveTimeoutSeconds: 30,
   'filters.presets': [{ name: 'Hide heartbeats', expression: '!(topic ~= "heartbeat")', enabled: false }] as unknown[],
+  'scenarios.environment': '',
+  'scenarios.environments': {} as Record<string, unknown>,
+  'scenarios.defaultTimeoutSeconds': 5,
 };
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -10,6 +10,8 @@ import { createDefaultRegistry } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
 import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
+import { checkScenarioFile } from '../../src/core/scenario/scenarioCheck';
+import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
 
@@ -137,6 +139,25 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         }
         parser.end(0n);
         if (messages > bytes) throw new Error('more messages than bytes');
+      },
+    ),
+  },
+  {
+    name: 'scenario (.zmq) parser and checks',
+    property: fc.property(
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom('endpoint a SUB connect tcp://x:1', 'scenario s', '  expect a', '    $.a == 1', '  repeat 2'),
+        ),
+        {
+          maxLength: 40,
+        },
+      ),
+      (lines) => {
+        const file = parseScenarioFile(lines.join('\n'));
+        checkScenarioFile(file);
+        if (file.problems.some((p) => p.message.startsWith('internal parser error'))) throw new Error(file.problems[0].message);
       },
     ),
   },
