@@ -1,4 +1,4 @@
-// Builds the extension host bundle (Node, CommonJS), the webview bundle (browser, IIFE) and,
+// Builds the extension host bundle (Node, CommonJS), the headless CLI (dist/cli.js), the webview bundle (browser, IIFE) and,
 // with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
 // zeromq finds its native addon relative to its own folder, so it ships in node_modules.
 import * as esbuild from 'esbuild';
@@ -48,21 +48,37 @@ const builds = withTests
       },
       {
         ...common,
+        entryPoints: ['src/cli/cli.ts'],
+        outfile: 'dist/cli.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['zeromq'],
+        banner: { js: '#!/usr/bin/env node' },
+      },
+      {
+        ...common,
         entryPoints: ['src/webview/main.ts'],
         outfile: 'dist/webview.js',
         platform: 'browser',
         format: 'iife',
         target: 'chrome114',
+        // The codicon font comes with its CSS (dist/webview.css).
+        loader: { '.ttf': 'file' },
+      },
+      {
+        ...common,
+        entryPoints: ['src/webview/monitor/main.ts'],
+        outfile: 'dist/monitor.js',
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome114',
+        loader: { '.ttf': 'file' },
       },
     ];
 
 if (withTests) {
-  const entryPoints = [
-    ...findFiles('test', '.test.ts'),
-    ...findFiles('test', '.helper.ts'),
-    ...findFiles('bench', '.bench.ts'),
-    ...findFiles('test', '.fuzz.ts'),
-  ];
+  const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
   // One build per test file, so one broken file does not stop the others from being built and run.
   for (const entry of entryPoints)
     builds.push({

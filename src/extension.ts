@@ -1,16 +1,22 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import { registerPcapCommands } from './capture/pcapCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
 import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
+import { readFilterPresets } from './core/filter/captureExpressionFilter';
 import { errorText } from './core/session/zmqErrors';
+import { registerCommand } from './commands/runCommand';
+import { Config } from './config/config';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
 import { registerInspector } from './inspector/inspectorPanel';
+import { createMonitor } from './monitor/monitorCommands';
+import type { TreeDecoder } from './core/filter/filterSubject';
 import { MessageDocuments } from './endpoints/messageDocuments';
 import { registerPairingCommands } from './topology/pairingCommands';
 import { PairingsView } from './topology/pairingsView';
@@ -19,6 +25,7 @@ import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { registerScenarios } from './scenarios/scenarioFeature';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -46,13 +53,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ZeroMq
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
-  const config = () => vscode.workspace.getConfiguration('zeromq');
-  const captureLimits = () => ({
-    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
-    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
-    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
-  });
-  const store = new CaptureStore(captureLimits());
+  const config = new Config();
+  context.subscriptions.push(config);
+  const store = new CaptureStore(config.captureLimits);
   const sessions = new SessionManager(store);
   sessionsToClose = sessions;
   context.subscriptions.push({ dispose: () => sessions.dispose() });
@@ -68,18 +71,34 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
 
   const decoders = createDefaultRegistry();
-  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const decoderSettings = new DecoderSettings(decoders, sessions, config, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(store, log);
+  const controller = new EndpointController(sessions, log, config, keys);
+  const taps = new TapController(store, sessions, log, config);
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
+  const decodeTree: TreeDecoder = (frame, index, view) => {
+    const result = decoders.decodeFrame(
+      frame,
+      { frameIndex: index, frameCount: view.frameCount, sessionId: view.sessionId },
+      { rules: decoderSettings.rules() },
+    );
+    return result.ok ? result.tree : undefined;
+  };
+  const monitoring = createMonitor(context.extensionUri, {
+    store,
+    sessions: { name: (id) => sessions.describe(id)?.name ?? id, socketType: (id) => sessions.describe(id)?.type },
+    decodeTree,
+    // The inspector is made below; the monitor reaches it only when the user clicks.
+    inspector: { applyFilter: (filter, selectSeq) => inspector.applyFilter(filter, selectSeq) },
+    log: (message) => log.info(message),
+  });
   const inspector = registerInspector(context, {
     store,
     sessions: {
       list: () => sessions.list(),
-      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+      get: (id) => sessions.describe(id),
       onDidChange: (listener) => sessions.onDidChange(() => listener()),
     },
     decoders,
@@ -88,7 +107,13 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     log: (message) => log.info(message),
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
+    getFilterPresets: () => readFilterPresets(config.get('filters.presets')),
+    plotField: (spec) => monitoring.panel.plot(spec),
   });
+  const captureSessionNames = {
+    describe: (id: string) => sessions.describe(id),
+    adoptImported: (name: string, type: Parameters<SessionManager['adoptImported']>[1]) => sessions.adoptImported(name, type),
+  };
   const scanner = new WorkspaceScanner(log);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
@@ -108,26 +133,21 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerKeyCommands(keys),
     ...registerReplayCommands(store, controller),
     ...registerTapCommands(taps),
+    ...registerScenarios({ config, store, sessions, controller, keys, log }),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({
       controller,
       documents,
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
-      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+      receiveTimeoutMs: () => config.receiveTimeoutMs,
     }),
-    ...registerCaptureCommands(
-      store,
-      controller,
-      {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
-        adoptImported: (name, type) => sessions.adoptImported(name, type),
-      },
-      log,
-    ),
-    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
-    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+    ...registerCaptureCommands(store, controller, captureSessionNames, log),
+    ...registerPcapCommands(store, captureSessionNames, () => config.captureLimits.maxFrameBytes ?? 1024 * 1024, log),
+    registerCommand('zeromq.openInspector', () => inspector.show()),
+    ...monitoring.disposables,
+    registerCommand('zeromq.showLog', () => log.show()),
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);
     }),
   );
 
@@ -142,18 +162,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   setTimeout(() => void scanner.scanAll(), 500);
   log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
   return { decoders, sessions, store, controller, scanner };
-}
-
-function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
-  const tap = taps.get(id);
-  return tap
-    ? {
-        name: tap.name,
-        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-          tap.pattern
-        ],
-      }
-    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/capture/captureStore';
 import { captureShedding, describeShedding } from '../core/capture/shedding';
 import type { SessionManager } from '../core/session/sessionManager';
-import { formatRate } from './endpointsView';
+import { formatRate } from './formatRate';
 
 export class RateStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('zeromq.rate', vscode.StatusBarAlignment.Left, 50);

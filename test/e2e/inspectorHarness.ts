@@ -1,6 +1,6 @@
 // Runs the inspector webview (dist/webview.js + media/inspector.css, under the panel's own HTML and CSP)
 // in headless Chromium, with `acquireVsCodeApi` bridged to a real InspectorBackend in this Node process.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,22 +8,13 @@ import { InspectorBackend, type InspectorDeps } from '../../src/inspector/inspec
 import { createNonce, inspectorHtml } from '../../src/inspector/inspectorHtml';
 import type { FromWebviewMessage, ToWebviewMessage } from '../../src/shared/inspectorProtocol';
 import { themeCss, type InspectorTheme } from './inspectorTheme';
+import { CHROMIUM_ARGS } from './vscodeHarness';
 
 // Code inside page.evaluate runs in the browser; the root tsconfig has no DOM lib, so name what it uses.
 declare const window: { dispatchEvent(event: unknown): boolean } & Record<string, unknown>;
 
 /** The repository root (tests run from out/test/e2e/). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface InspectorPageOptions {
   /** First port tried for the page's HTTP server. */
@@ -69,7 +60,11 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
   const files: Record<string, { path: string; type: string }> = {
     '/dist/webview.js': { path: join(repoRoot, 'dist', 'webview.js'), type: 'text/javascript' },
     '/media/inspector.css': { path: join(repoRoot, 'media', 'inspector.css'), type: 'text/css' },
+    '/dist/webview.css': { path: join(repoRoot, 'dist', 'webview.css'), type: 'text/css' },
   };
+  // The codicon font esbuild copied beside the bundle (its name carries a content hash).
+  for (const name of readdirSync(join(repoRoot, 'dist')).filter((n) => n.endsWith('.ttf')))
+    files[`/dist/${name}`] = { path: join(repoRoot, 'dist', name), type: 'font/ttf' };
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname === '/') {
@@ -77,6 +72,7 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
       const html = inspectorHtml({
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/media/inspector.css`,
+        iconStyleUri: `${origin}/dist/webview.css`,
         cspSource: origin,
         nonce: createNonce(),
       })
