@@ -89,7 +89,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
   });
-  const scanner = new WorkspaceScanner(log);
+  const scanner = new WorkspaceScanner(log, context.extensionUri);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
     scanner,
