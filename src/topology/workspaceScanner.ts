@@ -117,7 +117,8 @@ export class WorkspaceScanner implements vscode.Disposable {
 
   private systemsSetting(): SystemsSetting | undefined {
     const value = vscode.workspace.getConfiguration('zeromq.topology').get<unknown>('systems');
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as SystemsSetting) : undefined;
+    // A configuration value is a proxy that cannot cross to the worker: hand over a plain copy.
+    return value && typeof value === 'object' && !Array.isArray(value) ? (JSON.parse(JSON.stringify(value)) as SystemsSetting) : undefined;
   }
 
   /** A source file of the workspace, outside dependency/build folders (inside it) and .gitignore. */
