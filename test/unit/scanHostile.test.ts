@@ -73,3 +73,15 @@ test('every hostile file is scanned or skipped as too complex, and the other fil
     'deep nesting is refused, not recursed into',
   );
 });
+
+test('WorkspaceScanIndex: a file over its budget is skipped with why, and comes back when it is fixed', () => {
+  const index = new WorkspaceScanIndex({ budget: { stepsPerChar: 1, baseSteps: 50, deadlineMs: 1000 } });
+  const heavy =
+    'import zmq\n' + 'x = (((((1)))))\n'.repeat(200) + 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://*:7500")\n';
+  assert.equal(index.update('heavy.py', heavy), true);
+  assert.deepEqual(index.skipped(), [{ file: 'heavy.py', reason: 'skipped: too complex (step budget exhausted)' }]);
+  assert.equal(index.resultFor('heavy.py'), undefined);
+  assert.equal(index.update('heavy.py', 'import zmq\ns = zmq.Context().socket(zmq.PUB)\ns.bind("tcp://*:7500")\n'), true);
+  assert.deepEqual(index.skipped(), []);
+  assert.equal(index.fileCount, 1);
+});

@@ -10,6 +10,8 @@ import type { ScanLanguage } from './scanTypes';
 import { ScanTooComplex, WorkBudget } from './scanBudget';
 import { readBody, type BodyOptions, type LexerCursor } from './stringLiterals';
 
+export { matchBrackets } from './bracketMatching';
+
 export type TokenKind = 'ident' | 'number' | 'string' | 'template' | 'regex' | 'punct';
 
 export interface Token {
@@ -51,42 +53,6 @@ function isIdentPart(c: number): boolean {
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-const OPENER_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-
-/**
- * For each bracket token, the index of its partner (-1 when unbalanced or not a bracket). A closer pops
- * to the nearest opener of its kind, so one stray bracket does not unbalance the file; a closer with no
- * opener of its kind open is skipped at once. Each opener is pushed and popped once: linear time.
- */
-export function matchBrackets(tokens: readonly Token[]): Int32Array {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  const open: Record<string, number> = { '(': 0, '[': 0, '{': 0 };
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'punct') continue;
-    const x = t.text;
-    if (x === '(' || x === '[' || x === '{') {
-      stack.push(i);
-      open[x]++;
-      continue;
-    }
-    const opener = OPENER_OF[x];
-    if (!opener || open[opener] === 0) continue;
-    for (;;) {
-      const k = stack.pop()!;
-      const kind = tokens[k].text;
-      open[kind]--;
-      if (kind === opener) {
-        match[i] = k;
-        match[k] = i;
-        break;
-      }
-    }
-  }
-  return match;
 }
 
 export function tokenize(text: string, language: ScanLanguage, budget = WorkBudget.unlimited()): Token[] {

@@ -14,7 +14,6 @@
 import type { SocketTypeName } from '../types';
 import { ConstantEvaluator } from './constantEvaluator';
 import type { CrossFileConstants } from './crossFileConstants';
-import { parseEndpointAddress } from './endpointAddress';
 import { programOf } from './entryPoints';
 import { readImports } from './importDeclarations';
 import { DEFAULT_BUDGET, ScanTooComplex, WorkBudget, type BudgetLimits } from './scanBudget';
@@ -38,6 +37,7 @@ import {
 import { SourcePositions } from './sourcePositions';
 import { matchBrackets, tokenize, type Token } from './sourceLexer';
 import { TokenNavigator, isSeparator } from './tokenNavigation';
+import { linkUses, type PendingUse } from './useLinking';
 import { OVERSIZED, formatPrintf, type Evaluated } from './valueFormatting';
 
 export interface ScanOptions {
@@ -46,18 +46,7 @@ export interface ScanOptions {
   modules?: CrossFileConstants;
 }
 
-/** Transports ZeroMQ speaks: a call on an unknown receiver counts only with one of these and a full address. */
-const ZEROMQ_TRANSPORTS = new Set(['tcp', 'ipc', 'inproc', 'pgm', 'epgm', 'norm', 'ws', 'wss', 'tipc', 'vmci', 'udp']);
 const NULLS = new Set(['NULL', 'nullptr', 'nil', 'null', 'None', 'undefined']);
-
-interface PendingUse {
-  use: ScannedEndpointUse;
-  offset: number;
-  chainedSocket?: number;
-  /** The receiver is not known to be a socket unless linkUses finds one: then it must look like ZeroMQ. */
-  requireAddress: boolean;
-  argumentCount: number;
-}
 
 export function scanSource(path: string, text: string, options: ScanOptions = {}): ScanResult {
   const language = languageOfFile(path);
@@ -152,7 +141,7 @@ class SourceScan {
       else if (methods[tok.text] && (previous === '.' || previous === '->')) this.matchMethodUse(i, methods[tok.text]);
       else if (lang === 'cpp' && this.isInitializerEntry(i)) this.matchCreateCall(i, tok.text);
     }
-    this.linkUses();
+    this.result.uses = linkUses(this.result.sockets, this.pendingUses, (r) => this.positions.offsetOf(r));
     const offsets = this.result.sockets.map((s) => this.positions.offsetOf(s.range));
     this.result.program = programOf(this.path, lang, t, this.text, offsets);
   }
@@ -390,51 +379,4 @@ class SourceScan {
     const expression = this.positions.expressionText(this.tokens[a].start, this.tokens[b - 1].end);
     return value === OVERSIZED ? { resolved: false, expression, tooLong: true } : { resolved: false, expression };
   }
-
-  /** Ties each call to the socket its receiver names: the nearest creation before it, else the first after. */
-  private linkUses(): void {
-    const sockets = this.result.sockets;
-    const byVariable = new Map<string, Array<{ index: number; offset: number }>>();
-    sockets.forEach((s, index) => {
-      if (!s.variable) return;
-      const list = byVariable.get(s.variable) ?? [];
-      list.push({ index, offset: this.positions.offsetOf(s.range) });
-      byVariable.set(s.variable, list);
-    });
-    for (const { use, offset, chainedSocket, requireAddress, argumentCount } of this.pendingUses) {
-      let index = chainedSocket;
-      const candidates = use.variable ? (byVariable.get(use.variable) ?? byVariable.get(use.variable.replace(/^this\./, ''))) : undefined;
-      if (index === undefined && candidates) index = candidates[Math.max(0, lastAtOrBefore(candidates, offset))].index;
-      if (index === undefined && requireAddress && !(argumentCount === 1 && looksLikeZeroMQ(use.endpoint))) continue;
-      if (index !== undefined) {
-        use.socketIndex = index;
-        use.socketType = sockets[index].type;
-        if (!use.variable && sockets[index].variable) use.variable = sockets[index].variable;
-      }
-      this.result.uses.push(use);
-    }
-    this.result.uses.sort((x, y) => x.range.line - y.range.line || x.range.character - y.range.character);
-  }
-}
-
-/** Index of the last entry whose offset is <= `offset` (entries are in source order), or -1. */
-function lastAtOrBefore(entries: Array<{ offset: number }>, offset: number): number {
-  let lo = 0;
-  let hi = entries.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (entries[mid].offset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
-/** A resolved, complete ZeroMQ address (`tcp://host:port`, `ipc://path`...): not `tcp://localhost` alone. */
-function looksLikeZeroMQ(endpoint: EndpointValue): boolean {
-  if (!endpoint.resolved) return false;
-  const address = parseEndpointAddress(endpoint.address);
-  return !!address && ZEROMQ_TRANSPORTS.has(address.transport);
 }
