@@ -66,12 +66,7 @@ const builds = withTests
     ];
 
 if (withTests) {
-  const entryPoints = [
-    ...findFiles('test', '.test.ts'),
-    ...findFiles('test', '.helper.ts'),
-    ...findFiles('bench', '.bench.ts'),
-    ...findFiles('test', '.fuzz.ts'),
-  ];
+  const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
   // Tests and benchmarks start the scan worker from out/scanWorker.js.
   builds.push({
     ...common,

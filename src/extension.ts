@@ -7,6 +7,8 @@ import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
 import { errorText } from './core/session/zmqErrors';
+import { registerCommand } from './commands/runCommand';
+import { Config } from './config/config';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
@@ -46,13 +48,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ZeroMq
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
-  const config = () => vscode.workspace.getConfiguration('zeromq');
-  const captureLimits = () => ({
-    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
-    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
-    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
-  });
-  const store = new CaptureStore(captureLimits());
+  const config = new Config();
+  context.subscriptions.push(config);
+  const store = new CaptureStore(config.captureLimits);
   const sessions = new SessionManager(store);
   sessionsToClose = sessions;
   context.subscriptions.push({ dispose: () => sessions.dispose() });
@@ -68,10 +66,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
 
   const decoders = createDefaultRegistry();
-  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const decoderSettings = new DecoderSettings(decoders, sessions, config, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(store, log);
+  const controller = new EndpointController(sessions, log, config, keys);
+  const taps = new TapController(store, sessions, log, config);
   tapsToClose = taps;
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
@@ -79,7 +77,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     store,
     sessions: {
       list: () => sessions.list(),
-      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+      get: (id) => sessions.describe(id),
       onDidChange: (listener) => sessions.onDidChange(() => listener()),
     },
     decoders,
@@ -89,7 +87,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     annotate: (seq) => taps.annotate(seq),
     replay: (seq) => replayOne(store, controller, seq),
   });
-  const scanner = new WorkspaceScanner(log, context.extensionUri);
+  const scanner = new WorkspaceScanner(log, config, context.extensionUri);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
     scanner,
@@ -113,21 +111,21 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       controller,
       documents,
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
-      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+      receiveTimeoutMs: () => config.receiveTimeoutMs,
     }),
     ...registerCaptureCommands(
       store,
       controller,
       {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+        describe: (id) => sessions.describe(id),
         adoptImported: (name, type) => sessions.adoptImported(name, type),
       },
       log,
     ),
-    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
-    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+    registerCommand('zeromq.openInspector', () => inspector.show()),
+    registerCommand('zeromq.showLog', () => log.show()),
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);
     }),
   );
 
@@ -142,18 +140,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   setTimeout(() => void scanner.scanAll(), 500);
   log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
   return { decoders, sessions, store, controller, scanner };
-}
-
-function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
-  const tap = taps.get(id);
-  return tap
-    ? {
-        name: tap.name,
-        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-          tap.pattern
-        ],
-      }
-    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,6 +8,7 @@ import type { EndpointController, EndpointEntry } from './endpointController';
 import type { KeyStore } from '../security/keyStore';
 import { securityWizard } from '../security/securityWizard';
 import { inputAddress } from './addressInput';
+import { runCommand } from '../commands/runCommand';
 
 /** What a command receives from the tree (a node) or nothing (from the palette). */
 export type EndpointArg = { entry?: EndpointEntry } | undefined;
@@ -137,24 +138,28 @@ function uniqueName(controller: EndpointController, base: string): string {
   for (let i = 2; ; i++) if (!controller.get(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/** A running SUB or XSUB session: the one the command was invoked on, or one the user picks. */
+function pickSubscriber(controller: EndpointController, arg: EndpointArg): Promise<EndpointEntry | undefined> {
+  return pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
+}
+
 export function registerEndpointCommands(controller: EndpointController, keys?: KeyStore): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.addEndpoint', () => run(() => addEndpointWizard(controller, {}, keys))),
+    vscode.commands.registerCommand('zeromq.addEndpoint', () => runCommand(() => addEndpointWizard(controller, {}, keys))),
     vscode.commands.registerCommand('zeromq.startEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to start', (e) => !e.session);
         if (entry) await controller.start(entry.definition.name);
       }),
     ),
     vscode.commands.registerCommand('zeromq.stopEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to stop', (e) => !!e.session);
         if (entry) controller.stop(entry.definition.name);
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to remove');
         if (!entry) return;
         if (entry.saved) {
@@ -169,7 +174,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.saveEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to save', (e) => !e.saved);
         if (!entry) return;
         const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], {
@@ -181,13 +186,8 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.subscribe', (arg: EndpointArg) =>
-      run(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+      runCommand(async () => {
+        const entry = await pickSubscriber(controller, arg);
         if (!entry?.session) return;
         const prefix = await vscode.window.showInputBox({
           ignoreFocusOut: true,
@@ -199,13 +199,8 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.unsubscribe', (arg: EndpointArg) =>
-      run(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+      runCommand(async () => {
+        const entry = await pickSubscriber(controller, arg);
         const session = entry?.session;
         if (!session) return;
         if (!session.subscriptions.length)

@@ -5,7 +5,6 @@ import { parseEndpoint } from '../core/session/endpoint';
 import { observerFor, parseSocketType } from '../core/session/socketTypes';
 import type { SocketTypeName } from '../core/types';
 import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
-import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController } from '../endpoints/endpointController';
 import { connectableAddress } from '../core/scan/connectableAddress';
 import type { EndpointVerdict } from '../core/scan/scanTypes';
@@ -13,6 +12,7 @@ import { probeSummary } from '../core/zmtp/zmtpProbe';
 import type { PairingNode, PairingsView } from './pairingsView';
 import type { WorkspaceScanner } from './workspaceScanner';
 import { inputAddress } from '../endpoints/addressInput';
+import { runCommand } from '../commands/runCommand';
 
 export interface PairingCommandDeps {
   controller: EndpointController;
@@ -90,11 +90,10 @@ async function sniff(deps: PairingCommandDeps, address: string, peerType: Socket
 }
 
 export function registerPairingCommands(deps: PairingCommandDeps): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.probeEndpoint', (node?: PairingNode) => run(() => probe(deps, node))),
+    vscode.commands.registerCommand('zeromq.probeEndpoint', (node?: PairingNode) => runCommand(() => probe(deps, node))),
     vscode.commands.registerCommand('zeromq.sniffEndpoint', (node?: PairingNode) =>
-      run(async () => {
+      runCommand(async () => {
         const verdict = verdictOf(node);
         const address = verdict ? connectableAddress(verdict) : await inputAddress('connect', undefined, 'Endpoint to sniff');
         if (!address) return;
@@ -104,6 +103,6 @@ export function registerPairingCommands(deps: PairingCommandDeps): vscode.Dispos
         await sniff(deps, address, peerType);
       }),
     ),
-    vscode.commands.registerCommand('zeromq.rescanWorkspace', () => run(() => deps.scanner.scanAll())),
+    vscode.commands.registerCommand('zeromq.rescanWorkspace', () => runCommand(() => deps.scanner.scanAll())),
   ];
 }

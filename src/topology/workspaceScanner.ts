@@ -5,6 +5,7 @@
 // the worker thread: this side only lists files and turns verdicts into diagnostics.
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Config } from '../config/config';
 import { GitignoreFilter } from '../core/scan/gitignoreFilter';
 import { SCANNABLE_FILE_GLOB, isScannableFile, relativeToRoots } from '../core/scan/scannableFiles';
 import type { FileToScan } from '../core/scan/scanProtocol';
@@ -37,6 +38,7 @@ export class WorkspaceScanner implements vscode.Disposable {
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
     extensionUri: vscode.Uri,
   ) {
     this.client = new ScanWorkerClient({
@@ -54,8 +56,8 @@ export class WorkspaceScanner implements vscode.Disposable {
       // Unsaved edits count too: the verdict follows what the user is typing.
       vscode.workspace.onDidChangeTextDocument((e) => this.documentEdited(e.document)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scanAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('zeromq.topology')) void this.scanAll();
+      config.onDidChange((keys) => {
+        if (keys.has('topology.systems')) void this.scanAll();
       }),
     );
   }
@@ -116,7 +118,7 @@ export class WorkspaceScanner implements vscode.Disposable {
   }
 
   private systemsSetting(): SystemsSetting | undefined {
-    const value = vscode.workspace.getConfiguration('zeromq.topology').get<unknown>('systems');
+    const value: unknown = this.config.get('topology.systems');
     // A configuration value is a proxy that cannot cross to the worker: hand over a plain copy.
     return value && typeof value === 'object' && !Array.isArray(value) ? (JSON.parse(JSON.stringify(value)) as SystemsSetting) : undefined;
   }

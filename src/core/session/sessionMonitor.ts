@@ -1,5 +1,6 @@
 // A session's live health: counters, message rates, connection state and the monitor-event timeline.
 // Counters are plain fields bumped on the receive path; rates are sampled once a second, not per message.
+import type { HandshakeFailure } from '../security/authFailure';
 import type { SocketTypeName } from '../types';
 
 export type SessionState = 'starting' | 'listening' | 'connected' | 'retrying' | 'disconnected' | 'error' | 'closed';
@@ -13,6 +14,8 @@ export interface TimelineEvent {
   /** Human-readable detail: an explained error, a retry interval, an auth verdict. */
   detail?: string;
   severity: 'info' | 'warning' | 'error';
+  /** For handshake:error:* events: the failure as data (code, ZAP status), for whoever explains it. */
+  failure?: HandshakeFailure;
   /** How many times in a row this same event happened (a reconnect loop is one line, not thousands). */
   repeat?: number;
 }
@@ -101,6 +104,7 @@ export class SessionMonitor {
       }
     }
     const full: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
+    if (event.failure) full.failure = event.failure;
     if (this.timelineRing.length < TIMELINE_LIMIT) this.timelineRing.push(full);
     else {
       this.timelineRing[this.timelineStart] = full;
