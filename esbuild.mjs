@@ -1,4 +1,4 @@
-// Builds the extension host bundle (Node, CommonJS), the webview bundle (browser, IIFE) and,
+// Builds the extension host bundle (Node, CommonJS), the headless CLI (dist/cli.js), the webview bundle (browser, IIFE) and,
 // with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
 // zeromq finds its native addon relative to its own folder, so it ships in node_modules.
 import * as esbuild from 'esbuild';
@@ -54,6 +54,16 @@ const builds = withTests
         platform: 'node',
         format: 'cjs',
         target: 'node20',
+      },
+      {
+        ...common,
+        entryPoints: ['src/cli/cli.ts'],
+        outfile: 'dist/cli.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['zeromq'],
+        banner: { js: '#!/usr/bin/env node' },
       },
       {
         ...common,

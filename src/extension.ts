@@ -21,6 +21,7 @@ import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { registerScenarios } from './scenarios/scenarioFeature';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -106,6 +107,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerKeyCommands(keys),
     ...registerReplayCommands(store, controller),
     ...registerTapCommands(taps),
+    ...registerScenarios({ config, store, sessions, controller, keys, log }),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({
       controller,
