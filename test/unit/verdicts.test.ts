@@ -230,6 +230,24 @@ test('unrelated programs on one port: no N×M errors, one ambiguity note; a conn
   ]);
 });
 
+test('many connectors on one endpoint: the first notes of each kind, then one count of the rest; problems are all kept', () => {
+  const files: Record<string, string> = { 'server.py': program('ROUTER', 'bind', 'tcp://*:7600') };
+  for (let i = 0; i < 10; i++) files[`client${i}.py`] = program('DEALER', 'connect', 'tcp://localhost:7600');
+  for (let i = 0; i < 5; i++) files[`wrong${i}.py`] = program('SUB', 'connect', 'tcp://localhost:7600');
+  const verdict = computeVerdicts(Object.entries(files).map(([path, text]) => scanSource(path, text)))[0];
+  assert.equal(verdict.connectors.length, 15);
+  assert.equal(verdict.findings.filter((f) => f.code === 'incompatible-types').length, 5);
+  assert.deepEqual(
+    verdict.findings.filter((f) => f.code === 'valid-pairing').map((f) => f.message.replace(/ at .*/, '')),
+    [
+      'DEALER connects to the ROUTER bound',
+      'DEALER connects to the ROUTER bound',
+      'DEALER connects to the ROUTER bound',
+      '7 more connectors reach a compatible binder.',
+    ],
+  );
+});
+
 test('double binds: within one program, or within a declared system; never between unrelated programs', () => {
   const files = {
     'a.py': program('PUB', 'bind', 'tcp://*:7400'),

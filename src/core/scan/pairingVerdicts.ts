@@ -108,7 +108,7 @@ export function computeVerdicts(results: readonly ScanResult[], options: Verdict
   }
   for (const { key, system, participants } of groups.values()) {
     participants.sort(byRange);
-    const findings = judgeEndpoint(participants, system !== undefined, where);
+    const findings = collapseNotes(judgeEndpoint(participants, system !== undefined, where));
     const strip = ({ address: _a, unit: _u, entry: _e, ...rest }: Participant): EndpointParticipant => rest;
     verdicts.push({
       endpoint: system ? `${key} [${system}]` : key,
@@ -134,6 +134,40 @@ export function computeVerdicts(results: readonly ScanResult[], options: Verdict
     if (n > 1) verdict.endpoint = `${verdict.endpoint} #${n}`;
   }
   return verdicts.sort((a, b) => compareText(a.endpoint, b.endpoint));
+}
+
+/** Notes kept per kind on one endpoint; the rest are counted in one more note (problems are all kept). */
+const NOTES_KEPT = 3;
+const MORE_NOTES: Partial<Record<FindingCode, string>> = {
+  'valid-pairing': 'connectors reach a compatible binder',
+  'req-rep-lockstep': 'REQ/REP pairs work in lock-step',
+  'no-connector': 'binders have no connector in the workspace',
+  'no-binder': 'connectors have no binder in the workspace',
+  'unknown-types': 'pairings involve a socket of unknown type',
+  'push-fan-out': 'PUSH sockets share their messages between several PULLs',
+};
+
+/**
+ * An endpoint that many programs use would list one note per connector: keep the first few of each
+ * kind and say how many more there are (the participants are all listed beside them in the view).
+ */
+function collapseNotes(findings: PairingFinding[]): PairingFinding[] {
+  const byCode = new Map<FindingCode, PairingFinding[]>();
+  for (const f of findings) {
+    if (f.severity !== 'info') continue;
+    const notes = byCode.get(f.code);
+    if (notes) notes.push(f);
+    else byCode.set(f.code, [f]);
+  }
+  const dropped = new Set<PairingFinding>();
+  const summaries: PairingFinding[] = [];
+  for (const [code, notes] of byCode) {
+    if (notes.length <= NOTES_KEPT + 1) continue;
+    const rest = notes.slice(NOTES_KEPT);
+    for (const f of rest) dropped.add(f);
+    summaries.push({ ...rest[0], related: [], message: `${rest.length} more ${MORE_NOTES[code] ?? `notes of this kind (${code})`}.` });
+  }
+  return dropped.size ? [...findings.filter((f) => !dropped.has(f)), ...summaries] : findings;
 }
 
 function statusOf(findings: PairingFinding[]): VerdictStatus {
