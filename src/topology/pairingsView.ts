@@ -140,7 +140,8 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
 }
 
 function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined): vscode.TreeItem {
-  const label = verdict.resolved ? verdict.label : `unresolved: ${verdict.label}`;
+  const tooLong = verdict.findings.some((f) => f.code === 'not-an-endpoint');
+  const label = verdict.resolved ? verdict.label : `${tooLong ? 'not an endpoint' : 'unresolved'}: ${verdict.label}`;
   const item = new vscode.TreeItem(verdict.system ? `${label} [${verdict.system}]` : label, vscode.TreeItemCollapsibleState.Collapsed);
   // Unique by construction (computeVerdicts numbers duplicates), so registering the tree never fails.
   item.id = `pairing:${verdict.endpoint}`;

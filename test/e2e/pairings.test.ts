@@ -5,14 +5,16 @@
 //   opened from under a parent folder named `build`: it is scanned, Problems holds at most 10 errors and
 //   30 warnings, the Pairings view lists its endpoints, and no error notification appears;
 // - the seeded workspace: every wrong pairing (one per binding and per cross-file form) is an error in
-//   Problems, and an application object's connect(host, port) is not there.
+//   Problems, and an application object's connect(host, port) is not there;
+// - hostile files beside a normal pair: the pair is checked, a file over its budget is listed as skipped.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { withVsCode, type VsCode } from './vscodeHarness';
+import { hostileSources } from '../support/hostileSources';
 import { writeCorpus, writeSeededWorkspace } from '../support/topologyCorpus';
 
 /** The Problems counts the status bar shows (its item reads "No Problems" or "Errors: N, Warnings: M..."). */
@@ -161,6 +163,42 @@ test(
           .waitFor({ timeout: 20_000 });
         assert.equal(await problems.filter({ hasText: 'app.py' }).count(), 0);
         console.log(`screenshot: ${await vscode.screenshot('pairings-seeded')}`);
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'hostile files beside a normal pair: the window stays usable, the pair is checked, a skipped file is listed as such',
+  { timeout: 300_000 },
+  async () => {
+    const root = mkdtempSync(join(tmpdir(), 'zmq-e2e-hostile-'));
+    for (const h of hostileSources()) writeFileSync(join(root, h.file), h.text);
+    writeFileSync(join(root, 'server.py'), 'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://*:5555")\n');
+    writeFileSync(join(root, 'client.py'), 'import zmq\nc = zmq.Context().socket(zmq.REQ)\nc.connect("tcp://localhost:5555")\n');
+    try {
+      await withVsCode('pairings-hostile', { workspace: root, copyWorkspace: false }, async (vscode) => {
+        const { log, label } = await scanned(vscode);
+        console.log(`hostile: ${log.trim()}; Problems: ${label}`);
+        await vscode.openView('ZeroMQ');
+        const pairings = vscode.viewPane('Pairings');
+        const pair = pairings.locator('.monaco-list-row', { hasText: 'tcp://*:5555' }).first();
+        await pair.waitFor({ timeout: 30_000 });
+        assert.equal(await pair.locator('.codicon-pass-filled').count(), 1);
+        const skipped = pairings.locator('.monaco-list-row', { hasText: /Skipped files \(\d+\)/ }).first();
+        await skipped.click();
+        await vscode.page.keyboard.press('ArrowRight');
+        await pairings
+          .locator('.monaco-list-row', { hasText: /nested_fstrings\.py.*skipped: too complex/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        assert.deepEqual(
+          (await vscode.readNotifications()).filter((n) => n.severity === 'error'),
+          [],
+        );
+        console.log(`screenshot: ${await vscode.screenshot('pairings-hostile')}`);
       });
     } finally {
       rmSync(root, { recursive: true, force: true });
