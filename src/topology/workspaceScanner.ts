@@ -143,7 +143,7 @@ export class WorkspaceScanner implements vscode.Disposable {
         this.inventory.add(path);
         await this.client.setInventory([...this.inventory]);
       }
-      if (await this.client.scan([this.fileToScan(uri)])) this.schedulePublish();
+      if (await this.client.scan([this.fileToScan(uri)], true)) this.schedulePublish();
     })().catch((error) => this.log.warn(`Rescanning ${path} failed: ${error}`));
   }
 
@@ -165,7 +165,7 @@ export class WorkspaceScanner implements vscode.Disposable {
       setTimeout(() => {
         this.editTimers.delete(path);
         void this.client
-          .scan([{ path, text: document.getText() }])
+          .scan([{ path, text: document.getText() }], true)
           .then((changed) => changed && this.schedulePublish())
           .catch((error) => this.log.warn(`Rescanning ${path} failed: ${error}`));
       }, EDIT_DEBOUNCE_MS),

@@ -80,6 +80,13 @@ test('a file that keeps the worker busy past the item limit: the worker is repla
       'the server scanned before the culprit was given back to the new worker, the client after it was scanned',
     );
     assert.match(logs[0], /Scan worker replaced while scanning .*b_slow\.py: it spent more than 150 ms on one file/);
+
+    // A full rescan leaves the culprit out (no second replacement); an edit of it gives it another try.
+    await worker.scan(ws.paths.map((path) => ({ path })));
+    assert.equal(worker.restarts, 1);
+    await worker.scan([{ path: join(ws.root, 'b_slow.py'), text: 'import zmq\n' }], true);
+    assert.deepEqual((await worker.verdicts()).skipped, []);
+    assert.equal(worker.restarts, 1);
   } finally {
     worker.dispose();
     ws.dispose();

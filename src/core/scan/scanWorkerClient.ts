@@ -92,10 +92,14 @@ export class ScanWorkerClient {
     return this.enqueue(() => this.send({ kind: 'inventory', paths }).then(() => undefined));
   }
 
-  /** Scans files (read by the worker, or the given unsaved text); true when the verdicts may have changed. */
-  scan(files: FileToScan[]): Promise<boolean> {
+  /**
+   * Scans files (read by the worker, or the given unsaved text); true when the verdicts may have changed.
+   * `changed`: the files were edited since, so one that took a worker down before is worth another try
+   * (a full rescan leaves such files out instead of losing a worker to each of them again).
+   */
+  scan(files: FileToScan[], changed = false): Promise<boolean> {
     for (const f of files) {
-      this.blamed.delete(f.path); // changed since: worth another try
+      if (changed) this.blamed.delete(f.path);
       if (f.text !== undefined) this.unsaved.set(f.path, f.text);
       else this.unsaved.delete(f.path);
     }
