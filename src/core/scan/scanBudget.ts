@@ -16,11 +16,13 @@ export interface BudgetLimits {
   stepsPerChar: number;
   /** Steps every file may take whatever its size (small files with imports still get room to resolve). */
   baseSteps: number;
-  /** Wall-clock milliseconds for one file, checked every few thousand steps. */
+  /** Wall-clock milliseconds for one file, checked every few thousand steps... */
   deadlineMs: number;
+  /** ...plus this many per KiB, so a big legitimate file on a busy machine is not taken for a hostile one. */
+  deadlineMsPerKiB?: number;
 }
 
-export const DEFAULT_BUDGET: BudgetLimits = { stepsPerChar: 40, baseSteps: 200_000, deadlineMs: 250 };
+export const DEFAULT_BUDGET: BudgetLimits = { stepsPerChar: 40, baseSteps: 200_000, deadlineMs: 250, deadlineMsPerKiB: 1 };
 
 /** How often (in steps) the wall clock is read: performance.now() is cheap but not free. */
 const CLOCK_EVERY = 4096;
@@ -32,7 +34,7 @@ export class WorkBudget {
 
   constructor(chars: number, limits: BudgetLimits = DEFAULT_BUDGET) {
     this.left = limits.baseSteps + limits.stepsPerChar * chars;
-    this.deadline = performance.now() + limits.deadlineMs;
+    this.deadline = performance.now() + limits.deadlineMs + (limits.deadlineMsPerKiB ?? 0) * (chars / 1024);
   }
 
   /** An unlimited budget, for callers that bound their input some other way. */
