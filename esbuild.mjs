@@ -72,6 +72,17 @@ const builds = withTests
         platform: 'browser',
         format: 'iife',
         target: 'chrome114',
+        // The codicon font comes with its CSS (dist/webview.css).
+        loader: { '.ttf': 'file' },
+      },
+      {
+        ...common,
+        entryPoints: ['src/webview/monitor/main.ts'],
+        outfile: 'dist/monitor.js',
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome114',
+        loader: { '.ttf': 'file' },
       },
     ];
 
