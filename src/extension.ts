@@ -114,7 +114,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     describe: (id: string) => sessions.describe(id),
     adoptImported: (name: string, type: Parameters<SessionManager['adoptImported']>[1]) => sessions.adoptImported(name, type),
   };
-  const scanner = new WorkspaceScanner(log);
+  const scanner = new WorkspaceScanner(log, config, context.extensionUri);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
     scanner,

@@ -12,6 +12,8 @@ export const SETTING_DEFAULTS = {
   'scenarios.environment': '',
   'scenarios.environments': {} as Record<string, unknown>,
   'scenarios.defaultTimeoutSeconds': 5,
+  /** System name -> workspace-relative globs of the files whose programs run together (Pairings check). */
+  'topology.systems': {} as Record<string, string[]>,
 };
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

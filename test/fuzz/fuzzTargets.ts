@@ -1,6 +1,6 @@
 // Fuzz targets over the parsers that take hostile input: every decoder, the endpoint parser, the JSON
-// Lines importer, the settings reader and the ZMTP greeting parser. Each property only demands what must
-// hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
+// Lines importer, the settings reader, the ZMTP greeting parser, the workspace scanner, and more below.
+// Each property only demands what must hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
 // `npm run fuzz`.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
 import { checkScenarioFile } from '../../src/core/scenario/scenarioCheck';
 import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
+import { scanSource } from '../../src/core/scan';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
 import { cborSharedDoubling, msgpackSelfContaining, msgpackSharedDoubling } from '../support/hostileFrames';
@@ -236,6 +237,49 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         const file = parseScenarioFile(lines.join('\n'));
         checkScenarioFile(file);
         if (file.problems.some((p) => p.message.startsWith('internal parser error'))) throw new Error(file.problems[0].message);
+      },
+    ),
+  },
+  {
+    name: 'workspace scanner (source files of every language)',
+    property: fc.property(
+      fc.constantFrom('a.py', 'a.c', 'a.cpp', 'a.js', 'a.ts', 'a.go', 'A.java', 'A.cs', 'a.rs'),
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'zmq',
+            'import zmq\n',
+            's = ctx.socket(zmq.PUB)',
+            's.bind(',
+            '"tcp://*:%99999d"',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '/',
+            'R"',
+            'f"{',
+            '`${',
+            '$"{',
+            'r#"',
+            '"',
+            "'",
+            '#define X ',
+            ' + ',
+            '\n',
+            'zsock_new_pub("@tcp://*:1")',
+            'new zmq.Publisher',
+          ),
+        ),
+        { maxLength: 60 },
+      ),
+      (file, parts) => {
+        const result = scanSource(file, parts.join(''));
+        if (result.skipped && !result.skipped.startsWith('skipped: too complex')) throw new Error(result.skipped);
+        for (const use of result.uses) if (use.endpoint.resolved && use.endpoint.address.length > 1024) throw new Error('value over 1 KiB');
       },
     ),
   },
