@@ -1,5 +1,6 @@
-// Builds the extension host bundle (Node, CommonJS), the engine process bundle (Node, CommonJS), the
-// webview bundle (browser, IIFE) and, with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
+// Builds the extension host bundle (Node, CommonJS), the engine process bundle (dist/engine.js), the scan
+// worker, the headless CLI (dist/cli.js), the webview bundle (browser, IIFE) and, with --tests, one bundle
+// per test and benchmark file. `vscode` and `zeromq` stay external:
 // zeromq finds its native addon relative to its own folder, so it ships in node_modules.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
@@ -47,6 +48,25 @@ const builds = withTests
         external: ['vscode', 'zeromq'],
       },
       {
+        // The workspace scan runs in a worker thread of its own (see src/core/scan/scanWorkerClient.ts).
+        ...common,
+        entryPoints: ['src/core/scan/scanWorker.ts'],
+        outfile: 'dist/scanWorker.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+      },
+      {
+        ...common,
+        entryPoints: ['src/cli/cli.ts'],
+        outfile: 'dist/cli.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['zeromq'],
+        banner: { js: '#!/usr/bin/env node' },
+      },
+      {
         ...common,
         entryPoints: ['src/engine/engineMain.ts'],
         outfile: 'dist/engine.js',
@@ -63,11 +83,32 @@ const builds = withTests
         platform: 'browser',
         format: 'iife',
         target: 'chrome114',
+        // The codicon font comes with its CSS (dist/webview.css).
+        loader: { '.ttf': 'file' },
+      },
+      {
+        ...common,
+        entryPoints: ['src/webview/monitor/main.ts'],
+        outfile: 'dist/monitor.js',
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome114',
+        loader: { '.ttf': 'file' },
       },
     ];
 
 if (withTests) {
   const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
+  // Tests and benchmarks start the scan worker from out/scanWorker.js.
+  builds.push({
+    ...common,
+    sourcemap: 'inline',
+    entryPoints: ['src/core/scan/scanWorker.ts'],
+    outfile: 'out/scanWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  });
   // One build per test file, so one broken file does not stop the others from being built and run.
   for (const entry of entryPoints)
     builds.push({

@@ -117,7 +117,15 @@ function newEngine(spoolDir: string | undefined): EngineClient {
       limits: { maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
       receiveTimeoutMs: 30_000,
     }),
-    hostHandlers: { 'inspector.addRule': refuse, 'inspector.replay': refuse, 'inspector.clipboard': refuse },
+    hostHandlers: {
+      'inspector.addRule': refuse,
+      'inspector.replay': refuse,
+      'inspector.clipboard': refuse,
+      'inspector.plotField': refuse,
+      'monitor.openMessage': refuse,
+      'monitor.filterInspector': refuse,
+      'security.resolve': refuse,
+    },
     log: (level, message) => {
       if (level === 'error' || level === 'warn') console.error(`[engine ${level}] ${message}`);
     },
@@ -151,15 +159,15 @@ async function enginePath(
     let rowsAsked = 0;
     let timer: NodeJS.Timeout | undefined;
     if (inspector) {
-      await engine.call('inspector.open', { panelId: 'bench', visible: true });
+      await engine.call('panel.open', { panelId: 'bench', kind: 'inspector', visible: true });
       let generation = 0;
       let matched = 0;
       engine.onEvent((event) => {
-        if (event.event !== 'inspector.post') return;
+        if (event.event !== 'panel.post') return;
         for (const message of event.body.messages as ToWebviewMessage[])
           if (message.type === MessageType.Summary) [generation, matched] = [message.filterGeneration, message.matched + message.evicted];
       });
-      await engine.call('inspector.message', { panelId: 'bench', message: { type: MessageType.Ready } });
+      await engine.call('panel.message', { panelId: 'bench', message: { type: MessageType.Ready } });
       // What the webview does while tailing: the last screenful of rows, thirty times a second.
       timer = setInterval(() => {
         rowsAsked++;
@@ -170,7 +178,7 @@ async function enginePath(
           absStart: Math.max(0, matched - 50),
           count: 50,
         } as const;
-        void engine.request('inspector.message', { panelId: 'bench', message });
+        void engine.request('panel.message', { panelId: 'bench', message });
       }, 33);
     }
     const histogram = monitorEventLoopDelay({ resolution: 5 });

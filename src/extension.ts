@@ -2,6 +2,7 @@
 // sockets, the capture and decoding live in the engine process (src/engine/); the shell talks to it.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import { registerPcapCommands } from './capture/pcapCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
 import { errorText } from './core/session/zmqErrors';
@@ -13,6 +14,8 @@ import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
 import { registerInspector } from './inspector/inspectorPanel';
+import { createMonitor } from './monitor/monitorCommands';
+import { readFilterPresets } from './core/filter/captureExpressionFilter';
 import { MessageDocuments } from './endpoints/messageDocuments';
 import { registerPairingCommands } from './topology/pairingCommands';
 import { PairingsView } from './topology/pairingsView';
@@ -21,6 +24,7 @@ import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { registerScenarios } from './scenarios/scenarioFeature';
 
 /** What `activate()` returns to other extensions: decoders they add, and the version. Nothing else. */
 export interface ZeroMqInspectorApi {
@@ -75,6 +79,16 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
         return null;
       },
       'inspector.replay': async ({ seq }) => ({ outcome: await replayOne(engine, controller, seq) }),
+      'inspector.plotField': async ({ spec }) => ({ label: await monitoring.panel.plot(spec) }),
+      'monitor.openMessage': async ({ seq }) => {
+        inspector.applyFilter({}, seq);
+        return null;
+      },
+      'monitor.filterInspector': async ({ filter }) => {
+        inspector.applyFilter(filter);
+        return null;
+      },
+      'security.resolve': ({ security }) => keys.resolve(security),
     },
   });
   engineToStop = engine;
@@ -92,7 +106,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const endpointsView = new EndpointsView(controller, taps);
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, engine, (message) => log.info(message));
-  const scanner = new WorkspaceScanner(log);
+  const monitoring = createMonitor(context.extensionUri, engine, (message) => log.info(message));
+  const pushFilterPresets = () => void engine.request('configure', { filterPresets: readFilterPresets(config.get('filters.presets')) });
+  pushFilterPresets();
+  const scanner = new WorkspaceScanner(log, config, context.extensionUri);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
     scanner,
@@ -112,13 +129,17 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerKeyCommands(keys),
     ...registerReplayCommands(engine, controller),
     ...registerTapCommands(taps),
+    ...registerScenarios({ config, engine, controller, log }),
     ...registerMessageCommands({ controller, documents, engine, receiveTimeoutMs }),
     ...registerCaptureCommands(engine, controller, log),
+    ...registerPcapCommands(engine, () => captureLimits().maxFrameBytes, log),
     registerCommand('zeromq.openInspector', () => inspector.show()),
+    ...monitoring.disposables,
     registerCommand('zeromq.showLog', () => log.show()),
     config.onDidChange((keys) => {
       if ([...keys].some((key) => key.startsWith('capture.'))) void engine.request('configure', { limits: captureLimits() });
       if (keys.has('receiveTimeoutSeconds')) void engine.request('configure', { receiveTimeoutMs: receiveTimeoutMs() });
+      if (keys.has('filters.presets')) pushFilterPresets();
     }),
   );
 

@@ -1,6 +1,7 @@
 // The status bar item: the total message rate across sessions and the capture's fill, from the engine's
 // snapshots (updated at most once a second).
 import * as vscode from 'vscode';
+import { captureShedding, describeShedding } from '../core/capture/shedding';
 import type { EngineClient } from '../engine/engineClient';
 import type { EngineSnapshot } from '../shared/engineProtocol';
 import { formatRate } from './formatRate';
@@ -27,14 +28,13 @@ export class RateStatusBar implements vscode.Disposable {
       return;
     }
     const rate = sessions.reduce((sum, s) => sum + s.rate1s, 0);
+    const shed = captureShedding(stats);
     this.item.text = `$(pulse) ZeroMQ ${formatRate(rate)}`;
     const spool = snapshot?.spool;
     this.item.tooltip = [
       `${sessions.length} session${sessions.length === 1 ? '' : 's'}, ${formatRate(rate)} in total`,
       `Capture: ${stats.retained.toLocaleString('en-US')} messages, ${(stats.retainedBytes / 1048576).toFixed(1)} MiB`,
-      stats.dropped
-        ? `Dropped (capture budget full): ${stats.dropped.toLocaleString('en-US')} messages, ${(stats.droppedBytes / 1048576).toFixed(1)} MiB`
-        : 'Nothing dropped',
+      ...(shed.length ? shed.map(describeShedding) : ['Nothing dropped']),
       ...(spool?.unspooled ? [`Not in the crash spool (the disk fell behind): ${spool.unspooled.toLocaleString('en-US')} messages`] : []),
       'Click to open the Message Inspector',
     ].join('\n');

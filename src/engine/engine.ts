@@ -17,9 +17,10 @@ import {
   type EngineToHost,
   type HostRequests,
 } from '../shared/engineProtocol';
-import { exportCapture, importCapture, replayRange, type LongRequest } from './engineCapture';
+import { exportCapture, importCapture, importPcap, replayRange, type LongRequest } from './engineCapture';
 import { EngineCore } from './engineCore';
-import { EngineInspectors } from './engineInspectors';
+import { EnginePanels } from './enginePanels';
+import { runScenarioInEngine } from './engineScenarios';
 import { EngineOutbox } from './engineOutbox';
 import { awaitCount, untilAborted } from './engineWaits';
 import { checkParams, isEngineMethod } from './engineValidation';
@@ -38,7 +39,7 @@ const MAX_IN_FLIGHT = 10_000;
 
 export class Engine {
   private core: EngineCore | undefined;
-  private inspectors: EngineInspectors | undefined;
+  private panels: EnginePanels | undefined;
   private readonly outbox: EngineOutbox;
   private readonly running = new Map<number, Running>();
   private readonly hostCalls = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
@@ -77,7 +78,7 @@ export class Engine {
       call.reject(new Error('The engine is shutting down.'));
     }
     this.hostCalls.clear();
-    this.inspectors?.dispose();
+    this.panels?.dispose();
     await this.core?.dispose();
     this.outbox.flush();
   }
@@ -195,9 +196,9 @@ export class Engine {
           emitSnapshot: (snapshot) => this.outbox.emit('snapshot', snapshot),
         });
         this.core = created;
-        this.inspectors = new EngineInspectors(
+        this.panels = new EnginePanels(
           created,
-          (body) => this.outbox.emit('inspector.post', body),
+          (body) => this.outbox.emit('panel.post', body),
           (m, p, t) => this.callHost(m, p, t),
         );
         created.pushSnapshot(true);
@@ -213,6 +214,7 @@ export class Engine {
         if (params.limits) core().setLimits(params.limits);
         if (params.receiveTimeoutMs) core().receiveTimeoutMs = params.receiveTimeoutMs;
         if (params.rules) core().setRules(params.rules);
+        if (params.filterPresets) this.panels!.setFilterPresets(params.filterPresets);
         return null;
       },
       'decoders.loadProtos': (params) => {
@@ -275,8 +277,14 @@ export class Engine {
       'session.send': async (params, request) => {
         const session = core().session(params.id);
         const timeoutMs = params.replyTimeoutMs ?? core().receiveTimeoutMs;
+        // The send itself gives up after the timeout (no peer takes it) or on cancel: nothing goes out after.
         const reply = await untilAborted(
-          session.send(params.frames, { routingId: params.routingId, replyTimeoutMs: timeoutMs }),
+          session.send(params.frames, {
+            routingId: params.routingId,
+            replyTimeoutMs: timeoutMs,
+            sendTimeoutMs: timeoutMs,
+            signal: request.signal,
+          }),
           request.signal,
         );
         if (reply) return { reply: this.decoded(params.id, reply) };
@@ -322,22 +330,35 @@ export class Engine {
         return null;
       },
       probe: ({ address, timeoutMs }, request) => probeEndpoint(address, { timeoutMs, signal: request.signal }),
-      'inspector.open': ({ panelId, visible }) => {
-        this.inspectors!.open(panelId, visible);
+      'capture.importPcap': (params, request) => importPcap(core(), params, request),
+      'scenario.run': (params, request) =>
+        runScenarioInEngine(
+          core(),
+          params,
+          { ...request, event: (body) => this.outbox.emit('request.event', { requestId: request.id, body }) },
+          (m, p, t) => this.callHost(m, p, t),
+        ),
+      'panel.open': ({ panelId, kind, visible }) => {
+        this.panels!.open(panelId, kind, visible);
         return null;
       },
-      'inspector.message': async ({ panelId, message }) => {
-        await this.inspectors!.handle(panelId, message);
+      'panel.message': ({ panelId, message }) => {
+        this.panels!.handle(panelId, message);
         return null;
       },
-      'inspector.visible': ({ panelId, visible }) => {
-        this.inspectors!.setVisible(panelId, visible);
+      'panel.visible': ({ panelId, visible }) => {
+        this.panels!.setVisible(panelId, visible);
         return null;
       },
-      'inspector.close': ({ panelId }) => {
-        this.inspectors!.close(panelId);
+      'panel.close': ({ panelId }) => {
+        this.panels!.close(panelId);
         return null;
       },
+      'inspector.applyFilter': ({ panelId, filter, selectSeq }) => {
+        this.panels!.applyFilter(panelId, filter, selectSeq);
+        return null;
+      },
+      'monitor.plot': ({ panelId, spec }) => ({ label: this.panels!.plot(panelId, spec) }),
       cancel: ({ requestId }) => {
         const running = this.running.get(requestId);
         if (!running) return { cancelled: false };
@@ -348,7 +369,7 @@ export class Engine {
       },
       shutdown: async () => {
         this.shuttingDown = true;
-        this.inspectors?.dispose();
+        this.panels?.dispose();
         await this.core?.dispose();
         // After the reply has gone out.
         setImmediate(() => this.onShutdown());

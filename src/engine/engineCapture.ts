@@ -6,6 +6,8 @@ import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { exportJsonLinesToStream, importedSessionIds, importJsonLinesFromStream } from '../core/capture/captureJsonl';
 import { framesForReplay } from '../core/capture/replayFrames';
+import { importPcapFromStream } from '../core/pcap/pcapImport';
+import { parseSocketType } from '../core/session/socketTypes';
 import type { EngineParams, EngineResult } from '../shared/engineProtocol';
 import type { EngineCore } from './engineCore';
 
@@ -74,6 +76,24 @@ export async function importCapture(
   });
 }
 
+/** A tcpdump/Wireshark file's ZeroMQ traffic into the store, one imported session per TCP connection. */
+export async function importPcap(
+  core: EngineCore,
+  params: EngineParams<'capture.importPcap'>,
+  request: LongRequest,
+): Promise<EngineResult<'capture.importPcap'>> {
+  const size = (await stat(params.path)).size;
+  const progress = percentReporter(request.progress);
+  return importPcapFromStream(createReadStream(params.path, { highWaterMark: 1024 * 1024 }), core.store, {
+    tag: params.tag,
+    maxFrameBytes: params.maxFrameBytes,
+    sessionIdFor: ({ name, socketType }) =>
+      core.sessions.adoptImported(`${name} (${params.tag})`, socketType ? parseSocketType(socketType) : undefined),
+    signal: request.signal,
+    onProgress: (bytesRead) => progress(bytesRead, size, `${size ? Math.floor((bytesRead / size) * 100) : 100}%`),
+  });
+}
+
 /** Resends the retained messages of [fromSeq, toSeq] from one session, with their spacing or at once. */
 export async function replayRange(
   core: EngineCore,
@@ -99,7 +119,7 @@ export async function replayRange(
         if (due > 0) await abortableDelay(due, request.signal);
         if (request.signal.aborted) break;
       }
-      await session.send(framesForReplay(record, session.type));
+      await session.send(framesForReplay(record, session.type), { signal: request.signal });
       sent++;
       progress(record.seq - from + 1, of, `${count(sent)} sent`);
     }

@@ -10,6 +10,7 @@ import {
   ENGINE_PROTOCOL_VERSION,
   type EngineError,
   type EngineEvent,
+  type EngineEvents,
   type EngineMethod,
   type EngineParams,
   type EngineResult,
@@ -74,6 +75,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?(progress: { done: number; total: number; message: string }): void;
+  /** What the request reports on its way (a scenario's steps). */
+  onEvent?(body: EngineEvents['request.event']['body']): void;
 }
 
 /** A request's error, thrown by call(): a ZmqUserError, so commands show it (and stay silent on ECANCELED). */
@@ -89,6 +92,7 @@ interface Pending {
   resolve(outcome: Outcome<unknown>): void;
   timer: NodeJS.Timeout;
   onProgress?: RequestOptions['onProgress'];
+  onEvent?: RequestOptions['onEvent'];
   cleanup(): void;
 }
 
@@ -202,6 +206,7 @@ export class EngineClient {
         resolve: resolve as (outcome: Outcome<unknown>) => void,
         timer,
         onProgress: options.onProgress,
+        onEvent: options.onEvent,
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
       });
       if (!this.post({ kind: 'request', id, method, params }))
@@ -216,7 +221,7 @@ export class EngineClient {
     params: EngineParams<M>,
     options: RequestOptions = {},
   ): Promise<Outcome<EngineResult<M>>> {
-    if (method === 'session.close' || method === 'tap.stop' || method === 'inspector.close' || method === 'decoders.unregister')
+    if (method === 'session.close' || method === 'tap.stop' || method === 'panel.close' || method === 'decoders.unregister')
       this.reopen.note(method, params, undefined);
     // While an engine starts (at activation, or after a crash) requests wait for it rather than fail.
     if (this.starting) await this.starting.catch(() => undefined);
@@ -365,21 +370,30 @@ export class EngineClient {
     if (message?.kind === 'reply') {
       this.settle(message.id, message.error ? { ok: false, error: message.error } : { ok: true, value: message.result });
     } else if (message?.kind === 'events') {
-      for (const event of message.events) {
-        if (event.event === 'snapshot') {
-          this.latest = event.body;
-          // A restarted engine's first snapshots lack the sessions it is about to reopen: the views keep
-          // the last ones until the start is done (then the latest is handed on).
-          if (!this.starting) this.fire('snapshot', event.body);
-        } else if (event.event === 'progress') {
-          this.pending.get(event.body.requestId)?.onProgress?.(event.body);
-        } else if (event.event === 'log') {
-          this.options.log(event.body.level, event.body.message);
-        }
-        this.fire('event', event);
-      }
+      for (const event of message.events) this.dispatchEvent(event);
     } else if (message?.kind === 'request') {
       void this.answerEngine(message.id, message.method, message.params);
+    }
+  }
+
+  private dispatchEvent(event: EngineEvent): void {
+    // A listener's failure must not become an uncaught exception in the extension host.
+    try {
+      if (event.event === 'snapshot') {
+        this.latest = event.body;
+        // A restarted engine's first snapshots lack the sessions it is about to reopen: the views keep
+        // the last ones until the start is done (then the latest is handed on).
+        if (!this.starting) this.fire('snapshot', event.body);
+      } else if (event.event === 'progress') {
+        this.pending.get(event.body.requestId)?.onProgress?.(event.body);
+      } else if (event.event === 'request.event') {
+        this.pending.get(event.body.requestId)?.onEvent?.(event.body.body);
+      } else if (event.event === 'log') {
+        this.options.log(event.body.level, event.body.message);
+      }
+      this.fire('event', event);
+    } catch (error) {
+      this.options.log('error', `Engine event ${event.event}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -9,6 +9,7 @@ import { createDefaultRegistry, type DecoderRegistry, type DecoderRule } from '.
 import type { Session } from '../core/session/session';
 import { SessionManager } from '../core/session/sessionManager';
 import { TAP_SOCKETS, Tap } from '../core/tap/tap';
+import type { TreeDecoder } from '../core/filter/filterSubject';
 import type { Decoder, SocketTypeName } from '../core/types';
 import {
   SNAPSHOT_EVENTS,
@@ -48,6 +49,8 @@ export class EngineCore {
   /** The rules with session names resolved, once per change: every frame decode asks for them. */
   private resolvedRules: DecoderRule[] | undefined;
   private readonly decoderModules = new Map<string, Array<{ dispose(): void }>>();
+  /** Scenario endpoints' session ids (see scenarioSessionId); at most a few thousand, one per file endpoint. */
+  private readonly scenarioSessions = new Map<string, string>();
   private readonly spool?: CaptureSpoolWriter;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastSnapshot = '';
@@ -142,6 +145,23 @@ export class EngineCore {
     }
     return rules;
   }
+
+  /** The session id of a scenario file's endpoint: the same one on every run, named in the directory. */
+  scenarioSessionId(key: string, name: string, type: SocketTypeName): string {
+    let id = this.scenarioSessions.get(key);
+    if (!id) this.scenarioSessions.set(key, (id = this.sessions.adoptImported(name, type)));
+    return id;
+  }
+
+  /** Decodes a frame as the inspector would (rules, then detection), for expression filters and plots. */
+  readonly decodeTree: TreeDecoder = (frame, index, view) => {
+    const result = this.decoders.decodeFrame(
+      frame,
+      { frameIndex: index, frameCount: view.frameCount, sessionId: view.sessionId },
+      { rules: this.rules() },
+    );
+    return result.ok ? result.tree : undefined;
+  };
 
   /** Name and socket type of any session id the capture may hold: open, closed, a tap's, an import's. */
   describe(id: string): { name: string; type: SocketTypeName | '?' } | undefined {
@@ -292,6 +312,7 @@ function tapSnapshot(tap: Tap): TapSnapshot {
     latency: tap.pattern === 'request-reply' ? tap.latency() : undefined,
     unanswered: unanswered.slice(-SNAPSHOT_UNANSWERED),
     unansweredCount: unanswered.length,
+    shedding: tap.shedding(),
     lastError: tap.lastError,
   };
 }

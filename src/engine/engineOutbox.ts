@@ -1,5 +1,5 @@
 // Batches the engine's events: everything emitted during one turn of the event loop leaves as a single IPC
-// message, and an inspector's posts of that turn merge into one event. Replies go out at once (they end a
+// message, and a panel's posts of that turn merge into one event. Replies go out at once (they end a
 // wait on the other side).
 import type { EngineEvent, EngineEvents, EngineEventName, EngineToHost } from '../shared/engineProtocol';
 
@@ -10,14 +10,14 @@ export class EngineOutbox {
   constructor(private readonly send: (message: EngineToHost) => void) {}
 
   emit<E extends EngineEventName>(event: E, body: EngineEvents[E]): void {
-    if (event === 'inspector.post') {
-      const post = body as EngineEvents['inspector.post'];
+    if (event === 'panel.post') {
+      const post = body as EngineEvents['panel.post'];
       const last = this.queued[this.queued.length - 1];
-      if (last?.event === 'inspector.post' && last.body.panelId === post.panelId) {
+      if (last?.event === 'panel.post' && last.body.panelId === post.panelId) {
         last.body.messages.push(...post.messages);
         return;
       }
-      this.queued.push({ event: 'inspector.post', body: { panelId: post.panelId, messages: [...post.messages] } });
+      this.queued.push({ event: 'panel.post', body: { panelId: post.panelId, messages: [...post.messages] } });
     } else {
       this.queued.push({ event, body } as EngineEvent);
     }

@@ -1,6 +1,6 @@
 // What a new engine must be told to carry on where a crashed one stopped: the configuration, the .proto
 // schemas, the sessions and taps that were open (with the subscriptions they had by then, and a tap on
-// the port it had bound) and the inspector panels. The client notes each request that changes it and
+// the port it had bound) and the webview panels. The client notes each request that changes it and
 // replays them, in order, to an engine started after a crash.
 import type { EngineMethod, EngineParams, EngineResult } from '../shared/engineProtocol';
 
@@ -19,7 +19,8 @@ export class EngineReopenList {
   private readonly decoderModules = new Set<string>();
   private readonly sessions = new Map<string, EngineParams<'session.open'>>();
   private readonly taps = new Map<string, EngineParams<'tap.start'>>();
-  private readonly panels = new Map<string, EngineParams<'inspector.open'>>();
+  private readonly panels = new Map<string, EngineParams<'panel.open'>>();
+  private filterPresets: EngineParams<'configure'>['filterPresets'];
 
   /** Notes a request that succeeded (or, for closes, was sent at all). */
   note<M extends EngineMethod>(method: M, params: EngineParams<M>, result: EngineResult<M> | undefined): void {
@@ -61,16 +62,16 @@ export class EngineReopenList {
       case 'tap.stop':
         this.taps.delete((params as EngineParams<'tap.stop'>).id);
         break;
-      case 'inspector.open':
-        this.panels.set((params as EngineParams<'inspector.open'>).panelId, params as EngineParams<'inspector.open'>);
+      case 'panel.open':
+        this.panels.set((params as EngineParams<'panel.open'>).panelId, { ...(params as EngineParams<'panel.open'>) });
         break;
-      case 'inspector.visible': {
-        const panel = this.panels.get((params as EngineParams<'inspector.visible'>).panelId);
-        if (panel) panel.visible = (params as EngineParams<'inspector.visible'>).visible;
+      case 'panel.visible': {
+        const panel = this.panels.get((params as EngineParams<'panel.visible'>).panelId);
+        if (panel) panel.visible = (params as EngineParams<'panel.visible'>).visible;
         break;
       }
-      case 'inspector.close':
-        this.panels.delete((params as EngineParams<'inspector.close'>).panelId);
+      case 'panel.close':
+        this.panels.delete((params as EngineParams<'panel.close'>).panelId);
         break;
     }
   }
@@ -83,7 +84,7 @@ export class EngineReopenList {
     for (const modulePath of this.decoderModules) list.push({ method: 'decoders.register', params: { modulePath } });
     for (const params of this.sessions.values()) list.push({ method: 'session.open', params });
     for (const params of this.taps.values()) list.push({ method: 'tap.start', params });
-    for (const params of this.panels.values()) list.push({ method: 'inspector.open', params });
+    for (const params of this.panels.values()) list.push({ method: 'panel.open', params });
     return list;
   }
 

@@ -53,6 +53,12 @@ const optional =
   (value, path) =>
     value === undefined ? undefined : check(value, path);
 
+const mapOfText: Check = (value, path) => {
+  if (!(value instanceof Map)) return `${path} must be a Map`;
+  for (const [k, v] of value) if (typeof k !== 'string' || typeof v !== 'string') return `${path} must map text to text`;
+  return undefined;
+};
+
 /** Any object: its fields are checked where they are used (settings-shaped data, validated again there). */
 const anyObject: Check = (value, path) => (isObject(value) ? undefined : `${path} must be an object`);
 
@@ -84,6 +90,7 @@ const PARAMS: Record<EngineMethod, Check> = {
     limits: optional(limits),
     receiveTimeoutMs: optional(timeout),
     rules: optional(array(anyObject, 10_000)),
+    filterPresets: optional(array(anyObject, 1000)),
   }),
   'decoders.loadProtos': shape({ files: array(text(4096), 10_000), roots: array(text(4096), 1000) }),
   'decoders.register': shape({ modulePath: nonEmptyText }),
@@ -125,10 +132,24 @@ const PARAMS: Record<EngineMethod, Check> = {
   }),
   'tap.stop': shape({ id }),
   probe: shape({ address: text(4096), timeoutMs: timeout }),
-  'inspector.open': shape({ panelId: nonEmptyText, visible: boolean }),
-  'inspector.message': shape({ panelId: nonEmptyText, message: shape({ type: text(64) }) }),
-  'inspector.visible': shape({ panelId: nonEmptyText, visible: boolean }),
-  'inspector.close': shape({ panelId: nonEmptyText }),
+  'scenario.run': shape({
+    file: shape({ scenarios: array(anyObject, 10_000), endpoints: array(anyObject, 10_000) }),
+    scenarioName: text(),
+    onlyStepLine: optional(number(1, 2 ** 31)),
+    baseDir: text(4096),
+    layers: array(shape({ source: text(), values: mapOfText }), 100),
+    defaultTimeoutMs: timeout,
+    tag: text(1024),
+    sessionKey: text(4096),
+    fileName: text(1024),
+  }),
+  'capture.importPcap': shape({ path: nonEmptyText, tag: text(1024), maxFrameBytes: number(0, Number.MAX_SAFE_INTEGER) }),
+  'panel.open': shape({ panelId: nonEmptyText, kind: oneOf('inspector', 'monitor'), visible: boolean }),
+  'panel.message': shape({ panelId: nonEmptyText, message: shape({ type: text(64) }) }),
+  'panel.visible': shape({ panelId: nonEmptyText, visible: boolean }),
+  'panel.close': shape({ panelId: nonEmptyText }),
+  'inspector.applyFilter': shape({ panelId: nonEmptyText, filter: anyObject, selectSeq: optional(seq) }),
+  'monitor.plot': shape({ panelId: nonEmptyText, spec: shape({ topic: text(), path: text(4096), sessionId: optional(text(256)) }) }),
   cancel: shape({ requestId: number(-(2 ** 53), 2 ** 53) }),
   shutdown: shape({}),
 };

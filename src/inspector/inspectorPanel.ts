@@ -2,10 +2,10 @@
 // the webview and the InspectorBackend that answers it inside the engine (next to the capture store). A
 // request the engine cannot take (it is restarting) is answered here with an error, so no webview promise
 // hangs; after an engine restart the page reloads and restores its own state against the new backend.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineClient } from '../engine/engineClient';
-import { MessageType, type FromWebviewMessage, type ToWebviewMessage } from '../shared/inspectorProtocol';
+import { PanelRelay } from '../engineHost/panelRelay';
+import { MessageType, type FilterSpec, type ToWebviewMessage } from '../shared/inspectorProtocol';
 import { createNonce, inspectorHtml } from './inspectorHtml';
 
 export class InspectorPanel implements vscode.Disposable {
@@ -13,27 +13,14 @@ export class InspectorPanel implements vscode.Disposable {
   static readonly title = 'ZeroMQ Inspector';
 
   private panel: vscode.WebviewPanel | undefined;
-  private panelId = '';
+  private relay: PanelRelay | undefined;
   private panelDisposables: vscode.Disposable[] = [];
-  private readonly engineSubscriptions: Array<{ dispose(): void }>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly engine: EngineClient,
     private readonly log: (message: string) => void,
-  ) {
-    this.engineSubscriptions = [
-      engine.onEvent((event) => {
-        if (event.event !== 'inspector.post' || event.body.panelId !== this.panelId || !this.panel) return;
-        const webview = this.panel.webview;
-        for (const message of event.body.messages) void webview.postMessage(message);
-      }),
-      // A new engine has a new backend for this panel (reopened by the client): the page starts over.
-      engine.onDidStart((start) => {
-        if (start.generation > 1 && this.panel) this.load(this.panel.webview);
-      }),
-    ];
-  }
+  ) {}
 
   /** Creates the panel, or brings the existing one to the front. */
   show(): void {
@@ -50,6 +37,18 @@ export class InspectorPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
+  /** Shows the inspector with these filter fields set (and a message selected): from the monitoring panel. */
+  applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void {
+    this.show();
+    const relay = this.relay;
+    if (!relay) return;
+    void this.engine.request('inspector.applyFilter', {
+      panelId: relay.panelId,
+      filter,
+      ...(selectSeq !== undefined ? { selectSeq } : {}),
+    });
+  }
+
   /** Adopts a panel VS Code restored after a window reload; the webview restores its own state. */
   revive(panel: vscode.WebviewPanel): void {
     if (this.panel) {
@@ -62,7 +61,6 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.engineSubscriptions) subscription.dispose();
     this.panel?.dispose();
     this.detach();
   }
@@ -79,20 +77,28 @@ export class InspectorPanel implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
-    const panelId = (this.panelId = randomUUID());
     const webview = panel.webview;
     webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'zeromq.svg');
-    void this.engine.request('inspector.open', { panelId, visible: panel.visible }).then((opened) => {
-      if (!opened.ok) this.log(`Inspector: ${opened.error.message}`);
+    this.relay = new PanelRelay({
+      engine: this.engine,
+      kind: 'inspector',
+      panel,
+      load: () => this.load(webview),
+      log: this.log,
+      // A request the engine could not take (it is restarting) is answered, so no webview promise hangs.
+      undelivered: (message, error) => {
+        const requestId = (message as { requestId?: unknown }).requestId;
+        if (typeof requestId !== 'number') return;
+        const reply: ToWebviewMessage = {
+          type: MessageType.Response,
+          requestId,
+          error: `The ZeroMQ engine could not answer: ${error.message}`,
+        };
+        void webview.postMessage(reply);
+      },
     });
-    this.panelDisposables = [
-      webview.onDidReceiveMessage((message: FromWebviewMessage) => void this.relay(panelId, webview, message)),
-      panel.onDidChangeViewState(
-        (event) => void this.engine.request('inspector.visible', { panelId, visible: event.webviewPanel.visible }),
-      ),
-      panel.onDidDispose(() => this.detach()),
-    ];
+    this.panelDisposables = [panel.onDidDispose(() => this.detach())];
     this.load(webview);
   }
 
@@ -105,26 +111,11 @@ export class InspectorPanel implements vscode.Disposable {
     });
   }
 
-  private async relay(panelId: string, webview: vscode.Webview, message: FromWebviewMessage): Promise<void> {
-    const outcome = await this.engine.request('inspector.message', { panelId, message });
-    if (outcome.ok) return;
-    this.log(`Inspector: ${outcome.error.message}`);
-    const requestId = (message as { requestId?: unknown }).requestId;
-    if (typeof requestId === 'number') {
-      const reply: ToWebviewMessage = {
-        type: MessageType.Response,
-        requestId,
-        error: `The ZeroMQ engine could not answer: ${outcome.error.message}`,
-      };
-      void webview.postMessage(reply);
-    }
-  }
-
   private detach(): void {
     for (const disposable of this.panelDisposables) disposable.dispose();
     this.panelDisposables = [];
-    if (this.panelId) void this.engine.request('inspector.close', { panelId: this.panelId });
-    this.panelId = '';
+    this.relay?.dispose();
+    this.relay = undefined;
     this.panel = undefined;
   }
 }
@@ -137,7 +128,7 @@ export function registerInspector(
   context: vscode.ExtensionContext,
   engine: EngineClient,
   log: (message: string) => void,
-): { show(): void; dispose(): void } {
+): { show(): void; applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void; dispose(): void } {
   const inspector = new InspectorPanel(context.extensionUri, engine, log);
   const serializer = vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
@@ -146,6 +137,7 @@ export function registerInspector(
   });
   const handle = {
     show: () => inspector.show(),
+    applyFilter: (filter: Partial<FilterSpec>, selectSeq?: number) => inspector.applyFilter(filter, selectSeq),
     dispose: () => {
       serializer.dispose();
       inspector.dispose();

@@ -11,11 +11,17 @@ import type { SchemaLoad } from '../core/decoders';
 import type { SessionSecurity } from '../core/security/security';
 import type { SessionCounters, SessionState, TimelineEvent, RoutingPeer } from '../core/session/sessionMonitor';
 import type { LatencySummary } from '../core/tap/latencyStats';
-import type { UnansweredRequest } from '../core/tap/requestCorrelator';
+import type { CorrelatorShedding, UnansweredRequest } from '../core/tap/requestCorrelator';
 import type { TapCounters, TapPattern } from '../core/tap/tap';
 import type { ProbeResult } from '../core/zmtp/zmtpProbe';
 import type { CaptureRecord, CaptureStats, DecodeResult, SocketTypeName } from '../core/types';
-import type { FromWebviewMessage, RuleProposal, ToWebviewMessage } from './inspectorProtocol';
+import type { FilterPreset } from '../core/filter/captureExpressionFilter';
+import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import type { PcapImportResult } from '../core/pcap/pcapImport';
+import type { ScenarioFile, Step } from '../core/scenario/scenarioAst';
+import type { ScenarioResult, StepResult } from '../core/scenario/scenarioRunner';
+import type { EndpointSecurity } from '../core/session/endpointConfig';
+import type { FilterSpec, RuleProposal } from './inspectorProtocol';
 
 /** Bumped on any incompatible change; `hello` refuses another version. */
 export const ENGINE_PROTOCOL_VERSION = 1;
@@ -83,6 +89,8 @@ export interface TapSnapshot {
   /** The latest unanswered requests (at most SNAPSHOT_UNANSWERED). */
   unanswered: UnansweredRequest[];
   unansweredCount: number;
+  /** Requests the correlator stopped timing, and why (request-reply taps). */
+  shedding?: CorrelatorShedding;
   lastError?: string;
 }
 
@@ -137,7 +145,7 @@ export interface EngineRequests {
   /** Answers at once: the host's watchdog asks when the engine has been silent for a while. */
   ping: { params: Record<string, never>; result: { pid: number } };
   configure: {
-    params: { limits?: CaptureLimitsSpec; receiveTimeoutMs?: number; rules?: DecoderRuleSpec[] };
+    params: { limits?: CaptureLimitsSpec; receiveTimeoutMs?: number; rules?: DecoderRuleSpec[]; filterPresets?: FilterPreset[] };
     result: null;
   };
   'decoders.loadProtos': { params: { files: string[]; roots: string[] }; result: SchemaLoad };
@@ -193,11 +201,39 @@ export interface EngineRequests {
   };
   'tap.stop': { params: { id: string }; result: null };
   probe: { params: { address: string; timeoutMs: number }; result: ProbeResult };
-  'inspector.open': { params: { panelId: string; visible: boolean }; result: null };
-  /** A message from the webview, relayed as it is: the engine's InspectorBackend answers it (events). */
-  'inspector.message': { params: { panelId: string; message: FromWebviewMessage }; result: null };
-  'inspector.visible': { params: { panelId: string; visible: boolean }; result: null };
-  'inspector.close': { params: { panelId: string }; result: null };
+  /**
+   * Runs one scenario of a parsed scenario file with real sockets (or only the step at `onlyStepLine`);
+   * its listener calls arrive as request events (ScenarioRunEvent); cancellable.
+   */
+  'scenario.run': {
+    params: {
+      file: ScenarioFile;
+      scenarioName: string;
+      onlyStepLine?: number;
+      baseDir: string;
+      layers: Array<{ source: string; values: ReadonlyMap<string, string> }>;
+      defaultTimeoutMs: number;
+      /** Tag of every message of the run. */
+      tag: string;
+      /** Keys the run's session ids, so that later runs of the file land on the same sessions. */
+      sessionKey: string;
+      /** "endpoint (file.zmq)" names the sessions. */
+      fileName: string;
+    };
+    result: ScenarioResult;
+  };
+  /** Reads a tcpdump/Wireshark file's ZeroMQ traffic into the capture (progress events; cancellable). */
+  'capture.importPcap': { params: { path: string; tag: string; maxFrameBytes: number }; result: PcapImportResult & { cancelled: boolean } };
+  /** A webview panel's backend (the inspector's or the monitor's), next to the store it reads. */
+  'panel.open': { params: { panelId: string; kind: PanelKind; visible: boolean }; result: null };
+  /** A message from the webview, relayed as it is: the panel's backend answers it (panel.post events). */
+  'panel.message': { params: { panelId: string; message: { type: string } }; result: null };
+  'panel.visible': { params: { panelId: string; visible: boolean }; result: null };
+  'panel.close': { params: { panelId: string }; result: null };
+  /** Sets inspector filter fields (and selects a message), from the monitor or a command. */
+  'inspector.applyFilter': { params: { panelId: string; filter: Partial<FilterSpec>; selectSeq?: number }; result: null };
+  /** Plots a field in a monitor panel; resolves with its label. */
+  'monitor.plot': { params: { panelId: string; spec: FieldPlotSpec }; result: { label: string } };
   /** Aborts an earlier request still running (its reply says ECANCELED). */
   cancel: { params: { requestId: number }; result: { cancelled: boolean } };
   /** Closes every socket (bound ports free again) and flushes the spool; the engine exits after replying. */
@@ -229,10 +265,14 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'tap.start',
   'tap.stop',
   'probe',
-  'inspector.open',
-  'inspector.message',
-  'inspector.visible',
-  'inspector.close',
+  'scenario.run',
+  'capture.importPcap',
+  'panel.open',
+  'panel.message',
+  'panel.visible',
+  'panel.close',
+  'inspector.applyFilter',
+  'monitor.plot',
   'cancel',
   'shutdown',
 ];
@@ -246,7 +286,20 @@ export interface HostRequests {
   /** The user picks where to resend message `seq` (and may edit it); resolves with what happened, in words. */
   'inspector.replay': { params: { seq: number }; result: { outcome: string } };
   'inspector.clipboard': { params: { text: string }; result: null };
+  /** Shows the monitor panel with this field plotted; resolves with its label. */
+  'inspector.plotField': { params: { spec: FieldPlotSpec }; result: { label: string } };
+  /** The monitor's clicks: show a message, or filter, in the inspector. */
+  'monitor.openMessage': { params: { seq: number }; result: null };
+  'monitor.filterInspector': { params: { filter: Partial<FilterSpec> }; result: null };
+  /** The keys and passwords a scenario's endpoint names (they live in VS Code's secret storage). */
+  'security.resolve': { params: { security: EndpointSecurity }; result: SessionSecurity };
 }
+
+/** A scenario run's listener call, as a request event of `scenario.run`. */
+export type ScenarioRunEvent =
+  { kind: 'scenarioStarted' } | { kind: 'stepStarted'; step: Step } | { kind: 'stepFinished'; result: StepResult };
+
+export type PanelKind = 'inspector' | 'monitor';
 
 export type HostMethod = keyof HostRequests;
 
@@ -255,10 +308,12 @@ export type HostMethod = keyof HostRequests;
 export interface EngineEvents {
   snapshot: EngineSnapshot;
   log: { level: 'debug' | 'info' | 'warn' | 'error'; message: string };
-  /** Messages the engine's InspectorBackend posted to one webview since the last tick. */
-  'inspector.post': { panelId: string; messages: ToWebviewMessage[] };
+  /** Messages a panel's backend posted to its webview since the last tick (the webview's own protocol). */
+  'panel.post': { panelId: string; messages: unknown[] };
   /** Progress of a long request (export, import, replay). */
   progress: { requestId: number; done: number; total: number; message: string };
+  /** Something a running request reports on its way (a scenario's steps). */
+  'request.event': { requestId: number; body: ScenarioRunEvent };
 }
 
 export type EngineEventName = keyof EngineEvents;

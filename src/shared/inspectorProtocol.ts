@@ -8,6 +8,8 @@ export enum MessageType {
   Response = 'response',
   /** Pushed, coalesced (<= ~30/s), only when the capture changed and the panel is visible. */
   Summary = 'summary',
+  /** Set these filter fields (and maybe select a message): from the monitoring panel. */
+  ApplyFilter = 'applyFilter',
 
   // ---- from webview ----
   /** The webview's script is running; the host starts pushing summaries after this. */
@@ -15,11 +17,18 @@ export enum MessageType {
   SetFilter = 'setFilter',
   GetRows = 'getRows',
   GetMessage = 'getMessage',
+  /** More decoded frames of a message (its detail holds the first ones only). */
+  GetFrames = 'getFrames',
   DecodeFrame = 'decodeFrame',
   AddRule = 'addRule',
   Copy = 'copy',
   /** Resend a captured message (the host asks where to, and lets the user edit frames first). */
   Replay = 'replay',
+  GetTopicTree = 'getTopicTree',
+  /** Plot a decoded field of this message's topic in the monitoring panel. */
+  PlotField = 'plotField',
+  /** Compare two messages, or one with the previous message of its topic. */
+  Diff = 'diff',
 }
 
 // ---- shared shapes ----
@@ -45,6 +54,18 @@ export interface FilterSpec {
   direction: '' | Direction;
   /** Topic (frame 0) prefix; `hex:0a0b` for bytes. Overrides a `topic:` term in the text. */
   topic: string;
+  /** A field expression, e.g. `topic ^= "ticks." && $.price > 100`. */
+  expression?: string;
+  /** Names of the filter presets switched on; absent: those the settings enable by default. */
+  presets?: string[];
+}
+
+/** A saved filter expression (setting zeromq.filters.presets). */
+export interface FilterPresetInfo {
+  name: string;
+  expression: string;
+  /** On by default. */
+  enabled: boolean;
 }
 
 export interface CaptureStatsView {
@@ -128,11 +149,54 @@ export interface MessageDetail {
   socketType: string;
   direction: Direction;
   tag?: string;
+  /** Frame 0 of a topic message, as text (its first KiB) or hex. */
   topic?: string;
+  /** Frames in the message; `frames` holds the first ones, decoded (GetFrames asks for the others). */
+  frameCount: number;
+  /** Bytes on the wire, every frame. */
+  totalBytes: number;
   frames: FrameDetail[];
 }
 
 export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
+
+/** A topic level (mirrors core TopicNodeSnapshot). */
+export interface TopicNodeView {
+  name: string;
+  path: string;
+  count: number;
+  bytes: number;
+  /** Messages a second over the last 10 s. */
+  rate: number;
+  lastSeenMs: number;
+  lastValue?: string;
+  lastSeq?: number;
+  children: TopicNodeView[];
+}
+
+export interface TopicTreeView {
+  /** '.', '/', ':' or '' (topics not split). */
+  separator: string;
+  root: TopicNodeView;
+  /** False while older messages are still being counted. */
+  complete: boolean;
+}
+
+/** A frame compared (mirrors core FrameDiff). */
+export interface FrameDiffView {
+  index: number;
+  kind: 'fields' | 'text' | 'bytes' | 'only-left' | 'only-right';
+  same: boolean;
+  fields?: { op: 'changed' | 'added' | 'removed'; path: string; before?: string; after?: string }[];
+  runs?: { op: 'same' | 'added' | 'removed'; text: string }[];
+  note?: string;
+}
+
+export interface MessageDiffView {
+  leftSeq: number;
+  rightSeq: number;
+  frames: FrameDiffView[];
+}
 
 /** A decoder rule as the inspector proposes it ("use for this topic/frame from now on"). */
 export interface RuleProposal {
@@ -157,13 +221,23 @@ export interface SummaryMessage {
   stats: CaptureStatsView;
   sessions: SessionInfo[];
   decoders: DecoderInfo[];
+  presets: FilterPresetInfo[];
+  /** While a field expression is still being evaluated over the capture: the fraction done. */
+  filterProgress?: number;
 }
 
 export type ResponseMessage =
   | { type: MessageType.Response; requestId: number; result: unknown; error?: undefined }
   | { type: MessageType.Response; requestId: number; result?: undefined; error: string };
 
-export type ToWebviewMessage = SummaryMessage | ResponseMessage;
+export interface ApplyFilterMessage {
+  type: MessageType.ApplyFilter;
+  filter: Partial<FilterSpec>;
+  /** Select this message once the filter is applied. */
+  selectSeq?: number;
+}
+
+export type ToWebviewMessage = SummaryMessage | ResponseMessage | ApplyFilterMessage;
 
 // ---- from webview ----
 
@@ -193,6 +267,15 @@ export interface GetMessageRequest {
   requestId: number;
   seq: number;
   /** Decoders picked per frame index in this view (overrides rules and detection). */
+  decoderOverrides?: Record<number, string>;
+}
+
+export interface GetFramesRequest {
+  type: MessageType.GetFrames;
+  requestId: number;
+  seq: number;
+  /** Index of the first frame wanted; the host sends a batch from there. */
+  start: number;
   decoderOverrides?: Record<number, string>;
 }
 
@@ -226,8 +309,41 @@ export interface ReplayRequest {
   seq: number;
 }
 
+export interface GetTopicTreeRequest {
+  type: MessageType.GetTopicTree;
+  requestId: number;
+}
+
+export interface DiffRequest {
+  type: MessageType.Diff;
+  requestId: number;
+  /** The newer message (right side). */
+  seq: number;
+  /** The older one (left side); absent: the previous message of the same session and topic. */
+  otherSeq?: number;
+}
+
+export interface PlotFieldRequest {
+  type: MessageType.PlotField;
+  requestId: number;
+  seq: number;
+  frameIndex: number;
+  /** Keys from the decoded frame's root to the field; numbers index arrays. */
+  path: (string | number)[];
+}
+
 export type FromWebviewRequest =
-  SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
+  | PlotFieldRequest
+  | SetFilterRequest
+  | GetRowsRequest
+  | GetMessageRequest
+  | GetFramesRequest
+  | DecodeFrameRequest
+  | AddRuleRequest
+  | CopyRequest
+  | ReplayRequest
+  | GetTopicTreeRequest
+  | DiffRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 
@@ -236,11 +352,17 @@ export interface ResponseTypes {
   [MessageType.SetFilter]: { filterGeneration: number; matched: number; evicted: number; anchorIndex?: number };
   [MessageType.GetRows]: RowWindow;
   [MessageType.GetMessage]: MessageDetail | null;
+  /** Null when the message is gone. */
+  [MessageType.GetFrames]: FrameDetail[] | null;
   [MessageType.DecodeFrame]: FrameDetail | null;
   [MessageType.AddRule]: { description: string };
   [MessageType.Copy]: { bytes: number };
   /** What happened, in words ("sent to echo", "cancelled"). */
   [MessageType.Replay]: { outcome: string };
+  [MessageType.GetTopicTree]: TopicTreeView;
+  [MessageType.PlotField]: { label: string };
+  /** null when there is nothing to compare with. */
+  [MessageType.Diff]: MessageDiffView | null;
 }
 
 export type RequestType = keyof ResponseTypes;

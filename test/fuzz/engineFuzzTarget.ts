@@ -19,9 +19,11 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
   { method: 'ping', params: {} },
   { method: 'configure', params: { limits, receiveTimeoutMs: 500, rules: [{ decoder: 'json', session: 'x', frameIndex: 1 }] } },
   { method: 'session.open', params: { spec: { id: 's1', name: 'fuzz', type: 'PAIR', mode: 'bind', addresses: ['inproc://fuzz-engine'] } } },
+  // A refused port, not inproc: a zeromq.js socket monitor beside an inproc connect that never finds its
+  // binder keeps the process from exiting once the socket is closed.
   {
     method: 'session.open',
-    params: { spec: { id: 's2', name: 'fuzz2', type: 'PAIR', mode: 'connect', addresses: ['inproc://fuzz-engine'] } },
+    params: { spec: { id: 's2', name: 'fuzz2', type: 'PAIR', mode: 'connect', addresses: ['tcp://127.0.0.1:1'] } },
   },
   { method: 'session.send', params: { id: 's2', frames: [new Uint8Array([1, 2]), new Uint8Array(0)] } },
   { method: 'session.receive', params: { id: 's1', timeoutMs: 50 } },
@@ -32,26 +34,39 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
   { method: 'capture.clear', params: {} },
   { method: 'capture.replay', params: { fromSeq: 1, toSeq: 3, sessionId: 's2', keepSpacing: false } },
   { method: 'probe', params: { address: 'tcp://127.0.0.1:1', timeoutMs: 50 } },
-  { method: 'inspector.open', params: { panelId: 'p', visible: true } },
+  { method: 'panel.open', params: { panelId: 'p', kind: 'inspector', visible: true } },
+  { method: 'panel.open', params: { panelId: 'm', kind: 'monitor', visible: true } },
+  { method: 'panel.message', params: { panelId: 'm', message: { type: 'ready' } } },
+  { method: 'monitor.plot', params: { panelId: 'm', spec: { topic: 'a', path: '$.x' } } },
+  { method: 'inspector.applyFilter', params: { panelId: 'p', filter: { topic: 'a' }, selectSeq: 1 } },
   {
-    method: 'inspector.message',
+    method: 'panel.message',
     params: { panelId: 'p', message: { type: 'getRows', requestId: 1, filterGeneration: 0, absStart: 0, count: 10 } },
   },
   {
-    method: 'inspector.message',
+    method: 'panel.message',
     params: {
       panelId: 'p',
       message: { type: 'setFilter', requestId: 2, filter: { text: 'hex:zz', sessionId: '', direction: '', topic: '' } },
     },
   },
-  { method: 'inspector.visible', params: { panelId: 'p', visible: false } },
-  { method: 'inspector.close', params: { panelId: 'p' } },
+  { method: 'panel.visible', params: { panelId: 'p', visible: false } },
+  { method: 'panel.close', params: { panelId: 'p' } },
   { method: 'cancel', params: { requestId: 3 } },
   { method: 'tap.stop', params: { id: 'tap1' } },
 ];
 
 const SIDE_EFFECT_FREE_METHODS = ENGINE_METHODS.filter(
-  (m) => !['capture.export', 'capture.import', 'decoders.loadProtos', 'decoders.register', 'shutdown'].includes(m),
+  (m) =>
+    ![
+      'capture.export',
+      'capture.import',
+      'capture.importPcap',
+      'decoders.loadProtos',
+      'decoders.register',
+      'scenario.run',
+      'shutdown',
+    ].includes(m),
 );
 
 /** A template with one field replaced by anything, dropped, or the whole params replaced. */

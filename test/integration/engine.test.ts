@@ -41,7 +41,15 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
       limits: { maxMessages: 1_000_000, maxBytes: 64 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
       receiveTimeoutMs: 5000,
     }),
-    hostHandlers: { 'inspector.addRule': refuse, 'inspector.replay': refuse, 'inspector.clipboard': refuse },
+    hostHandlers: {
+      'inspector.addRule': refuse,
+      'inspector.replay': refuse,
+      'inspector.clipboard': refuse,
+      'inspector.plotField': refuse,
+      'monitor.openMessage': refuse,
+      'monitor.filterInspector': refuse,
+      'security.resolve': refuse,
+    },
     log: (level, message) => logs.push(`${level}: ${message}`),
     ...options,
   });

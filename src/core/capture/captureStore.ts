@@ -10,12 +10,35 @@ import {
   framesContain,
   framesContainIgnoringCase,
   frameZeroStartsWith,
+  heldBytesAt,
   lowerAsciiCopy,
+  MESSAGE_OVERHEAD_BYTES,
   SlabCursor,
   storedBytesAt,
   varintSize,
   writeVarint,
 } from './captureSlabFormat';
+
+/** One stored message seen in place (see CaptureStore.readInto); reuse one for a whole scan. */
+export class StoredMessageView {
+  seq = 0;
+  sessionId = '';
+  direction: Direction = 'in';
+  hasTopic = false;
+  hasRoutingId = false;
+  timeMs = 0;
+  tag: string | undefined;
+  bytes: Uint8Array = new Uint8Array(0);
+  frameCount = 0;
+  starts: number[] = [];
+  lengths: number[] = [];
+  /** Bytes on the wire, all frames. */
+  size = 0;
+
+  frame(index: number): Uint8Array {
+    return this.bytes.subarray(this.starts[index], this.starts[index] + this.lengths[index]);
+  }
+}
 
 export interface CaptureLimits {
   maxMessages: number;
@@ -106,6 +129,8 @@ export class CaptureStore {
   private total = 0;
   private dropped = 0;
   private droppedBytes = 0;
+  private oversized = 0;
+  private oversizedBytes = 0;
   private truncatedFrames = 0;
   /** Ring slots flagged removed. */
   private removed = 0;
@@ -114,6 +139,11 @@ export class CaptureStore {
 
   constructor(limits: CaptureLimits) {
     this.limits = normalize(limits);
+  }
+
+  /** The byte budget (sessions and taps size their receive queues from it). */
+  get maxBytes(): number {
+    return this.limits.maxBytes;
   }
 
   /** Retained messages. */
@@ -188,21 +218,25 @@ export class CaptureStore {
     this.total++;
 
     const { maxMessages, maxBytes } = this.limits;
+    // The budget counts what the message holds: frame headers and its metadata slot too, not only payload.
+    const held = span + MESSAGE_OVERHEAD_BYTES;
     let offset = 0;
-    if (stored > maxBytes) {
+    if (held > maxBytes) {
       // Even alone it would not fit the budget: dropped at once, but it keeps an empty slot so that
       // sequence numbers stay contiguous in the ring.
       this.dropped++;
-      this.droppedBytes += stored;
+      this.droppedBytes += held;
+      this.oversized++;
+      this.oversizedBytes += held;
       flags |= FLAG_REMOVED;
       this.removed++;
       if (this.count >= maxMessages) this.evict(1, 0);
     } else {
-      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      if (this.count >= maxMessages || this.retainedBytes + held > maxBytes) this.evict(1, held);
       this.payload.reserve(span, seq);
       offset = this.payload.used;
       this.payload.used = this.writeMessage(frames, trueSizes, flags, offset);
-      this.retainedBytes += stored;
+      this.retainedBytes += held;
     }
     if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
     let slot = this.head + this.count;
@@ -248,6 +282,42 @@ export class CaptureStore {
     const tag = this.tagOf[slot];
     if (tag !== NO_TAG) record.tag = this.tags[tag];
     return record;
+  }
+
+  /**
+   * Fills `view` with the message `seq` in place, without copying its bytes: frame i is
+   * view.bytes[view.starts[i], view.starts[i] + view.lengths[i]). For scans over many messages; the view
+   * is valid until the store changes. False when the message is not retained.
+   */
+  readInto(seq: number, view: StoredMessageView): boolean {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return false;
+    const meta = this.metaOf[slot];
+    if (meta & FLAG_REMOVED) return false;
+    const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+    const cursor = this.cursor.at(this.payload.slabs[this.payload.indexOf(seq)], this.offsetOf[slot]);
+    const frameCount = cursor.varint();
+    view.seq = seq;
+    view.sessionId = this.sessionNames[meta & SESSION_MASK];
+    view.direction = meta & FLAG_OUT ? 'out' : 'in';
+    view.hasTopic = (meta & FLAG_TOPIC) !== 0;
+    view.hasRoutingId = (meta & FLAG_ROUTING_ID) !== 0;
+    view.timeMs = this.timeSec[slot] * 1000 + this.timeFrac[slot] / 1e6;
+    const tag = this.tagOf[slot];
+    view.tag = tag === NO_TAG ? undefined : this.tags[tag];
+    view.bytes = cursor.bytes;
+    view.frameCount = frameCount;
+    let size = 0;
+    for (let i = 0; i < frameCount; i++) {
+      const keep = cursor.varint();
+      const wire = hasTrueSizes ? cursor.varint() : keep;
+      view.starts[i] = cursor.pos;
+      view.lengths[i] = keep;
+      size += wire;
+      cursor.pos += keep;
+    }
+    view.size = size;
+    return true;
   }
 
   /** Up to `count` retained messages from `fromSeq` on (evicted and removed ones are skipped). */
@@ -299,8 +369,9 @@ export class CaptureStore {
     const out = new Float64Array(most);
     let found = 0;
     let slabIndex = readsBytes ? this.payload.indexOf(start) : 0;
-    let slab = readsBytes ? slabs[slabIndex] : undefined;
-    search?.reset(slab!);
+    // No slab at all when every retained slot is a removed or oversized message (nothing is read then).
+    let slab: Uint8Array | undefined = readsBytes ? slabs[slabIndex] : undefined;
+    if (slab) search?.reset(slab);
     let slot = this.head + (start - this.firstSeq);
     if (slot >= capacity) slot -= capacity;
     for (let seq = start; seq <= last && found < most; seq++) {
@@ -333,6 +404,8 @@ export class CaptureStore {
       retainedBytes: this.retainedBytes,
       dropped: this.dropped,
       droppedBytes: this.droppedBytes,
+      oversized: this.oversized,
+      oversizedBytes: this.oversizedBytes,
       truncatedFrames: this.truncatedFrames,
       firstSeq: this.firstSeq,
       lastSeq: this.lastSeq,
@@ -370,7 +443,7 @@ export class CaptureStore {
       if ((meta & SESSION_MASK) !== index || meta & FLAG_REMOVED) continue;
       const seq = this.firstSeq + i;
       while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
-      this.retainedBytes -= storedBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+      this.retainedBytes -= heldBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
       this.metaOf[slot] = meta | FLAG_REMOVED;
       this.removed++;
     }
@@ -458,28 +531,30 @@ export class CaptureStore {
     const hasTrueSizes = (flags & FLAG_TRUE_SIZES) !== 0;
     const cursor = this.cursor.at(bytes, start);
     const frameCount = cursor.varint();
-    let stored = 0;
     for (let i = 0; i < frameCount; i++) {
       const keep = cursor.varint();
       if (hasTrueSizes && cursor.varint() > keep) this.truncatedFrames++;
-      stored += keep;
       cursor.pos += keep;
     }
     const span = cursor.pos - start;
+    // As in append(): the budget counts the slab bytes and the metadata slot.
+    const held = span + MESSAGE_OVERHEAD_BYTES;
     const session = sessionId === this.lastSessionId ? this.lastSessionIndex : this.internSession(sessionId);
     const tagIndex = tag === undefined ? NO_TAG : tag === this.lastTag ? this.lastTagIndex : this.internTag(tag);
     this.total++;
     // As in append(): kept in sync by hand, append() being the hot path.
     const { maxMessages, maxBytes } = this.limits;
     let offset = 0;
-    if (stored > maxBytes || cursor.pos > end) {
+    if (held > maxBytes || cursor.pos > end) {
       this.dropped++;
-      this.droppedBytes += stored;
+      this.droppedBytes += held;
+      this.oversized++;
+      this.oversizedBytes += held;
       flags |= FLAG_REMOVED;
       this.removed++;
       if (this.count >= maxMessages) this.evict(1, 0);
     } else {
-      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      if (this.count >= maxMessages || this.retainedBytes + held > maxBytes) this.evict(1, held);
       this.payload.reserve(span, seq);
       offset = this.payload.used;
       const target = this.payload.current;
@@ -487,7 +562,7 @@ export class CaptureStore {
       if (span <= 256) for (let i = 0; i < span; i++) target[offset + i] = bytes[start + i];
       else target.set(bytes.subarray(start, start + span), offset);
       this.payload.used = offset + span;
-      this.retainedBytes += stored;
+      this.retainedBytes += held;
     }
     if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
     let slot = this.head + this.count;
@@ -564,10 +639,10 @@ export class CaptureStore {
       if (meta & FLAG_REMOVED) this.removed--;
       else {
         // The oldest written message is always in the first slab (slabs behind it are freed below).
-        const stored = storedBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
-        this.retainedBytes -= stored;
+        const held = heldBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+        this.retainedBytes -= held;
         this.dropped++;
-        this.droppedBytes += stored;
+        this.droppedBytes += held;
       }
       this.head = slot + 1 === this.capacity ? 0 : slot + 1;
       this.count--;

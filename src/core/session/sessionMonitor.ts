@@ -1,5 +1,6 @@
 // A session's live health: counters, message rates, connection state and the monitor-event timeline.
 // Counters are plain fields bumped on the receive path; rates are sampled once a second, not per message.
+import { peerTextForUi } from '../peerText';
 import type { HandshakeFailure } from '../security/authFailure';
 import type { SocketTypeName } from '../types';
 
@@ -37,6 +38,8 @@ export interface RoutingPeer {
 }
 
 const TIMELINE_LIMIT = 500;
+/** A timeline detail longer than this is cut (the handshake explanations are ~400 characters). */
+const TIMELINE_DETAIL_CHARS = 1000;
 const ROUTING_PEER_LIMIT = 1000;
 const RATE_WINDOW_SECONDS = 10;
 
@@ -92,6 +95,12 @@ export class SessionMonitor {
   /** Adds an event; returns false when it only repeated the previous one (then it is counted, not added). */
   record(event: Omit<TimelineEvent, 'time'> & { time?: number }): boolean {
     const time = event.time ?? Date.now();
+    // The timeline is shown in tree items: details carry peer text (a PLAIN user name, an ERROR reason).
+    event = {
+      ...event,
+      detail: event.detail === undefined ? undefined : peerTextForUi(event.detail, TIMELINE_DETAIL_CHARS),
+      address: event.address === undefined ? undefined : peerTextForUi(event.address, 200),
+    };
     // A reconnect loop alternates (connect:retry, close, connect:retry, ...): an event equal to one of the
     // last two is counted on it instead of added.
     const n = this.timelineRing.length;
@@ -123,7 +132,8 @@ export class SessionMonitor {
         if (oldest !== undefined) this.routingPeers.delete(oldest);
       }
       const printable = id.length > 0 && id.every((b) => b >= 0x20 && b < 0x7f);
-      peer = { idHex, idText: printable ? Buffer.from(id).toString('latin1') : undefined, messages: 0, lastSeen: 0 };
+      // A routing id is up to 255 bytes the peer chose: its text is a tree label and a quick pick item.
+      peer = { idHex, idText: printable ? peerTextForUi(Buffer.from(id).toString('latin1'), 64) : undefined, messages: 0, lastSeen: 0 };
       this.routingPeers.set(idHex, peer);
     }
     peer.messages++;
