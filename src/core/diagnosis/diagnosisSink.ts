@@ -15,6 +15,10 @@ const MAX_WATCHED_SESSIONS = 4096;
 interface SessionWatch {
   /** The first messages of each direction, copied (for proposals). */
   samples: { in: Uint8Array[][]; out: Uint8Array[][] };
+  /** Messages seen per direction. */
+  seen: { in: number; out: number };
+  /** Messages of the tracked direction seen before the tracker started. */
+  seenBeforeTracking: number;
   tracker?: SequenceTracker;
   trackDirection: Direction;
   subscriptions?: SubscriptionMap;
@@ -42,6 +46,7 @@ export class DiagnosisSink implements CaptureSink {
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number {
     const seq = this.inner.append(sessionId, direction, frames, options);
     const watch = sessionId === this.lastSessionId ? this.lastWatch! : this.watchFor(sessionId);
+    watch.seen[direction]++;
     const samples = watch.samples[direction];
     if (samples.length < PROPOSAL_SAMPLES) samples.push(copyFrames(frames));
     if (watch.tracker && direction === watch.trackDirection) watch.tracker.observe(frames, seq);
@@ -59,7 +64,14 @@ export class DiagnosisSink implements CaptureSink {
     const watch = this.watchFor(sessionId);
     watch.tracker = new SequenceTracker(field, { publisher: options.publisher, topicPrefix: options.topicPrefix, now: this.now });
     watch.trackDirection = options.direction ?? 'in';
+    watch.seenBeforeTracking = watch.seen[watch.trackDirection];
     return watch.tracker;
+  }
+
+  /** The tracker has seen the session's messages from the first one (a late joiner can be told). */
+  trackedFromStart(sessionId: string): boolean {
+    const watch = this.watches.get(sessionId);
+    return !!watch?.tracker && watch.seenBeforeTracking === 0;
   }
 
   untrack(sessionId: string): void {
@@ -99,7 +111,13 @@ export class DiagnosisSink implements CaptureSink {
     let watch = this.watches.get(sessionId);
     if (!watch) {
       if (this.watches.size >= MAX_WATCHED_SESSIONS) this.watches.delete(this.watches.keys().next().value!);
-      watch = { samples: { in: [], out: [] }, trackDirection: 'in', subscriptionDirection: 'out' };
+      watch = {
+        samples: { in: [], out: [] },
+        seen: { in: 0, out: 0 },
+        seenBeforeTracking: 0,
+        trackDirection: 'in',
+        subscriptionDirection: 'out',
+      };
       this.watches.set(sessionId, watch);
     }
     this.lastSessionId = sessionId;

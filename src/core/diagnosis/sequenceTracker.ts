@@ -125,8 +125,8 @@ export class SequenceTracker {
     else if (publisher?.kind === 'field') this.readPublisher = compileKeyReader(publisher.field, MAX_PUBLISHER_KEY_BYTES);
   }
 
-  /** Feeds one captured message. */
-  observe(frames: readonly Uint8Array[], captureSeq: number): void {
+  /** Feeds one captured message; `timeMs` when it was captured (default: now, read only for an anomaly). */
+  observe(frames: readonly Uint8Array[], captureSeq: number, timeMs?: number): void {
     if (this.topicPrefix && !startsWith(frames[0], this.topicPrefix)) return;
     const value = this.read(frames);
     if (value < 0) {
@@ -134,7 +134,15 @@ export class SequenceTracker {
       return;
     }
     const state = this.readPublisher ? this.stateFor(this.readPublisher(frames) ?? '') : (this.single ??= this.newState(''));
+    this.at = timeMs;
     this.advance(state, value, captureSeq);
+  }
+
+  /** The message being observed was captured at this time, when the caller knows it. */
+  private at: number | undefined;
+
+  private timeOf(): number {
+    return this.at ?? this.now();
   }
 
   /** The gap that ends just before the message `captureSeq`, for the inspector's marker. */
@@ -207,7 +215,7 @@ export class SequenceTracker {
     if (last < 0) {
       s.first = value;
       s.firstCaptureSeq = captureSeq;
-      s.firstTimeMs = this.now();
+      s.firstTimeMs = this.timeOf();
       s.last = value;
       s.lastCaptureSeq = captureSeq;
       seen[value % size] = 1;
@@ -228,7 +236,7 @@ export class SequenceTracker {
         missing: skipped,
         afterCaptureSeq: s.lastCaptureSeq,
         beforeCaptureSeq: captureSeq,
-        timeMs: this.now(),
+        timeMs: this.timeOf(),
       });
       s.last = value;
       s.lastCaptureSeq = captureSeq;
@@ -289,7 +297,7 @@ export class SequenceTracker {
   }
 
   private addAnomaly(kind: SequenceAnomaly['kind'], s: PublisherState, value: number, captureSeq: number): void {
-    this.anomalyList.push({ kind, publisher: s.publisher, value, previous: s.last, captureSeq, timeMs: this.now() });
+    this.anomalyList.push({ kind, publisher: s.publisher, value, previous: s.last, captureSeq, timeMs: this.timeOf() });
     if (this.anomalyList.length > this.maxEvents) this.anomalyList.shift();
     this.version++;
   }
