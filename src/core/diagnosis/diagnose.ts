@@ -8,13 +8,14 @@ import { wireMechanism, type SessionSecurity } from '../security/security';
 import type { RoutingPeer, SessionCounters, SessionState, TimelineEvent } from '../session/sessionMonitor';
 import { checkPairing, parseSocketType, socketTypeInfo } from '../session/socketTypes';
 import type { CaptureRecord, SocketTypeName } from '../types';
+import type { UnansweredRequest } from '../tap/requestCorrelator';
 import type { ProbeResult } from '../zmtp/zmtpProbe';
 import { bySeverity, formatCount, plural, type CheckResult, type Evidence, type Finding } from './findings';
 import { sequenceFindings } from './sequenceFindings';
 import type { SequenceProposal } from './sequenceProposal';
 import type { SequenceReport } from './sequenceTracker';
 import { sessionCause } from './sessionCause';
-import { duplicateRoutingIdFindings, stuckRequestFindings, undeliverableFindings } from './stuckFindings';
+import { duplicateRoutingIdFindings, stuckRequestFindings, tapUnansweredFindings, undeliverableFindings } from './stuckFindings';
 import { subscriptionFindings, type TopicSample } from './subscriptionFindings';
 import type { SubscriptionMapSnapshot } from './subscriptionMap';
 
@@ -46,8 +47,8 @@ export interface DiagnoseInput {
   subscriptionMap?: SubscriptionMapSnapshot;
   /** The capture store's own evictions (all sessions). */
   capture?: { dropped: number; total: number };
-  /** A request-reply tap in front of a ROUTER service: its undeliverable count. */
-  tap?: { undeliverable: number };
+  /** The session is a tap's front (request-reply: in front of a ROUTER or REP service). */
+  tap?: { undeliverable: number; unanswered: readonly UnansweredRequest[] };
   nowMs: number;
   /** REQ: how long a reply may take before the request counts as stuck (default 5 s). */
   replyTimeoutMs?: number;
@@ -63,7 +64,7 @@ export interface Diagnosis {
 
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const checks: CheckResult[] = [
-    checkReachable(input),
+    input.tap ? undefined : checkReachable(input),
     checkHandshake(input),
     checkPairingOf(input),
     checkSubscriptions(input),
@@ -302,6 +303,8 @@ function checkSequence(input: DiagnoseInput): CheckResult {
 }
 
 function checkStuck(input: DiagnoseInput): CheckResult | undefined {
+  if (input.tap && input.session.type === 'ROUTER')
+    return result('Every request through the tap gets a reply', tapUnansweredFindings(input.tap.unanswered), 'no request waits');
   if (input.session.type !== 'REQ') return undefined;
   const findings = stuckRequestFindings({
     recent: input.recent ?? [],
@@ -315,15 +318,15 @@ function checkStuck(input: DiagnoseInput): CheckResult | undefined {
 
 function checkRouting(input: DiagnoseInput): CheckResult | undefined {
   const findings: Finding[] = [];
+  if (input.session.type !== 'ROUTER') return undefined;
   if (input.tap) findings.push(...undeliverableFindings(input.recent ?? [], input.tap.undeliverable));
-  if (input.session.type === 'ROUTER') {
+  else {
     const handshakes = input.timeline.reduce(
       (n, e) => n + (e.type === 'handshake' ? (e.repeat ?? 1) : e.cycle?.includes('handshake') ? (e.repeat ?? 1) : 0),
       0,
     );
     findings.push(...duplicateRoutingIdFindings(input.session.connectionCount, input.session.routingPeers ?? [], handshakes));
   }
-  if (!input.tap && input.session.type !== 'ROUTER') return undefined;
   return result('The ROUTER delivers its replies, one peer per routing id', findings);
 }
 

@@ -5,6 +5,7 @@ import type { CaptureStore } from '../capture/captureStore';
 import type { SessionSecurity } from '../security/security';
 import { securitySocketOptions } from '../security/security';
 import { parsePrefix, type Session } from '../session/session';
+import type { Tap } from '../tap/tap';
 import type { CaptureRecord } from '../types';
 import { probeEndpoint, type ProbeResult } from '../zmtp/zmtpProbe';
 import { diagnose, type Diagnosis, type DiagnoseInput } from './diagnose';
@@ -22,8 +23,6 @@ export interface DiagnoseSessionOptions {
   /** Sample the publisher's topics for this long (SUB/XSUB connecting sessions); 0 skips. Default 2000 ms. */
   sampleMs?: number;
   replyTimeoutMs?: number;
-  /** Undeliverable replies counted by a tap this session is (request-reply taps). */
-  tapUndeliverable?: number;
   signal?: AbortSignal;
 }
 
@@ -87,7 +86,6 @@ export async function gatherInput(session: Session, options: DiagnoseSessionOpti
     publisherTopics,
     subscriptionMap: sink?.subscriptionMap(session.id)?.snapshot(),
     capture: { dropped: store.stats().dropped, total: store.stats().total },
-    tap: options.tapUndeliverable !== undefined ? { undeliverable: options.tapUndeliverable } : undefined,
     nowMs: Date.now(),
     replyTimeoutMs: options.replyTimeoutMs,
   };
@@ -113,4 +111,45 @@ function retroactive(store: CaptureStore, session: Session, field: SequenceTrack
   for (const r of records) tracker.observe(r.frames, r.seq, Number(r.timeNs / 1_000_000n));
   const seen = direction === 'in' ? session.monitor.counters.messagesIn : session.monitor.counters.messagesOut;
   return { report: tracker.report(), fromStart: records.length === seen };
+}
+
+/** A tap has no monitor of its own: its counters, unanswered requests, subscription map and capture speak for it. */
+export function diagnoseTap(tap: Tap, options: { store: CaptureStore; sink?: DiagnosisSink }): Diagnosis {
+  const { store, sink } = options;
+  const type =
+    tap.pattern === 'request-reply'
+      ? 'ROUTER'
+      : tap.pattern === 'pub-sub'
+        ? 'XPUB'
+        : tap.pattern === 'pipeline-sink'
+          ? 'PULL'
+          : tap.pattern === 'pipeline'
+            ? 'PUSH'
+            : 'PAIR';
+  const tracker = sink?.tracker(tap.id);
+  return diagnose({
+    session: {
+      name: tap.name,
+      type,
+      mode: 'bind',
+      addresses: [tap.listen],
+      state: 'listening',
+      connectionCount: 0,
+      counters: {
+        messagesIn: tap.counters.toClients,
+        messagesOut: tap.counters.toService,
+        bytesIn: tap.counters.bytesToClients,
+        bytesOut: tap.counters.bytesToService,
+      },
+      lastError: tap.lastError,
+    },
+    timeline: [],
+    recent: recentRecords(store, tap.id, RECENT_MESSAGES),
+    sequence: tracker ? { report: tracker.report(), fromStart: sink!.trackedFromStart(tap.id) } : undefined,
+    proposals: sink?.propose(tap.id) ?? [],
+    subscriptionMap: sink?.subscriptionMap(tap.id)?.snapshot(),
+    capture: { dropped: store.stats().dropped, total: store.stats().total },
+    tap: { undeliverable: tap.counters.undeliverable, unanswered: tap.unanswered() },
+    nowMs: Date.now(),
+  });
 }

@@ -2,6 +2,7 @@
 // clients that had gone (libzmq drops them silently without ROUTER_MANDATORY), and two peers presenting
 // one routing id (a ROUTER ignores the second).
 import type { RoutingPeer, TimelineEvent } from '../session/sessionMonitor';
+import type { UnansweredRequest } from '../tap/requestCorrelator';
 import type { CaptureRecord } from '../types';
 import { clockTime, formatSeconds, plural, type Evidence, type Finding } from './findings';
 
@@ -46,6 +47,30 @@ export function stuckRequestFindings(state: ReqState): Finding[] {
       fix: "In the client: poll with a timeout, then close and recreate the REQ socket and resend (the Lazy Pirate pattern), or set ZMQ_REQ_RELAXED and ZMQ_REQ_CORRELATE. This session's REQ is relaxed: you can send again.",
       evidence,
       numbers: { requestSeq: lastOut.seq, waitedMs: waited, peerDisconnected: peerGone ? 1 : 0 },
+    },
+  ];
+}
+
+/** Requests a request-reply tap saw go to the service and come back with no reply (the lock-step hang). */
+export function tapUnansweredFindings(unanswered: readonly UnansweredRequest[]): Finding[] {
+  if (!unanswered.length) return [];
+  const oldest = unanswered[0];
+  return [
+    {
+      kind: 'req-stuck',
+      severity: 'error',
+      title: `${plural(unanswered.length, 'request')} through the tap ${unanswered.length === 1 ? 'has' : 'have'} no reply (the oldest for ${formatSeconds(oldest.ageMs)})`,
+      detail:
+        'The service took them and has not answered. A REQ client waiting for one of them is stuck: it may not send again until it receives.',
+      fix: 'Look at the service (is it alive, is it stuck on that request?); clients should time out, close and recreate the REQ socket, and resend (Lazy Pirate).',
+      evidence: unanswered
+        .slice(0, 5)
+        .map((u) => ({
+          kind: 'message',
+          seq: u.seq,
+          text: `#${u.seq} from client 0x${u.clientIdHex}: no reply after ${formatSeconds(u.ageMs)}`,
+        })),
+      numbers: { unanswered: unanswered.length },
     },
   ];
 }
