@@ -19,6 +19,9 @@ import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { DiagnosisSink } from './core/diagnosis/diagnosisSink';
+import { DiagnosisController } from './diagnosis/diagnosisController';
+import { registerDiagnosisCommands } from './diagnosis/diagnosisCommands';
 
 /** What `activate()` returns: other extensions add decoders; tests read the live state. */
 export interface ZeroMqInspectorApi {
@@ -53,7 +56,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
   });
   const store = new CaptureStore(captureLimits());
-  const sessions = new SessionManager(store);
+  // Diagnosis watches the capture path after the store: sequence tracking, proposals, subscription maps.
+  const diagnosisSink = new DiagnosisSink(store);
+  const sessions = new SessionManager(diagnosisSink);
   sessionsToClose = sessions;
   context.subscriptions.push({ dispose: () => sessions.dispose() });
   const sessionEvents = sessions.onDidChange(({ kind, session, event }) => {
@@ -71,9 +76,18 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const decoderSettings = new DecoderSettings(decoders, sessions, log);
   const keys = new KeyStore(context);
   const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(store, log);
+  const taps = new TapController(diagnosisSink, log);
   tapsToClose = taps;
-  const endpointsView = new EndpointsView(controller, taps);
+  const diagnosis = new DiagnosisController({
+    controller,
+    sessions,
+    sink: diagnosisSink,
+    store,
+    keys,
+    log,
+    replyTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+  });
+  const endpointsView = new EndpointsView(controller, taps, diagnosis);
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, {
     store,
@@ -86,7 +100,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     getRules: () => decoderSettings.rules(),
     addRule: (rule) => decoderSettings.addRule(rule),
     log: (message) => log.info(message),
-    annotate: (seq) => taps.annotate(seq),
+    annotate: (seq) => [diagnosisSink.gapMarkerBefore(seq), taps.annotate(seq)].filter(Boolean).join(' · ') || undefined,
     replay: (seq) => replayOne(store, controller, seq),
   });
   const scanner = new WorkspaceScanner(log);
@@ -98,6 +112,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     vscode.languages.registerCodeLensProvider([{ scheme: 'file' }], pairingsView),
     ...registerPairingCommands({ controller, scanner, view: pairingsView, log }),
     decoderSettings,
+    diagnosis,
+    ...registerDiagnosisCommands({ diagnosis, controller, taps, sink: diagnosisSink }),
     controller,
     endpointsView,
     documents,

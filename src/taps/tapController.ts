@@ -1,7 +1,7 @@
 // Taps the user inserted: "Insert Tap…" (probe the service, pick the socket pair, bind the listen side),
 // their lifetimes, and the words the inspector shows for tapped requests and replies.
 import * as vscode from 'vscode';
-import type { CaptureStore } from '../core/capture/captureStore';
+import type { CaptureSink } from '../core/session/session';
 import { parseEndpoint } from '../core/session/endpoint';
 import { parseSocketType } from '../core/session/socketTypes';
 import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/tap';
@@ -16,7 +16,7 @@ export class TapController implements vscode.Disposable {
   private nextId = 1;
 
   constructor(
-    private readonly store: CaptureStore,
+    private readonly store: CaptureSink,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 

@@ -225,8 +225,9 @@ function checkSubscriptions(input: DiagnoseInput): CheckResult | undefined {
     return undefined;
   }
   const check = 'There is a subscription, and it matches what the publisher sends';
-  const findings = subscriptionFindings(session.subscriptions ?? [], input.publisherTopics);
-  if (!findings.length && !input.publisherTopics?.topics.length && (session.subscriptions ?? []).every((s) => s.length > 0))
+  if (!session.subscriptions) return { check, status: 'skipped', note: 'the subscriptions are not known here', findings: [] };
+  const findings = subscriptionFindings(session.subscriptions, input.publisherTopics);
+  if (!findings.length && !input.publisherTopics?.topics.length && session.subscriptions.every((s) => s.length > 0))
     return {
       check,
       status: 'unknown',

@@ -6,7 +6,8 @@ import type { SessionSecurity } from '../security/security';
 import { securitySocketOptions } from '../security/security';
 import { parsePrefix, type Session } from '../session/session';
 import type { Tap } from '../tap/tap';
-import type { CaptureRecord } from '../types';
+import { observerFor, parseSocketType } from '../session/socketTypes';
+import type { CaptureRecord, SocketTypeName } from '../types';
 import { probeEndpoint, type ProbeResult } from '../zmtp/zmtpProbe';
 import { diagnose, type Diagnosis, type DiagnoseInput } from './diagnose';
 import type { DiagnosisSink } from './diagnosisSink';
@@ -150,6 +151,34 @@ export function diagnoseTap(tap: Tap, options: { store: CaptureStore; sink?: Dia
     subscriptionMap: sink?.subscriptionMap(tap.id)?.snapshot(),
     capture: { dropped: store.stats().dropped, total: store.stats().total },
     tap: { undeliverable: tap.counters.undeliverable, unanswered: tap.unanswered() },
+    nowMs: Date.now(),
+  });
+}
+
+/**
+ * An address with no session of ours on it (an endpoint found in the workspace's code): probe it and
+ * check it against the socket type the code connects with (`socketType`), when known.
+ */
+export async function diagnoseAddress(
+  address: string,
+  options: { socketType?: SocketTypeName; signal?: AbortSignal } = {},
+): Promise<Diagnosis> {
+  const probes = address.startsWith('tcp://') ? [await probeEndpoint(address, { timeoutMs: 2000, signal: options.signal })] : [];
+  const peer = probes[0]?.socketType ? parseSocketType(probes[0].socketType) : undefined;
+  const type = options.socketType ?? (peer ? observerFor(peer).observer : undefined) ?? 'SUB';
+  return diagnose({
+    session: {
+      name: address,
+      type,
+      mode: 'connect',
+      addresses: [address],
+      state: 'starting',
+      connectionCount: 0,
+      counters: { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 },
+      subscriptions: undefined,
+    },
+    timeline: [],
+    probes,
     nowMs: Date.now(),
   });
 }

@@ -6,6 +6,7 @@ import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction } from '../types';
 import { PROPOSAL_FRAME_BYTES, PROPOSAL_SAMPLES, proposeSequenceFields, type SequenceProposal } from './sequenceProposal';
 import type { PublisherKey, SequenceField } from './sequenceField';
+import { gapMarker } from './sequenceFindings';
 import { SequenceTracker } from './sequenceTracker';
 import { SubscriptionMap } from './subscriptionMap';
 
@@ -31,6 +32,8 @@ export interface TrackOptions {
   topicPrefix?: Uint8Array;
   /** Which direction carries the numbered messages; default 'in'. */
   direction?: Direction;
+  /** Messages of the session captured before tracking started (from the store), read first. */
+  backfill?: ReadonlyArray<{ seq: number; direction: Direction; frames: Uint8Array[]; timeNs: bigint }>;
 }
 
 export class DiagnosisSink implements CaptureSink {
@@ -62,10 +65,17 @@ export class DiagnosisSink implements CaptureSink {
   /** Starts tracking `field` on the session's messages from now on (replacing an earlier tracker). */
   track(sessionId: string, field: SequenceField, options: TrackOptions = {}): SequenceTracker {
     const watch = this.watchFor(sessionId);
-    watch.tracker = new SequenceTracker(field, { publisher: options.publisher, topicPrefix: options.topicPrefix, now: this.now });
+    const tracker = new SequenceTracker(field, { publisher: options.publisher, topicPrefix: options.topicPrefix, now: this.now });
+    watch.tracker = tracker;
     watch.trackDirection = options.direction ?? 'in';
-    watch.seenBeforeTracking = watch.seen[watch.trackDirection];
-    return watch.tracker;
+    let backfilled = 0;
+    for (const record of options.backfill ?? []) {
+      if (record.direction !== watch.trackDirection) continue;
+      tracker.observe(record.frames, record.seq, Number(record.timeNs / 1_000_000n));
+      backfilled++;
+    }
+    watch.seenBeforeTracking = watch.seen[watch.trackDirection] - backfilled;
+    return tracker;
   }
 
   /** The tracker has seen the session's messages from the first one (a late joiner can be told). */
@@ -81,6 +91,16 @@ export class DiagnosisSink implements CaptureSink {
 
   tracker(sessionId: string): SequenceTracker | undefined {
     return this.watches.get(sessionId)?.tracker;
+  }
+
+  /** The inspector's marker for a captured message that follows a gap, in any tracked session. */
+  gapMarkerBefore(captureSeq: number): string | undefined {
+    for (const watch of this.watches.values()) {
+      if (!watch.tracker) continue;
+      const gap = watch.tracker.gapBefore(captureSeq);
+      if (gap) return gapMarker(gap);
+    }
+    return undefined;
   }
 
   /** Proposed sequence fields from the session's first messages of `direction` (default 'in'). */

@@ -63,13 +63,11 @@ export function tapUnansweredFindings(unanswered: readonly UnansweredRequest[]):
       detail:
         'The service took them and has not answered. A REQ client waiting for one of them is stuck: it may not send again until it receives.',
       fix: 'Look at the service (is it alive, is it stuck on that request?); clients should time out, close and recreate the REQ socket, and resend (Lazy Pirate).',
-      evidence: unanswered
-        .slice(0, 5)
-        .map((u) => ({
-          kind: 'message',
-          seq: u.seq,
-          text: `#${u.seq} from client 0x${u.clientIdHex}: no reply after ${formatSeconds(u.ageMs)}`,
-        })),
+      evidence: unanswered.slice(0, 5).map((u) => ({
+        kind: 'message',
+        seq: u.seq,
+        text: `#${u.seq} from client 0x${u.clientIdHex}: no reply after ${formatSeconds(u.ageMs)}`,
+      })),
       numbers: { unanswered: unanswered.length },
     },
   ];

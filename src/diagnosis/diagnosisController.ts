@@ -1,0 +1,212 @@
+// The shell side of diagnosis: runs "Why am I not receiving?" for an endpoint, a tap or an address from
+// the code, shows the report as a read-only document, keeps the last findings for each session's tree
+// node, and starts sequence tracking for endpoints whose settings name a field.
+import * as vscode from 'vscode';
+import type { CaptureStore } from '../core/capture/captureStore';
+import type { Diagnosis } from '../core/diagnosis/diagnose';
+import { diagnoseAddress, diagnoseSession, diagnoseTap, recentRecords } from '../core/diagnosis/diagnoseSession';
+import type { DiagnosisSink } from '../core/diagnosis/diagnosisSink';
+import { renderDiagnosis } from '../core/diagnosis/diagnosisReport';
+import type { Finding } from '../core/diagnosis/findings';
+import { parseSequenceField, type PublisherKey, type SequenceField } from '../core/diagnosis/sequenceField';
+import { sequenceFindings } from '../core/diagnosis/sequenceFindings';
+import { sessionCause, type SessionCause } from '../core/diagnosis/sessionCause';
+import type { SessionSecurity } from '../core/security/security';
+import type { Session } from '../core/session/session';
+import type { SessionManager } from '../core/session/sessionManager';
+import type { Tap } from '../core/tap/tap';
+import type { SocketTypeName } from '../core/types';
+import { errorText } from '../core/session/zmqErrors';
+import type { EndpointController, EndpointEntry } from '../endpoints/endpointController';
+import type { NodeDiagnostics } from '../endpoints/endpointsView';
+import type { KeyStore } from '../security/keyStore';
+
+export const DIAGNOSIS_SCHEME = 'zeromq-diagnosis';
+const KEPT_REPORTS = 20;
+
+export interface DiagnosisDeps {
+  controller: EndpointController;
+  sessions: SessionManager;
+  sink: DiagnosisSink;
+  store: CaptureStore;
+  keys?: KeyStore;
+  log: vscode.LogOutputChannel;
+  /** Seconds a REQ reply may take (the receive timeout setting). */
+  replyTimeoutMs: () => number;
+}
+
+export class DiagnosisController implements NodeDiagnostics, vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly reports = new Map<string, string>();
+  private readonly lastFindings = new Map<string, Finding[]>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private counter = 0;
+  private revision = 0;
+
+  constructor(private readonly deps: DiagnosisDeps) {
+    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, this), this.changed);
+    const opened = deps.sessions.onDidChange((change) => {
+      if (change.kind === 'opened') this.trackFromSettings(change.session);
+      if (change.kind === 'closed') this.lastFindings.delete(change.session.name);
+    });
+    this.disposables.push(new vscode.Disposable(() => opened.dispose()));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.reports.get(uri.path) ?? 'This report is no longer kept: run "Why Am I Not Receiving?" again.';
+  }
+
+  // ---- what the Endpoints view shows ----
+
+  cause(entry: EndpointEntry): SessionCause | undefined {
+    const session = entry.session;
+    if (!session || session.isClosed) return undefined;
+    return sessionCause({
+      state: session.state,
+      mode: session.mode,
+      timeline: session.monitor.timeline(),
+      connectionCount: session.monitor.connectionCount,
+      security: mechanismOnly(entry),
+      lastError: session.monitor.lastError,
+    });
+  }
+
+  findings(entry: EndpointEntry): Finding[] {
+    const session = entry.session;
+    if (!session) return [];
+    const live: Finding[] = [];
+    const tracker = this.deps.sink.tracker(session.id);
+    if (tracker)
+      live.push(
+        ...sequenceFindings(tracker.report(), {
+          socketType: session.type,
+          timeline: session.monitor.timeline(),
+          fromStart: this.deps.sink.trackedFromStart(session.id),
+        }),
+      );
+    const kinds = new Set(live.map((f) => f.kind));
+    return [...live, ...(this.lastFindings.get(entry.definition.name) ?? []).filter((f) => !kinds.has(f.kind))];
+  }
+
+  version(): number {
+    let v = this.revision;
+    for (const entry of this.deps.controller.running()) v += this.deps.sink.tracker(entry.session!.id)?.version ?? 0;
+    return v;
+  }
+
+  // ---- commands ----
+
+  async diagnoseEntry(entry: EndpointEntry): Promise<void> {
+    const session = entry.session;
+    if (!session || session.isClosed) {
+      const start = await vscode.window.showInformationMessage(
+        `ZeroMQ: ${entry.definition.name} is not running. Start it and check?`,
+        'Start',
+      );
+      if (!start) return;
+      await this.deps.controller.start(entry.definition.name);
+      return this.diagnoseEntry(this.deps.controller.get(entry.definition.name)!);
+    }
+    const security = await this.resolveSecurity(entry);
+    const sampling = session.type === 'SUB' || session.type === 'XSUB';
+    const diagnosis = await this.withProgress(
+      `checking ${entry.definition.name}${sampling && session.mode === 'connect' ? ' (probing, sampling the publisher for 2 s)' : ''}`,
+      (signal) =>
+        diagnoseSession(session, {
+          store: this.deps.store,
+          sink: this.deps.sink,
+          security,
+          replyTimeoutMs: this.deps.replyTimeoutMs(),
+          signal,
+        }),
+    );
+    this.lastFindings.set(entry.definition.name, diagnosis.findings);
+    this.revision++;
+    await this.show(`${entry.definition.name} (${entry.definition.type} ${entry.definition.mode} ${entry.definition.address})`, diagnosis);
+  }
+
+  async diagnoseTap(tap: Tap): Promise<void> {
+    const diagnosis = diagnoseTap(tap, { store: this.deps.store, sink: this.deps.sink });
+    await this.show(`tap ${tap.name} (${tap.listen} → ${tap.upstream})`, diagnosis);
+  }
+
+  async diagnoseAddress(address: string, socketType?: SocketTypeName): Promise<void> {
+    const running = this.deps.controller.running().find((e) => e.session!.addresses.includes(address));
+    if (running) return this.diagnoseEntry(running);
+    const diagnosis = await this.withProgress(`probing ${address}`, (signal) => diagnoseAddress(address, { socketType, signal }));
+    await this.show(`${address}${socketType ? ` (the code's ${socketType})` : ''}`, diagnosis);
+  }
+
+  /** Starts tracking `field` on the session (from now on, and over what is already captured). */
+  track(session: Session, field: SequenceField, publisher?: PublisherKey): void {
+    const backfill = recentRecords(this.deps.store, session.id, 100_000);
+    this.deps.sink.track(session.id, field, { publisher, direction: session.canReceive ? 'in' : 'out', backfill });
+    this.revision++;
+  }
+
+  untrack(entry: EndpointEntry): void {
+    if (entry.session) this.deps.sink.untrack(entry.session.id);
+    this.revision++;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async show(subject: string, diagnosis: Diagnosis): Promise<void> {
+    const path = `/${++this.counter}-${subject.replace(/[^\w.-]+/g, '-').slice(0, 60)}.txt`;
+    this.reports.set(path, renderDiagnosis(subject, diagnosis, Date.now()));
+    while (this.reports.size > KEPT_REPORTS) this.reports.delete(this.reports.keys().next().value!);
+    this.deps.log.info(`Diagnosis of ${subject}: ${diagnosis.summary}`);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: DIAGNOSIS_SCHEME, path }));
+    await vscode.window.showTextDocument(document, { preview: true, preserveFocus: false });
+  }
+
+  private withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: ${title}`, cancellable: true },
+      (_, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return work(abort.signal);
+      },
+    );
+  }
+
+  private async resolveSecurity(entry: EndpointEntry): Promise<SessionSecurity | undefined> {
+    const setting = entry.definition.security;
+    if (!setting) return undefined;
+    try {
+      return (await this.deps.keys?.resolve(setting)) ?? mechanismOnly(entry);
+    } catch (error) {
+      this.deps.log.warn(`Diagnosis of ${entry.definition.name}: could not read its keys (${errorText(error)}); checking without them.`);
+      return mechanismOnly(entry);
+    }
+  }
+
+  private trackFromSettings(session: Session): void {
+    const name = session.name;
+    const entry = this.deps.controller.get(name);
+    const text = entry?.definition.sequence;
+    if (!entry || !text) return;
+    try {
+      const publisher = entry.definition.sequencePublisher;
+      this.track(
+        session,
+        parseSequenceField(text),
+        publisher === 'topic' ? { kind: 'frame0' } : publisher ? { kind: 'field', field: parseSequenceField(publisher) } : undefined,
+      );
+      this.deps.log.info(`[${name}] tracking sequence numbers: ${text}`);
+    } catch (error) {
+      this.deps.log.warn(`[${name}] "sequence": ${errorText(error)}`);
+    }
+  }
+}
+
+/** Enough of the security setting to explain a failure (no secret needed). */
+function mechanismOnly(entry: EndpointEntry): SessionSecurity | undefined {
+  const s = entry.definition.security;
+  if (!s) return undefined;
+  return { ...s, mechanism: s.mechanism } as SessionSecurity;
+}
