@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnose, type DiagnoseInput } from '../../src/core/diagnosis/diagnose';
-import { renderDiagnosis } from '../../src/core/diagnosis/diagnosisReport';
+import { renderDiagnosis, renderFinding } from '../../src/core/diagnosis/diagnosisReport';
 import { hexBytes, quotedBytes } from '../../src/core/diagnosis/findings';
 import { sessionCause } from '../../src/core/diagnosis/sessionCause';
 import { subscriptionFindings } from '../../src/core/diagnosis/subscriptionFindings';
@@ -121,4 +121,14 @@ test('diagnose() orders findings worst first, marks each check, and the report s
   assert.match(report, /\n {2}✗ The socket types can talk to each other\n {6}✗ A SUB cannot talk/);
   assert.match(report, /Fix: Use a socket type that pairs with PUSH: PULL\./);
   assert.match(report, /· probe tcp:\/\/127\.0\.0\.1:5556: ZMTP 3\.1 greeting, mechanism NULL, socket type PUSH/);
+});
+
+test('the report wraps long explanations at spaces, never inside quotes or parentheses', () => {
+  const detail = `Seen on the publisher: ${Array.from({ length: 12 }, (_, i) => `"topic.${i}" (74 6f 70 69 63 2e ${i.toString(16).padStart(2, '0')})`).join(', ')}.`;
+  const lines = renderFinding({ kind: 'subscription-matches-nothing', severity: 'error', title: 't', detail, evidence: [] });
+  assert.ok(lines.length > 3);
+  for (const l of lines) assert.ok(l.length <= 130, l);
+  for (let i = 0; i < 12; i++)
+    assert.ok(lines.some((l) => l.includes(`"topic.${i}" (74 6f 70 69 63 2e ${i.toString(16).padStart(2, '0')})`)));
+  assert.equal(lines.slice(1).join(' ').replace(/\s+/g, ' ').replace('Why: ', '').trim(), detail);
 });
