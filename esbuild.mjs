@@ -1,4 +1,4 @@
-// Builds the extension host bundle (Node, CommonJS), the webview bundle (browser, IIFE) and,
+// Builds the extension host bundle (Node, CommonJS), the headless CLI (dist/cli.js), the webview bundle (browser, IIFE) and,
 // with --tests, one bundle per test and benchmark file. `vscode` and `zeromq` stay external:
 // zeromq finds its native addon relative to its own folder, so it ships in node_modules.
 import * as esbuild from 'esbuild';
@@ -48,6 +48,16 @@ const builds = withTests
       },
       {
         ...common,
+        entryPoints: ['src/cli/cli.ts'],
+        outfile: 'dist/cli.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['zeromq'],
+        banner: { js: '#!/usr/bin/env node' },
+      },
+      {
+        ...common,
         entryPoints: ['src/webview/main.ts'],
         outfile: 'dist/webview.js',
         platform: 'browser',
@@ -57,12 +67,7 @@ const builds = withTests
     ];
 
 if (withTests) {
-  const entryPoints = [
-    ...findFiles('test', '.test.ts'),
-    ...findFiles('test', '.helper.ts'),
-    ...findFiles('bench', '.bench.ts'),
-    ...findFiles('test', '.fuzz.ts'),
-  ];
+  const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
   // One build per test file, so one broken file does not stop the others from being built and run.
   for (const entry of entryPoints)
     builds.push({

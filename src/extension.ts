@@ -7,6 +7,8 @@ import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
 import { errorText } from './core/session/zmqErrors';
+import { registerCommand } from './commands/runCommand';
+import { Config } from './config/config';
 import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
@@ -19,6 +21,7 @@ import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { registerScenarios } from './scenarios/scenarioFeature';
 import { DiagnosisSink } from './core/diagnosis/diagnosisSink';
 import { DiagnosisController } from './diagnosis/diagnosisController';
 import { registerDiagnosisCommands } from './diagnosis/diagnosisCommands';
@@ -49,13 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ZeroMq
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ZeroMqInspectorApi {
-  const config = () => vscode.workspace.getConfiguration('zeromq');
-  const captureLimits = () => ({
-    maxMessages: config().get<number>('capture.maxMessages', 1_000_000),
-    maxBytes: config().get<number>('capture.maxBytes', 256 * 1024 * 1024),
-    maxFrameBytes: config().get<number>('capture.maxFrameBytes', 1024 * 1024),
-  });
-  const store = new CaptureStore(captureLimits());
+  const config = new Config();
+  context.subscriptions.push(config);
+  const store = new CaptureStore(config.captureLimits);
   // Diagnosis watches the capture path after the store: sequence tracking, proposals, subscription maps.
   const diagnosisSink = new DiagnosisSink(store);
   const sessions = new SessionManager(diagnosisSink);
@@ -73,10 +72,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   context.subscriptions.push(new vscode.Disposable(() => sessionEvents.dispose()));
 
   const decoders = createDefaultRegistry();
-  const decoderSettings = new DecoderSettings(decoders, sessions, log);
+  const decoderSettings = new DecoderSettings(decoders, sessions, config, log);
   const keys = new KeyStore(context);
-  const controller = new EndpointController(sessions, log, keys);
-  const taps = new TapController(diagnosisSink, log);
+  const controller = new EndpointController(sessions, log, config, keys);
+  const taps = new TapController(diagnosisSink, sessions, log, config);
   tapsToClose = taps;
   const diagnosis = new DiagnosisController({
     controller,
@@ -85,7 +84,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     store,
     keys,
     log,
-    replyTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+    replyTimeoutMs: () => config.receiveTimeoutMs,
   });
   const endpointsView = new EndpointsView(controller, taps, diagnosis);
   const documents = new MessageDocuments();
@@ -93,7 +92,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     store,
     sessions: {
       list: () => sessions.list(),
-      get: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+      get: (id) => sessions.describe(id),
       onDidChange: (listener) => sessions.onDidChange(() => listener()),
     },
     decoders,
@@ -124,26 +123,27 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerKeyCommands(keys),
     ...registerReplayCommands(store, controller),
     ...registerTapCommands(taps),
+    ...registerScenarios({ config, store, sessions, controller, keys, log }),
     { dispose: () => void taps.dispose() },
     ...registerMessageCommands({
       controller,
       documents,
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
-      receiveTimeoutMs: () => config().get<number>('receiveTimeoutSeconds', 30) * 1000,
+      receiveTimeoutMs: () => config.receiveTimeoutMs,
     }),
     ...registerCaptureCommands(
       store,
       controller,
       {
-        describe: (id) => sessions.describe(id) ?? tapInfo(taps, id),
+        describe: (id) => sessions.describe(id),
         adoptImported: (name, type) => sessions.adoptImported(name, type),
       },
       log,
     ),
-    vscode.commands.registerCommand('zeromq.openInspector', () => inspector.show()),
-    vscode.commands.registerCommand('zeromq.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zeromq.capture')) store.setLimits(captureLimits());
+    registerCommand('zeromq.openInspector', () => inspector.show()),
+    registerCommand('zeromq.showLog', () => log.show()),
+    config.onDidChange((keys) => {
+      if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);
     }),
   );
 
@@ -158,18 +158,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   setTimeout(() => void scanner.scanAll(), 500);
   log.info(`ZeroMQ Inspector activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
   return { decoders, sessions, store, controller, scanner };
-}
-
-function tapInfo(taps: TapController, id: string): { name: string; type: 'ROUTER' | 'XPUB' | 'PUSH' | 'PULL' | 'PAIR' } | undefined {
-  const tap = taps.get(id);
-  return tap
-    ? {
-        name: tap.name,
-        type: ({ 'request-reply': 'ROUTER', 'pub-sub': 'XPUB', pipeline: 'PUSH', 'pipeline-sink': 'PULL', pair: 'PAIR' } as const)[
-          tap.pattern
-        ],
-      }
-    : undefined;
 }
 
 export async function deactivate(): Promise<void> {

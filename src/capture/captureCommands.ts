@@ -7,9 +7,9 @@ import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/capture/captureStore';
 import { exportJsonLinesToStream, importedSessionIds, importJsonLinesFromStream } from '../core/capture/captureJsonl';
 import type { SocketTypeName } from '../core/types';
-import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController } from '../endpoints/endpointController';
 import type { EndpointArg } from '../endpoints/endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 const SHOW_LOG = 'Show Log';
@@ -28,10 +28,9 @@ export function registerCaptureCommands(
   sessionNames: CaptureSessionNames,
   log: vscode.LogOutputChannel,
 ): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.clearCapture', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const session = arg?.entry ? controller.get(arg.entry.definition.name)?.session : undefined;
         if (session) {
           store.removeSession(session.id);
@@ -41,7 +40,7 @@ export function registerCaptureCommands(
       }),
     ),
     vscode.commands.registerCommand('zeromq.exportCapture', () =>
-      run(async () => {
+      runCommand(async () => {
         if (!store.size) return void vscode.window.showInformationMessage('ZeroMQ: the capture is empty.');
         const uri = await vscode.window.showSaveDialog({
           filters: { 'JSON Lines': ['jsonl'] },
@@ -93,7 +92,7 @@ export function registerCaptureCommands(
       }),
     ),
     vscode.commands.registerCommand('zeromq.importCapture', () =>
-      run(async () => {
+      runCommand(async () => {
         const uris = await vscode.window.showOpenDialog({
           filters: { 'JSON Lines': ['jsonl', 'json', 'txt'] },
           canSelectMany: false,

@@ -6,9 +6,9 @@ import { encodeFrame } from '../core/session/frameInput';
 import { framesForReplay, parseSeqRange } from '../core/capture/replayFrames';
 import type { Session } from '../core/session/session';
 import type { CaptureRecord } from '../core/types';
-import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 export function framesFor(record: CaptureRecord, target: Session): Uint8Array[] {
   return framesForReplay(record, target.type);
@@ -86,10 +86,9 @@ export async function replayOne(store: CaptureStore, controller: EndpointControl
 }
 
 export function registerReplayCommands(store: CaptureStore, controller: EndpointController): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.replayMessages', (seq?: number) =>
-      run(async () => {
+      runCommand(async () => {
         if (typeof seq === 'number')
           return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(store, controller, seq)}.`);
         const text = await vscode.window.showInputBox({

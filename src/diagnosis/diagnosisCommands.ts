@@ -5,10 +5,12 @@ import type { DiagnosisSink } from '../core/diagnosis/diagnosisSink';
 import { parseSequenceField, SequenceFieldError, type PublisherKey } from '../core/diagnosis/sequenceField';
 import type { Tap } from '../core/tap/tap';
 import { errorText } from '../core/session/zmqErrors';
+import { registerCommand } from '../commands/runCommand';
 import { pickEntry, type EndpointArg } from '../endpoints/endpointCommands';
 import type { EndpointController } from '../endpoints/endpointController';
 import type { TapController } from '../taps/tapController';
-import { connectableAddress, type PairingNode } from '../topology/pairingsView';
+import { connectableAddress } from '../core/scan/connectableAddress';
+import type { PairingNode } from '../topology/pairingsView';
 import type { DiagnosisController } from './diagnosisController';
 
 export interface DiagnosisCommandDeps {
@@ -21,12 +23,9 @@ export interface DiagnosisCommandDeps {
 type DiagnoseArg = EndpointArg | { kind: 'tap'; tap: Tap } | PairingNode | string;
 
 export function registerDiagnosisCommands(deps: DiagnosisCommandDeps): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.diagnose', (arg?: DiagnoseArg) => run(() => diagnose(deps, arg))),
-    vscode.commands.registerCommand('zeromq.trackSequence', (arg?: EndpointArg, field?: string) =>
-      run(() => trackSequence(deps, arg, field)),
-    ),
+    registerCommand('zeromq.diagnose', (arg?: DiagnoseArg) => diagnose(deps, arg)),
+    registerCommand('zeromq.trackSequence', (arg?: EndpointArg, field?: string) => trackSequence(deps, arg, field)),
   ];
 }
 

@@ -1,6 +1,5 @@
 // Commands that create, start, stop, save and remove endpoints, and change SUB subscriptions.
 import * as vscode from 'vscode';
-import { parseEndpoint } from '../core/session/endpoint';
 import type { EndpointDefinition } from '../core/session/endpointConfig';
 import { SOCKET_TYPES, observerFor } from '../core/session/socketTypes';
 import type { SocketTypeName } from '../core/types';
@@ -8,6 +7,8 @@ import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { KeyStore } from '../security/keyStore';
 import { securityWizard } from '../security/securityWizard';
+import { inputAddress } from './addressInput';
+import { runCommand } from '../commands/runCommand';
 
 /** What a command receives from the tree (a node) or nothing (from the palette). */
 export type EndpointArg = { entry?: EndpointEntry } | undefined;
@@ -132,50 +133,33 @@ export async function pickSocketType(placeHolder: string): Promise<SocketTypeNam
   return picked?.type;
 }
 
-export async function inputAddress(mode: 'bind' | 'connect', value: string | undefined, title: string): Promise<string | undefined> {
-  const text = await vscode.window.showInputBox({
-    ignoreFocusOut: true,
-    title,
-    value: value ?? 'tcp://127.0.0.1:5555',
-    prompt:
-      mode === 'bind'
-        ? 'tcp://*:5555, tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name'
-        : 'tcp://127.0.0.1:5555, ipc:///tmp/name.sock, inproc://name',
-    validateInput: (input) => {
-      const parsed = parseEndpoint(input, { mode });
-      if (!parsed.ok) return { message: parsed.error, severity: vscode.InputBoxValidationSeverity.Error };
-      if (parsed.endpoint.warning) return { message: parsed.endpoint.warning, severity: vscode.InputBoxValidationSeverity.Warning };
-      return undefined;
-    },
-  });
-  if (text === undefined) return undefined;
-  const parsed = parseEndpoint(text, { mode });
-  return parsed.ok ? parsed.endpoint.address : undefined;
-}
-
 function uniqueName(controller: EndpointController, base: string): string {
   if (!controller.get(base)) return base;
   for (let i = 2; ; i++) if (!controller.get(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/** A running SUB or XSUB session: the one the command was invoked on, or one the user picks. */
+function pickSubscriber(controller: EndpointController, arg: EndpointArg): Promise<EndpointEntry | undefined> {
+  return pickEntry(controller, arg, 'SUB session', (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'));
+}
+
 export function registerEndpointCommands(controller: EndpointController, keys?: KeyStore): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.addEndpoint', () => run(() => addEndpointWizard(controller, {}, keys))),
+    vscode.commands.registerCommand('zeromq.addEndpoint', () => runCommand(() => addEndpointWizard(controller, {}, keys))),
     vscode.commands.registerCommand('zeromq.startEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to start', (e) => !e.session);
         if (entry) await controller.start(entry.definition.name);
       }),
     ),
     vscode.commands.registerCommand('zeromq.stopEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to stop', (e) => !!e.session);
         if (entry) controller.stop(entry.definition.name);
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to remove');
         if (!entry) return;
         if (entry.saved) {
@@ -190,7 +174,7 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.saveEndpoint', (arg: EndpointArg) =>
-      run(async () => {
+      runCommand(async () => {
         const entry = await pickEntry(controller, arg, 'Endpoint to save', (e) => !e.saved);
         if (!entry) return;
         const autoStart = await vscode.window.showQuickPick(['Start when the workspace opens', 'Start by hand'], {
@@ -202,13 +186,8 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.subscribe', (arg: EndpointArg) =>
-      run(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+      runCommand(async () => {
+        const entry = await pickSubscriber(controller, arg);
         if (!entry?.session) return;
         const prefix = await vscode.window.showInputBox({
           ignoreFocusOut: true,
@@ -220,13 +199,8 @@ export function registerEndpointCommands(controller: EndpointController, keys?: 
       }),
     ),
     vscode.commands.registerCommand('zeromq.unsubscribe', (arg: EndpointArg) =>
-      run(async () => {
-        const entry = await pickEntry(
-          controller,
-          arg,
-          'SUB session',
-          (e) => !!e.session && (e.definition.type === 'SUB' || e.definition.type === 'XSUB'),
-        );
+      runCommand(async () => {
+        const entry = await pickSubscriber(controller, arg);
         const session = entry?.session;
         if (!session) return;
         if (!session.subscriptions.length)

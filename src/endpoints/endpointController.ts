@@ -7,6 +7,7 @@ import type { SessionManager } from '../core/session/sessionManager';
 import { openSecureSession } from '../core/security/secureSession';
 import { errorText } from '../core/session/zmqErrors';
 import type { KeyStore } from '../security/keyStore';
+import type { Config } from '../config/config';
 
 export interface EndpointEntry {
   definition: EndpointDefinition;
@@ -26,12 +27,13 @@ export class EndpointController implements vscode.Disposable {
   constructor(
     private readonly sessions: SessionManager,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
     private readonly keys?: KeyStore,
   ) {
     this.disposables.push(
       this.changed,
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('zeromq.endpoints')) this.reloadSaved();
+      config.onDidChange((keys) => {
+        if (keys.has('endpoints')) this.reloadSaved();
       }),
     );
     const subscription = sessions.onDidChange((change) => {
@@ -128,12 +130,10 @@ export class EndpointController implements vscode.Disposable {
     this.stop(name);
     this.entries.delete(name);
     if (entry.saved) {
-      const target = this.configurationTarget();
-      const raw = vscode.workspace.getConfiguration('zeromq').get<unknown[]>('endpoints') ?? [];
-      await vscode.workspace.getConfiguration('zeromq').update(
+      const raw = this.config.get('endpoints');
+      await this.config.update(
         'endpoints',
         raw.filter((e) => (e as { name?: unknown })?.name !== name),
-        target,
       );
     }
     this.changed.fire();
@@ -143,10 +143,9 @@ export class EndpointController implements vscode.Disposable {
   async save(name: string, autoStart = false): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry) return;
-    const config = vscode.workspace.getConfiguration('zeromq');
-    const raw = (config.get<unknown[]>('endpoints') ?? []).filter((e) => (e as { name?: unknown })?.name !== name);
+    const raw = this.config.get('endpoints').filter((e) => (e as { name?: unknown })?.name !== name);
     const definition = { ...entry.definition, ...(autoStart ? { autoStart: true } : {}) };
-    await config.update('endpoints', [...raw, definition], this.configurationTarget());
+    await this.config.update('endpoints', [...raw, definition]);
     entry.saved = true;
     entry.definition = definition;
     this.changed.fire();
@@ -157,12 +156,8 @@ export class EndpointController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  private configurationTarget(): vscode.ConfigurationTarget {
-    return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  }
-
   private reloadSaved(): void {
-    const { endpoints, problems } = readEndpointDefinitions(vscode.workspace.getConfiguration('zeromq').get('endpoints'));
+    const { endpoints, problems } = readEndpointDefinitions(this.config.get('endpoints'));
     for (const problem of problems) this.log.warn(problem.message);
     if (problems.length) {
       void vscode.window

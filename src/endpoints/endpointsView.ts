@@ -5,6 +5,7 @@ import type { EndpointController, EndpointEntry } from './endpointController';
 import type { SessionState, TimelineEvent } from '../core/session/sessionMonitor';
 import type { Tap } from '../core/tap/tap';
 import type { TapController } from '../taps/tapController';
+import { formatRate } from './formatRate';
 
 /** What diagnosis adds to a session's node: the one-line cause of trouble, and findings. Text from peers inside: plain text only. */
 export interface NodeDiagnostics {
@@ -130,12 +131,6 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-export function formatRate(perSecond: number): string {
-  if (perSecond >= 1_000_000) return `${(perSecond / 1_000_000).toFixed(1)}M/s`;
-  if (perSecond >= 10_000) return `${Math.round(perSecond / 1000)}k/s`;
-  return `${Math.round(perSecond)}/s`;
 }
 
 function endpointItem(entry: EndpointEntry): vscode.TreeItem {

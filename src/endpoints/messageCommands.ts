@@ -5,10 +5,11 @@ import { encodeFrame, type FrameFormat } from '../core/session/frameInput';
 import type { Session } from '../core/session/session';
 import { socketTypeInfo } from '../core/session/socketTypes';
 import type { DecodeContext, DecodeResult } from '../core/types';
-import { ZmqUserError, errorText } from '../core/session/zmqErrors';
+import { ZmqUserError } from '../core/session/zmqErrors';
 import type { EndpointController, EndpointEntry } from './endpointController';
 import type { MessageDocuments } from './messageDocuments';
 import { addEndpointWizard, pickEntry, type EndpointArg } from './endpointCommands';
+import { runCommand } from '../commands/runCommand';
 
 export type FrameDecodeFunction = (frame: Uint8Array, context: DecodeContext) => DecodeResult;
 
@@ -203,13 +204,8 @@ async function receiveOnce(deps: MessageCommandDeps, arg: EndpointArg): Promise<
 }
 
 export function registerMessageCommands(deps: MessageCommandDeps): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) =>
-    fn().catch((error) => {
-      if (error instanceof ZmqUserError && error.code === 'ECANCELED') return;
-      void vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`);
-    });
   return [
-    vscode.commands.registerCommand('zeromq.sendMessage', (arg: EndpointArg) => run(() => sendMessage(deps, arg))),
-    vscode.commands.registerCommand('zeromq.receiveOnce', (arg: EndpointArg) => run(() => receiveOnce(deps, arg))),
+    vscode.commands.registerCommand('zeromq.sendMessage', (arg: EndpointArg) => runCommand(() => sendMessage(deps, arg))),
+    vscode.commands.registerCommand('zeromq.receiveOnce', (arg: EndpointArg) => runCommand(() => receiveOnce(deps, arg))),
   ];
 }

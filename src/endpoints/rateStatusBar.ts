@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/capture/captureStore';
 import type { SessionManager } from '../core/session/sessionManager';
-import { formatRate } from './endpointsView';
+import { formatRate } from './formatRate';
 
 export class RateStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('zeromq.rate', vscode.StatusBarAlignment.Left, 50);

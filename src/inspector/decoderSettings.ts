@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DecoderRegistry, DecoderRule } from '../core/decoders';
 import type { SessionManager } from '../core/session/sessionManager';
 import { readEndpointDefinitions } from '../core/session/endpointConfig';
+import type { Config } from '../config/config';
 
 export interface SettingsRule {
   decoder: string;
@@ -17,16 +18,24 @@ const MAX_PROTO_FILES = 500;
 
 export class DecoderSettings implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private protoStatus = 'no .proto files configured';
+  /** The rules in force, computed once per change: every frame decode asks for them. */
+  private cachedRules: DecoderRule[] | undefined;
 
   constructor(
     private readonly registry: DecoderRegistry,
     private readonly sessions: SessionManager,
+    private readonly config: Config,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    const sessionsChanged = sessions.onDidChange(({ kind }) => {
+      // Rules name sessions; their ids change as sessions open and close.
+      if (kind !== 'event') this.cachedRules = undefined;
+    });
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('zeromq.protobuf.protoPaths')) void this.loadProtos();
+      { dispose: () => sessionsChanged.dispose() },
+      config.onDidChange((keys) => {
+        if (keys.has('decoders.rules') || keys.has('endpoints')) this.cachedRules = undefined;
+        if (keys.has('protobuf.protoPaths')) void this.loadProtos();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.loadProtos()),
     );
@@ -39,15 +48,15 @@ export class DecoderSettings implements vscode.Disposable {
     void this.loadProtos();
   }
 
-  get protobufStatus(): string {
-    return this.protoStatus;
-  }
-
   /** The rules in force now, with session names resolved to the ids of open sessions. */
   rules(): DecoderRule[] {
-    const config = vscode.workspace.getConfiguration('zeromq');
+    this.cachedRules ??= this.readRules();
+    return this.cachedRules;
+  }
+
+  private readRules(): DecoderRule[] {
     // Workspace-provided rules only count in a trusted workspace (a declared restricted configuration).
-    const raw = config.get<unknown>('decoders.rules');
+    const raw: unknown = this.config.get('decoders.rules');
     const rules: DecoderRule[] = [];
     for (const item of Array.isArray(raw) ? raw : []) {
       const rule = item as SettingsRule;
@@ -62,7 +71,7 @@ export class DecoderSettings implements vscode.Disposable {
         ...(typeof rule.messageType === 'string' ? { messageType: rule.messageType } : {}),
       });
     }
-    for (const endpoint of readEndpointDefinitions(config.get('endpoints')).endpoints) {
+    for (const endpoint of readEndpointDefinitions(this.config.get('endpoints')).endpoints) {
       const session = endpoint.decoder ? this.sessions.findByName(endpoint.name) : undefined;
       if (session && endpoint.decoder) rules.push({ decoder: endpoint.decoder, sessionId: session.id });
     }
@@ -71,8 +80,7 @@ export class DecoderSettings implements vscode.Disposable {
 
   /** Saves a rule made in the inspector ("use for this topic/frame from now on"); sessions by name. */
   async addRule(rule: SettingsRule): Promise<void> {
-    const config = vscode.workspace.getConfiguration('zeromq');
-    const existing = (config.get<SettingsRule[]>('decoders.rules') ?? []).filter(
+    const existing = (this.config.get('decoders.rules') as SettingsRule[]).filter(
       (r) => !(r.topicPrefix === rule.topicPrefix && r.frameIndex === rule.frameIndex && r.session === rule.session),
     );
     const saved: SettingsRule = {
@@ -82,8 +90,7 @@ export class DecoderSettings implements vscode.Disposable {
       ...(rule.frameIndex !== undefined ? { frameIndex: rule.frameIndex } : {}),
       ...(rule.messageType ? { messageType: rule.messageType } : {}),
     };
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await config.update('decoders.rules', [...existing, saved], target);
+    await this.config.update('decoders.rules', [...existing, saved]);
   }
 
   dispose(): void {
@@ -91,23 +98,22 @@ export class DecoderSettings implements vscode.Disposable {
   }
 
   private async loadProtos(): Promise<void> {
-    const globs = vscode.workspace.getConfiguration('zeromq').get<string[]>('protobuf.protoPaths') ?? [];
+    const globs = this.config.get('protobuf.protoPaths');
     if (!vscode.workspace.isTrusted) {
-      this.protoStatus = 'Restricted Mode: .proto files are not loaded';
       if (globs.length)
         this.log.warn('Restricted Mode: zeromq.protobuf.protoPaths is ignored; trust the workspace to load .proto schemas.');
       return;
     }
-    if (!globs.length) return;
-    const files = new Map<string, string>();
-    for (const glob of globs) {
-      for (const uri of await vscode.workspace.findFiles(glob, undefined, MAX_PROTO_FILES)) {
-        files.set(uri.fsPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      }
+    if (!globs.length) {
+      // An emptied setting unloads what an earlier one loaded.
+      this.registry.protobuf.clear();
+      return;
     }
+    // Paths only: the schema set reads each file (and its imports) itself, once.
+    const files = new Set<string>();
+    for (const glob of globs) for (const uri of await vscode.workspace.findFiles(glob, undefined, MAX_PROTO_FILES)) files.add(uri.fsPath);
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const result = await this.registry.protobuf.loadSchemas([...files.keys()], roots);
-    this.protoStatus = result.ok ? `${files.size} .proto file(s), ${result.messageTypes.length} message types` : result.error;
+    const result = await this.registry.protobuf.loadSchemas([...files], roots);
     if (result.ok) this.log.info(`Loaded ${files.size} .proto file(s): ${result.messageTypes.join(', ')}`);
     else this.log.error(`Could not load .proto files: ${result.error}`);
   }

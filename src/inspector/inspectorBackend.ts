@@ -129,7 +129,10 @@ export class InspectorBackend {
       case MessageType.Copy:
         return run(request, async (r) => {
           const record = this.requireRecord(r.seq);
-          const text = this.presenter.copyText(record, r.frameIndex ?? 0, r.format, r.decoderId);
+          const text =
+            r.frameIndex === undefined
+              ? this.presenter.copyMessageText(record, r.format)
+              : this.presenter.copyText(record, r.frameIndex, r.format, r.decoderId);
           await this.host.writeClipboard(text);
           return { bytes: Buffer.byteLength(text) };
         });

@@ -1,5 +1,5 @@
 // Turns what the user typed in the inspector's filter bar into a CaptureFilter the store understands.
-import { parsePrefix } from '../core/session/session';
+import { parsePrefix } from '../core/session/prefixBytes';
 import type { CaptureFilter } from '../core/types';
 import type { FilterSpec } from '../shared/inspectorProtocol';
 

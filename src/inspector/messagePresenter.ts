@@ -175,6 +175,12 @@ export class MessagePresenter {
     };
   }
 
+  /** The whole message: one frame per line, or for JSON an array with one element per frame. */
+  copyMessageText(record: CaptureRecord, format: CopyFormat): string {
+    const frames = record.frames.map((_, index) => this.copyText(record, index, format));
+    return format === 'json' ? `[\n${frames.join(',\n')}\n]` : frames.join('\n');
+  }
+
   copyText(record: CaptureRecord, index: number, format: CopyFormat, decoderId?: string): string {
     const bytes = record.frames[index];
     if (!bytes) throw new Error(`Message #${record.seq} has no frame ${index}.`);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { EndpointSecurity } from '../core/session/endpointConfig';
 import { generateCurveKeyPair, type CurveKeyPair, type SessionSecurity } from '../core/security/security';
 import { ZmqUserError } from '../core/session/zmqErrors';
+import { registerCommand } from '../commands/runCommand';
 
 const PAIR_PREFIX = 'zeromq.curve.';
 const PASSWORD_PREFIX = 'zeromq.plain.';
@@ -79,7 +80,7 @@ export class KeyStore {
 
 export function registerKeyCommands(keys: KeyStore): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('zeromq.generateCurveKeyPair', async () => {
+    registerCommand('zeromq.generateCurveKeyPair', async () => {
       const name = await vscode.window.showInputBox({
         ignoreFocusOut: true,
         title: 'Generate CURVE Key Pair',

@@ -85,7 +85,7 @@ export interface HexRow {
   ascii: string;
 }
 
-/** A decoded value as a tree (mirrors core DecodedNode, repeated so the webview needs no core code). */
+/** A decoded value as a tree: plain data mirroring core's DecodedNode (the webview imports types from core, never code). */
 export interface DecodedTreeNode {
   key?: string;
   type: string;

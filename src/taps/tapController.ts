@@ -6,8 +6,10 @@ import { parseEndpoint } from '../core/session/endpoint';
 import { parseSocketType } from '../core/session/socketTypes';
 import { TAP_SOCKETS, Tap, tapPatternFor, type TapPattern } from '../core/tap/tap';
 import { probeEndpoint } from '../core/zmtp/zmtpProbe';
-import { errorText } from '../core/session/zmqErrors';
-import { inputAddress } from '../endpoints/endpointCommands';
+import { inputAddress } from '../endpoints/addressInput';
+import type { Config } from '../config/config';
+import { runCommand } from '../commands/runCommand';
+import type { SessionManager } from '../core/session/sessionManager';
 
 export class TapController implements vscode.Disposable {
   private readonly taps = new Map<string, Tap>();
@@ -17,7 +19,9 @@ export class TapController implements vscode.Disposable {
 
   constructor(
     private readonly store: CaptureSink,
+    private readonly directory: Pick<SessionManager, 'recordCaptureSource'>,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
   ) {}
 
   list(): Tap[] {
@@ -37,7 +41,7 @@ export class TapController implements vscode.Disposable {
       listen,
       upstream,
       sink: this.store,
-      replyTimeoutMs: vscode.workspace.getConfiguration('zeromq').get<number>('receiveTimeoutSeconds', 30) * 1000,
+      replyTimeoutMs: this.config.receiveTimeoutMs,
       onUnanswered: (request) => {
         this.log.warn(
           `[${name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
@@ -46,6 +50,8 @@ export class TapController implements vscode.Disposable {
       },
     });
     this.taps.set(tap.id, tap);
+    // The tap's messages are captured as seen by its front socket (the one the clients talk to).
+    this.directory.recordCaptureSource(tap.id, name, TAP_SOCKETS[pattern].front);
     this.log.info(
       `Tap ${name} (${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back}) listens on ${tap.listen} and forwards to ${tap.upstream}`,
     );
@@ -85,10 +91,9 @@ export class TapController implements vscode.Disposable {
 }
 
 export function registerTapCommands(taps: TapController): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
     vscode.commands.registerCommand('zeromq.insertTap', () =>
-      run(async () => {
+      runCommand(async () => {
         const upstream = await inputAddress(
           'connect',
           'tcp://127.0.0.1:5555',
@@ -140,7 +145,7 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand('zeromq.removeTap', (arg?: { tap?: Tap }) =>
-      run(async () => {
+      runCommand(async () => {
         let tap = arg?.tap;
         if (!tap) {
           const picked = await vscode.window.showQuickPick(

@@ -5,11 +5,13 @@ import { parseEndpoint } from '../core/session/endpoint';
 import { observerFor, parseSocketType } from '../core/session/socketTypes';
 import type { SocketTypeName } from '../core/types';
 import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
-import { errorText } from '../core/session/zmqErrors';
 import type { EndpointController } from '../endpoints/endpointController';
-import { connectableAddress, probeSummary, type PairingNode, type PairingsView } from './pairingsView';
+import { connectableAddress } from '../core/scan/connectableAddress';
+import { probeSummary } from '../core/zmtp/zmtpProbe';
+import type { PairingNode, PairingsView } from './pairingsView';
 import type { WorkspaceScanner } from './workspaceScanner';
-import { inputAddress } from '../endpoints/endpointCommands';
+import { inputAddress } from '../endpoints/addressInput';
+import { runCommand } from '../commands/runCommand';
 
 export interface PairingCommandDeps {
   controller: EndpointController;
@@ -82,11 +84,10 @@ async function sniff(deps: PairingCommandDeps, address: string, peerType: Socket
 }
 
 export function registerPairingCommands(deps: PairingCommandDeps): vscode.Disposable[] {
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   return [
-    vscode.commands.registerCommand('zeromq.probeEndpoint', (node?: PairingNode) => run(() => probe(deps, node))),
+    vscode.commands.registerCommand('zeromq.probeEndpoint', (node?: PairingNode) => runCommand(() => probe(deps, node))),
     vscode.commands.registerCommand('zeromq.sniffEndpoint', (node?: PairingNode) =>
-      run(async () => {
+      runCommand(async () => {
         const verdict = node?.verdict;
         const address = verdict ? connectableAddress(verdict) : await inputAddress('connect', undefined, 'Endpoint to sniff');
         if (!address) return;
@@ -96,6 +97,6 @@ export function registerPairingCommands(deps: PairingCommandDeps): vscode.Dispos
         await sniff(deps, address, peerType);
       }),
     ),
-    vscode.commands.registerCommand('zeromq.rescanWorkspace', () => run(() => deps.scanner.scanAll())),
+    vscode.commands.registerCommand('zeromq.rescanWorkspace', () => runCommand(() => deps.scanner.scanAll())),
   ];
 }

@@ -2,7 +2,7 @@
 // connectors (click to open), findings, and the latest probe result; plus a CodeLens on bind/connect lines.
 import * as vscode from 'vscode';
 import type { EndpointParticipant, EndpointVerdict, FindingSeverity } from '../core/scan/scanTypes';
-import type { ProbeResult } from '../core/zmtp/zmtpProbe';
+import { probeSummary, type ProbeResult } from '../core/zmtp/zmtpProbe';
 import { toRange, type WorkspaceScanner } from './workspaceScanner';
 
 export type PairingNode =
@@ -18,13 +18,6 @@ export function worstSeverity(verdict: EndpointVerdict): FindingSeverity | undef
   for (const f of verdict.findings)
     if (f.code !== 'valid-pairing' && (!worst || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
   return worst;
-}
-
-/** The address to connect to for an endpoint (a `*` or 0.0.0.0 bind is reached on 127.0.0.1). */
-export function connectableAddress(verdict: EndpointVerdict): string | undefined {
-  const participant = [...verdict.binders, ...verdict.connectors].find((p) => p.endpoint.resolved);
-  if (!participant || !participant.endpoint.resolved) return undefined;
-  return participant.endpoint.address.replace(/^tcp:\/\/(\*|0\.0\.0\.0|\[::\]):/, 'tcp://127.0.0.1:');
 }
 
 export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscode.CodeLensProvider, vscode.Disposable {
@@ -129,12 +122,6 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
     this.changed.dispose();
     this.lensesChanged.dispose();
   }
-}
-
-export function probeSummary(r: ProbeResult): string {
-  if (r.kind === 'zmtp3')
-    return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
-  return r.explanation;
 }
 
 function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined): vscode.TreeItem {

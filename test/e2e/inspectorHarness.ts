@@ -8,22 +8,13 @@ import { InspectorBackend, type InspectorDeps } from '../../src/inspector/inspec
 import { createNonce, inspectorHtml } from '../../src/inspector/inspectorHtml';
 import type { FromWebviewMessage, ToWebviewMessage } from '../../src/shared/inspectorProtocol';
 import { themeCss, type InspectorTheme } from './inspectorTheme';
+import { CHROMIUM_ARGS } from './vscodeHarness';
 
 // Code inside page.evaluate runs in the browser; the root tsconfig has no DOM lib, so name what it uses.
 declare const window: { dispatchEvent(event: unknown): boolean } & Record<string, unknown>;
 
 /** The repository root (tests run from out/test/e2e/). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface InspectorPageOptions {
   /** First port tried for the page's HTTP server. */

@@ -1,6 +1,7 @@
 // The packaged .vsix in a real VS Code (code-server's VS Code server + chromium): it installs, activates in
 // a trusted and in a restricted workspace, shows its view and its log, and raises no error notification.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { pollUntil } from './workbenchPage';
 import { DEMO_TEST_PORTS, demoEndpoints, withVsCode, type VsCode } from './vscodeHarness';
@@ -8,7 +9,21 @@ import { DEMO_TEST_PORTS, demoEndpoints, withVsCode, type VsCode } from './vscod
 // The demo workspace's endpoints moved to test ports, so a demo running on the default ports (npm start)
 // is never touched by a test run.
 const at = (port: number) => `tcp://127.0.0.1:${port}`;
-const testEndpoints = demoEndpoints({ pub: at(DEMO_TEST_PORTS.pub), rep: at(DEMO_TEST_PORTS.rep), push: at(DEMO_TEST_PORTS.push) });
+// A saved endpoint that binds when started: whether its port is taken tells whether autoStart ran.
+const AUTOSTART_BIND_PORT = DEMO_TEST_PORTS.pub + 40;
+const testEndpoints = [
+  ...demoEndpoints({ pub: at(DEMO_TEST_PORTS.pub), rep: at(DEMO_TEST_PORTS.rep), push: at(DEMO_TEST_PORTS.push) }),
+  { name: 'autostart-bind', type: 'PUB', mode: 'bind', address: at(AUTOSTART_BIND_PORT), autoStart: true },
+];
+
+/** True when nothing listens on 127.0.0.1:port (we could bind it ourselves). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
 
 async function assertNoErrorNotification(vscode: VsCode): Promise<void> {
   const errors = (await vscode.readNotifications()).filter((n) => n.severity === 'error');
@@ -38,6 +53,8 @@ test('the packaged extension installs, activates and shows its view and log in V
     // Activated (onStartupFinished): the extension host says so, and so does the extension's own log.
     await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
     assert.match(vscode.extensionHostLog(), /_doActivateExtension zeromq-inspector\.zeromq-inspector\b/);
+    // Trusted: the saved bind endpoint with autoStart holds its port (the control for the Restricted Mode test).
+    await pollUntil('the autoStart PUB to bind its port', 15_000, async () => ((await portIsFree(AUTOSTART_BIND_PORT)) ? undefined : true));
 
     await vscode.runCommand('Developer: Show Running Extensions');
     const running = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'ZeroMQ Inspector' });
@@ -72,6 +89,9 @@ test('in Restricted Mode the extension still activates (limited support) and rai
     async (vscode) => {
       await vscode.page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ timeout: 20_000 });
       await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
+      // The trust gate: workspace settings open no socket. Without it the autoStart PUB would hold this port.
+      await vscode.waitForExtensionLog(/Restricted Mode: saved endpoints with autoStart were not started/, 10_000);
+      assert.equal(await portIsFree(AUTOSTART_BIND_PORT), true, 'no socket bound from workspace settings in Restricted Mode');
       await vscode.openView('ZeroMQ');
       await assertNoErrorNotification(vscode);
       console.log(`screenshot: ${await vscode.screenshot('smoke-restricted')}`);

@@ -9,6 +9,8 @@ import { createDefaultRegistry } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
 import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
+import { checkScenarioFile } from '../../src/core/scenario/scenarioCheck';
+import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
 
 const registry = createDefaultRegistry();
 
@@ -92,6 +94,25 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       const parser = new ZmtpGreetingParser();
       for (const chunk of chunks) parser.push(chunk);
     }),
+  },
+  {
+    name: 'scenario (.zmq) parser and checks',
+    property: fc.property(
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom('endpoint a SUB connect tcp://x:1', 'scenario s', '  expect a', '    $.a == 1', '  repeat 2'),
+        ),
+        {
+          maxLength: 40,
+        },
+      ),
+      (lines) => {
+        const file = parseScenarioFile(lines.join('\n'));
+        checkScenarioFile(file);
+        if (file.problems.some((p) => p.message.startsWith('internal parser error'))) throw new Error(file.problems[0].message);
+      },
+    ),
   },
 ];
 

@@ -244,5 +244,6 @@ test('closing a session frees its port at once', async () => {
   const session = await manager.open({ name: 'free', type: 'PUB', mode: 'bind', addresses: ['tcp://127.0.0.1:15009'] });
   await manager.close(session.id);
   const again = await manager.open({ name: 'free2', type: 'PUB', mode: 'bind', addresses: ['tcp://127.0.0.1:15009'] });
+  assert.equal(again.monitor.state, 'listening', 'the second session bound the port the first one freed');
   await manager.close(again.id);
 });

@@ -43,7 +43,11 @@ test('the session cause: nothing listening, a peer that hangs up after connectin
   const cause = sessionCause({ ...base, timeline: [churn] });
   assert.equal(cause?.text, 'the peer hangs up right after connecting: a socket type that cannot talk to ours?');
   assert.match(cause!.since!, /^12 times, /);
-  const epipe = line('handshake:error:other', { detail: 'The peer hung up during the handshake (EPIPE).', severity: 'error' });
+  const epipe = line('handshake:error:other', {
+    detail: 'The peer hung up during the handshake (EPIPE).',
+    severity: 'error',
+    failure: { event: 'handshake:error:other', code: 'EPIPE' },
+  });
   assert.equal(
     sessionCause({ ...base, timeline: [line('connect'), epipe] })?.text,
     'the peer hangs up during the handshake: it uses CURVE or PLAIN, or is not ZeroMQ?',

@@ -1,7 +1,7 @@
 // The inspector's host side without VS Code: what the webview gets for each request, and that a
 // hidden panel gets no pushes while a visible one gets coalesced summaries only when the store changed.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
 import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspector/inspectorBackend';
@@ -15,7 +15,6 @@ import {
 } from '../../src/shared/inspectorProtocol';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function setup() {
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 64 * 1024 * 1024 });
@@ -103,22 +102,38 @@ test('the selected message: frames decoded, labels, copy as hex and base64, and 
   backend.dispose();
 });
 
-test('summaries: pushed after Ready, coalesced while the store changes, none while the panel is hidden', async () => {
+test('summaries: pushed after Ready, coalesced while the store changes, none while the panel is hidden', async (t) => {
+  // Mock timers: the count of summaries depends on ticks of the interval, not on how busy the machine is.
+  mock.timers.enable({ apis: ['setInterval'] });
+  t.after(() => mock.timers.reset());
   const { store, backend, summaries } = setup();
   await backend.handle({ type: MessageType.Ready });
   assert.equal(summaries().length, 1, 'Ready gets the current summary at once');
   for (let i = 0; i < 500; i++) store.append('s1', 'in', [utf8('t'), utf8(String(i))], { hasTopic: true });
-  await delay(SUMMARY_INTERVAL_MS * 3);
-  const afterBurst = summaries().length;
-  assert.ok(afterBurst >= 2 && afterBurst <= 5, `500 appends make a few summaries, not 500 (${afterBurst})`);
+  mock.timers.tick(SUMMARY_INTERVAL_MS);
+  assert.equal(summaries().length, 2, '500 appends between two ticks make one summary');
   assert.equal(summaries().at(-1)!.matched, 500);
-  await delay(SUMMARY_INTERVAL_MS * 3);
-  assert.equal(summaries().length, afterBurst, 'nothing changed, nothing sent');
+  mock.timers.tick(SUMMARY_INTERVAL_MS * 3);
+  assert.equal(summaries().length, 2, 'nothing changed, nothing sent');
   backend.setVisible(false);
   store.append('s1', 'in', [utf8('t'), utf8('hidden')], { hasTopic: true });
-  await delay(SUMMARY_INTERVAL_MS * 3);
-  assert.equal(summaries().length, afterBurst, 'a hidden panel gets nothing');
+  mock.timers.tick(SUMMARY_INTERVAL_MS * 3);
+  assert.equal(summaries().length, 2, 'a hidden panel gets nothing');
   backend.setVisible(true);
   assert.equal(summaries().at(-1)!.matched, 501, 'becoming visible sends the current state');
+  backend.dispose();
+});
+
+test('copy without a frame index copies the whole message, one frame per line', async () => {
+  const { store, backend, request, clipboard } = setup();
+  const seq = store.append('s1', 'in', [utf8('ticks.a'), utf8('{"price":1.5}')], { hasTopic: true });
+  await request({ type: MessageType.Copy, seq, format: 'text' });
+  await request({ type: MessageType.Copy, seq, format: 'hex' });
+  await request({ type: MessageType.Copy, seq, format: 'json' });
+  assert.deepEqual(clipboard.slice(0, 2), [
+    'ticks.a\n{"price":1.5}',
+    `${Buffer.from('ticks.a').toString('hex')}\n${Buffer.from('{"price":1.5}').toString('hex')}`,
+  ]);
+  assert.deepEqual(JSON.parse(clipboard[2]), ['ticks.a', { price: 1.5 }]);
   backend.dispose();
 });

@@ -2,8 +2,7 @@
 // timeline, recent messages, sequence report, probe results of its addresses, a sample of its publisher's
 // topics, the capture's own shedding) and says, in order, what is fine, what is wrong, and on what evidence.
 // Pure: the caller gathers the inputs (live probes and samples included), so tests and the engine share it.
-import { explainAuthFailure } from '../security/authFailure';
-import { handshakeFailureFromTimeline } from '../security/secureSession';
+import { explainAuthFailure, type HandshakeFailure } from '../security/authFailure';
 import { wireMechanism, type SessionSecurity } from '../security/security';
 import type { RoutingPeer, SessionCounters, SessionState, TimelineEvent } from '../session/sessionMonitor';
 import { checkPairing, parseSocketType, socketTypeInfo } from '../session/socketTypes';
@@ -360,12 +359,8 @@ function checkCapture(input: DiagnoseInput): CheckResult | undefined {
   };
 }
 
-function latestFailure(timeline: readonly TimelineEvent[]) {
-  for (let i = timeline.length - 1; i >= 0; i--) {
-    const line = timeline[i];
-    const type = line.cycle ? line.cycle.find((t) => t.startsWith('handshake:error:')) : line.type;
-    if (type?.startsWith('handshake:error:')) return handshakeFailureFromTimeline({ type, detail: line.detail });
-  }
+function latestFailure(timeline: readonly TimelineEvent[]): HandshakeFailure | undefined {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i].failure) return timeline[i].failure;
   return undefined;
 }
 

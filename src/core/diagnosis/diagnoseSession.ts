@@ -4,7 +4,8 @@
 import type { CaptureStore } from '../capture/captureStore';
 import type { SessionSecurity } from '../security/security';
 import { securitySocketOptions } from '../security/security';
-import { parsePrefix, type Session } from '../session/session';
+import { parsePrefix } from '../session/prefixBytes';
+import type { Session } from '../session/session';
 import type { Tap } from '../tap/tap';
 import { observerFor, parseSocketType } from '../session/socketTypes';
 import type { CaptureRecord, SocketTypeName } from '../types';

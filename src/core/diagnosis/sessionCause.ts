@@ -1,8 +1,7 @@
 // The one line a session's tree node shows when it is not working: why, in a few words, from its state
 // and monitor timeline ("the server hangs up during the CURVE handshake: wrong server public key?").
 // Longer explanations live in the timeline and in diagnose(); this is the headline.
-import { explainAuthFailure, type AuthFailureKind } from '../security/authFailure';
-import { handshakeFailureFromTimeline } from '../security/secureSession';
+import { explainAuthFailure, type AuthFailureKind, type HandshakeFailure } from '../security/authFailure';
 import type { SessionSecurity } from '../security/security';
 import type { SessionState, TimelineEvent } from '../session/sessionMonitor';
 import { clockTime, formatCount } from './findings';
@@ -73,7 +72,7 @@ export function sessionCause(input: CauseInput): SessionCause | undefined {
 interface FailureAt {
   index: number;
   line: TimelineEvent;
-  failure: NonNullable<ReturnType<typeof handshakeFailureFromTimeline>>;
+  failure: HandshakeFailure;
   count: number;
   /** The failure line was updated in the last 10 s (a storm still going on). */
   recent: boolean;
@@ -82,11 +81,9 @@ interface FailureAt {
 function latestHandshakeFailure(timeline: readonly TimelineEvent[]): FailureAt | undefined {
   for (let i = timeline.length - 1; i >= 0; i--) {
     const line = timeline[i];
-    const type = line.cycle ? line.cycle.find((t) => t.startsWith('handshake:error:')) : line.type;
-    if (!type?.startsWith('handshake:error:')) continue;
-    const failure = handshakeFailureFromTimeline({ type, detail: line.detail });
+    const failure = line.failure;
     if (!failure) continue;
-    const perTurn = line.cycle ? line.cycle.filter((t) => t === type).length : 1;
+    const perTurn = line.cycle ? line.cycle.filter((t) => t === failure.event).length || 1 : 1;
     return { index: i, line, failure, count: (line.repeat ?? 1) * perTurn, recent: Date.now() - line.time < 10_000 };
   }
   return undefined;

@@ -86,7 +86,7 @@ export async function openSecureSession(
       void registration?.dispose();
       return;
     }
-    const failure = change.event && handshakeFailureFromTimeline(change.event);
+    const failure = change.event?.failure;
     if (!failure) return;
     const address = change.event!.address;
     const kind = explainAuthFailure(complete, failure, role).kind;
@@ -133,14 +133,4 @@ export function attemptEvent(attempt: AuthAttempt): Omit<TimelineEvent, 'time'> 
     detail: `${attempt.verdict} ${attempt.mechanism} ${who} (${attempt.statusCode}): ${attempt.reason}`,
     severity: attempt.verdict === 'allowed' ? 'info' : 'warning',
   };
-}
-
-/**
- * Recovers the failure from a session's timeline line: the session keeps the monitor event's error
- * only as text, written by describeHandshakeError with the code, or "status NNN" for auth failures.
- */
-export function handshakeFailureFromTimeline(event: Pick<TimelineEvent, 'type' | 'detail'>): HandshakeFailure | undefined {
-  if (!event.type.startsWith('handshake:error:')) return undefined;
-  const token = /\((?:status (\d{3})|([A-Z][A-Z0-9_]+))\)/.exec(event.detail ?? '');
-  return { event: event.type, code: token?.[2], status: token?.[1] ? Number(token[1]) : undefined };
 }

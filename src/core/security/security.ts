@@ -20,8 +20,6 @@ export type SessionSecurity =
   /** Without users any user name and password is accepted (attempts are still recorded). */
   | { mechanism: 'plain-server'; users?: PlainUser[] };
 
-export type SecurityMechanism = SessionSecurity['mechanism'];
-
 export interface CurveKeyPair {
   publicKey: string;
   secretKey: string;

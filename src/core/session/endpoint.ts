@@ -129,10 +129,3 @@ function ok(endpoint: ParsedEndpoint): EndpointParse {
 function fail(error: string): EndpointParse {
   return { ok: false, error };
 }
-
-/** Host part of a tcp address in a form comparable across binds and connects (`*` stays `*`). */
-export function isLoopbackOrWildcard(host: string | undefined): boolean {
-  return (
-    host === '*' || host === '0.0.0.0' || host === '::' || host === 'localhost' || host === '::1' || (host?.startsWith('127.') ?? false)
-  );
-}

@@ -6,6 +6,9 @@ import { SessionMonitor, type SessionState, type TimelineEvent } from './session
 import { socketTypeInfo } from './socketTypes';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqErrors';
+import { parsePrefix } from './prefixBytes';
+import { handshakeFailureOf } from '../security/authFailure';
+import { createSocket } from './socketFactory';
 
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
@@ -36,32 +39,6 @@ export interface SessionOptions {
 }
 
 export type ReceiveWaiter = (frames: Uint8Array[], seq: number) => void;
-
-/** Parses `hex:0a0b` or plain text into the bytes of a subscription or routing id. */
-export function parsePrefix(text: string): Buffer {
-  if (text.startsWith('hex:')) {
-    const hex = text.slice(4).replace(/\s+/g, '');
-    if (!/^([0-9a-fA-F]{2})*$/.test(hex))
-      throw new ZmqUserError(`"${text}" is not valid hex: write pairs of hex digits after "hex:", e.g. hex:0a0b.`);
-    return Buffer.from(hex, 'hex');
-  }
-  return Buffer.from(text, 'utf8');
-}
-
-const SOCKET_CLASS: Record<SocketTypeName, keyof typeof Zmq> = {
-  PAIR: 'Pair',
-  PUB: 'Publisher',
-  SUB: 'Subscriber',
-  REQ: 'Request',
-  REP: 'Reply',
-  DEALER: 'Dealer',
-  ROUTER: 'Router',
-  PULL: 'Pull',
-  PUSH: 'Push',
-  XPUB: 'XPublisher',
-  XSUB: 'XSubscriber',
-  STREAM: 'Stream',
-};
 
 const MONITOR_EVENTS = [
   'bind',
@@ -110,12 +87,9 @@ export class Session {
     this.type = options.type;
     this.mode = options.mode;
     this.addresses = [...options.addresses];
-    const zmq = loadZeromq();
-    const SocketClass = zmq[SOCKET_CLASS[options.type]] as unknown as new (o?: Record<string, unknown>) => Zmq.Socket;
     const info = socketTypeInfo(options.type);
     const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
-    // zeromq.js send-only classes (PUB, PUSH) have no receive options at all.
-    if (info.flow !== 'send') socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
+    socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
     if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
     if (options.reconnectInterval !== undefined) socketOptions.reconnectInterval = options.reconnectInterval;
     // Back off to one retry every 2 s when a peer stays away (libzmq's default retries 10 times a second forever).
@@ -125,11 +99,7 @@ export class Session {
     // A diagnostics REQ must survive a service that never answers: relaxed lets it send again.
     if (options.type === 'REQ') Object.assign(socketOptions, { relaxed: true, correlate: true });
     Object.assign(socketOptions, options.socketOptions);
-    try {
-      this.socket = new SocketClass(socketOptions);
-    } catch (error) {
-      throw explainZmqError(error, 'configure', undefined, options.type);
-    }
+    this.socket = createSocket(options.type, socketOptions);
     this.hasRoutingIdIn = info.receivesRoutingId;
     this.hasTopic = info.topicFiltered || options.type === 'PUB' || options.type === 'XPUB';
     this.monitor = new SessionMonitor(options.type, onEvent ? (e) => onEvent(this, e) : undefined);
@@ -443,7 +413,8 @@ export class Session {
       detail = describeHandshakeError(event.type, error);
       monitor.lastError = detail;
     }
-    monitor.record({ type: event.type, address, detail, severity });
+    const failure = handshakeFailureOf({ type: event.type, error });
+    monitor.record({ type: event.type, address, detail, severity, ...(failure ? { failure } : {}) });
     if (event.type === 'handshake:error:other' && this.mode === 'connect') this.backOff(address);
   }
 
@@ -488,7 +459,7 @@ const TOPIC: AppendOptions = { hasTopic: true };
 
 function describeHandshakeError(type: string, error: Error & { code?: string; status?: number }): string {
   // Texts follow what each side was measured to see (see the table in authFailure.ts); the code or
-  // "status NNN" stays in parentheses, where secureSession.ts reads it back.
+  // "status NNN" stays in parentheses for the reader (the failure itself travels as data on the event).
   const code = error.code ?? '';
   const retryNote = 'libzmq does not retry this endpoint after it: reopen the session once it is fixed.';
   if (type === 'handshake:error:auth') {

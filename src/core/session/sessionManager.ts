@@ -24,7 +24,10 @@ export class SessionManager {
     return this.sessions.get(id);
   }
 
-  /** Name and type of a session, open or closed. */
+  /**
+   * The session directory: name and socket type of every id the capture holds messages under, whether a
+   * session (open or closed), a tap, or an imported file's session.
+   */
   describe(id: string): { id: string; name: string; type: Session['type'] | '?' } | undefined {
     return this.history.get(id);
   }
@@ -36,8 +39,13 @@ export class SessionManager {
    */
   adoptImported(name: string, type: Session['type'] | undefined): string {
     const id = `i${this.nextImportedId++}`;
-    this.history.set(id, { id, name, type: type ?? '?' });
+    this.recordCaptureSource(id, name, type);
     return id;
+  }
+
+  /** Names a source that captures under its own id (a tap), so the directory can describe its messages. */
+  recordCaptureSource(id: string, name: string, type: Session['type'] | undefined): void {
+    this.history.set(id, { id, name, type: type ?? '?' });
   }
 
   findByName(name: string): Session | undefined {

@@ -1,5 +1,6 @@
 // A session's live health: counters, message rates, connection state and the monitor-event timeline.
 // Counters are plain fields bumped on the receive path; rates are sampled once a second, not per message.
+import type { HandshakeFailure } from '../security/authFailure';
 import type { SocketTypeName } from '../types';
 
 export type SessionState = 'starting' | 'listening' | 'connected' | 'retrying' | 'disconnected' | 'error' | 'closed';
@@ -13,6 +14,8 @@ export interface TimelineEvent {
   /** Human-readable detail: an explained error, a retry interval, an auth verdict. */
   detail?: string;
   severity: 'info' | 'warning' | 'error';
+  /** For handshake:error:* events: the failure as data (code, ZAP status), for whoever explains it. */
+  failure?: HandshakeFailure;
   /** How many times in a row this same event (or cycle of events) happened: a reconnect loop is one line, not thousands. */
   repeat?: number;
   /** A repeating cycle collapsed into this line: its event types in order (`type` joins them with →). */
@@ -131,7 +134,7 @@ export class SessionMonitor {
       this.remember({ key });
       return false;
     }
-    const line: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
+    const line = lineOf(event, time);
     this.pushLine(line);
     this.remember({ key, line });
     const cycle = this.detectCycle();
@@ -199,7 +202,7 @@ export class SessionMonitor {
       }
       return false;
     }
-    open.partial.push({ time, type: event.type, address: event.address, detail: event.detail, severity: event.severity });
+    open.partial.push(lineOf(event, time));
     open.position++;
     if (open.position === open.keys.length) {
       open.line.repeat = (open.line.repeat ?? 1) + 1;
@@ -234,6 +237,7 @@ export class SessionMonitor {
         cycle: turn.map((l) => l.type),
         address,
         detail: (worst ?? lines[lines.length - 1]).detail,
+        ...(lines.find((l) => l.failure) ? { failure: lines.find((l) => l.failure)!.failure } : {}),
         severity: worst?.severity ?? 'info',
         repeat: 2,
       };
@@ -291,4 +295,10 @@ function isPower(keys: string[]): boolean {
     if (periodic) return true;
   }
   return false;
+}
+
+function lineOf(event: Omit<TimelineEvent, 'time'>, time: number): TimelineEvent {
+  const line: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
+  if (event.failure) line.failure = event.failure;
+  return line;
 }

@@ -14,7 +14,8 @@ import type { LatencySummary } from './latencyStats';
 import { RequestCorrelator, type Correlation, type UnansweredRequest } from './requestCorrelator';
 import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
-import { ZmqUserError, errorCode, explainZmqError, loadZeromq } from '../session/zmqErrors';
+import { ZmqUserError, errorCode, explainZmqError } from '../session/zmqErrors';
+import { createSocket } from '../session/socketFactory';
 
 export type { Correlation, UnansweredRequest } from './requestCorrelator';
 
@@ -307,29 +308,12 @@ async function sendWaiting(to: Sender, frames: Buffer[], isClosed: () => boolean
 }
 
 function openSocket(type: SocketTypeName, hwm: number): Zmq.Socket {
-  const zmq = loadZeromq();
-  const classes: Partial<Record<SocketTypeName, new (options: object) => Zmq.Socket>> = {
-    ROUTER: zmq.Router,
-    DEALER: zmq.Dealer,
-    XPUB: zmq.XPublisher,
-    XSUB: zmq.XSubscriber,
-    PUSH: zmq.Push,
-    PULL: zmq.Pull,
-    PAIR: zmq.Pair,
-  };
-  const options: Record<string, unknown> = { linger: 0, reconnectMaxInterval: 2000 };
-  // zeromq.js send-only and receive-only classes have no option for the other direction.
-  if (type !== 'PUSH') options.receiveHighWaterMark = hwm;
-  if (type !== 'PULL') options.sendHighWaterMark = hwm;
+  const options: Record<string, unknown> = { linger: 0, reconnectMaxInterval: 2000, receiveHighWaterMark: hwm, sendHighWaterMark: hwm };
   // A reply for a client that left fails loudly (EHOSTUNREACH) instead of vanishing. A mandatory ROUTER
   // is not writable while no client is connected, so a waiting send would hang the reply loop: it sends
   // without waiting, and `sendWaiting` retries only when the client's queue is full (EAGAIN).
   if (type === 'ROUTER') Object.assign(options, { mandatory: true, sendTimeout: 0 });
   // Every subscriber's subscribe and unsubscribe is forwarded (and captured), not only the first and last.
   if (type === 'XPUB') options.verbosity = 'allSubsUnsubs';
-  try {
-    return new classes[type]!(options);
-  } catch (error) {
-    throw explainZmqError(error, 'configure', undefined, type);
-  }
+  return createSocket(type, options);
 }

@@ -65,7 +65,7 @@ export function nullGreetingRest(): Uint8Array {
   return rest;
 }
 
-/** Small stand-in table: which socket would observe a peer of this type, and at what cost. */
+/** Which socket would observe a probed peer of this type, and at what cost (from the socket-type catalogue). */
 export function observerForPeer(type: string): ObserverSuggestion | undefined {
   // The catalogue owns the table; STREAM (raw TCP) has no ZMTP observer to suggest.
   const peer = parseSocketType(type);
@@ -428,4 +428,10 @@ function connectExplanation(code: string, host: string, port: number, message: s
     default:
       return `Cannot connect to ${host}:${port}: ${message} (${code}).`;
   }
+}
+
+export function probeSummary(r: ProbeResult): string {
+  if (r.kind === 'zmtp3')
+    return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
+  return r.explanation;
 }

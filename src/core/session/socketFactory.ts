@@ -1,0 +1,39 @@
+// The one place a zeromq.js socket is made, for sessions and taps alike: the class for a socket type, the
+// options each class accepts, and a configuration error explained in the user's terms.
+import type * as Zmq from 'zeromq';
+import type { SocketTypeName } from '../types';
+import { socketTypeInfo } from './socketTypes';
+import { explainZmqError, loadZeromq } from './zmqErrors';
+
+const SOCKET_CLASS: Record<SocketTypeName, keyof typeof Zmq> = {
+  PAIR: 'Pair',
+  PUB: 'Publisher',
+  SUB: 'Subscriber',
+  REQ: 'Request',
+  REP: 'Reply',
+  DEALER: 'Dealer',
+  ROUTER: 'Router',
+  PULL: 'Pull',
+  PUSH: 'Push',
+  XPUB: 'XPublisher',
+  XSUB: 'XSubscriber',
+  STREAM: 'Stream',
+};
+
+/**
+ * A socket of `type` with `options` (zeromq.js option names). zeromq.js send-only classes (PUB, PUSH) have no
+ * receive options and receive-only ones (SUB, PULL) no send options: those are dropped rather than thrown on.
+ */
+export function createSocket(type: SocketTypeName, options: Record<string, unknown>): Zmq.Socket {
+  const zmq = loadZeromq();
+  const SocketClass = zmq[SOCKET_CLASS[type]] as unknown as new (o?: Record<string, unknown>) => Zmq.Socket;
+  const accepted = { ...options };
+  const flow = socketTypeInfo(type).flow;
+  if (flow === 'send') delete accepted.receiveHighWaterMark;
+  if (flow === 'receive') delete accepted.sendHighWaterMark;
+  try {
+    return new SocketClass(accepted);
+  } catch (error) {
+    throw explainZmqError(error, 'configure', undefined, type);
+  }
+}

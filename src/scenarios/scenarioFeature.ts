@@ -1,0 +1,85 @@
+// The scenario feature of the extension: the `.zmq` language (diagnostics, completion, hover), CodeLens,
+// inline results, the Test Explorer controller, and its commands. extension.ts makes one call to this.
+import * as vscode from 'vscode';
+import type { Config } from '../config/config';
+import type { CaptureSink } from '../core/session/session';
+import type { SessionManager } from '../core/session/sessionManager';
+import { tryExpand } from '../core/scenario/scenarioCheck';
+import { LayeredScope } from '../core/scenario/scenarioVariables';
+import { errorText } from '../core/session/zmqErrors';
+import type { EndpointController } from '../endpoints/endpointController';
+import type { KeyStore } from '../security/keyStore';
+import { RUN_SCENARIO, RUN_STEP, SNIFF_SCENARIO_ENDPOINT, ScenarioCodeLens } from './scenarioCodeLens';
+import { ScenarioDecorations } from './scenarioDecorations';
+import { registerScenarioDiagnostics } from './scenarioDiagnostics';
+import { SCENARIO_SELECTOR, ScenarioDocuments } from './scenarioDocuments';
+import { registerScenarioLanguage } from './scenarioLanguage';
+import { ScenarioTests } from './scenarioTests';
+
+export interface ScenarioFeatureDeps {
+  config: Config;
+  store: CaptureSink;
+  sessions: SessionManager;
+  controller: EndpointController;
+  keys: KeyStore;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[] {
+  const documents = new ScenarioDocuments(deps.config);
+  const decorations = new ScenarioDecorations();
+  const tests = new ScenarioTests(documents, decorations, {
+    store: deps.store,
+    nameSession: (name, type) => deps.sessions.adoptImported(name, type),
+    resolveSecurity: (security) => deps.keys.resolve(security),
+    defaultTimeoutMs: () => Math.max(100, deps.config.get('scenarios.defaultTimeoutSeconds') * 1000),
+    log: deps.log,
+  });
+  const codeLens = new ScenarioCodeLens(documents);
+  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
+  const disposables: vscode.Disposable[] = [
+    decorations,
+    tests,
+    codeLens,
+    vscode.languages.registerCodeLensProvider(SCENARIO_SELECTOR, codeLens),
+    ...registerScenarioDiagnostics(documents, deps.config),
+    ...registerScenarioLanguage(documents),
+    vscode.commands.registerCommand(RUN_SCENARIO, (uri?: vscode.Uri, scenario?: string) =>
+      run(async () => {
+        const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+        if (!target) return;
+        if (scenario) return tests.runFromEditor(target, scenario);
+        const file = documents.parse(await vscode.workspace.openTextDocument(target));
+        for (const s of file.scenarios) await tests.runFromEditor(target, s.name);
+      }),
+    ),
+    vscode.commands.registerCommand(RUN_STEP, (uri: vscode.Uri, scenario: string, line: number) =>
+      run(() => tests.runFromEditor(uri, scenario, line)),
+    ),
+    vscode.commands.registerCommand(SNIFF_SCENARIO_ENDPOINT, (uri: vscode.Uri, name: string) =>
+      run(async () => {
+        if (!vscode.workspace.isTrusted) throw new Error('Sniffing opens a socket: trust this workspace first.');
+        const document = await vscode.workspace.openTextDocument(uri);
+        const file = documents.parse(document);
+        const endpoint = file.endpoints.find((e) => e.name === name);
+        if (!endpoint) return;
+        const scope = new LayeredScope(documents.variables(uri, file).layers);
+        const address = tryExpand(endpoint.address, scope);
+        if (!address) throw new Error(`The address of ${name} uses a variable that is not defined here.`);
+        let sessionName = `${name} (scenario)`;
+        for (let i = 2; deps.controller.get(sessionName); i++) sessionName = `${name} (scenario ${i})`;
+        await deps.controller.addAndStart({
+          name: sessionName,
+          type: endpoint.type,
+          mode: endpoint.mode,
+          address,
+          ...(endpoint.subscriptions.length ? { subscriptions: endpoint.subscriptions.map((s) => tryExpand(s, scope) ?? s) } : {}),
+          ...(endpoint.security ? { security: endpoint.security } : {}),
+        });
+        await vscode.commands.executeCommand('zeromq.openInspector');
+      }),
+    ),
+  ];
+  void tests.discover();
+  return disposables;
+}
