@@ -85,6 +85,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     keys,
     log,
     replyTimeoutMs: () => config.receiveTimeoutMs,
+    verdicts: () => scanner.verdicts(),
   });
   const endpointsView = new EndpointsView(controller, taps, diagnosis);
   const documents = new MessageDocuments();

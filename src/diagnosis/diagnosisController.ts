@@ -8,6 +8,8 @@ import { diagnoseAddress, diagnoseSession, diagnoseTap, recentRecords } from '..
 import type { DiagnosisSink } from '../core/diagnosis/diagnosisSink';
 import { renderDiagnosis } from '../core/diagnosis/diagnosisReport';
 import type { Finding } from '../core/diagnosis/findings';
+import { connectableAddress } from '../core/scan/connectableAddress';
+import type { EndpointVerdict } from '../core/scan/scanTypes';
 import { parseSequenceField, type PublisherKey, type SequenceField } from '../core/diagnosis/sequenceField';
 import { sequenceFindings } from '../core/diagnosis/sequenceFindings';
 import { sessionCause, type SessionCause } from '../core/diagnosis/sessionCause';
@@ -33,7 +35,18 @@ export interface DiagnosisDeps {
   log: vscode.LogOutputChannel;
   /** Seconds a REQ reply may take (the receive timeout setting). */
   replyTimeoutMs: () => number;
+  /** The workspace scan's endpoints: findings about an address also go on the code that binds or connects it. */
+  verdicts?: () => readonly EndpointVerdict[];
 }
+
+/** Findings about the endpoint itself (not about one session's settings): they belong on the code's bind/connect lines. */
+const CODE_FINDINGS = new Set<Finding['kind']>([
+  'nothing-bound',
+  'mechanism-mismatch',
+  'zmtp-version',
+  'pairing-invalid',
+  'handshake-failing',
+]);
 
 export class DiagnosisController implements NodeDiagnostics, vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly reports = new Map<string, string>();
@@ -41,11 +54,14 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly codeDiagnostics = vscode.languages.createDiagnosticCollection('zeromq-diagnosis');
+  /** Which files got diagnostics for which address, so a new check of the address replaces them. */
+  private readonly codeDiagnosticsByAddress = new Map<string, Map<string, vscode.Diagnostic[]>>();
   private counter = 0;
   private revision = 0;
 
   constructor(private readonly deps: DiagnosisDeps) {
-    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, this), this.changed);
+    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, this), this.changed, this.codeDiagnostics);
     const opened = deps.sessions.onDidChange((change) => {
       if (change.kind === 'opened') this.trackFromSettings(change.session);
       if (change.kind === 'closed') this.lastFindings.delete(change.session.name);
@@ -123,6 +139,7 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
     );
     this.lastFindings.set(entry.definition.name, diagnosis.findings);
     this.revision++;
+    for (const address of session.addresses) this.publishOnCode(address, diagnosis);
     await this.show(`${entry.definition.name} (${entry.definition.type} ${entry.definition.mode} ${entry.definition.address})`, diagnosis);
   }
 
@@ -135,6 +152,7 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
     const running = this.deps.controller.running().find((e) => e.session!.addresses.includes(address));
     if (running) return this.diagnoseEntry(running);
     const diagnosis = await this.withProgress(`probing ${address}`, (signal) => diagnoseAddress(address, { socketType, signal }));
+    this.publishOnCode(address, diagnosis);
     await this.show(`${address}${socketType ? ` (the code's ${socketType})` : ''}`, diagnosis);
   }
 
@@ -161,6 +179,47 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
     this.deps.log.info(`Diagnosis of ${subject}: ${diagnosis.summary}`);
     const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: DIAGNOSIS_SCHEME, path }));
     await vscode.window.showTextDocument(document, { preview: true, preserveFocus: false });
+  }
+
+  /** Puts the endpoint's findings on every line of the workspace that binds or connects `address` (replacing the last check's). */
+  private publishOnCode(address: string, diagnosis: Diagnosis): void {
+    const verdicts = this.deps.verdicts?.() ?? [];
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const findings = diagnosis.findings.filter((f) => CODE_FINDINGS.has(f.kind));
+    for (const verdict of verdicts) {
+      if (connectableAddress(verdict) !== address) continue;
+      for (const participant of [...verdict.binders, ...verdict.connectors]) {
+        for (const finding of findings) {
+          const range = new vscode.Range(
+            participant.range.line,
+            participant.range.character,
+            participant.range.endLine,
+            participant.range.endCharacter,
+          );
+          const diagnostic = new vscode.Diagnostic(
+            range,
+            `${finding.title} (checked live at ${new Date().toLocaleTimeString()})${finding.fix ? `\n${finding.fix}` : ''}`,
+            finding.severity === 'error'
+              ? vscode.DiagnosticSeverity.Error
+              : finding.severity === 'warning'
+                ? vscode.DiagnosticSeverity.Warning
+                : vscode.DiagnosticSeverity.Information,
+          );
+          diagnostic.source = 'ZeroMQ diagnosis';
+          diagnostic.code = finding.kind;
+          const list = byFile.get(participant.range.file) ?? [];
+          list.push(diagnostic);
+          byFile.set(participant.range.file, list);
+        }
+      }
+    }
+    const previous = this.codeDiagnosticsByAddress.get(address);
+    this.codeDiagnosticsByAddress.set(address, byFile);
+    const files = new Set([...(previous?.keys() ?? []), ...byFile.keys()]);
+    for (const file of files) {
+      const all = [...this.codeDiagnosticsByAddress.values()].flatMap((m) => m.get(file) ?? []);
+      this.codeDiagnostics.set(vscode.Uri.file(file), all);
+    }
   }
 
   private withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
