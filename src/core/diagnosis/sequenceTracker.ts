@@ -109,6 +109,8 @@ export class SequenceTracker {
   private readonly gapList: SequenceGap[] = [];
   private readonly gapByCaptureSeq = new Map<number, SequenceGap>();
   private readonly anomalyList: SequenceAnomaly[] = [];
+  /** When the message being observed was captured, if the caller said (else the clock is read on an anomaly). */
+  private at: number | undefined;
   /** Bumped whenever a gap or an anomaly is recorded: views compare it instead of rereading. */
   version = 0;
 
@@ -137,9 +139,6 @@ export class SequenceTracker {
     this.at = timeMs;
     this.advance(state, value, captureSeq);
   }
-
-  /** The message being observed was captured at this time, when the caller knows it. */
-  private at: number | undefined;
 
   private timeOf(): number {
     return this.at ?? this.now();
