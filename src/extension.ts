@@ -88,6 +88,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     verdicts: () => scanner.verdicts(),
   });
   const endpointsView = new EndpointsView(controller, taps, diagnosis);
+  const tapWatch = taps.onDidChange(() => taps.list().forEach((tap) => diagnosis.watchTap(tap)));
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, {
     store,
@@ -113,6 +114,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     ...registerPairingCommands({ controller, scanner, view: pairingsView, log }),
     decoderSettings,
     diagnosis,
+    tapWatch,
     ...registerDiagnosisCommands({ diagnosis, controller, taps, sink: diagnosisSink }),
     controller,
     endpointsView,

@@ -13,6 +13,7 @@ import type { EndpointVerdict } from '../core/scan/scanTypes';
 import { parseSequenceField, type PublisherKey, type SequenceField } from '../core/diagnosis/sequenceField';
 import { sequenceFindings } from '../core/diagnosis/sequenceFindings';
 import { sessionCause, type SessionCause } from '../core/diagnosis/sessionCause';
+import { subscriptionMapLines, type MapLine } from '../core/diagnosis/subscriptionMap';
 import type { SessionSecurity } from '../core/security/security';
 import type { Session } from '../core/session/session';
 import type { SessionManager } from '../core/session/sessionManager';
@@ -63,7 +64,11 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
   constructor(private readonly deps: DiagnosisDeps) {
     this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, this), this.changed, this.codeDiagnostics);
     const opened = deps.sessions.onDidChange((change) => {
-      if (change.kind === 'opened') this.trackFromSettings(change.session);
+      if (change.kind === 'opened') {
+        this.trackFromSettings(change.session);
+        // A bound XPUB receives its subscribers' subscriptions: map them.
+        if (change.session.type === 'XPUB') this.deps.sink.mapSubscriptions(change.session.id, 'in');
+      }
       if (change.kind === 'closed') this.lastFindings.delete(change.session.name);
     });
     this.disposables.push(new vscode.Disposable(() => opened.dispose()));
@@ -103,6 +108,16 @@ export class DiagnosisController implements NodeDiagnostics, vscode.TextDocument
       );
     const kinds = new Set(live.map((f) => f.kind));
     return [...live, ...(this.lastFindings.get(entry.definition.name) ?? []).filter((f) => !kinds.has(f.kind))];
+  }
+
+  subscriptionMap(captureId: string): MapLine[] {
+    const map = this.deps.sink.subscriptionMap(captureId);
+    return map ? subscriptionMapLines(map.snapshot()) : [];
+  }
+
+  /** Keeps a subscription map for a pub-sub tap (subscriptions travel towards the publisher: 'out'). */
+  watchTap(tap: Tap): void {
+    if (tap.pattern === 'pub-sub' && !this.deps.sink.subscriptionMap(tap.id)) this.deps.sink.mapSubscriptions(tap.id, 'out');
   }
 
   version(): number {

@@ -11,6 +11,8 @@ import { formatRate } from './formatRate';
 export interface NodeDiagnostics {
   cause(entry: EndpointEntry): { text: string; since?: string } | undefined;
   findings(entry: EndpointEntry): ReadonlyArray<{ title: string; severity: 'error' | 'warning' | 'info'; detail?: string; fix?: string }>;
+  /** A pub-sub tap's or bound XPUB session's subscription map, as lines (empty when none is kept). */
+  subscriptionMap(captureId: string): ReadonlyArray<{ label: string; description: string; warn: boolean }>;
   /** Changes when causes or findings may have changed. */
   version(): number;
 }
@@ -77,7 +79,7 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
         ...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })),
         ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap })),
       ];
-    if (node.kind === 'tap') return tapChildren(node.tap).map((item) => ({ kind: 'leaf', item }));
+    if (node.kind === 'tap') return [...tapChildren(node.tap), ...this.mapItems(node.tap.id)].map((item) => ({ kind: 'leaf', item }));
     if (node.kind === 'endpoint') {
       const { entry } = node;
       const children: Node[] = [];
@@ -87,7 +89,7 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       if (lastError && entry.session.state === 'error') children.push({ kind: 'leaf', item: leaf(lastError, 'error', 'errorForeground') });
       if (this.diagnostics?.findings(entry).length) children.push({ kind: 'group', entry, group: 'findings' });
       children.push({ kind: 'group', entry, group: 'peers' });
-      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB')
+      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB' || entry.definition.type === 'XPUB')
         children.push({ kind: 'group', entry, group: 'subscriptions' });
       children.push({ kind: 'group', entry, group: 'events' });
       return children;
@@ -95,9 +97,20 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (node.kind === 'group') {
       if (node.group === 'findings')
         return (this.diagnostics?.findings(node.entry) ?? []).map((f) => ({ kind: 'leaf', item: findingItem(f) }));
+      if (node.group === 'subscriptions' && node.entry.definition.type === 'XPUB') {
+        const items = node.entry.session ? this.mapItems(node.entry.session.id) : [];
+        return (items.length ? items : [leaf('No subscriber has subscribed yet', 'circle-slash')]).map((item) => ({ kind: 'leaf', item }));
+      }
       return groupChildren(node.entry, node.group).map((item) => ({ kind: 'leaf', item }));
     }
     return [];
+  }
+
+  /** Subscribers' prefixes (text and hex) with holders and matches, then topics nobody takes. */
+  private mapItems(captureId: string): vscode.TreeItem[] {
+    return (this.diagnostics?.subscriptionMap(captureId) ?? []).map((line) =>
+      leaf(line.label, line.warn ? 'warning' : 'filter', line.warn ? 'charts.yellow' : undefined, line.description),
+    );
   }
 
   private findingsGroupItem(entry: EndpointEntry): vscode.TreeItem {

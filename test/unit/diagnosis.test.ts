@@ -5,7 +5,7 @@ import { renderDiagnosis, renderFinding } from '../../src/core/diagnosis/diagnos
 import { hexBytes, quotedBytes } from '../../src/core/diagnosis/findings';
 import { sessionCause } from '../../src/core/diagnosis/sessionCause';
 import { subscriptionFindings } from '../../src/core/diagnosis/subscriptionFindings';
-import { SubscriptionMap } from '../../src/core/diagnosis/subscriptionMap';
+import { SubscriptionMap, subscriptionMapLines } from '../../src/core/diagnosis/subscriptionMap';
 import type { TimelineEvent } from '../../src/core/session/sessionMonitor';
 import type { ProbeResult } from '../../src/core/zmtp/zmtpProbe';
 
@@ -77,6 +77,13 @@ test("a bound XPUB session's subscription map: holders per prefix, topics nobody
   );
   assert.equal(snapshot.unmatchedPublications, 1);
   assert.equal(map.malformed, 1);
+  assert.deepEqual(
+    subscriptionMapLines(snapshot).map((l) => [l.label, l.description, l.warn]),
+    [
+      ['"eur" (65 75 72)', '1 subscriber · 1 matched · +2/−1', false],
+      ['topic "gbp.usd"', 'no subscriber · 1 message dropped', true],
+    ],
+  );
 });
 
 test('diagnose() orders findings worst first, marks each check, and the report shows checks, fixes and evidence', () => {

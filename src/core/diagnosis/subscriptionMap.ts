@@ -2,6 +2,7 @@
 // subscribers hold each), when they (un)subscribe, which published topics reach nobody, which prefixes
 // never match, and how many matching messages had gone by before a subscriber arrived (a late joiner).
 // libzmq's XPUB does not say which peer sent a subscription, so holders are counted, not named.
+import { formatCount, hexBytes, plural, quotedBytes } from './findings';
 import { isPrefix, keyBytes, topicBytesOf, topicKey } from './topics';
 
 export interface SubscriptionChange {
@@ -147,4 +148,33 @@ export class SubscriptionMap {
       unmatchedPublications: this.unmatchedPublications,
     };
   }
+}
+
+export interface MapLine {
+  label: string;
+  description: string;
+  warn: boolean;
+}
+
+/** The map as lines for a tree: held prefixes (bytes as text and hex), then topics nobody takes. Bounded. */
+export function subscriptionMapLines(snapshot: SubscriptionMapSnapshot, limit = 50): MapLine[] {
+  const lines: MapLine[] = [];
+  const prefixes = [...snapshot.prefixes].sort((a, b) => b.holders - a.holders || b.matched - a.matched);
+  for (const p of prefixes.slice(0, limit)) {
+    const who = p.holders ? `${formatCount(p.holders)} subscriber${p.holders === 1 ? '' : 's'}` : 'no subscriber now';
+    const matched = p.matched ? `${formatCount(p.matched)} matched` : p.holders ? 'never matched' : '';
+    lines.push({
+      label: p.prefix.length ? `${quotedBytes(p.prefix)} (${hexBytes(p.prefix)})` : '"" (everything)',
+      description: [who, matched, `+${p.subscribes}/−${p.unsubscribes}`].filter(Boolean).join(' · '),
+      warn: p.holders > 0 && p.matched === 0,
+    });
+  }
+  for (const t of snapshot.topics.filter((t) => !t.subscribed && t.unmatched > 0).slice(0, limit)) {
+    lines.push({
+      label: `topic ${quotedBytes(t.topic)}`,
+      description: `no subscriber · ${plural(t.unmatched, 'message')} dropped`,
+      warn: true,
+    });
+  }
+  return lines;
 }
