@@ -47,6 +47,15 @@ const builds = withTests
         external: ['vscode', 'zeromq'],
       },
       {
+        // The workspace scan runs in a worker thread of its own (see src/core/scan/scanWorkerClient.ts).
+        ...common,
+        entryPoints: ['src/core/scan/scanWorker.ts'],
+        outfile: 'dist/scanWorker.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+      },
+      {
         ...common,
         entryPoints: ['src/cli/cli.ts'],
         outfile: 'dist/cli.js',
@@ -63,11 +72,32 @@ const builds = withTests
         platform: 'browser',
         format: 'iife',
         target: 'chrome114',
+        // The codicon font comes with its CSS (dist/webview.css).
+        loader: { '.ttf': 'file' },
+      },
+      {
+        ...common,
+        entryPoints: ['src/webview/monitor/main.ts'],
+        outfile: 'dist/monitor.js',
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome114',
+        loader: { '.ttf': 'file' },
       },
     ];
 
 if (withTests) {
   const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
+  // Tests and benchmarks start the scan worker from out/scanWorker.js.
+  builds.push({
+    ...common,
+    sourcemap: 'inline',
+    entryPoints: ['src/core/scan/scanWorker.ts'],
+    outfile: 'out/scanWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  });
   // One build per test file, so one broken file does not stop the others from being built and run.
   for (const entry of entryPoints)
     builds.push({

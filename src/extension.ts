@@ -1,11 +1,13 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import { registerPcapCommands } from './capture/pcapCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
 import { CaptureStore } from './core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry } from './core/decoders';
 import { SessionManager } from './core/session/sessionManager';
+import { readFilterPresets } from './core/filter/captureExpressionFilter';
 import { errorText } from './core/session/zmqErrors';
 import { registerCommand } from './commands/runCommand';
 import { Config } from './config/config';
@@ -13,6 +15,8 @@ import { DecoderSettings } from './inspector/decoderSettings';
 import { EndpointController } from './endpoints/endpointController';
 import { EndpointsView } from './endpoints/endpointsView';
 import { registerInspector } from './inspector/inspectorPanel';
+import { createMonitor } from './monitor/monitorCommands';
+import type { TreeDecoder } from './core/filter/filterSubject';
 import { MessageDocuments } from './endpoints/messageDocuments';
 import { registerPairingCommands } from './topology/pairingCommands';
 import { PairingsView } from './topology/pairingsView';
@@ -90,6 +94,22 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const endpointsView = new EndpointsView(controller, taps, diagnosis);
   const tapWatch = taps.onDidChange(() => taps.list().forEach((tap) => diagnosis.watchTap(tap)));
   const documents = new MessageDocuments();
+  const decodeTree: TreeDecoder = (frame, index, view) => {
+    const result = decoders.decodeFrame(
+      frame,
+      { frameIndex: index, frameCount: view.frameCount, sessionId: view.sessionId },
+      { rules: decoderSettings.rules() },
+    );
+    return result.ok ? result.tree : undefined;
+  };
+  const monitoring = createMonitor(context.extensionUri, {
+    store,
+    sessions: { name: (id) => sessions.describe(id)?.name ?? id, socketType: (id) => sessions.describe(id)?.type },
+    decodeTree,
+    // The inspector is made below; the monitor reaches it only when the user clicks.
+    inspector: { applyFilter: (filter, selectSeq) => inspector.applyFilter(filter, selectSeq) },
+    log: (message) => log.info(message),
+  });
   const inspector = registerInspector(context, {
     store,
     sessions: {
@@ -103,8 +123,14 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     log: (message) => log.info(message),
     annotate: (seq) => [diagnosisSink.gapMarkerBefore(seq), taps.annotate(seq)].filter(Boolean).join(' · ') || undefined,
     replay: (seq) => replayOne(store, controller, seq),
+    getFilterPresets: () => readFilterPresets(config.get('filters.presets')),
+    plotField: (spec) => monitoring.panel.plot(spec),
   });
-  const scanner = new WorkspaceScanner(log);
+  const captureSessionNames = {
+    describe: (id: string) => sessions.describe(id),
+    adoptImported: (name: string, type: Parameters<SessionManager['adoptImported']>[1]) => sessions.adoptImported(name, type),
+  };
+  const scanner = new WorkspaceScanner(log, config, context.extensionUri);
   const pairingsView = new PairingsView(scanner);
   context.subscriptions.push(
     scanner,
@@ -134,16 +160,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
       decode: (frame, ctx) => decoders.decodeFrame(frame, ctx, { rules: decoderSettings.rules() }),
       receiveTimeoutMs: () => config.receiveTimeoutMs,
     }),
-    ...registerCaptureCommands(
-      store,
-      controller,
-      {
-        describe: (id) => sessions.describe(id),
-        adoptImported: (name, type) => sessions.adoptImported(name, type),
-      },
-      log,
-    ),
+    ...registerCaptureCommands(store, controller, captureSessionNames, log),
+    ...registerPcapCommands(store, captureSessionNames, () => config.captureLimits.maxFrameBytes ?? 1024 * 1024, log),
     registerCommand('zeromq.openInspector', () => inspector.show()),
+    ...monitoring.disposables,
     registerCommand('zeromq.showLog', () => log.show()),
     config.onDidChange((keys) => {
       if ([...keys].some((key) => key.startsWith('capture.'))) store.setLimits(config.captureLimits);

@@ -2,12 +2,19 @@
 // capture store and pushes a coalesced summary (<= 30/s) when the store changed and the panel is visible.
 // The panel wraps it; the browser test drives the very same class.
 import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
+import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
+import type { TreeDecoder } from '../core/filter/filterSubject';
+import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { plotSpecFor } from './plotField';
 import { CaptureView, type CaptureSource } from './inspectorCaptureView';
-import { toCaptureFilter } from './inspectorFilter';
+import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
+import { MessageComparer } from './messageComparer';
 import { MessagePresenter, type DecoderSource } from './messagePresenter';
+import { TopicTreeFeed } from './topicTreeFeed';
 import {
   MessageType,
   answerRequest,
+  type FilterSpec,
   type FromWebviewMessage,
   type FromWebviewRequest,
   type RequestOf,
@@ -36,6 +43,10 @@ export interface InspectorDeps {
   annotate?(seq: number): string | undefined;
   /** Resends a captured message wherever the user picks (absent: replay is not offered). */
   replay?(seq: number): Promise<string>;
+  /** Saved filter expressions (setting zeromq.filters.presets). */
+  getFilterPresets?(): readonly FilterPreset[];
+  /** Plots a field in the monitoring panel; returns its label (absent: not offered). */
+  plotField?(spec: FieldPlotSpec): string;
 }
 
 export interface InspectorHost {
@@ -47,11 +58,18 @@ export interface InspectorHost {
 export const SUMMARY_INTERVAL_MS = 33;
 /** A window bigger than a few screens is a bug in the caller, not a reason to send 100k rows. */
 const MAX_WINDOW_ROWS = 2000;
+/** Field expressions are evaluated in slices this long, with a turn of the event loop between. */
+const SCAN_SLICE_MS = 8;
 
 export class InspectorBackend {
   private readonly presenter: MessagePresenter;
+  private readonly topics: TopicTreeFeed;
+  private readonly comparer: MessageComparer;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
+  private predicate: ((seq: number) => boolean) | undefined;
+  private scanning: ReturnType<typeof setImmediate> | undefined;
+  private pendingApply: ToWebviewMessage | undefined;
   private generation = 0;
   private visible = true;
   private ready = false;
@@ -72,9 +90,18 @@ export class InspectorBackend {
       deps.annotate ? (seq) => deps.annotate!(seq) : undefined,
     );
     this.view = CaptureView.build(deps.store, undefined, this.generation);
+    this.topics = new TopicTreeFeed(deps.store, (record) => this.presenter.rowSummary(record));
+    this.comparer = new MessageComparer(deps.store, deps.decoders, () => deps.getRules());
     this.sessionListener = deps.sessions.onDidChange(() => {
       this.sessionsChanged = true;
     });
+  }
+
+  /** Sets filter fields in the webview (now, or once it is ready) and selects a message. */
+  applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void {
+    const message: ToWebviewMessage = { type: MessageType.ApplyFilter, filter, ...(selectSeq !== undefined ? { selectSeq } : {}) };
+    if (this.ready) this.host.post(message);
+    else this.pendingApply = message;
   }
 
   /** A hidden panel gets nothing; becoming visible again sends the current summary at once. */
@@ -87,6 +114,8 @@ export class InspectorBackend {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.scanning) clearImmediate(this.scanning);
+    this.scanning = undefined;
     this.sessionListener.dispose();
     this.ready = false;
   }
@@ -97,6 +126,8 @@ export class InspectorBackend {
       this.ready = true;
       this.schedule();
       this.pushSummary(true);
+      if (this.pendingApply) this.host.post(this.pendingApply);
+      this.pendingApply = undefined;
       return;
     }
     await this.answer(message);
@@ -142,6 +173,15 @@ export class InspectorBackend {
           if (!this.deps.replay) throw new Error('Replay is not available here.');
           return { outcome: await this.deps.replay(r.seq) };
         });
+      case MessageType.PlotField:
+        return run(request, (r) => {
+          if (!this.deps.plotField) throw new Error('Plotting is not available here.');
+          return { label: this.deps.plotField(plotSpecFor(this.requireRecord(r.seq), r.frameIndex, r.path)) };
+        });
+      case MessageType.GetTopicTree:
+        return run(request, () => this.topics.snapshot());
+      case MessageType.Diff:
+        return run(request, (r) => this.comparer.compare(r.seq, r.otherSeq));
       default: {
         const unknown: never = request;
         this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);
@@ -157,10 +197,23 @@ export class InspectorBackend {
   }
 
   private setFilter(request: RequestOf<MessageType.SetFilter>): ResponseTypes[MessageType.SetFilter] {
-    const filter = toCaptureFilter(request.filter);
+    const base = toCaptureFilter(request.filter);
+    const compiled = compileExpressionFilters(request.filter, this.deps.getFilterPresets?.() ?? []);
     const started = Date.now();
-    this.filter = filter;
+    if (compiled.length) {
+      const { filter, pushed } = withPushdown(base, compiled);
+      this.filter = filter;
+      const sessions = {
+        name: (id: string) => this.presenter.session(id).name,
+        socketType: (id: string) => this.presenter.session(id).type,
+      };
+      this.predicate = storePredicate(this.deps.store, compiled, sessions, this.treeDecoder(), pushed);
+    } else {
+      this.filter = base;
+      this.predicate = undefined;
+    }
     this.rebuild();
+    this.scan();
     const elapsed = Date.now() - started;
     if (elapsed > 250) this.deps.log(`Inspector: filtering ${this.view.count} matches took ${elapsed} ms`);
     const anchorIndex = request.anchorSeq === undefined ? undefined : this.view.indexAtOrAfter(request.anchorSeq);
@@ -168,14 +221,46 @@ export class InspectorBackend {
     return { filterGeneration: this.generation, matched: this.view.count, evicted: this.view.evicted, anchorIndex };
   }
 
+  /** Decodes a frame for a field expression as the inspector would show it (rules, then detection). */
+  private treeDecoder(): TreeDecoder {
+    const utf8 = new TextDecoder();
+    return (frame, index, view) => {
+      const result = this.deps.decoders.decodeFrame(
+        frame,
+        {
+          frameIndex: index,
+          frameCount: view.frameCount,
+          sessionId: view.sessionId,
+          socketType: this.deps.sessions.get(view.sessionId)?.type as SocketTypeName | undefined,
+          topic: view.hasTopic ? utf8.decode(view.frame(0).subarray(0, 256)) : undefined,
+        },
+        { rules: this.deps.getRules() },
+      );
+      return result.ok ? result.tree : undefined;
+    };
+  }
+
+  /** Evaluates a field expression a slice at a time until the view has caught up with the store. */
+  private scan(): void {
+    if (!this.predicate || this.scanning) return;
+    const step = () => {
+      this.scanning = undefined;
+      const done = this.view.advance(SCAN_SLICE_MS);
+      this.sentVersion = -1;
+      if (!done) this.scanning = setImmediate(step);
+    };
+    this.scanning = setImmediate(step);
+  }
+
   private rebuild(): void {
     this.generation++;
-    this.view = CaptureView.build(this.deps.store, this.filter, this.generation);
+    this.view = CaptureView.build(this.deps.store, this.filter, this.generation, this.predicate);
   }
 
   /** Brings the view up to date; a clear or a removed session means a new generation. */
   private refresh(): void {
     if (!this.view.update()) this.rebuild();
+    if (this.predicate) this.scan();
   }
 
   private rows(request: RequestOf<MessageType.GetRows>): RowWindow {
@@ -283,6 +368,8 @@ export class InspectorBackend {
       },
       sessions: this.sessionList(),
       decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
+      presets: (this.deps.getFilterPresets?.() ?? []).map((p) => ({ name: p.name, expression: p.expression, enabled: p.enabled === true })),
+      ...(this.predicate && this.view.pendingFraction > 0 ? { filterProgress: 1 - this.view.pendingFraction } : {}),
     });
   }
 }

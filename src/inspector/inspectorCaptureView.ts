@@ -1,10 +1,15 @@
 // The inspector's list: the store's messages that match one filter, addressable by index, kept up to
-// date incrementally (new messages scanned once, evicted ones trimmed from the front).
+// date incrementally (new messages scanned once, evicted ones trimmed from the front). A filter with a
+// field expression (a predicate that may decode every message) is evaluated in slices by advance(), so
+// a million messages never hold the event loop: the list fills as the scan goes.
 import type { CaptureStore } from '../core/capture/captureStore';
 import type { CaptureFilter, CaptureStats } from '../core/types';
 
 /** The part of the CaptureStore the inspector reads. */
-export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter'>;
+export type CaptureSource = Pick<CaptureStore, 'version' | 'get' | 'stats' | 'filter' | 'readInto'>;
+
+/** Candidates tested between two looks at the clock. */
+const SCAN_CHUNK = 1024;
 
 export class CaptureView {
   /** Matching seqs live in seqs[head, tail); evicted ones are skipped by moving head. */
@@ -24,9 +29,16 @@ export class CaptureView {
     private readonly source: CaptureSource,
     readonly filter: CaptureFilter | undefined,
     readonly generation: number,
+    private readonly predicate?: (seq: number) => boolean,
   ) {
     this.seen = source.stats();
     this.seenVersion = source.version;
+    if (predicate) {
+      // Nothing scanned yet: advance() does it in slices.
+      this.contiguous = false;
+      this.scannedThrough = this.seen.firstSeq - 1;
+      return;
+    }
     this.scannedThrough = this.seen.lastSeq;
     this.contiguous = !filter && this.isContiguous(this.seen);
     if (this.contiguous) {
@@ -39,8 +51,38 @@ export class CaptureView {
     this.tail = matches.length;
   }
 
-  static build(source: CaptureSource, filter: CaptureFilter | undefined, generation: number): CaptureView {
-    return new CaptureView(source, filter, generation);
+  static build(
+    source: CaptureSource,
+    filter: CaptureFilter | undefined,
+    generation: number,
+    predicate?: (seq: number) => boolean,
+  ): CaptureView {
+    return new CaptureView(source, filter, generation, predicate);
+  }
+
+  /** Messages still to be tested by the predicate, as a fraction of those retained (0 when done). */
+  get pendingFraction(): number {
+    if (!this.predicate) return 0;
+    const stats = this.source.stats();
+    const left = stats.lastSeq - Math.max(this.scannedThrough, stats.firstSeq - 1);
+    return stats.retained ? Math.min(1, Math.max(0, left / (stats.lastSeq - stats.firstSeq + 1))) : 0;
+  }
+
+  /**
+   * Tests messages not yet scanned against the predicate until caught up or `budgetMs` is spent, in
+   * chunks of the byte-level filter's candidates. Returns true when caught up with the store.
+   */
+  advance(budgetMs: number): boolean {
+    if (!this.predicate) return true;
+    const deadline = performance.now() + budgetMs;
+    for (;;) {
+      const last = this.source.stats().lastSeq;
+      if (this.scannedThrough >= last) return true;
+      const candidates = this.source.filter(this.filter ?? {}, this.scannedThrough + 1, SCAN_CHUNK);
+      for (const seq of candidates) if (this.predicate(seq)) this.push(seq);
+      this.scannedThrough = candidates.length === SCAN_CHUNK ? candidates[candidates.length - 1] : last;
+      if (performance.now() >= deadline) return this.scannedThrough >= last;
+    }
   }
 
   get count(): number {
@@ -87,10 +129,11 @@ export class CaptureView {
         this.head++;
         this.evicted++;
       }
-      // Only the new messages are scanned, in place by the store (no record is materialized).
-      for (const seq of this.source.filter(this.filter ?? {}, this.scannedThrough + 1)) this.push(seq);
+      // Only the new messages are scanned, in place by the store (no record is materialized); with a
+      // predicate, advance() scans them.
+      if (!this.predicate) for (const seq of this.source.filter(this.filter ?? {}, this.scannedThrough + 1)) this.push(seq);
     }
-    this.scannedThrough = stats.lastSeq;
+    if (!this.predicate) this.scannedThrough = stats.lastSeq;
     this.seen = stats;
     this.seenVersion = version;
     return true;

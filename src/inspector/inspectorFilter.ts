@@ -1,4 +1,6 @@
 // Turns what the user typed in the inspector's filter bar into a CaptureFilter the store understands.
+import { compileFilters, type FilterPreset } from '../core/filter/captureExpressionFilter';
+import { FilterSyntaxError, type CompiledFilter } from '../core/filter/filterExpression';
 import { parsePrefix } from '../core/session/prefixBytes';
 import type { CaptureFilter } from '../core/types';
 import type { FilterSpec } from '../shared/inspectorProtocol';
@@ -48,4 +50,18 @@ export function toCaptureFilter(spec: FilterSpec): CaptureFilter | undefined {
   if (filter.contains?.length === 0) delete filter.contains;
   if (filter.topicPrefix?.length === 0) delete filter.topicPrefix;
   return Object.keys(filter).length ? filter : undefined;
+}
+
+/**
+ * The field expression and the presets switched on (by name; when the webview names none yet, those
+ * the settings enable by default), compiled. Throws InspectorFilterError with the parser's words.
+ */
+export function compileExpressionFilters(spec: FilterSpec, presets: readonly FilterPreset[]): CompiledFilter[] {
+  const names = spec.presets ?? presets.filter((p) => p.enabled).map((p) => p.name);
+  try {
+    return compileFilters(spec.expression ?? '', presets, names);
+  } catch (error) {
+    if (!(error instanceof FilterSyntaxError)) throw error;
+    throw new InspectorFilterError(error.message.startsWith('Preset "') ? error.message : `Expression: ${error.message}`);
+  }
 }

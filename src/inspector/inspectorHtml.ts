@@ -7,6 +7,8 @@ export interface InspectorHtmlOptions {
   scriptUri: string;
   /** Webview URI of media/inspector.css. */
   styleUri: string;
+  /** Webview URI of dist/webview.css (the codicon font's sheet, bundled with the script). */
+  iconStyleUri?: string;
   /** `webview.cspSource`: the origin local resources are served from. */
   cspSource: string;
   nonce?: string;
@@ -35,7 +37,7 @@ export function inspectorHtml(options: InspectorHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attribute(options.styleUri)}">
+${options.iconStyleUri ? `<link rel="stylesheet" href="${attribute(options.iconStyleUri)}">\n` : ''}<link rel="stylesheet" href="${attribute(options.styleUri)}">
 <title>ZeroMQ Inspector</title>
 </head>
 <body>

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { InspectorBackend, type InspectorDeps } from './inspectorBackend';
 import { createNonce, inspectorHtml } from './inspectorHtml';
-import type { FromWebviewMessage } from '../shared/inspectorProtocol';
+import type { FilterSpec, FromWebviewMessage } from '../shared/inspectorProtocol';
 
 export type { InspectorDeps } from './inspectorBackend';
 
@@ -33,6 +33,12 @@ export class InspectorPanel implements vscode.Disposable {
       this.webviewOptions(),
     );
     this.attach(panel);
+  }
+
+  /** Shows the inspector with these filter fields set (and a message selected): from the monitoring panel. */
+  applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void {
+    this.show();
+    this.backend?.applyFilter(filter, selectSeq);
   }
 
   /** Adopts a panel VS Code restored after a window reload; the webview restores its own state. */
@@ -88,6 +94,7 @@ export class InspectorPanel implements vscode.Disposable {
     webview.html = inspectorHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css')).toString(),
+      iconStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css')).toString(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
     });
@@ -106,7 +113,10 @@ export class InspectorPanel implements vscode.Disposable {
  * Registers the serializer that brings the inspector back after a window reload (its filter,
  * selection and scroll live in the webview state) and returns the inspector's controls.
  */
-export function registerInspector(context: vscode.ExtensionContext, deps: InspectorDeps): { show(): void; dispose(): void } {
+export function registerInspector(
+  context: vscode.ExtensionContext,
+  deps: InspectorDeps,
+): { show(): void; applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void; dispose(): void } {
   const inspector = new InspectorPanel(context.extensionUri, deps);
   const serializer = vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
@@ -115,6 +125,7 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Inspec
   });
   const handle = {
     show: () => inspector.show(),
+    applyFilter: (filter: Partial<FilterSpec>, selectSeq?: number) => inspector.applyFilter(filter, selectSeq),
     dispose: () => {
       serializer.dispose();
       inspector.dispose();

@@ -8,6 +8,8 @@ export enum MessageType {
   Response = 'response',
   /** Pushed, coalesced (<= ~30/s), only when the capture changed and the panel is visible. */
   Summary = 'summary',
+  /** Set these filter fields (and maybe select a message): from the monitoring panel. */
+  ApplyFilter = 'applyFilter',
 
   // ---- from webview ----
   /** The webview's script is running; the host starts pushing summaries after this. */
@@ -20,6 +22,11 @@ export enum MessageType {
   Copy = 'copy',
   /** Resend a captured message (the host asks where to, and lets the user edit frames first). */
   Replay = 'replay',
+  GetTopicTree = 'getTopicTree',
+  /** Plot a decoded field of this message's topic in the monitoring panel. */
+  PlotField = 'plotField',
+  /** Compare two messages, or one with the previous message of its topic. */
+  Diff = 'diff',
 }
 
 // ---- shared shapes ----
@@ -45,6 +52,18 @@ export interface FilterSpec {
   direction: '' | Direction;
   /** Topic (frame 0) prefix; `hex:0a0b` for bytes. Overrides a `topic:` term in the text. */
   topic: string;
+  /** A field expression, e.g. `topic ^= "ticks." && $.price > 100`. */
+  expression?: string;
+  /** Names of the filter presets switched on; absent: those the settings enable by default. */
+  presets?: string[];
+}
+
+/** A saved filter expression (setting zeromq.filters.presets). */
+export interface FilterPresetInfo {
+  name: string;
+  expression: string;
+  /** On by default. */
+  enabled: boolean;
 }
 
 export interface CaptureStatsView {
@@ -134,6 +153,44 @@ export interface MessageDetail {
 
 export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
 
+/** A topic level (mirrors core TopicNodeSnapshot). */
+export interface TopicNodeView {
+  name: string;
+  path: string;
+  count: number;
+  bytes: number;
+  /** Messages a second over the last 10 s. */
+  rate: number;
+  lastSeenMs: number;
+  lastValue?: string;
+  lastSeq?: number;
+  children: TopicNodeView[];
+}
+
+export interface TopicTreeView {
+  /** '.', '/', ':' or '' (topics not split). */
+  separator: string;
+  root: TopicNodeView;
+  /** False while older messages are still being counted. */
+  complete: boolean;
+}
+
+/** A frame compared (mirrors core FrameDiff). */
+export interface FrameDiffView {
+  index: number;
+  kind: 'fields' | 'text' | 'bytes' | 'only-left' | 'only-right';
+  same: boolean;
+  fields?: { op: 'changed' | 'added' | 'removed'; path: string; before?: string; after?: string }[];
+  runs?: { op: 'same' | 'added' | 'removed'; text: string }[];
+  note?: string;
+}
+
+export interface MessageDiffView {
+  leftSeq: number;
+  rightSeq: number;
+  frames: FrameDiffView[];
+}
+
 /** A decoder rule as the inspector proposes it ("use for this topic/frame from now on"). */
 export interface RuleProposal {
   decoder: string;
@@ -157,13 +214,23 @@ export interface SummaryMessage {
   stats: CaptureStatsView;
   sessions: SessionInfo[];
   decoders: DecoderInfo[];
+  presets: FilterPresetInfo[];
+  /** While a field expression is still being evaluated over the capture: the fraction done. */
+  filterProgress?: number;
 }
 
 export type ResponseMessage =
   | { type: MessageType.Response; requestId: number; result: unknown; error?: undefined }
   | { type: MessageType.Response; requestId: number; result?: undefined; error: string };
 
-export type ToWebviewMessage = SummaryMessage | ResponseMessage;
+export interface ApplyFilterMessage {
+  type: MessageType.ApplyFilter;
+  filter: Partial<FilterSpec>;
+  /** Select this message once the filter is applied. */
+  selectSeq?: number;
+}
+
+export type ToWebviewMessage = SummaryMessage | ResponseMessage | ApplyFilterMessage;
 
 // ---- from webview ----
 
@@ -226,8 +293,40 @@ export interface ReplayRequest {
   seq: number;
 }
 
+export interface GetTopicTreeRequest {
+  type: MessageType.GetTopicTree;
+  requestId: number;
+}
+
+export interface DiffRequest {
+  type: MessageType.Diff;
+  requestId: number;
+  /** The newer message (right side). */
+  seq: number;
+  /** The older one (left side); absent: the previous message of the same session and topic. */
+  otherSeq?: number;
+}
+
+export interface PlotFieldRequest {
+  type: MessageType.PlotField;
+  requestId: number;
+  seq: number;
+  frameIndex: number;
+  /** Keys from the decoded frame's root to the field; numbers index arrays. */
+  path: (string | number)[];
+}
+
 export type FromWebviewRequest =
-  SetFilterRequest | GetRowsRequest | GetMessageRequest | DecodeFrameRequest | AddRuleRequest | CopyRequest | ReplayRequest;
+  | PlotFieldRequest
+  | SetFilterRequest
+  | GetRowsRequest
+  | GetMessageRequest
+  | DecodeFrameRequest
+  | AddRuleRequest
+  | CopyRequest
+  | ReplayRequest
+  | GetTopicTreeRequest
+  | DiffRequest;
 
 export type FromWebviewMessage = ReadyMessage | FromWebviewRequest;
 
@@ -241,6 +340,10 @@ export interface ResponseTypes {
   [MessageType.Copy]: { bytes: number };
   /** What happened, in words ("sent to echo", "cancelled"). */
   [MessageType.Replay]: { outcome: string };
+  [MessageType.GetTopicTree]: TopicTreeView;
+  [MessageType.PlotField]: { label: string };
+  /** null when there is nothing to compare with. */
+  [MessageType.Diff]: MessageDiffView | null;
 }
 
 export type RequestType = keyof ResponseTypes;

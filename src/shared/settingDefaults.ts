@@ -8,9 +8,12 @@ export const SETTING_DEFAULTS = {
   'protobuf.protoPaths': [] as string[],
   'decoders.rules': [] as unknown[],
   receiveTimeoutSeconds: 30,
+  'filters.presets': [{ name: 'Hide heartbeats', expression: '!(topic ~= "heartbeat")', enabled: false }] as unknown[],
   'scenarios.environment': '',
   'scenarios.environments': {} as Record<string, unknown>,
   'scenarios.defaultTimeoutSeconds': 5,
+  /** System name -> workspace-relative globs of the files whose programs run together (Pairings check). */
+  'topology.systems': {} as Record<string, string[]>,
 };
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -7,6 +7,7 @@ import type { SocketTypeName } from '../core/types';
 import { probeEndpoint, type ProbeResult } from '../core/zmtp/zmtpProbe';
 import type { EndpointController } from '../endpoints/endpointController';
 import { connectableAddress } from '../core/scan/connectableAddress';
+import type { EndpointVerdict } from '../core/scan/scanTypes';
 import { probeSummary } from '../core/zmtp/zmtpProbe';
 import type { PairingNode, PairingsView } from './pairingsView';
 import type { WorkspaceScanner } from './workspaceScanner';
@@ -20,8 +21,13 @@ export interface PairingCommandDeps {
   log: vscode.LogOutputChannel;
 }
 
+/** The endpoint a command was invoked on (from the tree or a CodeLens), if any. */
+function verdictOf(node: PairingNode | undefined): EndpointVerdict | undefined {
+  return node && 'verdict' in node ? node.verdict : undefined;
+}
+
 async function probe(deps: PairingCommandDeps, node: PairingNode | undefined): Promise<ProbeResult | undefined> {
-  const verdict = node?.verdict;
+  const verdict = verdictOf(node);
   const address = verdict
     ? connectableAddress(verdict)
     : await inputAddress('connect', undefined, 'Probe a tcp endpoint (nothing is sent past the handshake)');
@@ -88,7 +94,7 @@ export function registerPairingCommands(deps: PairingCommandDeps): vscode.Dispos
     vscode.commands.registerCommand('zeromq.probeEndpoint', (node?: PairingNode) => runCommand(() => probe(deps, node))),
     vscode.commands.registerCommand('zeromq.sniffEndpoint', (node?: PairingNode) =>
       runCommand(async () => {
-        const verdict = node?.verdict;
+        const verdict = verdictOf(node);
         const address = verdict ? connectableAddress(verdict) : await inputAddress('connect', undefined, 'Endpoint to sniff');
         if (!address) return;
         const probed = verdict ? deps.view.probes.get(verdict.endpoint)?.socketType : undefined;

@@ -1,7 +1,9 @@
 // The "Pairings" tree: endpoints found in the workspace's code with their verdict, binders and
-// connectors (click to open), findings, and the latest probe result; plus a CodeLens on bind/connect lines.
+// connectors (click to open), findings (notes included: Problems only gets errors and warnings), the
+// latest probe result, and the files the scan skipped; plus a CodeLens on bind/connect lines.
 import * as vscode from 'vscode';
-import type { EndpointParticipant, EndpointVerdict, FindingSeverity } from '../core/scan/scanTypes';
+import type { EndpointParticipant, EndpointVerdict, FindingSeverity, VerdictStatus } from '../core/scan/scanTypes';
+import type { SkippedFile } from '../core/scan/workspaceScanIndex';
 import { probeSummary, type ProbeResult } from '../core/zmtp/zmtpProbe';
 import { toRange, type WorkspaceScanner } from './workspaceScanner';
 
@@ -9,16 +11,14 @@ export type PairingNode =
   | { kind: 'endpoint'; verdict: EndpointVerdict }
   | { kind: 'participant'; verdict: EndpointVerdict; participant: EndpointParticipant }
   | { kind: 'finding'; verdict: EndpointVerdict; index: number }
-  | { kind: 'probe'; verdict: EndpointVerdict; result: ProbeResult };
+  | { kind: 'probe'; verdict: EndpointVerdict; result: ProbeResult }
+  | { kind: 'skipped'; files: SkippedFile[] }
+  | { kind: 'skippedFile'; file: SkippedFile };
 
-const SEVERITY_RANK: Record<FindingSeverity, number> = { info: 0, warning: 1, error: 2 };
-
-export function worstSeverity(verdict: EndpointVerdict): FindingSeverity | undefined {
-  let worst: FindingSeverity | undefined;
-  for (const f of verdict.findings)
-    if (f.code !== 'valid-pairing' && (!worst || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
-  return worst;
-}
+/** Problems first, then endpoints whose types are unknown, then notes, then valid pairings. */
+const STATUS_ORDER: Record<VerdictStatus, number> = { error: 0, warning: 1, unknown: 2, info: 3, valid: 4 };
+/** A tree of thousands of rows helps nobody; the rest is one "more" count in the log. */
+const MAX_ROWS = 2000;
 
 export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PairingNode | undefined>();
@@ -52,7 +52,7 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
       case 'finding': {
         const finding = node.verdict.findings[node.index];
         const item = new vscode.TreeItem(finding.message, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = severityIcon(finding.code === 'valid-pairing' ? undefined : finding.severity);
+        item.iconPath = finding.code === 'valid-pairing' ? statusIcon('valid') : severityIcon(finding.severity);
         item.tooltip = finding.message;
         item.command = openCommand(finding.range.file, toRange(finding.range));
         return item;
@@ -64,20 +64,36 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
         item.tooltip = r.explanation;
         return item;
       }
+      case 'skipped': {
+        const item = new vscode.TreeItem(`Skipped files (${node.files.length})`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'pairing-skipped';
+        item.iconPath = new vscode.ThemeIcon('info', new vscode.ThemeColor('charts.blue'));
+        item.tooltip = 'Files the scan did not read: each took more than its time or step budget (a hostile or generated file).';
+        return item;
+      }
+      case 'skippedFile': {
+        const relative = vscode.workspace.asRelativePath(node.file.file);
+        const item = new vscode.TreeItem(relative, vscode.TreeItemCollapsibleState.None);
+        item.description = node.file.reason;
+        item.tooltip = `${relative}: ${node.file.reason}`;
+        item.command = openCommand(node.file.file, new vscode.Range(0, 0, 0, 0));
+        return item;
+      }
     }
   }
 
   getChildren(node?: PairingNode): PairingNode[] {
     if (!node) {
-      return this.scanner
+      const endpoints: PairingNode[] = this.scanner
         .verdicts()
         .slice()
-        .sort(
-          (a, b) =>
-            SEVERITY_RANK[worstSeverity(b) ?? 'info'] - SEVERITY_RANK[worstSeverity(a) ?? 'info'] || a.endpoint.localeCompare(b.endpoint),
-        )
+        .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0))
+        .slice(0, MAX_ROWS)
         .map((verdict) => ({ kind: 'endpoint', verdict }));
+      const skipped = this.scanner.skipped();
+      return skipped.length ? [...endpoints, { kind: 'skipped', files: skipped }] : endpoints;
     }
+    if (node.kind === 'skipped') return node.files.slice(0, MAX_ROWS).map((file) => ({ kind: 'skippedFile', file }));
     if (node.kind !== 'endpoint') return [];
     const { verdict } = node;
     const children: PairingNode[] = [];
@@ -95,10 +111,9 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
       for (const participant of [...verdict.binders, ...verdict.connectors]) {
         if (participant.range.file !== document.uri.fsPath) continue;
         const range = toRange(participant.range);
-        const problem = worstSeverity(verdict);
         lenses.push(
           new vscode.CodeLens(range, {
-            title: `$(eye) Sniff ${verdict.endpoint}`,
+            title: `$(eye) Sniff ${verdict.label}`,
             command: 'zeromq.sniffEndpoint',
             arguments: [{ kind: 'endpoint', verdict }],
           }),
@@ -110,7 +125,7 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
             arguments: [{ kind: 'endpoint', verdict }],
           }),
         );
-        if (problem === 'error')
+        if (verdict.status === 'error')
           lenses.push(new vscode.CodeLens(range, { title: '$(error) pairing problem', command: 'workbench.actions.view.problems' }));
       }
     }
@@ -125,21 +140,29 @@ export class PairingsView implements vscode.TreeDataProvider<PairingNode>, vscod
 }
 
 function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined): vscode.TreeItem {
-  const item = new vscode.TreeItem(
-    verdict.resolved
-      ? verdict.endpoint
-      : `unresolved: ${verdict.connectors[0]?.endpoint.resolved === false ? verdict.connectors[0].endpoint.expression : verdict.binders[0]?.endpoint.resolved === false ? verdict.binders[0].endpoint.expression : verdict.endpoint}`,
-    vscode.TreeItemCollapsibleState.Collapsed,
-  );
+  const tooLong = verdict.findings.some((f) => f.code === 'not-an-endpoint');
+  const label = verdict.resolved ? verdict.label : `${tooLong ? 'not an endpoint' : 'unresolved'}: ${verdict.label}`;
+  const item = new vscode.TreeItem(verdict.system ? `${label} [${verdict.system}]` : label, vscode.TreeItemCollapsibleState.Collapsed);
+  // Unique by construction (computeVerdicts numbers duplicates), so registering the tree never fails.
   item.id = `pairing:${verdict.endpoint}`;
-  const types = (ps: EndpointParticipant[]) => ps.map((p) => p.socketType ?? '?').join('+');
-  item.description = `${verdict.binders.length ? `${types(verdict.binders)} bind` : 'no binder'} · ${verdict.connectors.length ? `${types(verdict.connectors)} connect` : 'no connector'}${probe ? ` · probe: ${probe.socketType ?? probe.kind}` : ''}`;
-  const worst = worstSeverity(verdict);
-  item.iconPath = severityIcon(worst);
-  const main = verdict.findings.find((f) => f.code !== 'valid-pairing' && f.severity === worst) ?? verdict.findings[0];
+  const side = (ps: EndpointParticipant[], verb: string, none: string) => (ps.length ? `${typeSummary(ps)} ${verb}` : none);
+  item.description = `${side(verdict.binders, 'bind', 'no binder')} · ${side(verdict.connectors, 'connect', 'no connector')}${probe ? ` · probe: ${probe.socketType ?? probe.kind}` : ''}`;
+  item.iconPath = statusIcon(verdict.status);
+  const rank: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
+  const main = verdict.findings
+    .slice()
+    .sort((a, b) => rank[a.severity] - rank[b.severity] || Number(a.code === 'valid-pairing') - Number(b.code === 'valid-pairing'))[0];
   item.tooltip = main?.message;
   item.contextValue = verdict.resolved ? 'pairing.endpoint.resolved' : 'pairing.endpoint';
   return item;
+}
+
+/** `PUB`, `REP×3`, `PUB×2+SUB+2 more`: the types of one side, counted, at most three named. */
+function typeSummary(participants: EndpointParticipant[]): string {
+  const counts = new Map<string, number>();
+  for (const p of participants) counts.set(p.socketType ?? '?', (counts.get(p.socketType ?? '?') ?? 0) + 1);
+  const named = [...counts].slice(0, 3).map(([type, n]) => (n > 1 ? `${type}×${n}` : type));
+  return counts.size > 3 ? `${named.join('+')}+${counts.size - 3} more` : named.join('+');
 }
 
 function participantItem(p: EndpointParticipant): vscode.TreeItem {
@@ -155,11 +178,24 @@ function participantItem(p: EndpointParticipant): vscode.TreeItem {
   return item;
 }
 
-function severityIcon(severity: FindingSeverity | undefined): vscode.ThemeIcon {
-  if (severity === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  if (severity === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
-  if (severity === 'info') return new vscode.ThemeIcon('info', new vscode.ThemeColor('charts.blue'));
-  return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
+function severityIcon(severity: FindingSeverity): vscode.ThemeIcon {
+  return statusIcon(severity);
+}
+
+function statusIcon(status: VerdictStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    case 'warning':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+    case 'info':
+      return new vscode.ThemeIcon('info', new vscode.ThemeColor('charts.blue'));
+    case 'unknown':
+      // Types not known: the pairing was not checked, so it must not look valid.
+      return new vscode.ThemeIcon('question');
+    case 'valid':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
+  }
 }
 
 function openCommand(file: string, range: vscode.Range): vscode.Command {

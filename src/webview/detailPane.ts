@@ -1,8 +1,9 @@
 // The selected message: one section per frame with its label, sizes, decoder picker, decoded view,
 // hex dump and copy buttons. Every payload-derived string is inserted as text.
-import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail } from '../shared/inspectorProtocol';
+import type { CopyFormat, DecoderInfo, FrameDetail, MessageDetail, MessageDiffView } from '../shared/inspectorProtocol';
 import { renderDecodedTree } from './decodedTree';
-import { button, el } from './dom';
+import { renderDiff } from './diffView';
+import { button, el, icon, iconButton } from './dom';
 import { formatDateTime, formatSize } from './format';
 import { renderHexDump } from './hexDump';
 
@@ -12,6 +13,10 @@ export interface DetailPaneEvents {
   useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): void;
   copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): void;
   replay(seq: number): void;
+  /** Compare with `otherSeq`, or with the previous message of the topic when absent. */
+  compare(seq: number, otherSeq?: number): void;
+  /** "Plot this field": the decoded field at `path` of frame `frameIndex`. */
+  plot(seq: number, frameIndex: number, path: (string | number)[]): void;
 }
 
 export class DetailPane {
@@ -19,6 +24,8 @@ export class DetailPane {
   private readonly body: HTMLElement;
   private readonly notice: HTMLElement;
   private detail: MessageDetail | undefined;
+  /** A message marked to compare the next one with. */
+  private marked: number | undefined;
   private decoders: DecoderInfo[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -74,7 +81,12 @@ export class DetailPane {
       { className: 'detail-header' },
       el('span', { className: 'detail-seq', text: `#${detail.seq}` }),
       el('span', { className: 'detail-time', text: formatDateTime(detail.timeMs) }),
-      el('span', { className: `detail-dir dir-${detail.direction}`, text: detail.direction === 'in' ? '↓ in' : '↑ out' }),
+      el(
+        'span',
+        { className: `detail-dir dir-${detail.direction}` },
+        icon(detail.direction === 'in' ? 'arrow-down' : 'arrow-up'),
+        detail.direction === 'in' ? ' in' : ' out',
+      ),
       el('span', {
         className: 'detail-session',
         text: `${detail.sessionName} (${detail.socketType})`,
@@ -85,7 +97,31 @@ export class DetailPane {
         text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}`,
       }),
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
-      button(
+      iconButton(
+        'diff',
+        'Compare with previous',
+        'Diff with the previous message of this session and topic',
+        () => this.events.compare(detail.seq),
+        'btn detail-compare',
+      ),
+      this.marked !== undefined && this.marked !== detail.seq
+        ? button(
+            `Compare with #${this.marked}`,
+            `Diff with the marked message #${this.marked}`,
+            () => this.events.compare(detail.seq, this.marked),
+            'btn detail-compare-marked',
+          )
+        : button(
+            'Mark for compare',
+            'Remember this message; select another and compare the two',
+            () => {
+              this.marked = detail.seq;
+              this.showNotice(`#${detail.seq} marked: select another message, then "Compare with #${detail.seq}".`);
+            },
+            'btn detail-mark',
+          ),
+      iconButton(
+        'debug-restart',
         'Replay…',
         'Send this message again, to a session or an address (frames can be edited first)',
         () => this.events.replay(detail.seq),
@@ -97,6 +133,19 @@ export class DetailPane {
     this.body.replaceChildren(header, ...frames);
     // The focused control went with the old frames: keep the keyboard in the pane, not on <body>.
     if (hadFocus) this.element.focus();
+  }
+
+  /** Shows a comparison in place of the message; "Back" shows the message again. */
+  showDiff(diff: MessageDiffView): void {
+    const detail = this.detail;
+    const header = el(
+      'div',
+      { className: 'detail-header' },
+      el('span', { className: 'detail-seq', text: `#${diff.leftSeq} → #${diff.rightSeq}` }),
+      el('span', { className: 'detail-meta', text: `${diff.frames.filter((f) => !f.same).length} of ${diff.frames.length} frames differ` }),
+      detail ? button('Back to the message', `Show #${detail.seq} again`, () => this.showMessage(detail), 'btn detail-back') : undefined,
+    );
+    this.body.replaceChildren(header, renderDiff(diff));
   }
 
   replaceFrame(seq: number, frame: FrameDetail): void {
@@ -184,7 +233,9 @@ export class DetailPane {
       view.append(hex());
       return view;
     }
-    if (decoded.tree) view.append(renderDecodedTree(decoded.tree));
+    const seq = this.detail?.seq;
+    if (decoded.tree)
+      view.append(renderDecodedTree(decoded.tree, 2, seq === undefined ? undefined : (path) => this.events.plot(seq, frame.index, path)));
     else view.append(el('pre', { className: 'decoded-text', text: decoded.text ?? decoded.summary ?? '' }));
     const hexDetails = el('details', { className: 'hex-details' }, el('summary', { text: `Hex (${formatSize(frame.size)})` }));
     let built = false;

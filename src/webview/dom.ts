@@ -25,6 +25,19 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A codicon (VS Code's icon font, as in its own UI); decorative, so hidden from screen readers. */
+export function icon(name: string): HTMLElement {
+  return el('span', { className: `codicon codicon-${name}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** A button with a codicon before its label (or alone, with the label as its accessible name). */
+export function iconButton(name: string, label: string, title: string, onClick: () => void, className = 'btn'): HTMLButtonElement {
+  const node = button(label, title, onClick, className);
+  node.prepend(icon(name));
+  if (!label) node.setAttribute('aria-label', title);
+  return node;
+}
+
 export function button(label: string, title: string, onClick: () => void, className = 'btn'): HTMLButtonElement {
   const node = el('button', { className, text: label, title, attrs: { type: 'button' } });
   node.addEventListener('click', (event) => {

@@ -1,12 +1,13 @@
 // The toolbar: text filter (with `topic:` terms), topic prefix, session and direction pickers, the
 // capture status, and the "paused — N new" chip of the live tail.
-import type { FilterSpec, SessionInfo } from '../shared/inspectorProtocol';
-import { el } from './dom';
+import type { FilterPresetInfo, FilterSpec, SessionInfo } from '../shared/inspectorProtocol';
+import { el, icon } from './dom';
 import { formatCount } from './format';
 
 export interface FilterBarEvents {
   filterChanged(filter: FilterSpec): void;
   jumpToLatest(): void;
+  toggleTopics(): void;
 }
 
 const TEXT_DEBOUNCE_MS = 150;
@@ -14,6 +15,11 @@ const TEXT_DEBOUNCE_MS = 150;
 export class FilterBar {
   readonly element: HTMLElement;
   private readonly text: HTMLInputElement;
+  private readonly expression: HTMLInputElement;
+  private readonly presetBox: HTMLElement;
+  /** Presets switched on by the user; undefined until they touch one (the settings' defaults apply). */
+  private presetsOn: string[] | undefined;
+  private presetsKey = '';
   private readonly topic: HTMLInputElement;
   private readonly session: HTMLSelectElement;
   private readonly direction: HTMLSelectElement;
@@ -29,6 +35,18 @@ export class FilterBar {
       className: 'filter-text',
       attrs: { type: 'search', placeholder: 'Filter: text in any frame, topic:prefix', 'aria-label': 'Filter text', spellcheck: 'false' },
     });
+    this.expression = el('input', {
+      className: 'filter-expression',
+      attrs: {
+        type: 'search',
+        placeholder: 'Expression: topic ^= "ticks." && $.price > 100',
+        'aria-label': 'Field filter expression',
+        title:
+          'Fields: seq, time, session, direction, frames, size, topic, tag, type, body; $ is the decoded payload ($.price, $.a[0]), $0, $1... frame N.\nOperators: == != < <= > >= && || ! ^= (starts with) $= (ends with) *= (contains) ~= (contains, any case) in [..]; numbers 1k 2M 64Ki; len() lower() upper() exists() number() string() abs().',
+        spellcheck: 'false',
+      },
+    });
+    this.presetBox = el('span', { className: 'filter-presets', attrs: { role: 'group', 'aria-label': 'Filter presets' } });
     this.topic = el('input', {
       className: 'filter-topic',
       attrs: { type: 'search', placeholder: 'Topic prefix', 'aria-label': 'Topic prefix (text, or hex:0a0b)', spellcheck: 'false' },
@@ -42,10 +60,18 @@ export class FilterBar {
       'select',
       { className: 'filter-direction', attrs: { 'aria-label': 'Direction' } },
       el('option', { text: 'In and out', attrs: { value: '' } }),
-      el('option', { text: '↓ In', attrs: { value: 'in' } }),
-      el('option', { text: '↑ Out', attrs: { value: 'out' } }),
+      el('option', { text: 'In (received)', attrs: { value: 'in' } }),
+      el('option', { text: 'Out (sent)', attrs: { value: 'out' } }),
     );
     this.status = el('span', { className: 'status', attrs: { 'aria-live': 'off' } });
+    const topics = el('button', {
+      className: 'btn topics-toggle',
+      text: ' Topics',
+      title: 'Show the topic tree: counts, rates and last values; click a topic to filter on it',
+      attrs: { type: 'button' },
+    });
+    topics.prepend(icon('list-tree'));
+    topics.addEventListener('click', () => events.toggleTopics());
     this.problem = el('span', { className: 'filter-problem', attrs: { role: 'alert' } });
     this.chip = el('button', {
       className: 'tail-chip',
@@ -56,7 +82,10 @@ export class FilterBar {
     this.element = el(
       'div',
       { className: 'toolbar', attrs: { role: 'search' } },
+      topics,
       this.text,
+      this.expression,
+      this.presetBox,
       this.topic,
       this.session,
       this.direction,
@@ -67,6 +96,10 @@ export class FilterBar {
     );
     this.text.addEventListener('input', () => this.changedSoon());
     this.topic.addEventListener('input', () => this.changedSoon());
+    this.expression.addEventListener('input', () => this.changedSoon());
+    this.expression.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.changedNow();
+    });
     this.text.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.changedNow();
     });
@@ -83,6 +116,8 @@ export class FilterBar {
       topic: this.topic.value,
       sessionId: this.session.value || this.wantedSessionId,
       direction: this.direction.value as FilterSpec['direction'],
+      expression: this.expression.value,
+      ...(this.presetsOn ? { presets: [...this.presetsOn] } : {}),
     };
   }
 
@@ -92,6 +127,41 @@ export class FilterBar {
     this.wantedSessionId = filter.sessionId;
     this.session.value = filter.sessionId;
     this.direction.value = filter.direction;
+    this.expression.value = filter.expression ?? '';
+    this.presetsOn = filter.presets ? [...filter.presets] : undefined;
+  }
+
+  /** One toggle per saved preset; on by default when the setting says so, until the user chooses. */
+  setPresets(presets: FilterPresetInfo[]): void {
+    const key = JSON.stringify([presets, this.presetsOn]);
+    if (key === this.presetsKey) return;
+    this.presetsKey = key;
+    const on = this.presetsOn ?? presets.filter((p) => p.enabled).map((p) => p.name);
+    this.presetBox.replaceChildren(
+      ...presets.map((preset) => {
+        const pressed = on.includes(preset.name);
+        const toggle = el('button', {
+          className: 'preset-toggle',
+          text: preset.name,
+          title: `${pressed ? 'On' : 'Off'}: ${preset.expression}`,
+          attrs: { type: 'button', 'aria-pressed': String(pressed) },
+        });
+        toggle.addEventListener('click', () => {
+          const current = this.presetsOn ?? presets.filter((p) => p.enabled).map((p) => p.name);
+          this.presetsOn = current.includes(preset.name) ? current.filter((n) => n !== preset.name) : [...current, preset.name];
+          this.setPresets(presets);
+          this.changedNow();
+        });
+        return toggle;
+      }),
+    );
+    this.presetBox.hidden = presets.length === 0;
+  }
+
+  /** Sets the topic prefix (from the topic tree) and applies the filter. */
+  setTopic(prefix: string): void {
+    this.topic.value = prefix;
+    this.changedNow();
   }
 
   focusText(): void {
@@ -129,11 +199,7 @@ export class FilterBar {
   setPaused(newCount: number): void {
     this.chip.hidden = newCount < 0;
     // The pause glyph is drawn in CSS: U+23F8 is missing from many UI fonts.
-    if (newCount >= 0)
-      this.chip.replaceChildren(
-        el('span', { className: 'pause-icon', attrs: { 'aria-hidden': 'true' } }),
-        `paused — ${formatCount(newCount)} new, jump to latest`,
-      );
+    if (newCount >= 0) this.chip.replaceChildren(icon('debug-pause'), `paused — ${formatCount(newCount)} new, jump to latest`);
   }
 
   private changedSoon(): void {

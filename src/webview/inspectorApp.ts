@@ -16,6 +16,7 @@ import { el } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount, formatSize } from './format';
 import { MessageList } from './messageList';
+import { TopicTreePane } from './topicTreePane';
 
 export interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -44,6 +45,7 @@ export class InspectorApp {
   private readonly filterBar: FilterBar;
   private readonly list: MessageList;
   private readonly detail: DetailPane;
+  private readonly topicPane: TopicTreePane;
   private readonly state: PersistedState;
   private generation = -1;
   private filterToken = 0;
@@ -73,6 +75,11 @@ export class InspectorApp {
         this.list.scrollToEnd();
         this.list.focus();
       },
+      toggleTopics: () => this.topicPane.toggle(),
+    });
+    this.topicPane = new TopicTreePane({
+      fetch: () => this.client.request(MessageType.GetTopicTree, {}),
+      pick: (prefix) => this.filterBar.setTopic(prefix),
     });
     this.list = new MessageList({
       fetchRows: (absStart, count) => this.fetchRows(absStart, count),
@@ -86,12 +93,14 @@ export class InspectorApp {
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
       replay: (seq) => void this.replay(seq),
+      compare: (seq, otherSeq) => void this.compare(seq, otherSeq),
+      plot: (seq, frameIndex, path) => void this.plot(seq, frameIndex, path),
     });
     const splitter = el('div', {
       className: 'splitter',
       attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' },
     });
-    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element);
+    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element, this.topicPane.element);
     this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
     this.enableSplitter(splitter);
     this.detail.element.addEventListener('keydown', (event) => {
@@ -118,11 +127,13 @@ export class InspectorApp {
     if (!message || typeof message !== 'object') return;
     if (this.client.settle(message)) return;
     if (message.type === MessageType.Summary) this.applySummary(message);
+    else if (message.type === MessageType.ApplyFilter) void this.applyFromHost(message.filter, message.selectSeq);
   }
 
   private applySummary(summary: SummaryMessage): void {
     this.lastSummary = summary;
     this.filterBar.setSessions(summary.sessions);
+    this.filterBar.setPresets(summary.presets ?? []);
     this.detail.setDecoders(summary.decoders);
     if (summary.filterGeneration > this.generation && this.generation >= 0) {
       // The host rebuilt the view (capture cleared, session removed): cached rows are gone.
@@ -144,6 +155,7 @@ export class InspectorApp {
       ? `${formatCount(summary.matched)} of ${formatCount(stats.retained)} messages`
       : `${formatCount(stats.retained)} messages`;
     if (stats.dropped > 0) text += ` · ${formatCount(stats.dropped)} dropped`;
+    if (summary.filterProgress !== undefined) text += ` · filtering ${Math.floor(summary.filterProgress * 100)}%`;
     const title = [
       `${formatCount(stats.total)} captured in total, ${formatCount(stats.retained)} kept`,
       stats.dropped
@@ -170,7 +182,9 @@ export class InspectorApp {
       const result = await this.client.request(MessageType.SetFilter, { filter, anchorSeq });
       if (token !== this.filterToken) return;
       this.filterBar.setProblem('');
-      const filtered = Boolean(filter.text.trim() || filter.topic || filter.sessionId || filter.direction);
+      const filtered = Boolean(
+        filter.text.trim() || filter.topic || filter.sessionId || filter.direction || filter.expression?.trim() || filter.presets?.length,
+      );
       this.list.setEmptyText(filtered ? 'No messages match the filter.' : 'No messages captured yet.');
       this.generation = result.filterGeneration;
       this.list.reset(result.matched, result.evicted, anchorSeq === undefined ? undefined : result.anchorIndex);
@@ -254,6 +268,33 @@ export class InspectorApp {
     try {
       const result = await this.client.request(MessageType.Replay, { seq });
       this.detail.showNotice(`Replay of #${seq}: ${result.outcome}.`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  /** A filter (and a message to show) sent by the monitoring panel. */
+  private async applyFromHost(filter: Partial<FilterSpec>, selectSeq?: number): Promise<void> {
+    const merged = { ...this.filterBar.value, ...filter };
+    this.filterBar.value = merged;
+    await this.applyFilter(merged, selectSeq);
+    if (selectSeq !== undefined) this.select(selectSeq);
+  }
+
+  private async plot(seq: number, frameIndex: number, path: (string | number)[]): Promise<void> {
+    try {
+      const result = await this.client.request(MessageType.PlotField, { seq, frameIndex, path });
+      this.detail.showNotice(`Plotting ${result.label} in the monitoring panel.`);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
+    }
+  }
+
+  private async compare(seq: number, otherSeq?: number): Promise<void> {
+    try {
+      const diff = await this.client.request(MessageType.Diff, { seq, otherSeq });
+      if (!diff) this.detail.showNotice(`No earlier message of this session and topic before #${seq}.`);
+      else this.detail.showDiff(diff);
     } catch (error) {
       this.detail.showNotice(errorText(error), true);
     }

@@ -9,7 +9,7 @@ export const COLUMNS: ReadonlyArray<{ key: string; label: string; title: string 
   { key: 'seq', label: '#', title: 'Sequence number in the capture' },
   { key: 'time', label: 'Time', title: 'Local time of capture' },
   { key: 'session', label: 'Session', title: 'Session (socket) that saw the message' },
-  { key: 'dir', label: '', title: 'Direction: ↓ in (received), ↑ out (sent)' },
+  { key: 'dir', label: '', title: 'Direction: in (received, arrow down) or out (sent, arrow up)' },
   { key: 'summary', label: 'Topic / first frame', title: 'Topic, or a summary of the first payload frame' },
   { key: 'frames', label: 'Frames', title: 'Number of frames' },
   { key: 'size', label: 'Size', title: 'Bytes on the wire (all frames)' },
@@ -108,8 +108,8 @@ export function fillRow(element: RowElement, abs: number, index: number, row: Li
   setText(time, formatTime(row.timeMs));
   setText(session, row.session);
   setTitle(session, row.session);
-  setText(dir, row.direction === 'in' ? '↓' : '↑');
-  const dirClass = `cell c-dir dir-${row.direction}`;
+  setText(dir, '');
+  const dirClass = `cell c-dir dir-${row.direction} codicon codicon-${row.direction === 'in' ? 'arrow-down' : 'arrow-up'}`;
   if (dir.element.className !== dirClass) dir.element.className = dirClass;
   setTitle(dir, row.direction === 'in' ? 'in (received)' : 'out (sent)');
   // The host puts a sequence gap's marker first ("[⚠ 37 missing (seq 1,204–1,240)] …"): the row shows a line above it.

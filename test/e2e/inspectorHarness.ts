@@ -1,6 +1,6 @@
 // Runs the inspector webview (dist/webview.js + media/inspector.css, under the panel's own HTML and CSP)
 // in headless Chromium, with `acquireVsCodeApi` bridged to a real InspectorBackend in this Node process.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -60,7 +60,11 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
   const files: Record<string, { path: string; type: string }> = {
     '/dist/webview.js': { path: join(repoRoot, 'dist', 'webview.js'), type: 'text/javascript' },
     '/media/inspector.css': { path: join(repoRoot, 'media', 'inspector.css'), type: 'text/css' },
+    '/dist/webview.css': { path: join(repoRoot, 'dist', 'webview.css'), type: 'text/css' },
   };
+  // The codicon font esbuild copied beside the bundle (its name carries a content hash).
+  for (const name of readdirSync(join(repoRoot, 'dist')).filter((n) => n.endsWith('.ttf')))
+    files[`/dist/${name}`] = { path: join(repoRoot, 'dist', name), type: 'font/ttf' };
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname === '/') {
@@ -68,6 +72,7 @@ async function serve(firstPort: number, theme: InspectorTheme): Promise<{ server
       const html = inspectorHtml({
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/media/inspector.css`,
+        iconStyleUri: `${origin}/dist/webview.css`,
         cspSource: origin,
         nonce: createNonce(),
       })

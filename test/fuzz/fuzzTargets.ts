@@ -1,8 +1,9 @@
 // Fuzz targets over the parsers that take hostile input: every decoder, the endpoint parser, the JSON
-// Lines importer, the settings reader and the ZMTP greeting parser. Each property only demands what must
-// hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
+// Lines importer, the settings reader, the ZMTP greeting parser, the workspace scanner, and more below.
+// Each property only demands what must hold for any input: no throw, no hang, bounded output. Run short and seeded in `npm test`, long in
 // `npm run fuzz`.
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { importJsonLines } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
@@ -11,6 +12,11 @@ import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
 import { checkScenarioFile } from '../../src/core/scenario/scenarioCheck';
 import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
+import { scanSource } from '../../src/core/scan';
+import { PcapImporter } from '../../src/core/pcap/pcapImport';
+import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
+
+const captures = ['pubsub.pcap', 'routerdealer.pcapng', 'curve.pcap'].map((name) => readFileSync(`test/fixtures/pcap/${name}`));
 
 const registry = createDefaultRegistry();
 
@@ -96,6 +102,48 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     }),
   },
   {
+    name: 'packet capture importer (real captures, mutated and cut)',
+    property: fc.property(
+      fc.nat(captures.length - 1),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+      fc.nat(),
+      fc.integer({ min: 1, max: 4096 }),
+      (which, edits, cut, chunk) => {
+        const bytes = Buffer.from(captures[which]);
+        for (const [at, value] of edits) bytes[at % bytes.length] = value;
+        const file = bytes.subarray(0, bytes.length - (cut % 64));
+        const importer = new PcapImporter(new CaptureStore({ maxMessages: 10_000, maxBytes: 1 << 24 }), { maxFrameBytes: 4096 });
+        for (let at = 0; at < file.length; at += chunk) importer.push(file.subarray(at, at + chunk));
+        const result = importer.end();
+        if (result.imported > file.length) throw new Error('more messages than bytes');
+      },
+    ),
+  },
+  {
+    name: 'ZMTP stream parser (random bytes and gaps, from the start or mid-stream)',
+    property: fc.property(
+      fc.boolean(),
+      fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.nat(5000)), { maxLength: 20 }),
+      (fromStart, pieces) => {
+        let messages = 0;
+        let bytes = 0;
+        const parser = new ZmtpStreamParser(fromStart, { maxFrameBytes: 1024, maxMessageBytes: 4096, maxFramesPerMessage: 100 }, (m) => {
+          messages++;
+          if (m.frames.some((f, i) => f.length > 1024 || f.length > m.sizes[i])) throw new Error('frame past its limit or size');
+        });
+        for (const piece of pieces) {
+          if (typeof piece === 'number') parser.gap(piece, 0n);
+          else {
+            bytes += piece.length;
+            parser.data(piece, 0n);
+          }
+        }
+        parser.end(0n);
+        if (messages > bytes) throw new Error('more messages than bytes');
+      },
+    ),
+  },
+  {
     name: 'scenario (.zmq) parser and checks',
     property: fc.property(
       fc.array(
@@ -111,6 +159,49 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         const file = parseScenarioFile(lines.join('\n'));
         checkScenarioFile(file);
         if (file.problems.some((p) => p.message.startsWith('internal parser error'))) throw new Error(file.problems[0].message);
+      },
+    ),
+  },
+  {
+    name: 'workspace scanner (source files of every language)',
+    property: fc.property(
+      fc.constantFrom('a.py', 'a.c', 'a.cpp', 'a.js', 'a.ts', 'a.go', 'A.java', 'A.cs', 'a.rs'),
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'zmq',
+            'import zmq\n',
+            's = ctx.socket(zmq.PUB)',
+            's.bind(',
+            '"tcp://*:%99999d"',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '/',
+            'R"',
+            'f"{',
+            '`${',
+            '$"{',
+            'r#"',
+            '"',
+            "'",
+            '#define X ',
+            ' + ',
+            '\n',
+            'zsock_new_pub("@tcp://*:1")',
+            'new zmq.Publisher',
+          ),
+        ),
+        { maxLength: 60 },
+      ),
+      (file, parts) => {
+        const result = scanSource(file, parts.join(''));
+        if (result.skipped && !result.skipped.startsWith('skipped: too complex')) throw new Error(result.skipped);
+        for (const use of result.uses) if (use.endpoint.resolved && use.endpoint.address.length > 1024) throw new Error('value over 1 KiB');
       },
     ),
   },

@@ -45,7 +45,7 @@ test('python: sockets, f-string / % / format / concatenation, `with ... as`, cha
     'ctx.socket(zmq.PUSH).bind("ipc:///tmp/x")',
   ].join('\n');
   assert.deepEqual(project(scanSource('a.py', text)), {
-    program: undefined,
+    program: 'a.py', // a script: it creates sockets at the top level
     sockets: ['PUB pub 5', 'REQ req 7', 'SUB sub 12', 'PUSH - 13'],
     uses: [
       'bind pub PUB tcp://*:5555 6:9-26',
@@ -245,6 +245,11 @@ test('file selection: languages by extension, dependency folders skipped, prefil
   assert.equal(isScannableFile('/w/node_modules/zeromq/lib/index.js'), false);
   assert.equal(isScannableFile('node_modules/x.js'), false);
   assert.equal(isScannableFile('/w/.venv/lib/zmq/sugar/socket.py'), false);
+  // Skipped folders are looked for inside the workspace folder, not above it.
+  assert.equal(isScannableFile('/home/me/build/examples/hwserver.py', ['/home/me/build/examples']), true);
+  assert.equal(isScannableFile('/srv/out/ws/src/main.go', ['/srv/out', '/srv/out/ws']), true);
+  assert.equal(isScannableFile('/home/me/build/examples/build/gen.py', ['/home/me/build/examples']), false);
+  assert.equal(isScannableFile('C:\\work\\target\\app\\main.rs', ['C:\\work\\target\\app']), true);
   assert.equal(mightUseZeroMQ('using NetMQ;'), true);
   assert.equal(mightUseZeroMQ('require("zeromq")'), true);
   assert.equal(mightUseZeroMQ('import socket\ns.bind(("0.0.0.0", 1))'), false);
@@ -290,7 +295,7 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
     },
     'js/stats.mjs': { program: undefined, sockets: ['PUB publisher 7'], uses: ['bind publisher PUB tcp://*:5570 8:23-45'] },
     'python/env_client.py': {
-      program: undefined,
+      program: 'python/env_client.py',
       sockets: ['SUB feed 8'],
       uses: [
         'connect feed SUB ?os.environ["FEED_ADDR"] 9:13-36',
@@ -305,9 +310,13 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
       sockets: ['PAIR jobs 5'],
       uses: ['connect jobs PAIR inproc://jobs 6:13-28'],
     },
-    'python/stats_exporter.py': { program: undefined, sockets: ['PUB exporter 6'], uses: ['bind exporter PUB tcp://0.0.0.0:5570 7:14-27'] },
+    'python/stats_exporter.py': {
+      program: 'python/stats_exporter.py',
+      sockets: ['PUB exporter 6'],
+      uses: ['bind exporter PUB tcp://0.0.0.0:5570 7:14-27'],
+    },
     'python/ticker_client.py': {
-      program: undefined,
+      program: 'python/ticker_client.py',
       sockets: ['REQ request 8'],
       uses: ['connect request REQ tcp://localhost:5560 9:20-66'],
     },
@@ -334,7 +343,7 @@ test('fixture workspace: every socket and bind/connect, with resolved or unresol
   });
 });
 
-test('truncated sources (unterminated strings, comments, brackets, f-strings) never throw', () => {
+test('truncated sources (unterminated strings, comments, brackets, f-strings) are scanned, never fail', () => {
   const extra = [
     'import zmq\nf"tcp://{',
     'import zmq\ns.bind(`${',
@@ -352,7 +361,8 @@ test('truncated sources (unterminated strings, comments, brackets, f-strings) ne
   let scanned = 0;
   for (const [path, text] of texts) {
     for (let end = 0; end <= text.length; end += 5) {
-      scanSource(path, text.slice(0, end) + (end % 2 ? '' : '\nzmq'));
+      const result = scanSource(path, text.slice(0, end) + (end % 2 ? '' : '\nzmq'));
+      assert.equal(result.skipped, undefined, `${path} cut at ${end}`);
       scanned++;
     }
   }

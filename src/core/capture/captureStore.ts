@@ -17,6 +17,27 @@ import {
   writeVarint,
 } from './captureSlabFormat';
 
+/** One stored message seen in place (see CaptureStore.readInto); reuse one for a whole scan. */
+export class StoredMessageView {
+  seq = 0;
+  sessionId = '';
+  direction: Direction = 'in';
+  hasTopic = false;
+  hasRoutingId = false;
+  timeMs = 0;
+  tag: string | undefined;
+  bytes: Uint8Array = new Uint8Array(0);
+  frameCount = 0;
+  starts: number[] = [];
+  lengths: number[] = [];
+  /** Bytes on the wire, all frames. */
+  size = 0;
+
+  frame(index: number): Uint8Array {
+    return this.bytes.subarray(this.starts[index], this.starts[index] + this.lengths[index]);
+  }
+}
+
 export interface CaptureLimits {
   maxMessages: number;
   maxBytes: number;
@@ -212,6 +233,42 @@ export class CaptureStore {
     const tag = this.tagOf[slot];
     if (tag !== NO_TAG) record.tag = this.tags[tag];
     return record;
+  }
+
+  /**
+   * Fills `view` with the message `seq` in place, without copying its bytes: frame i is
+   * view.bytes[view.starts[i], view.starts[i] + view.lengths[i]). For scans over many messages; the view
+   * is valid until the store changes. False when the message is not retained.
+   */
+  readInto(seq: number, view: StoredMessageView): boolean {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return false;
+    const meta = this.metaOf[slot];
+    if (meta & FLAG_REMOVED) return false;
+    const hasTrueSizes = (meta & FLAG_TRUE_SIZES) !== 0;
+    const cursor = this.cursor.at(this.payload.slabs[this.payload.indexOf(seq)], this.offsetOf[slot]);
+    const frameCount = cursor.varint();
+    view.seq = seq;
+    view.sessionId = this.sessionNames[meta & SESSION_MASK];
+    view.direction = meta & FLAG_OUT ? 'out' : 'in';
+    view.hasTopic = (meta & FLAG_TOPIC) !== 0;
+    view.hasRoutingId = (meta & FLAG_ROUTING_ID) !== 0;
+    view.timeMs = this.timeSec[slot] * 1000 + this.timeFrac[slot] / 1e6;
+    const tag = this.tagOf[slot];
+    view.tag = tag === NO_TAG ? undefined : this.tags[tag];
+    view.bytes = cursor.bytes;
+    view.frameCount = frameCount;
+    let size = 0;
+    for (let i = 0; i < frameCount; i++) {
+      const keep = cursor.varint();
+      const wire = hasTrueSizes ? cursor.varint() : keep;
+      view.starts[i] = cursor.pos;
+      view.lengths[i] = keep;
+      size += wire;
+      cursor.pos += keep;
+    }
+    view.size = size;
+    return true;
   }
 
   /** Up to `count` retained messages from `fromSeq` on (evicted and removed ones are skipped). */

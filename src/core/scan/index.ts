@@ -1,7 +1,10 @@
 // The workspace scan's public surface for the shell: feed files in as (path, text), read verdicts out.
-export { scanSource } from './sourceScanner';
+export { scanSource, type ScanOptions } from './sourceScanner';
 export { computeVerdicts } from './pairingVerdicts';
-export { WorkspaceScanIndex } from './workspaceScanIndex';
-export { isScannableFile, languageOfFile, mightUseZeroMQ, SCANNABLE_FILE_GLOB } from './scannableFiles';
+export { WorkspaceScanIndex, type SkippedFile } from './workspaceScanIndex';
+export { isScannableFile, languageOfFile, mightUseZeroMQ, relativeToRoots, SCANNABLE_FILE_GLOB } from './scannableFiles';
 export { parseEndpointAddress } from './endpointAddress';
+export { TopologySystems, type SystemsSetting } from './topologySystems';
+export { DEFAULT_BUDGET, type BudgetLimits } from './scanBudget';
+export type { SourceFiles } from './crossFileConstants';
 export type * from './scanTypes';

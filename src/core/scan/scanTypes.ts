@@ -14,8 +14,11 @@ export interface SourceRange {
   endCharacter: number;
 }
 
-/** An endpoint argument: its value when the scanner could compute it, else the source text. Never guessed. */
-export type EndpointValue = { resolved: true; address: string } | { resolved: false; expression: string };
+/**
+ * An endpoint argument: its value when the scanner could compute it, else the source text. Never guessed.
+ * `tooLong`: the value was computable but longer than 1 KiB, so it is not an endpoint.
+ */
+export type EndpointValue = { resolved: true; address: string } | { resolved: false; expression: string; tooLong?: true };
 
 export interface ScannedSocket {
   type: SocketTypeName;
@@ -51,6 +54,10 @@ export interface ScanResult {
    * an id (the folder). Undefined for library files, which may run in any process.
    */
   program?: string;
+  /** Set when the file was not scanned (over its time/step budget, or the scanner failed on it): why. */
+  skipped?: string;
+  /** Other files whose constants the endpoints were computed from: a change to one of them rescans this file. */
+  dependencies?: string[];
 }
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -67,7 +74,9 @@ export type FindingCode =
   | 'ipv6-to-ipv4'
   | 'ephemeral-port'
   | 'unresolved-endpoint'
-  | 'not-an-endpoint';
+  | 'not-an-endpoint'
+  | 'ambiguous-endpoint'
+  | 'unknown-types';
 
 export interface RelatedLocation {
   range: SourceRange;
@@ -95,13 +104,26 @@ export interface EndpointParticipant {
   socketRange?: SourceRange;
 }
 
+/**
+ * What the Pairings view shows for an endpoint: a problem (error, warning), a pairing checked valid,
+ * a pairing whose socket types are not known (unknown: never shown as valid), or only notes (info).
+ */
+export type VerdictStatus = 'error' | 'warning' | 'valid' | 'unknown' | 'info';
+
 export interface EndpointVerdict {
   /**
-   * What groups the participants: a normalized address (see endpointAddress.ts: TCP groups by port),
-   * or, for an unresolved endpoint, `?` plus its file, offset and expression (each is its own group).
+   * Unique among the verdicts of one computation: a normalized address (see endpointAddress.ts: TCP
+   * groups by port), suffixed with the system (` [name]`) when systems are declared; for an endpoint
+   * that is checked alone (unresolved, ephemeral, not an endpoint), the address or expression plus its
+   * file and line.
    */
   endpoint: string;
+  /** The address as a user reads it (without the system or file suffix). */
+  label: string;
+  /** The declared system (zeromq.topology.systems) this verdict belongs to, if any. */
+  system?: string;
   resolved: boolean;
+  status: VerdictStatus;
   binders: EndpointParticipant[];
   connectors: EndpointParticipant[];
   findings: PairingFinding[];

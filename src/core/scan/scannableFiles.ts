@@ -44,13 +44,28 @@ export function languageOfFile(path: string): ScanLanguage | undefined {
   return LANGUAGE_BY_EXTENSION[name.slice(dot + 1).toLowerCase()];
 }
 
-/** True for source files of a language the scanner knows, outside dependency and build folders. */
-export function isScannableFile(path: string): boolean {
-  return languageOfFile(path) !== undefined && !SKIPPED_FOLDERS.test(path);
+/**
+ * True for source files of a language the scanner knows, outside dependency and build folders. The
+ * folder test applies to the path inside its workspace folder: a workspace that itself sits under a
+ * folder named `build` or `out` is scanned. Give the workspace folders as `roots` (or a relative path).
+ */
+export function isScannableFile(path: string, roots: readonly string[] = []): boolean {
+  return languageOfFile(path) !== undefined && !SKIPPED_FOLDERS.test(relativeToRoots(path, roots));
+}
+
+/** `path` relative to the deepest root that contains it (unchanged when none does). */
+export function relativeToRoots(path: string, roots: readonly string[]): string {
+  let best = '';
+  for (const root of roots) {
+    const r = root.replace(/[\\/]+$/, '');
+    if (r.length > best.length && (path.startsWith(`${r}/`) || path.startsWith(`${r}\\`))) best = r;
+  }
+  return best ? path.slice(best.length + 1) : path;
 }
 
 // Every binding the scanner understands names its library somewhere in the file (an import, an include,
-// a namespace): pyzmq/libzmq/cppzmq/Rust `zmq`, Go's zmq4, zeromq.js, JeroMQ's org.zeromq, NetMQ.
+// a namespace): pyzmq/libzmq/cppzmq/zmqpp/Rust `zmq`, czmq/goczmq, Go's zmq4, zeromq.js, JeroMQ's
+// org.zeromq, NetMQ, clrzmq4's `ZeroMQ` namespace.
 const ZEROMQ_MENTION = /zmq|zeromq|netmq/i;
 
 /** Cheap check before tokenizing: a file that never mentions zmq, zeromq or NetMQ has no sockets. */

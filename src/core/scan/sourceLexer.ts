@@ -2,7 +2,15 @@
 // literals (including raw, verbatim and byte strings) and splits interpolated strings (Python f-strings,
 // JS template literals, C# $"...") into literal parts and embedded token lists, so the scanner can match
 // calls on tokens and never mistakes a commented-out or quoted `bind(...)` for code.
+//
+// Linear time on any input: every scan moves forward, lookaheads are bounded (a C++ raw string's
+// delimiter is at most 16 characters, a Rust raw string has at most 255 `#`), a JS `/` that failed to
+// start a regex literal is not retried on the same line, and every token is paid from the file's budget.
 import type { ScanLanguage } from './scanTypes';
+import { ScanTooComplex, WorkBudget } from './scanBudget';
+import { readBody, type BodyOptions, type LexerCursor } from './stringLiterals';
+
+export { matchBrackets } from './bracketMatching';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'template' | 'regex' | 'punct';
 
@@ -23,75 +31,19 @@ export interface Token {
 
 export type TemplatePart = { literal: string } | { expression: Token[]; conversion?: string; format?: string };
 
-const PUNCTUATORS = [
-  '===',
-  '!==',
-  '...',
-  '**=',
-  '<<=',
-  '>>=',
-  '??=',
-  '::',
-  ':=',
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '=>',
-  '->',
-  '+=',
-  '-=',
-  '*=',
-  '/=',
-  '%=',
-  '|=',
-  '&=',
-  '^=',
-  '??',
-  '?.',
-  '&&',
-  '||',
-  '<<',
-  '>>',
-  '**',
-  '++',
-  '--',
-];
+const PUNCTUATORS = '=== !== ... **= <<= >>= ??= :: := == != <= >= => -> += -= *= /= %= |= &= ^= ?? ?. && || << >> ** ++ --'.split(' ');
+/** Multi-character punctuators by first character, longest first. */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) PUNCTUATORS_BY_FIRST.set(p[0], [...(PUNCTUATORS_BY_FIRST.get(p[0]) ?? []), p]);
 
 /** Keywords after which a `/` starts a regular expression rather than a division (JS/TS). */
-const REGEX_AFTER = new Set([
-  'return',
-  'typeof',
-  'instanceof',
-  'in',
-  'of',
-  'new',
-  'delete',
-  'void',
-  'throw',
-  'case',
-  'do',
-  'else',
-  'yield',
-  'await',
-]);
+const REGEX_AFTER = new Set('return typeof instanceof in of new delete void throw case do else yield await'.split(' '));
 
 const PYTHON_PREFIXES = new Set(['r', 'u', 'b', 'f', 'br', 'rb', 'fr', 'rf']);
 const CPP_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
 const CPP_RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
-
-interface BodyOptions {
-  close: string;
-  escapes: boolean;
-  multiline: boolean;
-  /** Backslash keeps the next character (raw Python strings still cannot end on `\'`). */
-  rawBackslash?: boolean;
-  /** `""` inside a C# verbatim string is one quote. */
-  doubledClose?: boolean;
-  interpolation?: 'brace' | 'dollar';
-  /** Characters that end an embedded expression before its format spec (`!`/`:` in Python, `,`/`:` in C#). */
-  specStops?: string;
-}
+/** Interpolated strings nest (`f"{f'{x}'}"`); real code nests a few levels, a hostile file thousands. */
+const MAX_NESTING = 32;
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0x80;
@@ -103,44 +55,22 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-const CLOSERS = new Set([')', ']', '}']);
-
-/** For each bracket token, the index of its partner (-1 when unbalanced or not a bracket). */
-export function matchBrackets(tokens: readonly Token[]): Int32Array {
-  const match = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'punct') continue;
-    if (OPENERS[t.text]) stack.push(i);
-    else if (CLOSERS.has(t.text)) {
-      // Pop to the nearest opener of the same kind, so one stray bracket does not unbalance the file.
-      for (let k = stack.length - 1; k >= 0; k--) {
-        if (OPENERS[tokens[stack[k]].text] === t.text) {
-          match[i] = stack[k];
-          match[stack[k]] = i;
-          stack.length = k;
-          break;
-        }
-      }
-    }
-  }
-  return match;
+export function tokenize(text: string, language: ScanLanguage, budget = WorkBudget.unlimited()): Token[] {
+  return new SourceLexer(text, language, budget).lexAll();
 }
 
-export function tokenize(text: string, language: ScanLanguage): Token[] {
-  return new SourceLexer(text, language).lexAll();
-}
-
-class SourceLexer {
-  private pos = 0;
-  private line = 0;
+class SourceLexer implements LexerCursor {
+  pos = 0;
+  line = 0;
   private previous: Token | undefined;
+  private nesting = 0;
+  /** A `/` before this offset already failed to start a regex literal: do not try again (see lexRegex). */
+  private regexFailedUntil = -1;
 
   constructor(
-    private readonly text: string,
+    readonly text: string,
     private readonly language: ScanLanguage,
+    private readonly budget: WorkBudget,
   ) {}
 
   lexAll(): Token[] {
@@ -149,8 +79,8 @@ class SourceLexer {
     return tokens;
   }
 
-  /** Tokens of an embedded expression, up to (not including) a stop character at bracket depth 0. */
-  private lexEmbedded(stops: string): Token[] {
+  lexEmbedded(stops: string): Token[] {
+    if (++this.nesting > MAX_NESTING) throw new ScanTooComplex(`interpolated strings nested deeper than ${MAX_NESTING}`);
     const saved = this.previous;
     this.previous = undefined;
     const tokens: Token[] = [];
@@ -173,6 +103,7 @@ class SourceLexer {
       tokens.push(token);
     }
     this.previous = saved;
+    this.nesting--;
     return tokens;
   }
 
@@ -237,13 +168,15 @@ class SourceLexer {
   private next(): Token | undefined {
     this.skipTrivia();
     if (this.pos >= this.text.length) return undefined;
+    this.budget.spend();
     const token = this.lexToken();
     this.previous = token;
     return token;
   }
 
-  private make(kind: TokenKind, start: number, line: number, extra?: Partial<Token>): Token {
-    return { kind, text: this.text.slice(start, this.pos), start, end: this.pos, line, ...extra };
+  private make(kind: TokenKind, start: number, line: number, value?: string, parts?: TemplatePart[]): Token {
+    // One object shape for every token: the scanner's loops stay monomorphic.
+    return { kind, text: this.text.slice(start, this.pos), start, end: this.pos, line, value, parts };
   }
 
   private lexToken(): Token {
@@ -255,19 +188,16 @@ class SourceLexer {
     const lang = this.language;
 
     if (lang === 'csharp' && (ch === '$' || ch === '@')) {
-      const verbatim = /^(\$@|@\$|@)"/.exec(text.slice(start, start + 3));
-      const interpolated = /^(\$@|@\$|\$)"/.exec(text.slice(start, start + 3));
-      if (verbatim || interpolated) {
-        const prefix = (verbatim ?? interpolated)![1];
+      const prefix = /^(\$@|@\$|@|\$)"/.exec(text.slice(start, start + 3))?.[1];
+      if (prefix) {
         this.pos += prefix.length + 1;
         const isVerbatim = prefix.includes('@');
-        const isInterpolated = prefix.includes('$');
         return this.readString(start, line, {
           close: '"',
           escapes: !isVerbatim,
           multiline: isVerbatim,
           doubledClose: isVerbatim,
-          interpolation: isInterpolated ? 'brace' : undefined,
+          interpolation: prefix.includes('$') ? 'brace' : undefined,
           specStops: ',:',
         });
       }
@@ -276,10 +206,9 @@ class SourceLexer {
     if (isIdentStart(c)) {
       let end = start + 1;
       while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
-      const word = text.slice(start, end);
       const after = text[end];
       if (after === '"' || after === "'" || (after === '#' && lang === 'rust')) {
-        const prefixed = this.lexPrefixedString(word, start, end, line);
+        const prefixed = this.lexPrefixedString(text.slice(start, end), start, end, line);
         if (prefixed) return prefixed;
       }
       this.pos = end;
@@ -309,7 +238,7 @@ class SourceLexer {
       if (token) return token;
     }
 
-    for (const p of PUNCTUATORS) {
+    for (const p of PUNCTUATORS_BY_FIRST.get(ch) ?? []) {
       if (text.startsWith(p, start)) {
         this.pos += p.length;
         return this.make('punct', start, line);
@@ -329,10 +258,11 @@ class SourceLexer {
       return this.readPythonString(start, line, flags.includes('r'), flags.includes('f'));
     }
     if ((lang === 'c' || lang === 'cpp') && quote === '"' && CPP_RAW_PREFIXES.has(word)) {
-      const open = text.indexOf('(', end + 1);
-      const delimiter = open < 0 ? '' : text.slice(end + 1, open);
-      if (open < 0 || delimiter.length > 16 || /[\s\\)]/.test(delimiter)) return undefined;
-      this.pos = open + 1;
+      // R"delim( ... )delim": the delimiter is at most 16 characters, so look no further for the `(`.
+      const open = text.slice(end + 1, end + 18).indexOf('(');
+      const delimiter = open < 0 ? '' : text.slice(end + 1, end + 1 + open);
+      if (open < 0 || /[\s\\)]/.test(delimiter)) return undefined;
+      this.pos = end + 1 + open + 1;
       return this.readString(start, line, { close: `)${delimiter}"`, escapes: false, multiline: true });
     }
     if ((lang === 'c' || lang === 'cpp') && CPP_PREFIXES.has(word)) {
@@ -342,8 +272,8 @@ class SourceLexer {
     if (lang === 'rust') {
       if ((word === 'r' || word === 'br' || word === 'cr') && (quote === '"' || quote === '#')) {
         let hashes = 0;
-        while (text[end + hashes] === '#') hashes++;
-        if (text[end + hashes] !== '"') return undefined;
+        while (text[end + hashes] === '#' && hashes <= 255) hashes++;
+        if (text[end + hashes] !== '"' || hashes > 255) return undefined;
         this.pos = end + hashes + 1;
         return this.readString(start, line, { close: '"' + '#'.repeat(hashes), escapes: false, multiline: true });
       }
@@ -399,145 +329,15 @@ class SourceLexer {
   }
 
   private readString(start: number, line: number, options: BodyOptions): Token {
-    const { value, parts } = this.readBody(options);
-    if (parts) return this.make('template', start, line, { parts });
-    return this.make('string', start, line, { value });
-  }
-
-  private readBody(o: BodyOptions): { value: string; parts?: TemplatePart[] } {
-    const text = this.text;
-    let literal = '';
-    const parts: TemplatePart[] = [];
-    let interpolated = false;
-    while (this.pos < text.length) {
-      if (text.startsWith(o.close, this.pos)) {
-        if (o.doubledClose && text[this.pos + 1] === o.close) {
-          literal += o.close;
-          this.pos += 2;
-          continue;
-        }
-        this.pos += o.close.length;
-        break;
-      }
-      const ch = text[this.pos];
-      if (ch === '\n') {
-        if (!o.multiline) break;
-        this.line++;
-      }
-      if (ch === '\\' && (o.escapes || o.rawBackslash)) {
-        if (o.escapes) literal += this.readEscape();
-        else {
-          literal += text.slice(this.pos, this.pos + 2);
-          this.pos += 2;
-        }
-        continue;
-      }
-      if (o.interpolation === 'brace' && (ch === '{' || ch === '}')) {
-        if (text[this.pos + 1] === ch) {
-          literal += ch;
-          this.pos += 2;
-          continue;
-        }
-        if (ch === '{') {
-          this.pos++;
-          if (literal) parts.push({ literal });
-          literal = '';
-          parts.push(this.readBraceExpression(o.specStops ?? ''));
-          interpolated = true;
-          continue;
-        }
-      }
-      if (o.interpolation === 'dollar' && ch === '$' && text[this.pos + 1] === '{') {
-        this.pos += 2;
-        if (literal) parts.push({ literal });
-        literal = '';
-        parts.push({ expression: this.lexEmbedded('}') });
-        if (text[this.pos] === '}') this.pos++;
-        interpolated = true;
-        continue;
-      }
-      literal += ch;
-      this.pos++;
-    }
-    if (!interpolated) return { value: literal };
-    if (literal) parts.push({ literal });
-    return { value: '', parts };
-  }
-
-  private readBraceExpression(specStops: string): TemplatePart {
-    const expression = this.lexEmbedded(specStops + '}');
-    const part: { expression: Token[]; conversion?: string; format?: string } = { expression };
-    const text = this.text;
-    if (text[this.pos] === '!' && specStops.includes('!')) {
-      const end = this.pos + 2;
-      part.conversion = text.slice(this.pos + 1, end);
-      this.pos = end;
-    }
-    if (this.pos < text.length && text[this.pos] !== '}') {
-      let depth = 0;
-      const begin = this.pos + 1;
-      while (this.pos < text.length && !(text[this.pos] === '}' && depth === 0)) {
-        if (text[this.pos] === '{') depth++;
-        else if (text[this.pos] === '}') depth--;
-        else if (text[this.pos] === '\n') this.line++;
-        this.pos++;
-      }
-      part.format = text.slice(begin, this.pos);
-    }
-    if (text[this.pos] === '}') this.pos++;
-    return part;
-  }
-
-  private readEscape(): string {
-    const text = this.text;
-    const n = text[this.pos + 1];
-    this.pos += 2;
-    switch (n) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case '0':
-        return '\0';
-      case '\\':
-      case '"':
-      case "'":
-      case '`':
-      case '$':
-      case '{':
-      case '}':
-      case '?':
-        return n;
-      case '\n':
-        this.line++;
-        return '';
-      case '\r':
-        if (text[this.pos] === '\n') {
-          this.pos++;
-          this.line++;
-        }
-        return '';
-      case 'x': {
-        const hex = /^[0-9a-fA-F]{1,2}/.exec(text.slice(this.pos, this.pos + 2))?.[0] ?? '';
-        this.pos += hex.length;
-        return hex ? String.fromCharCode(parseInt(hex, 16)) : 'x';
-      }
-      case 'u': {
-        const braced = /^\{([0-9a-fA-F]{1,6})\}/.exec(text.slice(this.pos, this.pos + 8));
-        const plain = braced ? undefined : /^[0-9a-fA-F]{4}/.exec(text.slice(this.pos, this.pos + 4));
-        const hex = braced?.[1] ?? plain?.[0];
-        if (!hex) return 'u';
-        this.pos += (braced ?? plain)![0].length;
-        return String.fromCodePoint(parseInt(hex, 16));
-      }
-      default:
-        return n === undefined ? '' : '\\' + n;
-    }
+    const { value, parts } = readBody(this, options);
+    // A string is one token for the budget, but reading it cost its length.
+    this.budget.spend((this.pos - start) >> 4);
+    if (parts) return this.make('template', start, line, undefined, parts);
+    return this.make('string', start, line, value);
   }
 
   private regexAllowed(): boolean {
+    if (this.pos < this.regexFailedUntil) return false;
     const p = this.previous;
     if (!p) return true;
     if (p.kind === 'ident') return REGEX_AFTER.has(p.text);
@@ -545,13 +345,17 @@ class SourceLexer {
     return p.text !== ')' && p.text !== ']' && p.text !== '}';
   }
 
+  /**
+   * A regex literal ends on its line. When none does, remember where the attempt stopped: a later `/`
+   * on the same line would scan the same characters again (quadratic on a long line of `(/[`).
+   */
   private lexRegex(start: number, line: number): Token | undefined {
     const text = this.text;
     let i = start + 1;
     let inClass = false;
     for (; i < text.length; i++) {
       const ch = text[i];
-      if (ch === '\n') return undefined;
+      if (ch === '\n') break;
       if (ch === '\\') {
         i++;
         continue;
@@ -560,7 +364,11 @@ class SourceLexer {
       else if (ch === ']') inClass = false;
       else if (ch === '/' && !inClass) break;
     }
-    if (i >= text.length) return undefined;
+    this.budget.spend((i - start) >> 4);
+    if (i >= text.length || text[i] === '\n') {
+      this.regexFailedUntil = i;
+      return undefined;
+    }
     i++;
     while (i < text.length && isIdentPart(text.charCodeAt(i))) i++;
     this.pos = i;

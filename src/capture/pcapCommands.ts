@@ -1,0 +1,125 @@
+// "ZeroMQ: Open Packet Capture…": a tcpdump/Wireshark file's ZeroMQ traffic into the capture store,
+// streamed with progress and cancel, one imported session per TCP connection.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { CaptureStore } from '../core/capture/captureStore';
+import { importPcapFromStream, type PcapImportResult } from '../core/pcap/pcapImport';
+import type { PcapStreamReport } from '../core/pcap/pcapConnection';
+import { parseSocketType } from '../core/session/socketTypes';
+import { registerCommand } from '../commands/runCommand';
+import type { CaptureSessionNames } from './captureCommands';
+
+const SHOW_LOG = 'Show Log';
+const OPEN_INSPECTOR = 'Open Inspector';
+
+export function registerPcapCommands(
+  store: CaptureStore,
+  sessionNames: CaptureSessionNames,
+  maxFrameBytes: () => number,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return [
+    registerCommand('zeromq.openPacketCapture', (uri?: vscode.Uri) => openPacketCapture(store, sessionNames, maxFrameBytes(), log, uri)),
+  ];
+}
+
+async function openPacketCapture(
+  store: CaptureStore,
+  sessionNames: CaptureSessionNames,
+  maxFrameBytes: number,
+  log: vscode.LogOutputChannel,
+  given: vscode.Uri | undefined,
+): Promise<void> {
+  const uri =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        filters: { 'Packet captures': ['pcap', 'pcapng', 'cap', 'dmp'], 'All files': ['*'] },
+        canSelectMany: false,
+        openLabel: 'Open Capture',
+      })
+    )?.[0];
+  if (!uri) return;
+  const path = uri.fsPath;
+  const size = (await stat(path)).size;
+  const name = basename(path);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: reading ${name}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const cancellation = token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      try {
+        return await importPcapFromStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), store, {
+          tag: name,
+          maxFrameBytes,
+          sessionIdFor: ({ name: sessionName, socketType }) =>
+            sessionNames.adoptImported(`${sessionName} (${name})`, socketType ? parseSocketType(socketType) : undefined),
+          signal: abort.signal,
+          onProgress: (bytesRead) => {
+            const percent = size ? Math.floor((bytesRead / size) * 100) : 100;
+            if (percent <= reported) return;
+            progress.report({ increment: percent - reported, message: `${percent}%` });
+            reported = percent;
+          },
+        });
+      } finally {
+        cancellation.dispose();
+      }
+    },
+  );
+  logReport(log, path, result);
+  const summary = summarize(result);
+  if (result.error && result.imported === 0) throw new Error(`${name}: ${result.error}`);
+  const warn = result.error || result.gaps || result.cancelled || result.zmtpStreams === 0;
+  const choice = await vscode.window[warn ? 'showWarningMessage' : 'showInformationMessage'](
+    `ZeroMQ: ${name}: ${summary}`,
+    ...(result.imported ? [OPEN_INSPECTOR] : []),
+    SHOW_LOG,
+  );
+  if (choice === SHOW_LOG) log.show();
+  if (choice === OPEN_INSPECTOR) await vscode.commands.executeCommand('zeromq.openInspector');
+}
+
+/** One line for the notification: what was imported, and what was not. */
+export function summarize(result: PcapImportResult & { cancelled: boolean }): string {
+  const n = (value: number, one: string, many = `${one}s`) => `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
+  const parts = [`${result.cancelled ? 'cancelled after importing' : 'imported'} ${n(result.imported, 'message')}`];
+  parts.push(`from ${n(result.zmtpStreams, 'ZeroMQ connection')}`);
+  if (result.encryptedMessages) parts.push(`${n(result.encryptedMessages, 'encrypted frame')} (CURVE: content not readable)`);
+  if (result.otherStreams) parts.push(`${n(result.otherStreams, 'other TCP connection')} skipped`);
+  if (result.gaps) parts.push(`${n(result.gaps, 'gap')} where the capture missed ${n(result.gapBytes, 'byte')}`);
+  if (result.error) parts.push(`stopped: ${result.error}`);
+  if (result.truncatedFileBytes) parts.push('the file ends inside a packet');
+  return parts.join('; ') + '.';
+}
+
+function logReport(log: vscode.LogOutputChannel, path: string, result: PcapImportResult & { cancelled: boolean }): void {
+  log.info(
+    `Packet capture ${path} (${result.format ?? 'unknown format'}): ${result.packets} packets, ${result.tcpPackets} TCP; ${summarize(result)}`,
+  );
+  const skipped = Object.entries(result.skippedPackets);
+  if (skipped.length) log.info(`  packets without TCP: ${skipped.map(([why, count]) => `${count} (${why})`).join(', ')}`);
+  for (const stream of result.streams) log.info(`  ${describeStream(stream)}`);
+  if (result.zmtpStreams > result.streams.length)
+    log.info(`  ... and ${result.zmtpStreams - result.streams.length} more ZeroMQ connections`);
+}
+
+function describeStream(s: PcapStreamReport): string {
+  const side = (type?: string, address?: string, identity?: string) => `${type ?? '?'} ${address}${identity ? ` "${identity}"` : ''}`;
+  const facts = [
+    `ZMTP ${s.version ?? '?'} ${s.mechanism ?? ''}`.trim(),
+    `${s.messagesFromClient}/${s.messagesFromServer} messages (client/server)`,
+    s.encrypted ? `encrypted; handshake ${[...s.clientCommands, ...s.serverCommands].join(', ')}` : '',
+    s.plainUser ? `PLAIN user "${s.plainUser}"` : '',
+    s.startedMidStream ? 'capture started mid-stream' : '',
+    s.resyncs ? `${s.resyncs} resync(s), ${s.partialMessages} partial message(s) dropped` : '',
+    s.gaps ? `${s.gaps} gap(s), ${s.gapBytes} bytes missing` : '',
+    s.retransmittedBytes ? `${s.retransmittedBytes} bytes retransmitted` : '',
+    s.incompleteAtEnd ? 'ends inside a message' : '',
+    ...s.problems,
+  ].filter(Boolean);
+  return `${side(s.clientSocketType, s.client, s.clientIdentity)} -> ${side(s.serverSocketType, s.server, s.serverIdentity)}: ${facts.join('; ')}`;
+}

@@ -1,0 +1,2 @@
+// Style sheets imported for their side effect: esbuild writes them beside the bundle (dist/*.css).
+declare module '*.css';
