@@ -141,3 +141,34 @@ test('handshake failures back off from 1 s, doubling to 30 s, and a good handsha
   assert.equal(monitor.handshakeFailed(a), 1000);
   monitor.dispose();
 });
+
+test('two different handshake failures in the same pattern are not folded into one cycle: the second is heard', () => {
+  const heard: Array<string | undefined> = [];
+  const monitor = new SessionMonitor('ROUTER', (e) => heard.push(e.failure?.code));
+  const turn = (code: string) => {
+    monitor.record({ type: 'accept', address: 'tcp://127.0.0.1:1', severity: 'info' });
+    monitor.record({
+      type: 'handshake:error:protocol',
+      address: 'tcp://127.0.0.1:1',
+      severity: 'error',
+      failure: { event: 'handshake:error:protocol', code },
+    });
+    monitor.record({ type: 'disconnect', address: 'tcp://127.0.0.1:1', severity: 'info' });
+  };
+  turn('ERR_ZMTP_MECHANISM_MISMATCH');
+  turn('ERR_ZMTP_CRYPTOGRAPHIC');
+  assert.ok(heard.includes('ERR_ZMTP_CRYPTOGRAPHIC'));
+  assert.equal(monitor.timeline().length, 6);
+  turn('ERR_ZMTP_CRYPTOGRAPHIC');
+  // Now the crypto failure repeats: it folds (as disconnect → accept → error, a rotation of the turn), the mismatch stays apart.
+  const timeline = monitor.timeline();
+  assert.deepEqual(
+    timeline.map((e) => [e.type, e.repeat ?? 1, e.failure?.code]),
+    [
+      ['accept', 1, undefined],
+      ['handshake:error:protocol', 1, 'ERR_ZMTP_MECHANISM_MISMATCH'],
+      ['disconnect → accept → handshake:error:protocol', 2, 'ERR_ZMTP_CRYPTOGRAPHIC'],
+    ],
+  );
+  monitor.dispose();
+});

@@ -124,7 +124,7 @@ export class SessionMonitor {
    */
   record(event: Omit<TimelineEvent, 'time'> & { time?: number }): boolean {
     const time = event.time ?? Date.now();
-    const key = `${event.type}\u0000${event.address ?? ''}`;
+    const key = cycleKey(event);
     if (this.continueCycle(key, event, time)) return false;
     const last = this.lastLine();
     if (last && !last.cycle && last.type === event.type && last.address === event.address && last.detail === event.detail) {
@@ -198,7 +198,7 @@ export class SessionMonitor {
       this.recentRaw.length = 0;
       for (const line of open.partial) {
         this.pushLine(line);
-        this.remember({ key: `${line.type}\u0000${line.address ?? ''}`, line });
+        this.remember({ key: cycleKey(line), line });
       }
       return false;
     }
@@ -301,4 +301,14 @@ function lineOf(event: Omit<TimelineEvent, 'time'>, time: number): TimelineEvent
   const line: TimelineEvent = { time, type: event.type, address: event.address, detail: event.detail, severity: event.severity };
   if (event.failure) line.failure = event.failure;
   return line;
+}
+
+/**
+ * What makes two events "the same" in a cycle: type, address and, for a failed handshake, its code. Details
+ * such as a retry interval may differ; two different failures (a mechanism mismatch, a bad CURVE key) never
+ * fold into one line, or the second would go unheard.
+ */
+function cycleKey(event: Pick<TimelineEvent, 'type' | 'address' | 'failure'>): string {
+  const failure = event.failure ? `${event.failure.code ?? ''}/${event.failure.status ?? ''}` : '';
+  return `${event.type}\u0000${event.address ?? ''}\u0000${failure}`;
 }
