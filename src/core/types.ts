@@ -47,10 +47,15 @@ export interface CaptureStats {
   /** Messages ever appended (including dropped ones). */
   total: number;
   retained: number;
+  /** Memory the retained messages hold: payload, frame headers and per-message metadata (what maxBytes bounds). */
   retainedBytes: number;
   /** Evicted because the message or byte budget was full. */
   dropped: number;
+  /** What the dropped messages held, counted as retainedBytes is. */
   droppedBytes: number;
+  /** Of the dropped: messages bigger than the whole budget, dropped on arrival. */
+  oversized: number;
+  oversizedBytes: number;
   /** Frames cut to the per-frame limit (their true size is kept). */
   truncatedFrames: number;
   firstSeq: number;
@@ -68,6 +73,11 @@ export interface DecodeContext {
   topic?: string;
   /** The frame's true size when the bytes passed in are truncated. */
   trueSize?: number;
+  /**
+   * 'summary': only the one-line summary is wanted (a list row), so a decoder may skip its tree and text.
+   * Absent: the whole result (the message's detail).
+   */
+  purpose?: 'summary';
 }
 
 /** A decoded value as a tree the inspector can render (JSON tree, protobuf fields, ...). */

@@ -355,6 +355,16 @@ function tapChildren(tap: Tap): vscode.TreeItem[] {
       );
     }
   }
+  const shed = tap.shedding();
+  if (shed?.forgottenRequests)
+    items.push(
+      leaf(
+        `${formatCount(shed.forgottenRequests)} requests no longer timed`,
+        'warning',
+        'charts.yellow',
+        `forgotten before their reply: ${shed.reason ?? 'too many pending'}`,
+      ),
+    );
   if (tap.lastError) items.push(leaf(tap.lastError, 'error', 'errorForeground'));
   return items;
 }

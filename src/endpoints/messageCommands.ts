@@ -146,16 +146,17 @@ async function sendMessage(deps: MessageCommandDeps, arg: EndpointArg): Promise<
     {
       location: vscode.ProgressLocation.Notification,
       title: `ZeroMQ: sending from ${entry.definition.name}`,
-      cancellable: session.type === 'DEALER',
+      // A send can wait for a peer (a bound PUSH with none connected): the user can always give up.
+      cancellable: true,
     },
     async (progress, token) => {
-      const sent = await session.send(frames, { routingId, replyTimeoutMs: timeoutMs });
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const sent = await session.send(frames, { routingId, replyTimeoutMs: timeoutMs, sendTimeoutMs: timeoutMs, signal: abort.signal });
       if (sent) return sent;
       if (session.type !== 'DEALER') return undefined;
       // A DEALER's reply arrives on its receive loop: wait for the next message.
       progress.report({ message: 'waiting for the reply…' });
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
       return (await session.nextMessage(timeoutMs, abort.signal)).frames;
     },
   );

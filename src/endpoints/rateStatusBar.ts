@@ -1,6 +1,7 @@
 // The status bar item: the total message rate across sessions and the capture's fill, updated once a second.
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../core/capture/captureStore';
+import { captureShedding, describeShedding } from '../core/capture/shedding';
 import type { SessionManager } from '../core/session/sessionManager';
 import { formatRate } from './formatRate';
 
@@ -26,13 +27,12 @@ export class RateStatusBar implements vscode.Disposable {
     }
     const rate = sessions.reduce((sum, s) => sum + s.monitor.rate1s, 0);
     const stats = this.store.stats();
+    const shed = captureShedding(stats);
     this.item.text = `$(pulse) ZeroMQ ${formatRate(rate)}`;
     this.item.tooltip = [
       `${sessions.length} session${sessions.length === 1 ? '' : 's'}, ${formatRate(rate)} in total`,
       `Capture: ${stats.retained.toLocaleString('en-US')} messages, ${(stats.retainedBytes / 1048576).toFixed(1)} MiB`,
-      stats.dropped
-        ? `Dropped (capture budget full): ${stats.dropped.toLocaleString('en-US')} messages, ${(stats.droppedBytes / 1048576).toFixed(1)} MiB`
-        : 'Nothing dropped',
+      ...(shed.length ? shed.map(describeShedding) : ['Nothing dropped']),
       'Click to open the Message Inspector',
     ].join('\n');
     this.item.backgroundColor = stats.dropped ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

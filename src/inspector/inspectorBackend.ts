@@ -77,6 +77,7 @@ export class InspectorBackend {
   private sentVersion = -1;
   private sentGeneration = -1;
   private sessionsChanged = true;
+  private tickFailed = false;
   private readonly sessionListener: { dispose(): void };
 
   constructor(
@@ -148,6 +149,11 @@ export class InspectorBackend {
         return run(request, (r) => {
           const record = this.deps.store.get(r.seq);
           return record ? this.presenter.detail(record, r.decoderOverrides) : null;
+        });
+      case MessageType.GetFrames:
+        return run(request, (r) => {
+          const record = this.deps.store.get(r.seq);
+          return record ? this.presenter.frames(record, r.start, r.decoderOverrides) : null;
         });
       case MessageType.DecodeFrame:
         return run(request, (r) => {
@@ -322,7 +328,7 @@ export class InspectorBackend {
 
   private schedule(): void {
     const wanted = this.ready && this.visible;
-    if (wanted && !this.timer) this.timer = setInterval(() => this.pushSummary(false), SUMMARY_INTERVAL_MS);
+    if (wanted && !this.timer) this.timer = setInterval(() => this.tick(), SUMMARY_INTERVAL_MS);
     if (!wanted && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -340,6 +346,18 @@ export class InspectorBackend {
       infos.push({ id, name: info.name, type: info.type, open: false });
     }
     return infos;
+  }
+
+  /** The timer's work: a failure is logged once, never thrown 30 times a second into the host. */
+  private tick(): void {
+    try {
+      this.pushSummary(false);
+      this.tickFailed = false;
+    } catch (error) {
+      if (!this.tickFailed)
+        this.deps.log(`Inspector: the list could not be updated: ${error instanceof Error ? error.message : String(error)}`);
+      this.tickFailed = true;
+    }
   }
 
   /** Sends a summary when something changed since the last one (or when forced). */

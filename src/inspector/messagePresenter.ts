@@ -2,6 +2,7 @@
 // for rows in view, and cached), the selected message's frames with decoded views and hex rows, and
 // the text the copy buttons put on the clipboard.
 import { hexRows, type DecoderRegistry } from '../core/decoders';
+import { utf8Prefix } from '../core/decoders/textDecoder';
 import type { CaptureRecord, DecodeContext, DecodeResult, DecodedNode, SocketTypeName } from '../core/types';
 import type { CopyFormat, DecodedFrame, DecodedTreeNode, FrameDetail, FrameLabel, MessageDetail } from '../shared/inspectorProtocol';
 
@@ -16,6 +17,11 @@ export interface SessionSource {
 const SUMMARY_CHARS = 160;
 /** Row summaries decode at most this much of a frame: a row needs a line, not a 1 MiB parse. */
 const SUMMARY_DECODE_BYTES = 16 * 1024;
+/** A topic or routing id is shown (and matched by decoder rules) by this many bytes at most. */
+const LABEL_BYTES = 1024;
+/** The detail decodes the first frames up to this many (or these many bytes), the rest when asked for. */
+export const DETAIL_BATCH_FRAMES = 32;
+const DETAIL_BATCH_BYTES = 1024 * 1024;
 const SUMMARY_CACHE_LIMIT = 20_000;
 const HEX_PREVIEW_ROWS = 1024;
 const TEXT_LIMIT_CHARS = 256 * 1024;
@@ -48,9 +54,10 @@ function oneLine(text: string): string {
   return flat.length > SUMMARY_CHARS ? `${flat.slice(0, SUMMARY_CHARS - 1)}…` : flat;
 }
 
-/** frame 0 of a topic message or a routing id, as text when printable, else hex. */
+/** frame 0 of a topic message or a routing id, as text when printable (its first LABEL_BYTES), else hex. */
 function frameLabelText(bytes: Uint8Array): string {
-  return printableText(bytes) ?? toHex(bytes.subarray(0, 32)) + (bytes.length > 32 ? '…' : '');
+  const head = utf8Prefix(bytes, LABEL_BYTES);
+  return printableText(head) ?? toHex(bytes.subarray(0, 32)) + (bytes.length > 32 ? '…' : '');
 }
 
 /** Copies a decoded tree, cutting it at a node budget so one huge frame cannot flood the webview. */
@@ -129,8 +136,11 @@ export class MessagePresenter {
     return summary;
   }
 
+  /** The message with its first frames decoded (up to DETAIL_BATCH_FRAMES or ~1 MiB); `frames()` gives the rest. */
   detail(record: CaptureRecord, overrides: Record<number, string> = {}): MessageDetail {
     const session = this.session(record.sessionId);
+    let totalBytes = 0;
+    for (let i = 0; i < record.frames.length; i++) totalBytes += record.frameSizes[i] ?? record.frames[i].length;
     return {
       seq: record.seq,
       timeMs: Number(record.timeNs / 1000n) / 1000,
@@ -140,14 +150,30 @@ export class MessagePresenter {
       direction: record.direction,
       tag: [record.tag, this.annotate(record.seq)].filter(Boolean).join(' · ') || undefined,
       topic: record.hasTopic && record.frames.length ? frameLabelText(record.frames[0]) : undefined,
-      frames: record.frames.map((_, index) => this.frameDetail(record, index, overrides[index])),
+      frameCount: record.frames.length,
+      totalBytes,
+      frames: this.frames(record, 0, overrides),
     };
   }
 
-  frameDetail(record: CaptureRecord, index: number, decoderId?: string): FrameDetail {
+  /** Decoded frames from `start`: at least one, at most DETAIL_BATCH_FRAMES, stopping after ~1 MiB of frame bytes. */
+  frames(record: CaptureRecord, start: number, overrides: Record<number, string> = {}): FrameDetail[] {
+    const out: FrameDetail[] = [];
+    // The topic is decoded once for the batch, not once per frame (a 1 MiB topic and 10,000 frames took 11.6 s).
+    const topic = this.contextTopic(record);
+    let bytes = 0;
+    for (let index = Math.max(0, start); index < record.frames.length && out.length < DETAIL_BATCH_FRAMES; index++) {
+      if (out.length && bytes >= DETAIL_BATCH_BYTES) break;
+      out.push(this.frameDetail(record, index, overrides[index], topic));
+      bytes += record.frames[index].length;
+    }
+    return out;
+  }
+
+  frameDetail(record: CaptureRecord, index: number, decoderId?: string, topic = this.contextTopic(record)): FrameDetail {
     const bytes = record.frames[index];
     const label = this.frameLabel(record, index);
-    const result = this.decode(record, index, bytes, decoderId);
+    const result = this.decode(record, index, bytes, decoderId, this.context(record, index, topic));
     const decoded: DecodedFrame = result.ok
       ? {
           decoderId: result.decoderId,
@@ -209,7 +235,13 @@ export class MessagePresenter {
     return undefined;
   }
 
-  private context(record: CaptureRecord, index: number): DecodeContext {
+  /** Frame 0 as decoders and rules see the topic: its first LABEL_BYTES as text. */
+  private contextTopic(record: CaptureRecord): string | undefined {
+    if (!record.hasTopic || !record.frames.length) return undefined;
+    return lenientUtf8.decode(utf8Prefix(record.frames[0], LABEL_BYTES));
+  }
+
+  private context(record: CaptureRecord, index: number, topic = this.contextTopic(record)): DecodeContext {
     const bytes = record.frames[index];
     const trueSize = record.frameSizes[index];
     return {
@@ -217,7 +249,7 @@ export class MessagePresenter {
       socketType: knownType(this.sessions.get(record.sessionId)?.type ?? this.knownSessions.get(record.sessionId)?.type),
       frameIndex: index,
       frameCount: record.frames.length,
-      topic: record.hasTopic && record.frames.length ? lenientUtf8.decode(record.frames[0]) : undefined,
+      topic,
       trueSize: trueSize !== undefined && trueSize !== bytes.length ? trueSize : undefined,
     };
   }
@@ -253,6 +285,7 @@ export class MessagePresenter {
     if (!bytes) return oneLine(prefix);
     const head = bytes.length > SUMMARY_DECODE_BYTES ? bytes.subarray(0, SUMMARY_DECODE_BYTES) : bytes;
     const context = this.context(record, payload);
+    context.purpose = 'summary';
     if (head !== bytes) context.trueSize = record.frameSizes[payload] ?? bytes.length;
     const result = this.decode(record, payload, head, undefined, context);
     const body = result.ok ? result.summary : (printableText(head) ?? toHex(head.subarray(0, 24), ' '));

@@ -17,6 +17,8 @@ export enum MessageType {
   SetFilter = 'setFilter',
   GetRows = 'getRows',
   GetMessage = 'getMessage',
+  /** More decoded frames of a message (its detail holds the first ones only). */
+  GetFrames = 'getFrames',
   DecodeFrame = 'decodeFrame',
   AddRule = 'addRule',
   Copy = 'copy',
@@ -147,7 +149,12 @@ export interface MessageDetail {
   socketType: string;
   direction: Direction;
   tag?: string;
+  /** Frame 0 of a topic message, as text (its first KiB) or hex. */
   topic?: string;
+  /** Frames in the message; `frames` holds the first ones, decoded (GetFrames asks for the others). */
+  frameCount: number;
+  /** Bytes on the wire, every frame. */
+  totalBytes: number;
   frames: FrameDetail[];
 }
 
@@ -263,6 +270,15 @@ export interface GetMessageRequest {
   decoderOverrides?: Record<number, string>;
 }
 
+export interface GetFramesRequest {
+  type: MessageType.GetFrames;
+  requestId: number;
+  seq: number;
+  /** Index of the first frame wanted; the host sends a batch from there. */
+  start: number;
+  decoderOverrides?: Record<number, string>;
+}
+
 export interface DecodeFrameRequest {
   type: MessageType.DecodeFrame;
   requestId: number;
@@ -321,6 +337,7 @@ export type FromWebviewRequest =
   | SetFilterRequest
   | GetRowsRequest
   | GetMessageRequest
+  | GetFramesRequest
   | DecodeFrameRequest
   | AddRuleRequest
   | CopyRequest
@@ -335,6 +352,8 @@ export interface ResponseTypes {
   [MessageType.SetFilter]: { filterGeneration: number; matched: number; evicted: number; anchorIndex?: number };
   [MessageType.GetRows]: RowWindow;
   [MessageType.GetMessage]: MessageDetail | null;
+  /** Null when the message is gone. */
+  [MessageType.GetFrames]: FrameDetail[] | null;
   [MessageType.DecodeFrame]: FrameDetail | null;
   [MessageType.AddRule]: { description: string };
   [MessageType.Copy]: { bytes: number };

@@ -13,6 +13,8 @@ export interface DetailPaneEvents {
   useFromNowOn(detail: MessageDetail, frameIndex: number, decoderId: string): void;
   copy(seq: number, frameIndex: number, format: CopyFormat, decoderId: string): void;
   replay(seq: number): void;
+  /** The frames from `start` on are wanted (the detail came with the first ones only). */
+  loadFrames(seq: number, start: number): Promise<void>;
   /** Compare with `otherSeq`, or with the previous message of the topic when absent. */
   compare(seq: number, otherSeq?: number): void;
   /** "Plot this field": the decoded field at `path` of frame `frameIndex`. */
@@ -24,6 +26,8 @@ export class DetailPane {
   private readonly body: HTMLElement;
   private readonly notice: HTMLElement;
   private detail: MessageDetail | undefined;
+  /** "Show more frames", after the last frame shown, while the message has more. */
+  private moreFrames: HTMLElement | undefined;
   /** A message marked to compare the next one with. */
   private marked: number | undefined;
   private decoders: DecoderInfo[] = [];
@@ -75,7 +79,6 @@ export class DetailPane {
 
   showMessage(detail: MessageDetail): void {
     this.detail = detail;
-    const totalSize = detail.frames.reduce((sum, f) => sum + f.trueSize, 0);
     const header = el(
       'div',
       { className: 'detail-header' },
@@ -94,7 +97,7 @@ export class DetailPane {
       }),
       el('span', {
         className: 'detail-meta',
-        text: `${detail.frames.length} frame${detail.frames.length === 1 ? '' : 's'} · ${formatSize(totalSize)}`,
+        text: `${detail.frameCount} frame${detail.frameCount === 1 ? '' : 's'} · ${formatSize(detail.totalBytes)}`,
       }),
       detail.tag ? el('span', { className: 'detail-tag', text: detail.tag }) : undefined,
       iconButton(
@@ -130,9 +133,40 @@ export class DetailPane {
     );
     const frames = detail.frames.map((frame) => this.renderFrame(detail, frame));
     const hadFocus = this.body.contains(document.activeElement);
-    this.body.replaceChildren(header, ...frames);
+    this.moreFrames = this.moreFramesButton(detail);
+    this.body.replaceChildren(header, ...frames, ...(this.moreFrames ? [this.moreFrames] : []));
     // The focused control went with the old frames: keep the keyboard in the pane, not on <body>.
     if (hadFocus) this.element.focus();
+  }
+
+  /** Frames asked for with "Show more frames", added after the ones shown. */
+  appendFrames(seq: number, frames: FrameDetail[]): void {
+    const detail = this.detail;
+    if (!detail || detail.seq !== seq) return;
+    // A late answer for frames already shown (a double click) adds nothing.
+    if (!frames.length || frames[0].index !== detail.frames.length) return;
+    detail.frames.push(...frames);
+    const rendered = frames.map((frame) => this.renderFrame(detail, frame));
+    const next = this.moreFramesButton(detail);
+    this.moreFrames?.replaceWith(...rendered, ...(next ? [next] : []));
+    this.moreFrames = next;
+  }
+
+  /** Frames past the first batch are decoded when asked for: a message of 10,000 frames opens at once. */
+  private moreFramesButton(detail: MessageDetail): HTMLElement | undefined {
+    const shown = detail.frames.length;
+    if (shown >= detail.frameCount) return undefined;
+    const left = detail.frameCount - shown;
+    const more = button(
+      `Show more frames (${left} not shown)`,
+      `Decode the frames from ${shown} on, a batch at a time`,
+      () => {
+        more.disabled = true;
+        void this.events.loadFrames(detail.seq, shown).finally(() => (more.disabled = false));
+      },
+      'btn secondary more-frames',
+    );
+    return el('div', { className: 'frame more-frames-row' }, more);
   }
 
   /** Shows a comparison in place of the message; "Back" shows the message again. */

@@ -93,6 +93,7 @@ export class InspectorApp {
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
       copy: (seq, frameIndex, format, decoderId) => void this.copy(seq, frameIndex, format, decoderId),
       replay: (seq) => void this.replay(seq),
+      loadFrames: (seq, start) => this.loadFrames(seq, start),
       compare: (seq, otherSeq) => void this.compare(seq, otherSeq),
       plot: (seq, frameIndex, path) => void this.plot(seq, frameIndex, path),
     });
@@ -228,6 +229,16 @@ export class InspectorApp {
       else this.detail.showMessage(detail);
     } catch (error) {
       if (this.state.selectedSeq === seq) this.detail.showError(`Could not load message #${seq}: ${errorText(error)}`);
+    }
+  }
+
+  private async loadFrames(seq: number, start: number): Promise<void> {
+    try {
+      const frames = await this.client.request(MessageType.GetFrames, { seq, start, decoderOverrides: this.decoderOverrides });
+      if (frames) this.detail.appendFrames(seq, frames);
+      else this.detail.showNotice(`Message #${seq} is no longer in the capture (dropped or cleared).`, true);
+    } catch (error) {
+      this.detail.showNotice(errorText(error), true);
     }
   }
 

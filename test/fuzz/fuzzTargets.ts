@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { importJsonLines } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
-import { createDefaultRegistry } from '../../src/core/decoders';
+import { DECODE_LIMITS, createDefaultRegistry, type DecodedNode } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
 import { readEndpointDefinitions } from '../../src/core/session/endpointConfig';
 import { ZmtpGreetingParser } from '../../src/core/zmtp/zmtpGreeting';
@@ -15,6 +15,7 @@ import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
 import { scanSource } from '../../src/core/scan';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
+import { cborSharedDoubling, msgpackSelfContaining, msgpackSharedDoubling } from '../support/hostileFrames';
 
 const captures = ['pubsub.pcap', 'routerdealer.pcapng', 'curve.pcap'].map((name) => readFileSync(`test/fixtures/pcap/${name}`));
 
@@ -29,6 +30,64 @@ const frames = fc.oneof(
     .tuple(fc.constantFrom(0x0a, 0x12, 0x1a), fc.uint8Array({ minLength: 1, maxLength: 10 }), fc.uint8Array({ maxLength: 64 }))
     .map(([tag, len, rest]) => Uint8Array.from([tag, ...len, ...rest])),
 );
+
+/** CBOR values built of arrays, maps, sets and strings, with shareables (tag 28) and references to them (tag 29). */
+const cborGraph = fc.letrec<{ value: number[] }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.integer({ min: 0, max: 23 }).map((n) => [n]),
+    fc.string({ maxLength: 8 }).map((t) => [0x60 | Math.min(Buffer.byteLength(t), 23), ...Buffer.from(t).subarray(0, 23)]),
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => [0x80 | items.length, ...items.flat()]),
+    fc
+      .array(fc.tuple(fc.constantFrom('a', 'b', 'c'), tie('value')), { maxLength: 3 })
+      .map((entries) => [0xa0 | entries.length, ...entries.flatMap(([k, v]) => [0x61, k.charCodeAt(0), ...v])]),
+    tie('value').map((v) => [0xd8, 28, ...v]),
+    fc.integer({ min: 0, max: 30 }).map((id) => [0xd8, 29, ...(id < 24 ? [id] : [0x18, id])]),
+    fc.array(tie('value'), { maxLength: 3 }).map((items) => [0xd9, 0x01, 0x02, 0x80 | items.length, ...items.flat()]),
+  ),
+})).value;
+
+/** MessagePack values with msgpackr's structured-clone extensions: 0x69 defines id N, 0x70 refers to it. */
+const msgpackGraph = fc.letrec<{ value: number[] }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.integer({ min: 0, max: 127 }).map((n) => [n]),
+    fc.string({ maxLength: 8 }).map((t) => [0xa0 | Math.min(Buffer.byteLength(t), 31), ...Buffer.from(t).subarray(0, 31)]),
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => [0x90 | items.length, ...items.flat()]),
+    fc
+      .array(fc.tuple(fc.constantFrom('a', 'b', 'c'), tie('value')), { maxLength: 3 })
+      .map((entries) => [0x80 | entries.length, ...entries.flatMap(([k, v]) => [0xa1, k.charCodeAt(0), ...v])]),
+    fc.tuple(fc.integer({ min: 0, max: 30 }), tie('value')).map(([id, v]) => [0xd6, 0x69, 0, 0, 0, id, ...v]),
+    fc.integer({ min: 0, max: 30 }).map((id) => [0xd6, 0x70, 0, 0, 0, id]),
+  ),
+})).value;
+
+/** Frames with shared references: generated graphs, and the known doubling and self-containing ones. */
+const sharedReferenceFrames = fc.oneof(
+  { arbitrary: cborGraph.map((bytes) => ({ decoderId: 'cbor', frame: Uint8Array.from(bytes) })), weight: 10 },
+  { arbitrary: msgpackGraph.map((bytes) => ({ decoderId: 'msgpack', frame: Uint8Array.from(bytes) })), weight: 10 },
+  // Few of these: each is one known shape, and its detail writes a whole text budget (tens of ms).
+  {
+    arbitrary: fc.integer({ min: 1, max: 28 }).map((n) => ({ decoderId: 'cbor', frame: new Uint8Array(cborSharedDoubling(n)) })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.integer({ min: 1, max: 28 }).map((n) => ({ decoderId: 'msgpack', frame: new Uint8Array(msgpackSharedDoubling(n)) })),
+    weight: 1,
+  },
+  { arbitrary: fc.constant({ decoderId: 'msgpack', frame: new Uint8Array(msgpackSelfContaining()) }), weight: 1 },
+);
+
+function treeSize(node: DecodedNode): { nodes: number; chars: number } {
+  let nodes = 1;
+  let chars = (node.value?.length ?? 0) + (node.key?.length ?? 0);
+  for (const child of node.children ?? []) {
+    const sub = treeSize(child);
+    nodes += sub.nodes;
+    chars += sub.chars;
+  }
+  return { nodes, chars };
+}
 
 export interface FuzzTarget {
   name: string;
@@ -46,6 +105,25 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
           throw new Error('unbounded output');
       }
       registry.decodeFrame(frame, { frameIndex: 1, frameCount: 2, topic: 'x' });
+    }),
+  },
+  {
+    name: 'decoders with shared references (CBOR tags 28/29, msgpackr 0x69/0x70): budgets hold',
+    property: fc.property(sharedReferenceFrames, ({ decoderId, frame }) => {
+      for (const options of [{ decoderId }, {}]) {
+        const result = registry.decodeFrame(frame, { frameIndex: 0, frameCount: 1 }, options);
+        if (!result.ok) continue;
+        if (result.summary.length > 1000) throw new Error(`summary of ${result.summary.length} characters`);
+        if ((result.text?.length ?? 0) > DECODE_LIMITS.maxTextChars + 300) throw new Error(`text of ${result.text!.length} characters`);
+        if (result.tree) {
+          const size = treeSize(result.tree);
+          if (size.nodes > DECODE_LIMITS.maxNodes + DECODE_LIMITS.maxDepth + 2) throw new Error(`tree of ${size.nodes} nodes`);
+          if (size.chars > DECODE_LIMITS.maxTreeChars + DECODE_LIMITS.maxValueChars + 1000)
+            throw new Error(`tree of ${size.chars} characters`);
+        }
+      }
+      const row = registry.decodeFrame(frame, { frameIndex: 0, frameCount: 1, purpose: 'summary' }, { decoderId });
+      if (row.ok && (row.tree || row.text !== undefined)) throw new Error('a summary built a tree or a text');
     }),
   },
   {

@@ -291,3 +291,25 @@ test('probing a PUSH with a PULL worker attached takes no message: the worker ge
   );
   assert.equal(events.filter((e) => e === 'accept').length, 6);
 });
+
+test('a peer whose READY Socket-Type is a markdown command link of 60 KiB is reported as short, inert text', async () => {
+  const greeting = Buffer.alloc(64);
+  greeting[0] = 0xff;
+  greeting[9] = 0x7f;
+  greeting[10] = 3;
+  greeting[11] = 1;
+  greeting.write('NULL', 12);
+  const value = Buffer.from(`[Sniff](command:workbench.action.closeWindow) ${'A'.repeat(60 * 1024)}`);
+  const property = Buffer.concat([Buffer.from([11]), Buffer.from('Socket-Type'), Buffer.alloc(4), value]);
+  property.writeUInt32BE(value.length, 12);
+  const body = Buffer.concat([Buffer.from([5]), Buffer.from('READY'), property]);
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64BE(BigInt(body.length));
+  await serve(16171, (s) => s.write(Buffer.concat([greeting, Buffer.from([0x06]), size, body])));
+  const result = await probeEndpoint('tcp://127.0.0.1:16171');
+  assert.equal(result.kind, 'zmtp3');
+  assert.ok(result.socketType!.length <= 40, result.socketType);
+  assert.ok(!result.socketType!.includes(']('), result.socketType);
+  assert.ok(result.explanation.length <= 600, `${result.explanation.length} characters`);
+  assert.ok(!/\]\(command:/.test(result.explanation), result.explanation);
+});

@@ -154,8 +154,8 @@ test('stream export cancelled while the stream does not drain returns at once', 
 });
 
 test('stream export: messages evicted before their turn count as missing, not as others', async () => {
-  // 100 stored bytes a message, a budget of 1000 messages.
-  const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 100_000 });
+  // 120 bytes held a message (100 payload, 2 of headers, 18 of metadata), a budget of 1000 messages.
+  const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 120_000 });
   for (let i = 0; i < 1000; i++) store.append('s', 'in', [Buffer.alloc(100, i)]);
   const { stream, text } = sink();
   let firstChunk = 0;
@@ -257,17 +257,17 @@ test('streamed import reports a line over the length limit, whole or split, and 
   const text = [good, long, good, long].join('\n');
   for (const size of [7, 1 << 20]) {
     const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-    const result = await importJsonLinesFromStream(chunked(text, size), store, { maxLineChars: 100 });
+    const result = await importJsonLinesFromStream(chunked(text, size), store, { maxLineBytes: 100 });
     assert.equal(result.imported, 2, `${size}-byte chunks`);
     assert.deepEqual(
       result.errors.map((e) => e.line),
       [2, 4],
     );
-    assert.match(result.errors[0].message, /longer than 100 characters/);
+    assert.match(result.errors[0].message, /longer than 100 bytes: skipped/);
   }
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   assert.equal(
-    (await importJsonLinesFromStream(chunked(text, 7), store, { maxLineChars: long.length })).imported,
+    (await importJsonLinesFromStream(chunked(text, 7), store, { maxLineBytes: long.length })).imported,
     4,
     'a line at the limit is fine',
   );
@@ -297,4 +297,28 @@ test('streamed import gives the event loop turns, even from a stream that never 
   imported = true;
   assert.equal(result.imported, 50_000);
   assert.equal(immediateRanFirst, true);
+});
+
+test('a JSON Lines line over 16 MiB is skipped without being gathered: memory stays flat while 96 MiB stream past', async () => {
+  const good = JSON.stringify({ session: 's', direction: 'in', frames: [Buffer.from('kept').toString('base64')] });
+  const block = Buffer.alloc(1024 * 1024, 0x41);
+  // One line of 96 MiB ("AAAA…", never a whole string here), between two good lines.
+  async function* lines() {
+    yield Buffer.from(`${good}\n{"session":"s","direction":"in","frames":["`);
+    for (let i = 0; i < 96; i++) yield block;
+    yield Buffer.from(`"]}\n${good}\n`);
+  }
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  let peak = 0;
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 1 << 20 });
+  const result = await importJsonLinesFromStream(Readable.from(lines()), store, {
+    onProgress: () => {
+      const now = process.memoryUsage();
+      peak = Math.max(peak, now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers);
+    },
+  });
+  assert.equal(result.imported, 2);
+  assert.deepEqual(result.errors, [{ line: 2, message: 'the line is longer than 16 MiB: skipped' }]);
+  assert.ok(peak < 48 * 1024 * 1024, `the import held ${(peak / 1048576).toFixed(0)} MiB more at its peak`);
 });

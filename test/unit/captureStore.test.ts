@@ -12,6 +12,7 @@ import {
   MAX_IMPORT_ERRORS,
   MAX_IMPORTED_SESSIONS,
 } from '../../src/core/capture/captureJsonl';
+import { captureShedding, describeShedding } from '../../src/core/capture/shedding';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
 
@@ -86,7 +87,8 @@ test('eviction by message count drops the oldest and counts them', () => {
   const store = new CaptureStore({ maxMessages: 3, maxBytes: 1_000_000 });
   for (let i = 1; i <= 5; i++) store.append('s', 'in', [bytes(`m${i}`)]);
   const stats = store.stats();
-  assert.deepEqual([stats.total, stats.retained, stats.dropped, stats.droppedBytes, stats.firstSeq, stats.lastSeq], [5, 3, 2, 4, 3, 5]);
+  // m1 and m2 held 22 bytes each: 1 (frame count) + 1 (frame header) + 2 (payload) + 18 (metadata slot).
+  assert.deepEqual([stats.total, stats.retained, stats.dropped, stats.droppedBytes, stats.firstSeq, stats.lastSeq], [5, 3, 2, 44, 3, 5]);
   assert.equal(store.get(2), undefined);
   assert.deepEqual(
     store.range(0, 10).map((r) => text(r.frames[0])),
@@ -96,25 +98,27 @@ test('eviction by message count drops the oldest and counts them', () => {
 
 test('eviction by byte budget keeps retained bytes exact; a message over the whole budget is dropped alone', () => {
   const store = new CaptureStore({ maxMessages: 1000, maxBytes: 100 });
+  // A 30-byte frame holds 50 bytes: 1 (frame count) + 1 (frame header) + 30 + 18 (metadata slot).
   for (let i = 0; i < 10; i++) store.append('s', 'out', [Buffer.alloc(30, i)]);
-  assert.deepEqual(pick(store.stats()), { retained: 3, retainedBytes: 90, dropped: 7, droppedBytes: 210 });
+  assert.deepEqual(pick(store.stats()), { retained: 2, retainedBytes: 100, dropped: 8, droppedBytes: 400 });
   const oversized = store.append('s', 'out', [Buffer.alloc(60), Buffer.alloc(41)]);
-  assert.deepEqual(pick(store.stats()), { retained: 3, retainedBytes: 90, dropped: 8, droppedBytes: 311 });
+  assert.deepEqual(pick(store.stats()), { retained: 2, retainedBytes: 100, dropped: 9, droppedBytes: 522 });
   assert.equal(store.get(oversized), undefined);
   const next = store.append('s', 'out', [bytes('after')]);
   assert.equal(text(store.get(next)!.frames[0]), 'after');
   assert.equal(store.get(next - 2)!.frames[0][0], 9);
-  assert.deepEqual(pick(store.stats()), { retained: 4, retainedBytes: 95, dropped: 8, droppedBytes: 311 });
-  assert.equal(store.size, 4);
+  assert.deepEqual(pick(store.stats()), { retained: 2, retainedBytes: 75, dropped: 10, droppedBytes: 572 });
+  assert.equal(store.size, 2);
 });
 
 test('shrinking the limits evicts at once', () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 10_000 });
   for (let i = 0; i < 50; i++) store.append('s', 'in', [Buffer.alloc(10)]);
+  // A 10-byte frame holds 30 bytes: 1 (frame count) + 1 (frame header) + 10 + 18 (metadata slot).
   store.setLimits({ maxMessages: 20, maxBytes: 10_000 });
-  assert.deepEqual(pick(store.stats()), { retained: 20, retainedBytes: 200, dropped: 30, droppedBytes: 300 });
-  store.setLimits({ maxMessages: 20, maxBytes: 55 });
-  assert.deepEqual(pick(store.stats()), { retained: 5, retainedBytes: 50, dropped: 45, droppedBytes: 450 });
+  assert.deepEqual(pick(store.stats()), { retained: 20, retainedBytes: 600, dropped: 30, droppedBytes: 900 });
+  store.setLimits({ maxMessages: 20, maxBytes: 155 });
+  assert.deepEqual(pick(store.stats()), { retained: 5, retainedBytes: 150, dropped: 45, droppedBytes: 1350 });
   assert.equal(store.firstSeq, 46);
   for (let i = 0; i < 30; i++) store.append('s', 'in', [Buffer.alloc(10)]);
   assert.equal(store.size, 5);
@@ -154,7 +158,7 @@ test('against a plain-array model: contents, eviction and accounting over many s
       if (size) frame[size - 1] = rand(256);
       return frame;
     });
-    const stored = frames.reduce((sum, f) => sum + Math.min(f.length, limits.maxFrameBytes), 0);
+    const stored = heldBytes(frames, limits.maxFrameBytes);
     const seq = store.append(`s${rand(3)}`, 'in', frames);
     assert.equal(seq, i + 1);
     if (stored > limits.maxBytes) {
@@ -223,7 +227,8 @@ test('a 100 MB frame is kept truncated with its true size, and is not retained w
   assert.equal(record.frames[1].length, 1024);
   assert.ok(record.frames[1].every((b) => b === 7));
   assert.deepEqual(record.frameSizes, [1, 100 * 1024 * 1024]);
-  assert.deepEqual([store.stats().truncatedFrames, store.stats().retainedBytes], [1, 1025]);
+  // Held: frame count 1, frame 0 (1 + true size 1 + 't'), frame 1 (2 + true size 4 + 1024 bytes), metadata 18.
+  assert.deepEqual([store.stats().truncatedFrames, store.stats().retainedBytes], [1, 1 + 3 + 1030 + 18]);
 });
 
 test('sequence numbers stay monotonic across clear, and range() reads across the ring wrap-around', () => {
@@ -310,7 +315,7 @@ test('removing one session keeps the others and their sequence numbers', () => {
   assert.deepEqual(store.filter({}), [2]);
   assert.equal(store.get(1), undefined);
   assert.equal(text(store.get(2)!.frames[0]), 'b1');
-  assert.deepEqual(pick(store.stats()), { retained: 1, retainedBytes: 2, dropped: 0, droppedBytes: 0 });
+  assert.deepEqual(pick(store.stats()), { retained: 1, retainedBytes: 22, dropped: 0, droppedBytes: 0 });
   assert.equal(store.size, 1);
   assert.deepEqual(store.sessionIds(), ['a', 'b']);
 });
@@ -522,6 +527,18 @@ test('bad JSON Lines are reported by line number and skipped, never thrown', () 
   assert.deepEqual([many.errors.length, many.skipped], [MAX_IMPORT_ERRORS, MAX_IMPORT_ERRORS + 5]);
 });
 
+/** What the store counts for a message: its slab bytes (count, headers, kept payload) and an 18-byte metadata slot. */
+function heldBytes(frames: Uint8Array[], maxFrameBytes: number): number {
+  const varint = (n: number) => (n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : n < 268_435_456 ? 4 : 5);
+  const truncates = frames.some((f) => f.length > maxFrameBytes);
+  let held = varint(frames.length) + 18;
+  for (const f of frames) {
+    const keep = Math.min(f.length, maxFrameBytes);
+    held += varint(keep) + keep + (truncates ? varint(f.length) : 0);
+  }
+  return held;
+}
+
 function pick(stats: { retained: number; retainedBytes: number; dropped: number; droppedBytes: number }) {
   const { retained, retainedBytes, dropped, droppedBytes } = stats;
   return { retained, retainedBytes, dropped, droppedBytes };
@@ -536,3 +553,46 @@ function exposeGc(): () => void {
     gc();
   };
 }
+
+test('frame headers and message metadata count in the byte budget: 5,000 messages of 10,000 empty frames are not "0 bytes"', () => {
+  const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 4 * 1024 * 1024 });
+  const empties = Array.from({ length: 10_000 }, () => new Uint8Array(0));
+  const gc = exposeGc();
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < 5000; i++) store.append('s', 'in', empties);
+  const stats = store.stats();
+  assert.ok(stats.retainedBytes <= 4 * 1024 * 1024, `${stats.retainedBytes} bytes retained`);
+  assert.ok(stats.retainedBytes >= stats.retained * 10_000, `${stats.retainedBytes} bytes for ${stats.retained} messages`);
+  assert.ok(stats.retained < 5000 && stats.dropped === 5000 - stats.retained, `${stats.retained} retained`);
+  gc();
+  const held = process.memoryUsage().arrayBuffers - before;
+  // The budget, plus a partly filled slab and the spare slabs kept for reuse (4 MiB each).
+  assert.ok(held < 24 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of slabs for a 4 MiB budget`);
+});
+
+test('what the capture sheds is counted with why: evicted by the budget, too big on arrival, frames truncated', () => {
+  const store = new CaptureStore({ maxMessages: 1000, maxBytes: 200, maxFrameBytes: 40 });
+  for (let i = 0; i < 10; i++) store.append('s', 'in', [Buffer.alloc(30)]);
+  store.append(
+    's',
+    'in',
+    Array.from({ length: 10 }, () => Buffer.alloc(40)),
+  );
+  store.append('s', 'in', [Buffer.alloc(100)]);
+  const shed = captureShedding(store.stats());
+  assert.deepEqual(
+    shed.map((s) => [s.count, s.unit, s.bytes]),
+    [
+      [8, 'messages', 400],
+      [1, 'messages', 1 + 10 * 41 + 18],
+      [1, 'frames', undefined],
+    ],
+  );
+  assert.match(
+    describeShedding(shed[0]),
+    /^capture: 8 messages \(0\.0 MiB\): the capture budget \(zeromq\.capture\.maxBytes, maxMessages\) was full/,
+  );
+  assert.match(describeShedding(shed[1]), /bigger than the whole capture budget/);
+  assert.match(describeShedding(shed[2]), /^capture: 1 frames: longer than zeromq\.capture\.maxFrameBytes/);
+});

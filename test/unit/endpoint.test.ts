@@ -62,3 +62,27 @@ test('pgm and epgm explain that the bundled libzmq has no multicast', () => {
   const withPgm = parseEndpoint('epgm://eth0;239.192.1.1:5555', { pgmAvailable: true });
   assert.ok(withPgm.ok);
 });
+
+test('ipc path length counts UTF-8 bytes, not characters; NUL and other control characters are refused', () => {
+  // 120 "é": 120 UTF-16 units, 240 bytes: past the 107-byte sun_path limit.
+  bad(`ipc:///${'é'.repeat(120)}`, /is 241 bytes long \(UTF-8\); Linux socket paths are limited to 107 bytes/);
+  assert.equal(good(`ipc:///${'é'.repeat(53)}`).path, `/${'é'.repeat(53)}`);
+  bad('ipc://\0x', /control character \(NUL, \\0\) at position 6/);
+  bad('inproc://a\0b', /NUL/);
+  bad('tcp://127.0.0.1:55\x0155', /control character \(U\+0001\)/);
+});
+
+test('hosts are validated: numbers that are not an IPv4 address are refused, names still pass', () => {
+  bad('tcp://999.1.1.1:5555', /"999\.1\.1\.1" is not a valid IPv4 address/);
+  bad('tcp://10.0.0:5555', /not a valid IPv4 address/);
+  bad('tcp://256.0.0.1:5555', /not a valid IPv4 address/);
+  assert.equal(good('tcp://host-1.example.com:5555').host, 'host-1.example.com');
+  assert.equal(good('tcp://10.0.0.255:5555').host, '10.0.0.255');
+});
+
+test('a wildcard port written with leading zeros (tcp://*:00) binds like tcp://*:0', () => {
+  assert.equal(good('tcp://*:00', 'bind').port, undefined);
+  assert.equal(good('tcp://*:00', 'bind').address, 'tcp://*:*');
+  assert.deepEqual(good('tcp://*:00', 'bind'), good('tcp://*:0', 'bind'));
+  bad('tcp://127.0.0.1:000', /wildcard port can only be bound/);
+});

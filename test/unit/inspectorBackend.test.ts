@@ -5,8 +5,10 @@ import { mock, test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
 import { InspectorBackend, SUMMARY_INTERVAL_MS, type InspectorDeps } from '../../src/inspector/inspectorBackend';
+import type { DecodeContext } from '../../src/core/types';
 import {
   MessageType,
+  type FrameDetail,
   type MessageDetail,
   type ResponseMessage,
   type RowWindow,
@@ -121,6 +123,92 @@ test('summaries: pushed after Ready, coalesced while the store changes, none whi
   assert.equal(summaries().length, 2, 'a hidden panel gets nothing');
   backend.setVisible(true);
   assert.equal(summaries().at(-1)!.matched, 501, 'becoming visible sends the current state');
+  backend.dispose();
+});
+
+test('a hex: filter on a store holding only oversized messages matches nothing, and the summary timer keeps running', async (t) => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  const { store, backend, request, summaries } = setup();
+  t.after(() => {
+    backend.dispose();
+    mock.timers.reset();
+  });
+  store.setLimits({ maxMessages: 1000, maxBytes: 1024 });
+  for (let i = 0; i < 5; i++) store.append('s1', 'in', [utf8('t'), new Uint8Array(4096).fill(0x0a)], { hasTopic: true });
+  assert.equal(store.stats().retained, 0);
+  await backend.handle({ type: MessageType.Ready });
+  const filter = await request<{ matched: number }>({
+    type: MessageType.SetFilter,
+    filter: { text: 'hex:0a0a', sessionId: '', direction: '', topic: '' },
+  });
+  assert.equal(filter.matched, 0);
+  store.append('s1', 'in', [utf8('t'), new Uint8Array(4096)], { hasTopic: true });
+  const before = summaries().length;
+  // Each tick runs the timer: before the fix each one threw a TypeError out of setInterval.
+  mock.timers.tick(SUMMARY_INTERVAL_MS * 4);
+  assert.ok(summaries().length > before, 'the timer still sends summaries');
+  assert.equal(summaries().at(-1)!.matched, 0);
+});
+
+test('a message of a 1 MiB topic and 10,000 frames: the detail holds a first batch, and GetFrames gives the rest a batch at a time', async () => {
+  const { store, backend, request } = setup();
+  const topic = new Uint8Array(1024 * 1024).fill(0x74);
+  const frames = [topic, ...Array.from({ length: 10_000 }, (_, i) => utf8(JSON.stringify({ i })))];
+  const seq = store.append('s1', 'in', frames, { hasTopic: true });
+  const detail = await request<MessageDetail>({ type: MessageType.GetMessage, seq });
+  assert.equal(detail.frameCount, 10_001);
+  assert.equal(
+    detail.totalBytes,
+    frames.reduce((n, f) => n + f.length, 0),
+  );
+  // The topic frame alone is 1 MiB: the first batch stops after it and one more frame at most.
+  assert.ok(detail.frames.length >= 1 && detail.frames.length <= 32, `${detail.frames.length} frames in the first batch`);
+  assert.equal(detail.topic, 't'.repeat(1024), 'the topic label is its first KiB');
+  const next = await request<FrameDetail[]>({ type: MessageType.GetFrames, seq, start: 1 });
+  assert.equal(next.length, 32);
+  assert.deepEqual(
+    next.map((f) => f.index),
+    Array.from({ length: 32 }, (_, i) => i + 1),
+  );
+  assert.equal(next[0].decoded.decoderId, 'json');
+  assert.equal(next[0].decoded.summary, '{"i":0}');
+  const last = await request<FrameDetail[]>({ type: MessageType.GetFrames, seq, start: 9990 });
+  assert.deepEqual(
+    last.map((f) => f.index),
+    Array.from({ length: 11 }, (_, i) => i + 9990),
+  );
+  assert.equal(await request({ type: MessageType.GetFrames, seq: seq + 1, start: 0 }), null);
+  backend.dispose();
+});
+
+test('row summaries ask the decoders for a summary only, with the topic cut to its first KiB', async () => {
+  const { store, backend, request } = setup();
+  const contexts: DecodeContext[] = [];
+  const registry = createDefaultRegistry();
+  const spying = new InspectorBackend(
+    {
+      store,
+      sessions: { list: () => [], get: () => undefined, onDidChange: () => ({ dispose: () => undefined }) },
+      decoders: {
+        list: () => registry.list(),
+        decodeFrame: (frame, context, options) => {
+          contexts.push(context);
+          return registry.decodeFrame(frame, context, options);
+        },
+      },
+      getRules: () => [],
+      addRule: async () => undefined,
+      log: () => undefined,
+    },
+    { post: () => undefined, writeClipboard: async () => undefined },
+  );
+  store.append('s1', 'in', [new Uint8Array(64 * 1024).fill(0x74), utf8('{"a":1}')], { hasTopic: true });
+  await spying.handle({ type: MessageType.GetRows, requestId: 1, filterGeneration: 0, absStart: 0, count: 10 });
+  assert.equal(contexts.length, 1);
+  assert.equal(contexts[0].purpose, 'summary');
+  assert.equal(contexts[0].topic!.length, 1024);
+  spying.dispose();
+  void request;
   backend.dispose();
 });
 

@@ -2,6 +2,8 @@
 // requests flagged once and cleared by a late reply; every structure bounded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RequestCorrelator, envelopeKey } from '../../src/core/tap/requestCorrelator';
 
 const b = (text: string) => Buffer.from(text);
@@ -130,3 +132,41 @@ test('a long-lived client queue keeps pairing after many round trips (queue comp
   }
   assert.equal(c.pendingRequests, 5);
 });
+
+test('300 pending requests with a 1 MiB frame in their envelope hold digests, not 300 MiB, and still pair', () => {
+  const c = new RequestCorrelator();
+  const big = Buffer.alloc(1024 * 1024, 0x61);
+  const envelope = (i: number) => {
+    big.writeUInt32BE(i);
+    return [b(`client-${i}`), big, EMPTY, b('body')];
+  };
+  const gc = exposeGc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 300; i++) c.request(envelope(i), i, i + 1);
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 8 * 1024 * 1024, `${(grown / 1048576).toFixed(1)} MiB held by 300 pending requests`);
+  assert.ok(c.pendingRequestBytes < 300 * 512, `${c.pendingRequestBytes} bytes counted`);
+  assert.deepEqual(c.reply(envelope(7), 1000, 50), { role: 'reply', pairSeq: 8, rttMs: 43 });
+  assert.equal(envelopeKey(envelope(1)).length, 45, 'a sha-256 digest');
+});
+
+test('pending requests are bounded by bytes as well as by count, and what is forgotten is counted with why', () => {
+  const c = new RequestCorrelator({ maxPending: 1000, maxPendingBytes: 10_000 });
+  for (let i = 0; i < 500; i++) c.request(fromReq(`client-${i}`, 'x'), i, i + 1);
+  assert.ok(c.pendingRequestBytes <= 10_000, `${c.pendingRequestBytes} bytes`);
+  assert.ok(c.pendingRequests < 500 && c.pendingRequests > 0);
+  assert.equal(c.shedding.forgottenRequests, 500 - c.pendingRequests);
+  assert.match(c.shedding.reason ?? '', /pending requests hold more than 10000 bytes/);
+  const byCount = new RequestCorrelator({ maxPending: 10 });
+  for (let i = 0; i < 15; i++) byCount.request(fromReq('A', 'x'), i, i + 1);
+  assert.deepEqual([byCount.pendingRequests, byCount.shedding.forgottenRequests], [10, 5]);
+  assert.match(byCount.shedding.reason ?? '', /more than 10 requests await a reply/);
+});
+
+/** A full GC without starting Node with --expose-gc. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}

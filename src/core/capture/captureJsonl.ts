@@ -3,7 +3,6 @@
 // The stream versions work a chunk at a time and give the event loop a turn between chunks, so that
 // a capture of a million messages or a file of a GiB neither blocks the extension host nor sits in
 // memory whole.
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import type { CaptureStore } from './captureStore';
 import { parseSocketType } from '../session/socketTypes';
@@ -253,7 +252,10 @@ export function importJsonLines(text: string, store: CaptureStore, options: Impo
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    importLine(text.slice(start, end), ++lineNumber, store, options, result);
+    lineNumber++;
+    // A character is at least one byte: a line of more characters than the limit is over it in bytes too.
+    if (end - start > MAX_IMPORT_LINE_BYTES) fail(result, lineNumber, tooLongMessage(MAX_IMPORT_LINE_BYTES));
+    else importLine(text.slice(start, end), lineNumber, store, options, result);
     start = end + 1;
   }
   return result;
@@ -264,20 +266,31 @@ export interface StreamImportOptions extends ImportOptions {
   signal?: AbortSignal;
   /** After each chunk: bytes read so far. */
   onProgress?(bytesRead: number): void;
-  /** A longer line is reported and skipped instead of being gathered. Default MAX_IMPORT_LINE_CHARS. */
-  maxLineChars?: number;
+  /** A longer line is reported and skipped, never gathered. Default MAX_IMPORT_LINE_BYTES. */
+  maxLineBytes?: number;
 }
 
-/** Past this, a line is not gathered: without a newline, a big file would otherwise end up in one string. */
-export const MAX_IMPORT_LINE_CHARS = 256 * 1024 * 1024;
-/** Characters of lines parsed between two turns of the event loop. */
-const IMPORT_SLICE_CHARS = 1024 * 1024;
+/**
+ * Past this, a line is skipped: no frame a capture keeps needs more (1 MiB per frame at most, base64), and
+ * parsing a 253 MB line to keep 1 MiB of it stalled the host 2 s at 1.3 GB.
+ */
+export const MAX_IMPORT_LINE_BYTES = 16 * 1024 * 1024;
+/** Bytes of lines parsed between two turns of the event loop. */
+const IMPORT_SLICE_BYTES = 1024 * 1024;
+
+function tooLongMessage(maxBytes: number): string {
+  return maxBytes % (1024 * 1024) === 0
+    ? `the line is longer than ${maxBytes / (1024 * 1024)} MiB: skipped`
+    : `the line is longer than ${maxBytes.toLocaleString('en-US')} bytes: skipped`;
+}
 
 /**
  * importJsonLines() from a stream (bytes as UTF-8, or strings), a chunk at a time, with the same results
  * line for line: a line or a character may be split across chunks, lines end with \n or \r\n, the last
- * one may have no newline. Gives the event loop a turn about every MiB. A stream error rejects (what was
- * imported stays); on cancel the stream is destroyed.
+ * one may have no newline. Lines are cut at newline bytes and decoded whole (a newline byte is never
+ * inside a UTF-8 character); a line over the limit is dropped as soon as it is, and the rest of it is only
+ * scanned for its newline, never decoded or kept. Gives the event loop a turn about every MiB. A stream
+ * error rejects (what was imported stays); on cancel the stream is destroyed.
  */
 export async function importJsonLinesFromStream(
   input: NodeJS.ReadableStream | Readable,
@@ -285,59 +298,66 @@ export async function importJsonLinesFromStream(
   options: StreamImportOptions = {},
 ): Promise<ImportResult & { cancelled: boolean }> {
   const { signal, onProgress } = options;
-  const maxLineChars = options.maxLineChars ?? MAX_IMPORT_LINE_CHARS;
+  const maxLineBytes = options.maxLineBytes ?? MAX_IMPORT_LINE_BYTES;
   const result = { imported: 0, errors: [] as ImportResult['errors'], skipped: 0, cancelled: false };
-  const decoder = new StringDecoder('utf8');
-  // The start of the current line, from earlier chunks (dropped once the line is too long).
-  let head: string[] = [];
-  let headChars = 0;
-  let tooLong = false;
+  // The start of the current line, from earlier chunks; dropped once the line is too long.
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  let skipping = false;
   let lineNumber = 0;
   let bytesRead = 0;
   let sinceTurn = 0;
-  const endLine = (tail: string) => {
+  const endLine = (tail: Buffer) => {
     lineNumber++;
-    const chars = headChars + tail.length;
-    if (tooLong || chars > maxLineChars)
-      fail(result, lineNumber, `the line is longer than ${maxLineChars.toLocaleString('en-US')} characters`);
-    else importLine(head.length ? head.join('') + tail : tail, lineNumber, store, options, result);
+    if (skipping || headBytes + tail.length > maxLineBytes) fail(result, lineNumber, tooLongMessage(maxLineBytes));
+    else importLine((head.length ? Buffer.concat([...head, tail]) : tail).toString('utf8'), lineNumber, store, options, result);
+    sinceTurn += skipping ? 0 : headBytes + tail.length;
     head = [];
-    headChars = 0;
-    tooLong = false;
-    sinceTurn += tail.length;
+    headBytes = 0;
+    skipping = false;
   };
-  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
+  // A string chunk may end inside a surrogate pair: its first half waits for the next chunk.
+  let highSurrogate = '';
+  for await (const raw of input as AsyncIterable<string | Uint8Array>) {
     if (signal?.aborted) break;
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    let chunk: Buffer;
+    if (typeof raw === 'string') {
+      let text = highSurrogate + raw;
+      const last = text.charCodeAt(text.length - 1);
+      highSurrogate = last >= 0xd800 && last <= 0xdbff ? text.slice(-1) : '';
+      if (highSurrogate) text = text.slice(0, -1);
+      chunk = Buffer.from(text, 'utf8');
+    } else chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    bytesRead += chunk.length;
     let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      endLine(text.slice(start, end));
+    for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+      endLine(chunk.subarray(start, end));
       start = end + 1;
-      if (sinceTurn >= IMPORT_SLICE_CHARS) {
+      if (sinceTurn >= IMPORT_SLICE_BYTES) {
         sinceTurn = 0;
         await nextTurn();
         if (signal?.aborted) break;
       }
     }
     if (signal?.aborted) break;
-    const rest = text.length - start;
-    if (!tooLong && headChars + rest > maxLineChars) {
-      tooLong = true;
+    const rest = chunk.length - start;
+    if (!skipping && headBytes + rest > maxLineBytes) {
+      skipping = true;
       head = [];
     }
-    if (!tooLong && rest) head.push(text.slice(start));
-    headChars += rest;
-    sinceTurn += rest;
+    // A copy: the stream may reuse its buffer, and a short line must not pin a whole chunk.
+    if (!skipping && rest) head.push(Buffer.from(chunk.subarray(start)));
+    headBytes += rest;
     onProgress?.(bytesRead);
-    if (sinceTurn >= IMPORT_SLICE_CHARS) {
+    sinceTurn += skipping ? 0 : rest;
+    if (sinceTurn >= IMPORT_SLICE_BYTES || skipping) {
       sinceTurn = 0;
       await nextTurn();
     }
   }
   // Leaving the loop early destroys the stream; the signal may also have come after the last chunk.
   if (signal?.aborted) result.cancelled = true;
-  else endLine(decoder.end());
+  else endLine(Buffer.from(highSurrogate, 'utf8'));
   return result;
 }
 

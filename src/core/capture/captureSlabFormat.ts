@@ -50,7 +50,29 @@ export class SlabCursor {
   }
 }
 
-/** Stored payload bytes of the message at the cursor (what the byte budget counts). */
+/**
+ * What one message costs besides its slab bytes: its slot in the store's metadata rings (time 4 + 4,
+ * offset 4, session and flags 4, tag 2).
+ */
+export const MESSAGE_OVERHEAD_BYTES = 18;
+
+/**
+ * Bytes the message at the cursor holds, as the byte budget counts them: its slab bytes (frame count,
+ * per-frame headers, stored payload) and MESSAGE_OVERHEAD_BYTES. A message of 10,000 empty frames holds
+ * about 10 KB, not 0. Leaves the cursor after the message.
+ */
+export function heldBytesAt(cursor: SlabCursor, hasTrueSizes: boolean): number {
+  const start = cursor.pos;
+  const frameCount = cursor.varint();
+  for (let i = 0; i < frameCount; i++) {
+    const keep = cursor.varint();
+    if (hasTrueSizes) cursor.varint();
+    cursor.pos += keep;
+  }
+  return cursor.pos - start + MESSAGE_OVERHEAD_BYTES;
+}
+
+/** Walks past the message at the cursor (e.g. to find where a run of messages ends). */
 export function storedBytesAt(cursor: SlabCursor, hasTrueSizes: boolean): number {
   const frameCount = cursor.varint();
   let stored = 0;

@@ -10,9 +10,10 @@ import {
   framesContain,
   framesContainIgnoringCase,
   frameZeroStartsWith,
+  heldBytesAt,
   lowerAsciiCopy,
+  MESSAGE_OVERHEAD_BYTES,
   SlabCursor,
-  storedBytesAt,
   varintSize,
   writeVarint,
 } from './captureSlabFormat';
@@ -91,6 +92,8 @@ export class CaptureStore {
   private total = 0;
   private dropped = 0;
   private droppedBytes = 0;
+  private oversized = 0;
+  private oversizedBytes = 0;
   private truncatedFrames = 0;
   /** Ring slots flagged removed. */
   private removed = 0;
@@ -99,6 +102,11 @@ export class CaptureStore {
 
   constructor(limits: CaptureLimits) {
     this.limits = normalize(limits);
+  }
+
+  /** The byte budget (sessions and taps size their receive queues from it). */
+  get maxBytes(): number {
+    return this.limits.maxBytes;
   }
 
   /** Retained messages. */
@@ -173,21 +181,25 @@ export class CaptureStore {
     this.total++;
 
     const { maxMessages, maxBytes } = this.limits;
+    // The budget counts what the message holds: frame headers and its metadata slot too, not only payload.
+    const held = span + MESSAGE_OVERHEAD_BYTES;
     let offset = 0;
-    if (stored > maxBytes) {
+    if (held > maxBytes) {
       // Even alone it would not fit the budget: dropped at once, but it keeps an empty slot so that
       // sequence numbers stay contiguous in the ring.
       this.dropped++;
-      this.droppedBytes += stored;
+      this.droppedBytes += held;
+      this.oversized++;
+      this.oversizedBytes += held;
       flags |= FLAG_REMOVED;
       this.removed++;
       if (this.count >= maxMessages) this.evict(1, 0);
     } else {
-      if (this.count >= maxMessages || this.retainedBytes + stored > maxBytes) this.evict(1, stored);
+      if (this.count >= maxMessages || this.retainedBytes + held > maxBytes) this.evict(1, held);
       this.payload.reserve(span, seq);
       offset = this.payload.used;
       this.payload.used = this.writeMessage(frames, trueSizes, flags, offset);
-      this.retainedBytes += stored;
+      this.retainedBytes += held;
     }
     if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
     let slot = this.head + this.count;
@@ -320,8 +332,9 @@ export class CaptureStore {
     const out = new Float64Array(most);
     let found = 0;
     let slabIndex = readsBytes ? this.payload.indexOf(start) : 0;
-    let slab = readsBytes ? slabs[slabIndex] : undefined;
-    search?.reset(slab!);
+    // No slab at all when every retained slot is a removed or oversized message (nothing is read then).
+    let slab: Uint8Array | undefined = readsBytes ? slabs[slabIndex] : undefined;
+    if (slab) search?.reset(slab);
     let slot = this.head + (start - this.firstSeq);
     if (slot >= capacity) slot -= capacity;
     for (let seq = start; seq <= last && found < most; seq++) {
@@ -354,6 +367,8 @@ export class CaptureStore {
       retainedBytes: this.retainedBytes,
       dropped: this.dropped,
       droppedBytes: this.droppedBytes,
+      oversized: this.oversized,
+      oversizedBytes: this.oversizedBytes,
       truncatedFrames: this.truncatedFrames,
       firstSeq: this.firstSeq,
       lastSeq: this.lastSeq,
@@ -391,7 +406,7 @@ export class CaptureStore {
       if ((meta & SESSION_MASK) !== index || meta & FLAG_REMOVED) continue;
       const seq = this.firstSeq + i;
       while (slabIndex + 1 < slabs.length && starts[slabIndex + 1] <= seq) slabIndex++;
-      this.retainedBytes -= storedBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+      this.retainedBytes -= heldBytesAt(this.cursor.at(slabs[slabIndex], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
       this.metaOf[slot] = meta | FLAG_REMOVED;
       this.removed++;
     }
@@ -412,10 +427,10 @@ export class CaptureStore {
       if (meta & FLAG_REMOVED) this.removed--;
       else {
         // The oldest written message is always in the first slab (slabs behind it are freed below).
-        const stored = storedBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
-        this.retainedBytes -= stored;
+        const held = heldBytesAt(this.cursor.at(this.payload.slabs[0], this.offsetOf[slot]), (meta & FLAG_TRUE_SIZES) !== 0);
+        this.retainedBytes -= held;
         this.dropped++;
-        this.droppedBytes += stored;
+        this.droppedBytes += held;
       }
       this.head = slot + 1 === this.capacity ? 0 : slot + 1;
       this.count--;

@@ -1,99 +1,74 @@
 // Turns decoded values (JSON, MessagePack, CBOR) into DecodedNode trees, one-line summaries and pretty
 // text, within limits that hold against hostile input: input bytes, depth, node count and text length.
 import type { DecodeContext, DecodeResult, DecodedNode } from '../types';
+import { type PrettyText, prettyJson } from './prettyJson';
+import { CYCLE_MARK, DECODE_LIMITS, TRUNCATED, ValueWalk, clip, scalarOf, summarizeValue } from './valueWalk';
 
-export const DECODE_LIMITS = Object.freeze({
-  /** Bytes of a frame a decoder looks at; the rest is reported, not parsed. */
-  maxInputBytes: 1024 * 1024,
-  /** Tree levels shown; deeper values show as "…". */
-  maxDepth: 64,
-  /** Tree nodes built per frame; the rest is counted in a note node. */
-  maxNodes: 10_000,
-  /** Characters of one scalar value in a tree. */
-  maxValueChars: 10_000,
-  /** Characters of a result's text (pretty JSON, text, hex dump). */
-  maxTextChars: 1024 * 1024,
-  /** Characters of a one-line summary. */
-  summaryChars: 80,
-});
+export { DECODE_LIMITS, TRUNCATED, bytesPreview, clip, summarizeValue } from './valueWalk';
 
 export interface TreeBuild {
   tree: DecodedNode;
   truncated: boolean;
 }
 
-/** Keys and values of a container, without copying arrays and plain objects (the common case). */
-interface Container {
-  isArray: boolean;
-  size: number;
-  key(i: number): string;
-  value(i: number): unknown;
-}
-
-function containerOf(v: object): Container {
-  if (Array.isArray(v)) return { isArray: true, size: v.length, key: String, value: (i) => v[i] };
-  if (v instanceof Map || v instanceof Set || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
-    const entries: Array<[string, unknown]> =
-      v instanceof Map
-        ? [...v.entries()].map(([k, x]) => [typeof k === 'string' ? k : summarizeValue(k, 40), x])
-        : Array.from(v as unknown as Iterable<unknown>, (x, i) => [String(i), x]);
-    return { isArray: !(v instanceof Map), size: entries.length, key: (i) => entries[i][0], value: (i) => entries[i][1] };
-  }
-  const keys = Object.keys(v);
-  const record = v as Record<string, unknown>;
-  return { isArray: false, size: keys.length, key: (i) => keys[i], value: (i) => record[keys[i]] };
-}
-
-/** A scalar's node type and rendered value, or undefined for a container. */
-function scalar(v: unknown): [string, string] | undefined {
-  if (v === null || v === undefined) return ['null', String(v)];
-  if (typeof v === 'string') return ['string', clip(v, DECODE_LIMITS.maxValueChars)];
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return [typeof v, String(v)];
-  if (v instanceof Uint8Array) return ['bytes', bytesPreview(v)];
-  if (v instanceof ArrayBuffer) return ['bytes', bytesPreview(new Uint8Array(v))];
-  if (v instanceof Date) return ['date', Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString()];
-  if (v instanceof RegExp || v instanceof Error)
-    return [v instanceof RegExp ? 'regexp' : 'error', clip(String(v), DECODE_LIMITS.maxValueChars)];
-  if (typeof v !== 'object') return [typeof v, String(v)];
-  return undefined;
-}
-
 function leaf(key: string | undefined, type: string, value: string): DecodedNode {
   return key === undefined ? { type, value } : { key, type, value };
 }
 
-/** Builds a tree from a plain value, cut at maxDepth levels and maxNodes nodes (cycles are cut too). */
+/**
+ * Builds a tree from a decoded value under the tree budgets: maxDepth levels, maxNodes nodes, maxValueChars
+ * per value and maxTreeChars in all. A shared container is shown wherever it is referenced (costing nodes
+ * each time); one that contains itself is shown once, with a cycle mark where it recurs.
+ */
 export function valueToTree(value: unknown, rootType?: string): TreeBuild {
+  const walk = new ValueWalk();
   let nodes = 0;
+  let chars = 0;
   let truncated = false;
-  const build = (v: unknown, key: string | undefined, depth: number): DecodedNode => {
+  /** Counts a value's (or key's) characters, cut to what is left of the tree's budget. */
+  const text = (s: string): string => {
+    const room = Math.max(0, DECODE_LIMITS.maxTreeChars - chars);
+    const max = Math.min(DECODE_LIMITS.maxValueChars, room);
+    if (s.length > max) {
+      // The per-value limit is a display choice; the tree's budget running out is a truncation.
+      if (max === room) truncated = true;
+      s = clip(s, max);
+    }
+    chars += s.length;
+    return s;
+  };
+  const build = (v: unknown, rawKey: string | undefined, depth: number): DecodedNode => {
     nodes++;
+    const key = rawKey === undefined ? undefined : text(rawKey);
     // The common scalars first, without the general checks.
     switch (typeof v) {
       case 'string':
-        return leaf(key, 'string', v.length > DECODE_LIMITS.maxValueChars ? clip(v, DECODE_LIMITS.maxValueChars) : v);
+        return leaf(key, 'string', text(v));
       case 'number':
         return leaf(key, 'number', String(v));
       case 'boolean':
         return leaf(key, 'boolean', v ? 'true' : 'false');
     }
-    const s = scalar(v);
-    if (s) return leaf(key, s[0], s[1]);
-    const container = containerOf(v as object);
+    const s = scalarOf(v, DECODE_LIMITS.maxValueChars);
+    if (s) return leaf(key, s[0], text(s[1]));
+    const object = v as object;
+    const container = walk.container(object);
     const type = container.isArray ? 'array' : 'object';
     if (depth >= DECODE_LIMITS.maxDepth) {
       truncated = true;
       return leaf(key, type, `… (deeper than ${DECODE_LIMITS.maxDepth} levels)`);
     }
+    if (!walk.enter(object)) return leaf(key, 'ref', CYCLE_MARK);
     const children: DecodedNode[] = [];
     for (let i = 0; i < container.size; i++) {
-      if (nodes >= DECODE_LIMITS.maxNodes) {
+      if (nodes >= DECODE_LIMITS.maxNodes || chars >= DECODE_LIMITS.maxTreeChars) {
         truncated = true;
         children.push(limitNote(container.size - i));
         break;
       }
       children.push(build(container.value(i), container.key(i), depth + 1));
     }
+    walk.leave(object);
     const summary = container.isArray ? `[${container.size}]` : `{${container.size}}`;
     return key === undefined ? { type, value: summary, children } : { key, type, value: summary, children };
   };
@@ -103,48 +78,7 @@ export function valueToTree(value: unknown, rootType?: string): TreeBuild {
 }
 
 export function limitNote(more: number): DecodedNode {
-  return { key: '…', type: 'note', value: `${more} more not shown (limit of ${DECODE_LIMITS.maxNodes} nodes)` };
-}
-
-/** A compact one-line rendering of a value, cut at `max` characters, never walking the whole value. */
-export function summarizeValue(value: unknown, max: number = DECODE_LIMITS.summaryChars): string {
-  let out = '';
-  const walk = (v: unknown, depth: number): void => {
-    switch (typeof v) {
-      case 'string':
-        out += JSON.stringify(v.length > max ? v.slice(0, max) : v);
-        return;
-      case 'number':
-      case 'boolean':
-      case 'bigint':
-        out += String(v);
-        return;
-    }
-    if (v instanceof Uint8Array) {
-      out += `<${v.length} bytes>`;
-      return;
-    }
-    const s = scalar(v);
-    if (s) {
-      out += s[1];
-      return;
-    }
-    if (depth > 8) {
-      out += '…';
-      return;
-    }
-    const container = containerOf(v as object);
-    out += container.isArray ? '[' : '{';
-    for (let i = 0; i < container.size && out.length <= max; i++) {
-      if (i) out += ',';
-      if (!container.isArray) out += `${JSON.stringify(container.key(i))}:`;
-      walk(container.value(i), depth + 1);
-    }
-    out += container.isArray ? ']' : '}';
-  };
-  walk(value, 0);
-  // JSON.stringify escapes line breaks, so the rendering is one line already.
-  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+  return { key: '…', type: 'note', value: `${more} more not shown: ${TRUNCATED} of ${DECODE_LIMITS.maxNodes} nodes` };
 }
 
 /** Whitespace runs as one space, cut at `max` characters with an ellipsis. */
@@ -154,17 +88,6 @@ export function oneLine(text: string, max: number = DECODE_LIMITS.summaryChars):
     .replace(/\s+/g, ' ')
     .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
-}
-
-export function bytesPreview(bytes: Uint8Array, max = 64): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max))
-    .toString('hex')
-    .replace(/(..)(?!$)/g, '$1 ');
-  return `${hex}${bytes.length > max ? ` … (${bytes.length} bytes)` : ''}`;
 }
 
 export interface InputWindow {
@@ -196,48 +119,49 @@ export function warningOf(notes: readonly (string | undefined)[]): string | unde
   return present.length ? present.join(' ') : undefined;
 }
 
-/** Makes plain JSON out of what binary decoders return: bigints, bytes, Maps, Sets, non-finite numbers. */
-function jsonSafe(this: unknown, key: string, converted: unknown): unknown {
-  // JSON.stringify has already called toJSON (a Buffer becomes {type, data}): look at the value itself.
-  const v = (this as Record<string, unknown>)[key];
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-  if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [typeof k === 'string' ? k : summarizeValue(k, 40), x]));
-  if (v instanceof Set) return [...v];
-  return converted;
-}
-
 /**
- * Pretty JSON of a decoded value. A value too deep for JSON.stringify (or cyclic) falls back to
- * `sourceText` (what JSON frames already are) or else to a long summary.
+ * The text view of a decoded value: pretty JSON under the text budgets. A JSON value nested deeper than the
+ * writer goes is shown as `sourceText` (what the frame says), cut to the text budget.
  */
-export function prettyText(value: unknown, sourceText?: string): string {
-  try {
-    const text = sourceText !== undefined ? JSON.stringify(value, null, 2) : JSON.stringify(value, jsonSafe, 2);
-    return clip(text ?? String(value), DECODE_LIMITS.maxTextChars);
-  } catch {
-    if (sourceText !== undefined) return clip(sourceText, DECODE_LIMITS.maxTextChars);
-    return `${summarizeValue(value, DECODE_LIMITS.maxValueChars)}\n(too deep or cyclic to print in full: see the tree)`;
+export function prettyText(value: unknown, sourceText?: string): PrettyText {
+  const pretty = prettyJson(value, { plainTree: sourceText !== undefined });
+  if (!pretty.tooDeep) return pretty;
+  if (sourceText !== undefined) {
+    const truncated = sourceText.length > DECODE_LIMITS.maxTextChars;
+    return { text: clip(sourceText, DECODE_LIMITS.maxTextChars), truncated, tooDeep: true };
   }
+  return { ...pretty, text: `${pretty.text}\n… (too deep to print in full: see the tree)` };
 }
 
 /**
- * The result for a structured value: tree, summary and pretty text, with every limit hit in the warning.
- * `sourceText` is given for JSON: the value is plain JSON then, and its source is the fallback text.
+ * The result for a structured value: tree, summary and pretty text, with every budget hit in the warning.
+ * `sourceText` is given for JSON: the value is plain JSON then, and its source is the fallback text. For
+ * a row summary (`purpose: 'summary'`) neither tree nor text is built.
  */
-export function valueResult(decoderId: string, value: unknown, notes: string[] = [], sourceText?: string): DecodeResult {
+export function valueResult(
+  decoderId: string,
+  value: unknown,
+  notes: string[] = [],
+  sourceText?: string,
+  context?: DecodeContext,
+): DecodeResult {
+  const summary = summarizeValue(value);
+  if (context?.purpose === 'summary') return { ok: true, decoderId, summary, warning: warningOf(notes) };
   const { tree, truncated } = valueToTree(value);
+  const text = prettyText(value, sourceText);
   return {
     ok: true,
     decoderId,
-    summary: summarizeValue(value),
-    text: prettyText(value, sourceText),
+    summary,
+    text: text.text,
     tree,
     warning: warningOf([
       ...notes,
       truncated
-        ? `Large or deep value: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.`
+        ? `Large, deep or self-referencing value: ${TRUNCATED}; the tree stops at ${DECODE_LIMITS.maxDepth} levels, ${DECODE_LIMITS.maxNodes} nodes and ${DECODE_LIMITS.maxTreeChars} characters.`
+        : undefined,
+      text.truncated
+        ? `The text view is ${TRUNCATED} (${DECODE_LIMITS.maxTextChars} characters, ${DECODE_LIMITS.maxTextNodes} values).`
         : undefined,
     ]),
   };

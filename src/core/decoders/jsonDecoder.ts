@@ -52,6 +52,6 @@ export const jsonDecoder: Decoder = {
     }
     const parsed = parseJson(window.bytes);
     if (!parsed.ok) return { ok: false, decoderId: 'json', error: window.cut ? `${parsed.error} ${window.notes.join(' ')}` : parsed.error };
-    return valueResult('json', parsed.value, window.notes, parsed.text);
+    return valueResult('json', parsed.value, window.notes, parsed.text, context);
   },
 };

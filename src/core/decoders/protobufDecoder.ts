@@ -3,7 +3,7 @@
 // with low confidence, for a frame that parses whole.
 import * as protobuf from 'protobufjs';
 import type { DecodeContext, DecodeResult, Decoder } from '../types';
-import { DECODE_LIMITS, clip, inputWindow, warningOf } from './decodedTree';
+import { DECODE_LIMITS, TRUNCATED, inputWindow, warningOf } from './decodedTree';
 import type { ProtoSchemaSet } from './protoSchemaSet';
 import { decodeRawProtobuf, describeFault, rawSummary, walkWire } from './protobufWire';
 import { messageJson, messageSummary, messageToObject, messageTree } from './protobufMessageView';
@@ -62,31 +62,41 @@ export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, mes
   const unknown = new Set<number>();
   const invalid = checkWire(frame, type, 0, unknown);
   if (invalid) return fail(`Not a valid ${type.fullName.slice(1)}: ${invalid}.${cutNote}`);
+  let message;
   let object;
-  let text;
   try {
-    const message = type.decode(frame);
+    message = type.decode(frame);
     object = messageToObject(type, message);
-    text = clip(messageJson(type, message), DECODE_LIMITS.maxTextChars);
   } catch (error) {
     // protobufjs stops at its recursion limit and at out-of-range reads: both are errors here.
+    return fail(`Not a valid ${type.fullName.slice(1)}: ${error instanceof Error ? error.message : String(error)}.${cutNote}`);
+  }
+  const unknownNote = unknown.size
+    ? `Field number(s) ${[...unknown].sort((a, b) => a - b).join(', ')} are not in ${type.name}: is this the right message type?`
+    : undefined;
+  const summary = messageSummary(type, object);
+  if (context?.purpose === 'summary')
+    return { ok: true, decoderId: 'protobuf', summary, warning: warningOf([...window.notes, unknownNote]) };
+  let text;
+  try {
+    text = messageJson(type, message);
+  } catch (error) {
     return fail(`Not a valid ${type.fullName.slice(1)}: ${error instanceof Error ? error.message : String(error)}.${cutNote}`);
   }
   const { tree, truncated } = messageTree(type, object);
   return {
     ok: true,
     decoderId: 'protobuf',
-    summary: messageSummary(type, object),
-    text,
+    summary,
+    text: text.text,
     tree,
     warning: warningOf([
       ...window.notes,
-      unknown.size
-        ? `Field number(s) ${[...unknown].sort((a, b) => a - b).join(', ')} are not in ${type.name}: is this the right message type?`
-        : undefined,
+      unknownNote,
       truncated
-        ? `Large or deep message: the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.`
+        ? `Large or deep message: ${TRUNCATED}; the tree stops at ${DECODE_LIMITS.maxDepth} levels and ${DECODE_LIMITS.maxNodes} nodes.`
         : undefined,
+      text.truncated ? `The text view is ${TRUNCATED} (${DECODE_LIMITS.maxTextChars} characters).` : undefined,
     ]),
   };
 }

@@ -3,6 +3,7 @@
 import * as protobuf from 'protobufjs';
 import type { DecodedNode } from '../types';
 import { DECODE_LIMITS, bytesPreview, clip, limitNote } from './decodedTree';
+import { type PrettyText, prettyJson } from './prettyJson';
 
 export type MessageObject = Record<string, unknown>;
 
@@ -11,9 +12,9 @@ export function messageToObject(type: protobuf.Type, message: protobuf.Message):
   return type.toObject(message, { longs: String, enums: String, defaults: false }) as MessageObject;
 }
 
-/** The message in protobuf's JSON mapping (bytes as base64, NaN and Infinity as strings), pretty printed. */
-export function messageJson(type: protobuf.Type, message: protobuf.Message): string {
-  return JSON.stringify(type.toObject(message, { longs: String, enums: String, bytes: String, json: true, defaults: false }), null, 2);
+/** The message in protobuf's JSON mapping (bytes as base64, NaN and Infinity as strings), pretty printed under the text budgets. */
+export function messageJson(type: protobuf.Type, message: protobuf.Message): PrettyText {
+  return prettyJson(type.toObject(message, { longs: String, enums: String, bytes: String, json: true, defaults: false }));
 }
 
 function present(object: MessageObject, field: protobuf.Field): boolean {

@@ -52,5 +52,5 @@ export function decodeOneValue(
   const window = inputWindow(frame, context);
   const parsed = read(asBuffer(window.bytes));
   if (!parsed.ok) return { ok: false, decoderId, error: window.cut ? `${parsed.error} ${window.notes.join(' ')}` : parsed.error };
-  return valueResult(decoderId, parsed.value, window.notes);
+  return valueResult(decoderId, parsed.value, window.notes, undefined, context);
 }

@@ -28,9 +28,19 @@ export interface ParseOptions {
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
+/** Longest ipc path, in bytes (sockaddr_un.sun_path is 108 bytes with its terminating NUL). */
+const MAX_IPC_PATH_BYTES = 107;
+
 export function parseEndpoint(input: string, options: ParseOptions = {}): EndpointParse {
   const text = input.trim();
   if (!text) return fail('Enter an endpoint such as tcp://127.0.0.1:5555, ipc:///tmp/feed.sock or inproc://name.');
+  // libzmq takes a C string: a NUL would silently cut the address, and other control characters are typos.
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/.exec(text);
+  if (control)
+    return fail(
+      `The endpoint contains a control character (${control[0] === '\0' ? 'NUL, \\0' : `U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`}) at position ${control.index}: ZeroMQ addresses are plain text.`,
+    );
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(text);
   if (!match) {
     if (/^[\w.-]*:\d+$/.test(text) || /^\d+$/.test(text)) {
@@ -45,7 +55,12 @@ export function parseEndpoint(input: string, options: ParseOptions = {}): Endpoi
       return parseTcp(rest, options.mode ?? 'connect');
     case 'ipc':
       if (!rest) return fail('ipc:// needs a path, e.g. ipc:///tmp/feed.sock.');
-      if (rest.length > 107) return fail(`The ipc path is ${rest.length} characters long; Linux socket paths are limited to 107.`);
+      {
+        // The limit is in bytes: 120 "é" are 120 characters but 240 bytes.
+        const bytes = Buffer.byteLength(rest, 'utf8');
+        if (bytes > MAX_IPC_PATH_BYTES)
+          return fail(`The ipc path is ${bytes} bytes long (UTF-8); Linux socket paths are limited to ${MAX_IPC_PATH_BYTES} bytes.`);
+      }
       return ok({ transport: 'ipc', address: `ipc://${rest}`, path: rest });
     case 'inproc':
       if (!rest) return fail('inproc:// needs a name, e.g. inproc://workers.');
@@ -102,11 +117,13 @@ function parseTcp(rest: string, mode: 'bind' | 'connect'): EndpointParse {
     );
   if (host === '*') {
     if (mode === 'connect') return fail('"*" (every interface) can only be bound; to connect, name the host, e.g. tcp://127.0.0.1:5555.');
-  } else if (!isIP(host) && !HOST_NAME.test(host)) {
-    return fail(`"${host}" is not a valid host name or IP address.`);
+  } else if (!isIP(host)) {
+    // A name whose last label is all digits is an IPv4 address written wrong (999.1.1.1, 10.0.0), never a host name.
+    if (/(^|\.)\d+\.?$/.test(host)) return fail(`"${host}" is not a valid IPv4 address: four numbers from 0 to 255, e.g. 127.0.0.1.`);
+    if (!HOST_NAME.test(host)) return fail(`"${host}" is not a valid host name or IP address.`);
   }
   let port: number | undefined;
-  if (portText === '*' || portText === '0') {
+  if (portText === '*' || /^0+$/.test(portText)) {
     if (mode === 'connect') return fail('A wildcard port can only be bound; to connect, give the port number.');
     port = undefined;
   } else {

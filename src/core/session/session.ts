@@ -1,10 +1,12 @@
 // A session: one real ZeroMQ socket of any type, bound or connected to one or more endpoints, whose
 // traffic (both directions) is captured and whose monitor events feed a SessionMonitor.
 import type * as Zmq from 'zeromq';
+import { highWaterMarkFor } from '../capture/queueBudget';
 import { parseEndpoint } from './endpoint';
 import { SessionMonitor, type SessionState, type TimelineEvent } from './sessionMonitor';
 import { socketTypeInfo } from './socketTypes';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
+import { type SendingSocket, sendWithin } from './sendWithin';
 import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqErrors';
 import { parsePrefix } from './prefixBytes';
 import { handshakeFailureOf } from '../security/authFailure';
@@ -13,6 +15,8 @@ import { createSocket } from './socketFactory';
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number;
+  /** The capture's byte budget: receive queues are sized from it. */
+  readonly maxBytes?: number;
 }
 
 export interface SessionOptions {
@@ -26,7 +30,10 @@ export interface SessionOptions {
   subscriptions?: string[];
   /** ZMQ_ROUTING_ID of this socket (text or hex:...). */
   routingId?: string;
-  /** Default 1,000,000: a diagnostics socket should not drop silently at libzmq's default of 1000. */
+  /**
+   * Messages libzmq queues before it drops (SUB) or pushes back (PULL, DEALER...). Default: sized from the
+   * capture's byte budget (see queueBudget.ts), at least libzmq's 1000.
+   */
   receiveHighWaterMark?: number;
   sendHighWaterMark?: number;
   /** Default 0: closing a session never waits for unsent messages. */
@@ -39,6 +46,19 @@ export interface SessionOptions {
 }
 
 export type ReceiveWaiter = (frames: Uint8Array[], seq: number) => void;
+
+export interface SendOptions {
+  /** ROUTER/STREAM: the peer to send to (else frames[0]). */
+  routingId?: Uint8Array;
+  /** REQ: how long to wait for the reply (default 10 s). */
+  replyTimeoutMs?: number;
+  /** How long the message may wait for a peer to take it (default 5 s); then nothing is sent and the send rejects. */
+  sendTimeoutMs?: number;
+  /** Cancels the send (and a REQ's wait for its reply): nothing is sent after it. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 5000;
 
 const MONITOR_EVENTS = [
   'bind',
@@ -89,8 +109,10 @@ export class Session {
     this.addresses = [...options.addresses];
     const info = socketTypeInfo(options.type);
     const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
-    socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? 1_000_000;
+    socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? highWaterMarkFor(sink.maxBytes);
     if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
+    // Sends never block inside zeromq.js: send() retries EAGAIN itself, under a deadline and a cancel.
+    if (info.flow !== 'receive') socketOptions.sendTimeout = 0;
     if (options.reconnectInterval !== undefined) socketOptions.reconnectInterval = options.reconnectInterval;
     // Back off to one retry every 2 s when a peer stays away (libzmq's default retries 10 times a second forever).
     socketOptions.reconnectMaxInterval = options.reconnectMaxInterval ?? 2000;
@@ -205,7 +227,7 @@ export class Session {
    * Sends one multipart message. For ROUTER (and STREAM) the first frame must be the peer's routing id,
    * given either as `routingId` or as frames[0]. For REQ, resolves with the reply, which is captured too.
    */
-  async send(frames: Uint8Array[], options: { routingId?: Uint8Array; replyTimeoutMs?: number } = {}): Promise<Uint8Array[] | undefined> {
+  async send(frames: Uint8Array[], options: SendOptions = {}): Promise<Uint8Array[] | undefined> {
     if (this.closed) throw new ZmqUserError(`The session "${this.name}" is closed.`);
     if (!this.canSend)
       throw new ZmqUserError(`A ${this.type} socket cannot send messages: ${socketTypeInfo(this.type).description}.`, 'ENOTSUP');
@@ -223,17 +245,31 @@ export class Session {
     this.sending = new Promise((resolve) => (release = resolve));
     await previous;
     try {
-      try {
-        await (this.socket as Zmq.Socket & { send(m: Uint8Array[]): Promise<void> }).send(message);
-      } catch (error) {
-        throw explainZmqError(error, 'send', undefined, this.type);
-      }
+      await sendWithin(
+        this.socket as SendingSocket,
+        message,
+        options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+        options.signal,
+        (timeoutMs) => this.sendTimedOut(timeoutMs),
+        (error) => explainZmqError(error, 'send', undefined, this.type),
+      );
       this.captureOut(message);
-      if (this.type === 'REQ') return await this.receiveReply(options.replyTimeoutMs ?? 10_000);
+      if (this.type === 'REQ') return await this.receiveReply(options.replyTimeoutMs ?? 10_000, options.signal);
       return undefined;
     } finally {
       release();
     }
+  }
+
+  private sendTimedOut(timeoutMs: number): ZmqUserError {
+    const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+    const why =
+      this.type === 'ROUTER'
+        ? 'no connected peer has that routing id (it disconnected, or never connected)'
+        : this.monitor.connectionCount === 0
+          ? `no peer is connected to this ${this.type}${this.mode === 'bind' ? ' (a bound socket waits for a peer to connect to it)' : ''}`
+          : "the connected peers' queues are full (they are not reading)";
+    return new ZmqUserError(`Not sent: nothing took the message within ${seconds}: ${why}. Nothing was sent.`, 'ETIMEDOUT');
   }
 
   /** Resolves with the next message this session receives (after `timeoutMs`, rejects). */
@@ -319,9 +355,10 @@ export class Session {
     }
   }
 
-  private async receiveReply(timeoutMs: number): Promise<Uint8Array[]> {
+  private async receiveReply(timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array[]> {
     const socket = this.socket as Zmq.Request;
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
@@ -333,6 +370,8 @@ export class Session {
           ),
         timeoutMs,
       );
+      onAbort = () => reject(new ZmqUserError('Cancelled while waiting for the reply (the request was sent).', 'ECANCELED'));
+      signal?.addEventListener('abort', onAbort);
     });
     // zeromq.js allows one pending receive: a timed-out one stays pending and serves the next request
     // (with `correlate`, libzmq discards the late reply to the old request).
@@ -346,6 +385,7 @@ export class Session {
       throw explainZmqError(error, 'receive', undefined, this.type);
     } finally {
       clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,5 +1,6 @@
 // A session's live health: counters, message rates, connection state and the monitor-event timeline.
 // Counters are plain fields bumped on the receive path; rates are sampled once a second, not per message.
+import { peerTextForUi } from '../peerText';
 import type { HandshakeFailure } from '../security/authFailure';
 import type { SocketTypeName } from '../types';
 
@@ -41,6 +42,8 @@ export interface RoutingPeer {
 }
 
 const TIMELINE_LIMIT = 500;
+/** A timeline detail longer than this is cut (the handshake explanations are ~400 characters). */
+const TIMELINE_DETAIL_CHARS = 1000;
 /** Longest cycle of events collapsed into one line (connect, delay, handshake error, disconnect, retry...). */
 const MAX_CYCLE = 6;
 /** Handshake back-off: the first pause, and the longest. */
@@ -124,6 +127,12 @@ export class SessionMonitor {
    */
   record(event: Omit<TimelineEvent, 'time'> & { time?: number }): boolean {
     const time = event.time ?? Date.now();
+    // The timeline is shown in tree items: details carry peer text (a PLAIN user name, an ERROR reason).
+    event = {
+      ...event,
+      detail: event.detail === undefined ? undefined : peerTextForUi(event.detail, TIMELINE_DETAIL_CHARS),
+      address: event.address === undefined ? undefined : peerTextForUi(event.address, 200),
+    };
     const key = cycleKey(event);
     if (this.continueCycle(key, event, time)) return false;
     const last = this.lastLine();
@@ -258,7 +267,8 @@ export class SessionMonitor {
         if (oldest !== undefined) this.routingPeers.delete(oldest);
       }
       const printable = id.length > 0 && id.every((b) => b >= 0x20 && b < 0x7f);
-      peer = { idHex, idText: printable ? Buffer.from(id).toString('latin1') : undefined, messages: 0, lastSeen: 0 };
+      // A routing id is up to 255 bytes the peer chose: its text is a tree label and a quick pick item.
+      peer = { idHex, idText: printable ? peerTextForUi(Buffer.from(id).toString('latin1'), 64) : undefined, messages: 0, lastSeen: 0 };
       this.routingPeers.set(idHex, peer);
     }
     peer.messages++;

@@ -1,6 +1,7 @@
 // Pairs each reply a tap sees with its request (by routing envelope, then order), times the round trip,
 // and flags requests that stay unanswered: the REQ lock-step hang. Pure bookkeeping, no sockets, so the
 // tap and the unit tests drive it with their own clocks. Every structure in it is bounded.
+import { createHash } from 'node:crypto';
 import { LatencyStats, type LatencySummary } from './latencyStats';
 
 export interface Correlation {
@@ -22,6 +23,8 @@ export interface UnansweredRequest {
 export interface RequestCorrelatorLimits {
   /** Requests awaiting a reply, over all clients; the oldest are forgotten first. Default 100,000. */
   maxPending?: number;
+  /** Bytes the pending requests may hold (their envelope keys and bookkeeping). Default 16 MiB. */
+  maxPendingBytes?: number;
   /** Messages whose correlation is kept for the inspector (two per pair). Default 100,000. */
   maxCorrelations?: number;
   /** Unanswered requests listed. Default 1000. */
@@ -49,6 +52,14 @@ interface ClientQueue {
 
 /** The envelope ends at the first empty frame; a routing stack deeper than this is not an envelope. */
 const MAX_ENVELOPE_FRAMES = 16;
+/** An envelope longer than this is keyed by its digest: a client may put a 1 MiB frame before the delimiter. */
+const MAX_RAW_KEY_BYTES = 64;
+/** What a pending request costs besides its queue's key: the object, its array slot, the flag entry. */
+const PENDING_REQUEST_BYTES = 96;
+/** What a client queue costs besides its key (the Map entry, the object, the client id text). */
+const CLIENT_QUEUE_BYTES = 256;
+/** Routing id bytes kept (as hex) to name a client: a peer may use 255. */
+const CLIENT_ID_BYTES = 32;
 
 /**
  * The key a request and its reply share: the frames as the tap's ROUTER front sees them, from the client's
@@ -64,18 +75,42 @@ export function envelopeKey(frames: readonly Uint8Array[]): string {
       break;
     }
   }
+  end = Math.min(end, frames.length);
+  let bytes = 0;
+  for (let i = 0; i < end; i++) bytes += frames[i].length;
+  if (bytes > MAX_RAW_KEY_BYTES) {
+    // A digest, never the frames: pending requests then cost a fixed size whatever their envelope.
+    const hash = createHash('sha256');
+    const length = Buffer.alloc(4);
+    for (let i = 0; i < end; i++) {
+      length.writeUInt32BE(frames[i].length);
+      hash.update(length).update(frames[i]);
+    }
+    return `#${hash.digest('base64')}`;
+  }
   let key = '';
-  for (let i = 0; i < end && i < frames.length; i++) {
+  for (let i = 0; i < end; i++) {
     const frame = frames[i];
     key += `${frame.length}:${Buffer.from(frame.buffer, frame.byteOffset, frame.length).toString('latin1')}`;
   }
   return key;
 }
 
+/** What the correlator gave up to stay in its bounds, for the user: how many, and why. */
+export interface CorrelatorShedding {
+  /** Requests forgotten before their reply (the oldest first): their replies are not timed or paired. */
+  forgottenRequests: number;
+  /** Why, in words, the last time one was forgotten. */
+  reason?: string;
+}
+
 export class RequestCorrelator {
   private readonly latencyStats: LatencyStats;
   private readonly pending = new Map<string, ClientQueue>();
   private pendingCount = 0;
+  private pendingBytes = 0;
+  private readonly maxPendingBytes: number;
+  readonly shedding: CorrelatorShedding = { forgottenRequests: 0 };
   private readonly correlations = new Map<number, Correlation>();
   /** Flagged requests by seq, oldest first (Map keeps insertion order). */
   private readonly flagged = new Map<number, { clientIdHex: string; atMs: number }>();
@@ -85,6 +120,7 @@ export class RequestCorrelator {
 
   constructor(limits: RequestCorrelatorLimits = {}) {
     this.maxPending = limits.maxPending ?? 100_000;
+    this.maxPendingBytes = limits.maxPendingBytes ?? 16 * 1024 * 1024;
     this.maxCorrelations = limits.maxCorrelations ?? 100_000;
     this.maxUnanswered = limits.maxUnanswered ?? 1000;
     this.latencyStats = new LatencyStats(limits.latencyWindow ?? 10_000);
@@ -93,6 +129,11 @@ export class RequestCorrelator {
   /** Requests still waiting for a reply. */
   get pendingRequests(): number {
     return this.pendingCount;
+  }
+
+  /** Bytes the pending requests hold, as the byte bound counts them. */
+  get pendingRequestBytes(): number {
+    return this.pendingBytes;
   }
 
   /**
@@ -104,13 +145,19 @@ export class RequestCorrelator {
     const key = envelopeKey(frames);
     let queue = this.pending.get(key);
     if (!queue) {
-      queue = { clientIdHex: Buffer.from(frames[0]).toString('hex'), requests: [], head: 0 };
+      const id = frames[0];
+      const idHex = Buffer.from(id.buffer, id.byteOffset, Math.min(id.length, CLIENT_ID_BYTES)).toString('hex');
+      queue = { clientIdHex: id.length > CLIENT_ID_BYTES ? `${idHex}…` : idHex, requests: [], head: 0 };
       this.pending.set(key, queue);
+      this.pendingBytes += key.length + CLIENT_QUEUE_BYTES;
     }
     const request: PendingRequest = { seq, atMs, flagged: false };
     queue.requests.push(request);
     this.pendingCount++;
-    if (this.pendingCount > this.maxPending) this.forgetOldestPending();
+    this.pendingBytes += PENDING_REQUEST_BYTES;
+    while (this.pendingCount > this.maxPending) this.forgetOldestPending(`more than ${this.maxPending} requests await a reply`);
+    while (this.pendingBytes > this.maxPendingBytes && this.pendingCount > 1)
+      this.forgetOldestPending(`the pending requests hold more than ${this.maxPendingBytes} bytes`);
     return request;
   }
 
@@ -180,18 +227,23 @@ export class RequestCorrelator {
   private takeOldest(key: string, queue: ClientQueue): PendingRequest {
     const request = queue.requests[queue.head++];
     this.pendingCount--;
-    if (queue.head === queue.requests.length) this.pending.delete(key);
-    else if (queue.head > 64 && queue.head * 2 > queue.requests.length) {
+    this.pendingBytes -= PENDING_REQUEST_BYTES;
+    if (queue.head === queue.requests.length) {
+      this.pending.delete(key);
+      this.pendingBytes -= key.length + CLIENT_QUEUE_BYTES;
+    } else if (queue.head > 64 && queue.head * 2 > queue.requests.length) {
       queue.requests = queue.requests.slice(queue.head);
       queue.head = 0;
     }
     return request;
   }
 
-  /** Over the bound: the client queue created longest ago loses its oldest request (still listed if flagged). */
-  private forgetOldestPending(): void {
+  /** Over a bound: the client queue created longest ago loses its oldest request (still listed if flagged). */
+  private forgetOldestPending(reason: string): void {
     const [key, queue] = this.pending.entries().next().value!;
     this.takeOldest(key, queue);
+    this.shedding.forgottenRequests++;
+    this.shedding.reason = reason;
   }
 
   private pair(requestSeq: number, replySeq: number, rttMs: number): void {

@@ -9,15 +9,17 @@
 // towards the service: requests, subscriptions, work a producer pushes into a sink; 'in' (tag
 // "service→client") is from the service: replies, publications, work a ventilator hands out.
 import type * as Zmq from 'zeromq';
-import { parseEndpoint } from '../session/endpoint';
+import { highWaterMarkFor } from '../capture/queueBudget';
+import { type ParsedEndpoint, parseEndpoint } from '../session/endpoint';
+import { reachesOwnListener } from './selfLoop';
 import type { LatencySummary } from './latencyStats';
-import { RequestCorrelator, type Correlation, type UnansweredRequest } from './requestCorrelator';
+import { RequestCorrelator, type Correlation, type CorrelatorShedding, type UnansweredRequest } from './requestCorrelator';
 import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorCode, explainZmqError } from '../session/zmqErrors';
 import { createSocket } from '../session/socketFactory';
 
-export type { Correlation, UnansweredRequest } from './requestCorrelator';
+export type { Correlation, CorrelatorShedding, UnansweredRequest } from './requestCorrelator';
 
 /**
  * Which socket pair the tap uses depends on what the real service binds:
@@ -83,8 +85,8 @@ export interface TapOptions {
   onUnanswered?(request: UnansweredRequest): void;
   /**
    * Messages queued per peer and direction before a send blocks (PUSH, DEALER, PAIR) or drops (XPUB to
-   * a slow subscriber, as the real PUB would). Default 1,000,000: libzmq's 1000 would make the tap drop
-   * bursts a direct link survives; a bound keeps the extension host's memory finite.
+   * a slow subscriber, as the real PUB would). Default: sized from the sink's byte budget (queueBudget.ts),
+   * at least libzmq's 1000; libzmq counts messages, so a bound in bytes keeps the engine's memory finite.
    */
   highWaterMark?: number;
 }
@@ -154,10 +156,10 @@ export class Tap {
       throw new ZmqUserError("The tap cannot listen on the service's own address: give it another address and point the clients at it.");
     }
     const { front: frontType, back: backType } = TAP_SOCKETS[pattern];
-    const hwm = options.highWaterMark ?? 1_000_000;
+    const hwm = options.highWaterMark ?? highWaterMarkFor(options.sink.maxBytes);
     const front = openSocket(frontType, hwm);
     const back = openSocket(backType, hwm);
-    let bound: string;
+    let bound: string | undefined;
     try {
       try {
         await front.bind(listen.endpoint.address);
@@ -165,12 +167,15 @@ export class Tap {
         throw explainZmqError(error, 'bind', listen.endpoint.address, frontType);
       }
       bound = front.lastEndpoint ?? listen.endpoint.address;
+      await refuseSelfLoop(listen.endpoint, bound, upstream.endpoint);
       try {
         back.connect(upstream.endpoint.address);
       } catch (error) {
         throw explainZmqError(error, 'connect', upstream.endpoint.address, backType);
       }
     } catch (error) {
+      // Unbound before the error is reported: the user may retry with the same listen address at once.
+      if (bound) await front.unbind(bound).catch(() => undefined);
       front.close();
       back.close();
       throw error;
@@ -192,6 +197,11 @@ export class Tap {
   /** Requests without a reply after `replyTimeoutMs` (the REQ lock-step hang), oldest first. */
   unanswered(): UnansweredRequest[] {
     return this.correlator?.unanswered(performance.now()) ?? [];
+  }
+
+  /** What the request-reply bookkeeping gave up to stay bounded (requests no longer timed), and why. */
+  shedding(): CorrelatorShedding | undefined {
+    return this.correlator ? { ...this.correlator.shedding } : undefined;
   }
 
   /** For a captured seq of this tap: its request's or reply's seq and the round trip ("reply to #12 after 3.4 ms"). */
@@ -293,6 +303,16 @@ export class Tap {
       }
     }
   }
+}
+
+/** Rejects with a ZmqUserError when the service address leads back to the tap's own listen socket. */
+async function refuseSelfLoop(listen: ParsedEndpoint, bound: string, upstream: ParsedEndpoint): Promise<void> {
+  if (listen.transport !== 'tcp' || upstream.transport !== 'tcp' || !listen.host || !upstream.host || upstream.port === undefined) return;
+  const boundPort = Number(/:(\d+)$/.exec(bound)?.[1] ?? listen.port);
+  if (!(await reachesOwnListener(listen.host, boundPort, upstream.host, upstream.port))) return;
+  throw new ZmqUserError(
+    `The tap would connect to itself: it listens on ${bound} and the service address ${upstream.address} is this machine on the same port, so every message would go round in the tap. Give the tap another listen port (and point the clients at it), or give the real service's address.`,
+  );
 }
 
 /** Sends; a socket with sendTimeout 0 reports a full queue as EAGAIN, and then the send is retried. */

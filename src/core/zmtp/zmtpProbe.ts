@@ -1,6 +1,7 @@
 // The passive ZMTP probe: connects over plain TCP, reads the peer's greeting (version, mechanism) and,
 // for NULL, its READY (socket type, identity), then closes without sending READY: the peer never
 // attaches us as a pipe, so no message is routed to the probe and nobody loses one.
+import { peerTextForUi } from '../peerText';
 import { Socket } from 'node:net';
 import { parseEndpoint } from '../session/endpoint';
 import { observerFor, parseSocketType } from '../session/socketTypes';
@@ -148,7 +149,7 @@ class ProbeConnection {
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.socket.destroy();
     const connectMs = this.connectedAt === undefined ? undefined : round(this.connectedAt - this.startedAt);
-    this.resolve({ ...outcome, address: this.address, ...(connectMs === undefined ? {} : { connectMs }) });
+    this.resolve(safeForUi({ ...outcome, address: this.address, ...(connectMs === undefined ? {} : { connectMs }) }));
   }
 
   private elapsed(): number {
@@ -238,7 +239,8 @@ class ProbeConnection {
   private readyOutcome(properties: ZmtpProperty[]): Outcome {
     const byName = new Map(properties.map((p) => [p.name.toLowerCase(), p.value]));
     const socketTypeBytes = byName.get('socket-type');
-    const socketType = socketTypeBytes ? printableText(socketTypeBytes) : undefined;
+    // Cut before it is put into the explanation: a peer may send 64 KiB here.
+    const socketType = socketTypeBytes ? peerTextForUi(printableText(socketTypeBytes.subarray(0, 400)), 40) : undefined;
     const identity = byName.get('identity');
     const observer = socketType ? observerForPeer(socketType) : undefined;
     const version = this.greeting?.version ?? '3';
@@ -383,6 +385,27 @@ function securedExplanation(mechanism: string, version: string): string {
     return `PLAIN server (ZMTP ${version}): the socket type comes after the login; configure a PLAIN user name and password to connect.`;
   if (mechanism === 'GSSAPI') return `GSSAPI server (ZMTP ${version}): Kerberos authentication, which the inspector cannot perform.`;
   return `A ZMTP ${version} peer using the unknown mechanism "${mechanism}", which the inspector cannot complete.`;
+}
+
+/**
+ * A result whose every text field is safe to show in VS Code UI: the peer chose the socket type, the
+ * identity, the properties and an ERROR reason (up to 64 KiB, markdown links included), and they reach
+ * notifications, tree items and quick picks through the explanation and the fields. (`firstBytes` stays
+ * as read, at most 128 bytes: it is data for the log, not for the UI.)
+ */
+function safeForUi(result: ProbeResult): ProbeResult {
+  const safe: ProbeResult = { ...result, explanation: peerTextForUi(result.explanation, 600) };
+  if (result.error !== undefined) safe.error = peerTextForUi(result.error, 300);
+  if (result.socketType !== undefined) safe.socketType = peerTextForUi(result.socketType, 40);
+  if (result.identityText !== undefined) safe.identityText = peerTextForUi(result.identityText, 64);
+  if (result.mechanism !== undefined) safe.mechanism = peerTextForUi(result.mechanism, 20);
+  if (result.properties)
+    safe.properties = Object.fromEntries(
+      Object.entries(result.properties)
+        .slice(0, 32)
+        .map(([name, value]) => [peerTextForUi(name, 64), peerTextForUi(value, 200)]),
+    );
+  return safe;
 }
 
 function notZmtpExplanation(bytes: Uint8Array, reason: string): string {
