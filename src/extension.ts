@@ -25,6 +25,8 @@ import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
 import { registerReplayCommands, replayOne } from './capture/replayCommands';
 import { registerScenarios } from './scenarios/scenarioFeature';
+import { DiagnosisController } from './diagnosis/diagnosisController';
+import { registerDiagnosisCommands } from './diagnosis/diagnosisCommands';
 
 /** What `activate()` returns to other extensions: decoders they add, and the version. Nothing else. */
 export interface ZeroMqInspectorApi {
@@ -103,7 +105,15 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
   const keys = new KeyStore(context);
   const controller = new EndpointController(engine, log, config, keys);
   const taps = new TapController(engine, config);
-  const endpointsView = new EndpointsView(controller, taps);
+  const diagnosis = new DiagnosisController({
+    controller,
+    engine,
+    keys,
+    log,
+    replyTimeoutMs: () => config.receiveTimeoutMs,
+    verdicts: () => scanner.verdicts(),
+  });
+  const endpointsView = new EndpointsView(controller, taps, diagnosis);
   const documents = new MessageDocuments();
   const inspector = registerInspector(context, engine, (message) => log.info(message));
   const monitoring = createMonitor(context.extensionUri, engine, (message) => log.info(message));
@@ -118,6 +128,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     vscode.languages.registerCodeLensProvider([{ scheme: 'file' }], pairingsView),
     ...registerPairingCommands({ controller, engine, scanner, view: pairingsView, log }),
     decoderSettings,
+    diagnosis,
+    ...registerDiagnosisCommands({ diagnosis, controller, taps }),
     controller,
     taps,
     endpointsView,

@@ -8,9 +8,21 @@ import type { TapSnapshot } from '../shared/engineProtocol';
 import type { TapController } from '../taps/tapController';
 import { formatRate } from './formatRate';
 
+/** What diagnosis adds to a session's node: the one-line cause of trouble, and findings. Text from peers inside: plain text only. */
+export interface NodeDiagnostics {
+  cause(entry: EndpointEntry): { text: string; since?: string } | undefined;
+  findings(entry: EndpointEntry): ReadonlyArray<{ title: string; severity: 'error' | 'warning' | 'info'; detail?: string; fix?: string }>;
+  /** A pub-sub tap's or bound XPUB session's subscription map, as lines (empty when none is kept). */
+  subscriptionMap(captureId: string): ReadonlyArray<{ label: string; description: string; warn: boolean }>;
+  /** Changes when causes or findings may have changed. */
+  version(): number;
+}
+
+type Group = 'peers' | 'subscriptions' | 'events' | 'findings';
+
 type Node =
   | { kind: 'endpoint'; entry: EndpointEntry }
-  | { kind: 'group'; entry: EndpointEntry; group: 'peers' | 'subscriptions' | 'events' }
+  | { kind: 'group'; entry: EndpointEntry; group: Group }
   | { kind: 'tap'; tap: TapSnapshot }
   | { kind: 'leaf'; item: vscode.TreeItem };
 
@@ -39,6 +51,7 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
   constructor(
     private readonly controller: EndpointController,
     private readonly taps?: TapController,
+    private readonly diagnostics?: NodeDiagnostics,
   ) {
     // Snapshots come up to ten times a second: refresh at most twice, and only when something shown changed.
     const endpointChanges = controller.onDidChange(() => this.schedule());
@@ -68,9 +81,9 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'leaf') return node.item;
-    if (node.kind === 'group') return groupItem(node.entry, node.group);
+    if (node.kind === 'group') return node.group === 'findings' ? this.findingsGroupItem(node.entry) : groupItem(node.entry, node.group);
     if (node.kind === 'tap') return tapItem(node.tap);
-    return endpointItem(node.entry);
+    return withCause(endpointItem(node.entry), this.diagnostics?.cause(node.entry));
   }
 
   getChildren(node?: Node): Node[] {
@@ -79,7 +92,7 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
         ...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })),
         ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap })),
       ];
-    if (node.kind === 'tap') return tapChildren(node.tap).map((item) => ({ kind: 'leaf', item }));
+    if (node.kind === 'tap') return [...tapChildren(node.tap), ...this.mapItems(node.tap.id)].map((item) => ({ kind: 'leaf', item }));
     if (node.kind === 'endpoint') {
       const { entry } = node;
       const children: Node[] = [];
@@ -87,14 +100,41 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       if (!entry.session) return children;
       const lastError = entry.session.lastError;
       if (lastError && entry.session.state === 'error') children.push({ kind: 'leaf', item: leaf(lastError, 'error', 'errorForeground') });
+      if (this.diagnostics?.findings(entry).length) children.push({ kind: 'group', entry, group: 'findings' });
       children.push({ kind: 'group', entry, group: 'peers' });
-      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB')
+      if (entry.definition.type === 'SUB' || entry.definition.type === 'XSUB' || entry.definition.type === 'XPUB')
         children.push({ kind: 'group', entry, group: 'subscriptions' });
       children.push({ kind: 'group', entry, group: 'events' });
       return children;
     }
-    if (node.kind === 'group') return groupChildren(node.entry, node.group).map((item) => ({ kind: 'leaf', item }));
+    if (node.kind === 'group') {
+      if (node.group === 'findings')
+        return (this.diagnostics?.findings(node.entry) ?? []).map((f) => ({ kind: 'leaf', item: findingItem(f) }));
+      if (node.group === 'subscriptions' && node.entry.definition.type === 'XPUB') {
+        const items = node.entry.session ? this.mapItems(node.entry.session.id) : [];
+        return (items.length ? items : [leaf('No subscriber has subscribed yet', 'circle-slash')]).map((item) => ({ kind: 'leaf', item }));
+      }
+      return groupChildren(node.entry, node.group).map((item) => ({ kind: 'leaf', item }));
+    }
     return [];
+  }
+
+  /** Subscribers' prefixes (text and hex) with holders and matches, then topics nobody takes. */
+  private mapItems(captureId: string): vscode.TreeItem[] {
+    return (this.diagnostics?.subscriptionMap(captureId) ?? []).map((line) =>
+      leaf(line.label, line.warn ? 'warning' : 'filter', line.warn ? 'charts.yellow' : undefined, line.description),
+    );
+  }
+
+  private findingsGroupItem(entry: EndpointEntry): vscode.TreeItem {
+    const findings = this.diagnostics?.findings(entry) ?? [];
+    const item = new vscode.TreeItem('Findings', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `endpoint:${entry.definition.name}:findings`;
+    const problems = findings.filter((f) => f.severity !== 'info').length;
+    item.description = `${findings.length}${problems ? ` · ${problems} to fix` : ''}`;
+    item.iconPath = new vscode.ThemeIcon(problems ? 'warning' : 'info', problems ? new vscode.ThemeColor('charts.yellow') : undefined);
+    item.contextValue = 'group.findings';
+    return item;
   }
 
   dispose(): void {
@@ -118,7 +158,9 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     const taps = (this.taps?.list() ?? []).map(
       (t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}`,
     );
-    return [...sessions, ...taps].join('|');
+    // Repeat counts change on a collapsed reconnect cycle without adding lines: the last line's count shows it.
+    const repeats = this.controller.running().map((e) => e.session!.events.at(-1)?.repeat ?? 0);
+    return [...sessions, ...taps, ...repeats, this.diagnostics?.version() ?? 0].join('|');
   }
 }
 
@@ -173,7 +215,30 @@ function endpointItem(entry: EndpointEntry): vscode.TreeItem {
   return item;
 }
 
-function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem {
+/** A session in trouble says why on its own line: "⚠ the server hangs up during the CURVE handshake: …". */
+function withCause(item: vscode.TreeItem, cause: { text: string; since?: string } | undefined): vscode.TreeItem {
+  if (!cause) return item;
+  item.description = `⚠ ${cause.text} · ${String(item.description ?? '')}`;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+  if (item.tooltip instanceof vscode.MarkdownString)
+    item.tooltip.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(cause.text)}${cause.since ? ` (${escapeMarkdown(cause.since)})` : ''}`);
+  return item;
+}
+
+function findingItem(finding: { title: string; severity: 'error' | 'warning' | 'info'; detail?: string; fix?: string }): vscode.TreeItem {
+  const icon = finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'info';
+  const color = finding.severity === 'error' ? 'errorForeground' : finding.severity === 'warning' ? 'charts.yellow' : undefined;
+  const item = leaf(
+    finding.title,
+    icon,
+    color,
+    undefined,
+    [finding.title, finding.detail, finding.fix && `Fix: ${finding.fix}`].filter(Boolean).join('\n\n'),
+  );
+  return item;
+}
+
+function groupItem(entry: EndpointEntry, group: Exclude<Group, 'findings'>): vscode.TreeItem {
   const session = entry.session!;
   const connections = connectionCount(session.connections);
   const peers = session.routingPeerCount;
@@ -195,7 +260,7 @@ function groupItem(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'eve
   return item;
 }
 
-function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 'events'): vscode.TreeItem[] {
+function groupChildren(entry: EndpointEntry, group: Exclude<Group, 'findings'>): vscode.TreeItem[] {
   const session = entry.session;
   if (!session) return [];
   if (group === 'peers') {
@@ -224,7 +289,10 @@ function groupChildren(entry: EndpointEntry, group: 'peers' | 'subscriptions' | 
 function eventItem(event: TimelineEvent): vscode.TreeItem {
   const icon = event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warning' : 'debug-stackframe-dot';
   const color = event.severity === 'error' ? 'errorForeground' : event.severity === 'warning' ? 'charts.yellow' : undefined;
-  const time = new Date(event.time).toLocaleTimeString();
+  const time =
+    event.firstTime !== undefined && event.repeat && event.repeat > 1
+      ? `${new Date(event.firstTime).toLocaleTimeString()}–${new Date(event.time).toLocaleTimeString()}`
+      : new Date(event.time).toLocaleTimeString();
   const repeated = event.repeat && event.repeat > 1 ? ` ×${event.repeat}` : '';
   return leaf(
     `${event.type}${repeated}`,

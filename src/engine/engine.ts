@@ -21,6 +21,7 @@ import { exportCapture, importCapture, importPcap, replayRange, type LongRequest
 import { EngineCore } from './engineCore';
 import { EnginePanels } from './enginePanels';
 import { runScenarioInEngine } from './engineScenarios';
+import { diagnoseAddressRequest, diagnoseSessionRequest, diagnoseTapRequest, track } from './engineDiagnosis';
 import { EngineOutbox } from './engineOutbox';
 import { awaitCount, untilAborted } from './engineWaits';
 import { checkParams, isEngineMethod } from './engineValidation';
@@ -249,6 +250,7 @@ export class Engine {
               ),
           });
           warnings = secure.warnings;
+          core().securityOf.set(spec.id, secure.security);
         } else {
           await core().sessions.open(options);
         }
@@ -331,6 +333,23 @@ export class Engine {
       },
       probe: ({ address, timeoutMs }, request) => probeEndpoint(address, { timeoutMs, signal: request.signal }),
       'capture.importPcap': (params, request) => importPcap(core(), params, request),
+      'diagnosis.session': (params, request) => diagnoseSessionRequest(core(), params, request),
+      'diagnosis.tap': (params) => diagnoseTapRequest(core(), params),
+      'diagnosis.address': (params, request) => diagnoseAddressRequest(params, request),
+      'diagnosis.track': (params) => {
+        track(core(), params);
+        core().pushSnapshot(true);
+        return null;
+      },
+      'diagnosis.untrack': ({ id }) => {
+        core().sink.untrack(id);
+        core().pushSnapshot(true);
+        return null;
+      },
+      'diagnosis.propose': ({ id }) => {
+        const session = core().session(id);
+        return core().sink.propose(id, session.canReceive ? 'in' : 'out');
+      },
       'scenario.run': (params, request) =>
         runScenarioInEngine(
           core(),

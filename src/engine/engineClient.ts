@@ -221,7 +221,13 @@ export class EngineClient {
     params: EngineParams<M>,
     options: RequestOptions = {},
   ): Promise<Outcome<EngineResult<M>>> {
-    if (method === 'session.close' || method === 'tap.stop' || method === 'panel.close' || method === 'decoders.unregister')
+    if (
+      method === 'session.close' ||
+      method === 'tap.stop' ||
+      method === 'panel.close' ||
+      method === 'decoders.unregister' ||
+      method === 'diagnosis.untrack'
+    )
       this.reopen.note(method, params, undefined);
     // While an engine starts (at activation, or after a crash) requests wait for it rather than fail.
     if (this.starting) await this.starting.catch(() => undefined);

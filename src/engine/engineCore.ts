@@ -6,6 +6,11 @@ import { CaptureSpoolWriter } from '../core/capture/captureSpool';
 import { restoreSpool } from '../core/capture/captureSpoolReader';
 import { CaptureStore } from '../core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRegistry, type DecoderRule } from '../core/decoders';
+import { DiagnosisSink } from '../core/diagnosis/diagnosisSink';
+import { sequenceFindings } from '../core/diagnosis/sequenceFindings';
+import { sessionCause } from '../core/diagnosis/sessionCause';
+import { subscriptionMapLines, type MapLine } from '../core/diagnosis/subscriptionMap';
+import type { SessionSecurity } from '../core/security/security';
 import type { Session } from '../core/session/session';
 import { SessionManager } from '../core/session/sessionManager';
 import { TAP_SOCKETS, Tap } from '../core/tap/tap';
@@ -40,7 +45,10 @@ export interface EngineCoreOptions {
 
 export class EngineCore {
   readonly store: CaptureStore;
+  readonly sink: DiagnosisSink;
   readonly sessions: SessionManager;
+  /** The security each secure session was opened with: diagnosis explains failures by mechanism. */
+  readonly securityOf = new Map<string, SessionSecurity>();
   readonly decoders: DecoderRegistry = createDefaultRegistry();
   readonly taps = new Map<string, Tap>();
   receiveTimeoutMs: number;
@@ -58,7 +66,9 @@ export class EngineCore {
 
   constructor(private readonly options: EngineCoreOptions) {
     this.store = new CaptureStore(options.limits);
-    this.sessions = new SessionManager(this.store);
+    // Diagnosis watches the capture path after the store: sequence tracking, proposals, subscription maps.
+    this.sink = new DiagnosisSink(this.store);
+    this.sessions = new SessionManager(this.sink);
     this.receiveTimeoutMs = options.receiveTimeoutMs;
     if (options.spoolDir) {
       const restored = restoreSpool(options.spoolDir, this.store, (history) => this.rememberHistory(history));
@@ -78,6 +88,9 @@ export class EngineCore {
     this.sessions.onDidChange(({ kind, session, event }) => {
       // Rules name sessions; the ids they resolve to change as sessions open and close.
       if (kind !== 'event') this.resolvedRules = undefined;
+      // A bound XPUB receives its subscribers' subscriptions: map them.
+      if (kind === 'opened' && session.type === 'XPUB') this.sink.mapSubscriptions(session.id, 'in');
+      if (kind === 'closed') this.securityOf.delete(session.id);
       if (kind !== 'event' || !event) return;
       const line = `[${session.name}] ${event.type}${event.address ? ` ${event.address}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
       // Reconnect attempts to an absent peer are routine: visible at Debug level and in the Events node.
@@ -196,7 +209,7 @@ export class EngineCore {
     if ([...this.taps.values()].some((t) => t.name === options.name)) throw new Error(`A tap named "${options.name}" already runs.`);
     const tap = await Tap.start({
       ...options,
-      sink: this.store,
+      sink: this.sink,
       onUnanswered: (request) =>
         this.options.log(
           'warn',
@@ -204,6 +217,8 @@ export class EngineCore {
         ),
     });
     this.taps.set(tap.id, tap);
+    // Subscriptions travel through a pub-sub tap towards the publisher ('out'): map them.
+    if (tap.pattern === 'pub-sub') this.sink.mapSubscriptions(tap.id, 'out');
     // The tap's messages are captured as seen by its front socket (the one the clients talk to).
     this.sessions.recordCaptureSource(tap.id, tap.name, TAP_SOCKETS[tap.pattern].front);
     this.options.log(
@@ -221,8 +236,13 @@ export class EngineCore {
     this.options.log('info', `Tap ${tap.name} stopped; ${tap.listen} is free again`);
   }
 
-  /** "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request. */
+  /** What the inspector shows with a message: a sequence gap before it, a tap's request/reply pairing. */
   annotate(seq: number): string | undefined {
+    return [this.sink.gapMarkerBefore(seq), this.tapAnnotation(seq)].filter(Boolean).join(' · ') || undefined;
+  }
+
+  /** "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request. */
+  private tapAnnotation(seq: number): string | undefined {
     for (const tap of this.taps.values()) {
       const correlation = tap.correlation(seq);
       if (correlation) {
@@ -238,8 +258,10 @@ export class EngineCore {
 
   snapshot(): EngineSnapshot {
     return {
-      sessions: this.sessions.list().map(sessionSnapshot),
-      taps: [...this.taps.values()].map(tapSnapshot),
+      sessions: this.sessions
+        .list()
+        .map((session) => withDiagnosis(sessionSnapshot(session), session, this.sink, this.securityOf.get(session.id))),
+      taps: [...this.taps.values()].map((tap) => ({ ...tapSnapshot(tap), ...subscriptionLinesOf(this.sink, tap.id) })),
       stats: this.store.stats(),
       spool: this.spool?.status(),
     };
@@ -298,6 +320,40 @@ function sessionSnapshot(session: Session): SessionSnapshot {
     events: events.slice(-SNAPSHOT_EVENTS).map((e) => ({ ...e })),
     eventCount: events.length,
   };
+}
+
+/** What diagnosis adds to a session's snapshot: its cause of trouble, sequence findings, subscription map. */
+function withDiagnosis(
+  snapshot: SessionSnapshot,
+  session: Session,
+  sink: DiagnosisSink,
+  security: SessionSecurity | undefined,
+): SessionSnapshot {
+  const m = session.monitor;
+  const timeline = m.timeline();
+  const cause = sessionCause({
+    state: session.state,
+    mode: session.mode,
+    timeline,
+    connectionCount: m.connectionCount,
+    security,
+    lastError: m.lastError,
+  });
+  const tracker = sink.tracker(session.id);
+  const findings = tracker
+    ? sequenceFindings(tracker.report(), { socketType: session.type, timeline, fromStart: sink.trackedFromStart(session.id) })
+    : undefined;
+  return {
+    ...snapshot,
+    ...(cause ? { cause } : {}),
+    ...(findings ? { findings, tracked: true } : {}),
+    ...subscriptionLinesOf(sink, session.id),
+  };
+}
+
+function subscriptionLinesOf(sink: DiagnosisSink, id: string): { subscriptionLines?: MapLine[] } {
+  const map = sink.subscriptionMap(id);
+  return map ? { subscriptionLines: subscriptionMapLines(map.snapshot()) } : {};
 }
 
 function tapSnapshot(tap: Tap): TapSnapshot {

@@ -20,6 +20,8 @@ export class EngineReopenList {
   private readonly sessions = new Map<string, EngineParams<'session.open'>>();
   private readonly taps = new Map<string, EngineParams<'tap.start'>>();
   private readonly panels = new Map<string, EngineParams<'panel.open'>>();
+  /** Sequence tracking per session id, replayed after the session is reopened. */
+  private readonly tracking = new Map<string, EngineParams<'diagnosis.track'>>();
   private filterPresets: EngineParams<'configure'>['filterPresets'];
 
   /** Notes a request that succeeded (or, for closes, was sent at all). */
@@ -50,6 +52,14 @@ export class EngineReopenList {
       }
       case 'session.close':
         this.sessions.delete((params as EngineParams<'session.close'>).id);
+        this.tracking.delete((params as EngineParams<'session.close'>).id);
+        break;
+      case 'diagnosis.track':
+        if (result !== undefined)
+          this.tracking.set((params as EngineParams<'diagnosis.track'>).id, params as EngineParams<'diagnosis.track'>);
+        break;
+      case 'diagnosis.untrack':
+        this.tracking.delete((params as EngineParams<'diagnosis.untrack'>).id);
         break;
       case 'tap.start':
         // A wildcard port was resolved when it bound: the clients use that one.
@@ -84,6 +94,7 @@ export class EngineReopenList {
     for (const modulePath of this.decoderModules) list.push({ method: 'decoders.register', params: { modulePath } });
     for (const params of this.sessions.values()) list.push({ method: 'session.open', params });
     for (const params of this.taps.values()) list.push({ method: 'tap.start', params });
+    for (const params of this.tracking.values()) if (this.sessions.has(params.id)) list.push({ method: 'diagnosis.track', params });
     for (const params of this.panels.values()) list.push({ method: 'panel.open', params });
     return list;
   }
@@ -92,6 +103,7 @@ export class EngineReopenList {
   forgetOpen(): void {
     this.sessions.clear();
     this.taps.clear();
+    this.tracking.clear();
   }
 
   /** Forgets a session or tap that could not be reopened (it is reported, not retried forever). */

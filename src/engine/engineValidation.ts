@@ -132,6 +132,12 @@ const PARAMS: Record<EngineMethod, Check> = {
   }),
   'tap.stop': shape({ id }),
   probe: shape({ address: text(4096), timeoutMs: timeout }),
+  'diagnosis.session': shape({ id, security: optional(anyObject), replyTimeoutMs: timeout }),
+  'diagnosis.tap': shape({ id }),
+  'diagnosis.address': shape({ address: text(4096), socketType: optional(oneOf(...SOCKET_TYPES)) }),
+  'diagnosis.track': shape({ id, field: nonEmptyText, publisher: optional(anyObject) }),
+  'diagnosis.untrack': shape({ id }),
+  'diagnosis.propose': shape({ id }),
   'scenario.run': shape({
     file: shape({ scenarios: array(anyObject, 10_000), endpoints: array(anyObject, 10_000) }),
     scenarioName: text(),

@@ -5,7 +5,7 @@ import type { Config } from '../config/config';
 import type { EngineClient } from '../engine/engineClient';
 import { tryExpand } from '../core/scenario/scenarioCheck';
 import { LayeredScope } from '../core/scenario/scenarioVariables';
-import { errorText } from '../core/session/zmqErrors';
+import { runCommand } from '../commands/runCommand';
 import type { EndpointController } from '../endpoints/endpointController';
 import { RUN_SCENARIO, RUN_STEP, SNIFF_SCENARIO_ENDPOINT, ScenarioCodeLens } from './scenarioCodeLens';
 import { ScenarioDecorations } from './scenarioDecorations';
@@ -60,7 +60,6 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
     log: deps.log,
   });
   const codeLens = new ScenarioCodeLens(documents);
-  const run = (fn: () => Promise<unknown>) => fn().catch((error) => vscode.window.showErrorMessage(`ZeroMQ: ${errorText(error)}`));
   const disposables: vscode.Disposable[] = [
     decorations,
     tests,
@@ -69,7 +68,7 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
     ...registerScenarioDiagnostics(documents, deps.config),
     ...registerScenarioLanguage(documents),
     vscode.commands.registerCommand(RUN_SCENARIO, (uri?: vscode.Uri, scenario?: string) =>
-      run(async () => {
+      runCommand(async () => {
         const target = uri ?? vscode.window.activeTextEditor?.document.uri;
         if (!target) return;
         if (scenario) return tests.runFromEditor(target, scenario);
@@ -78,10 +77,10 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
       }),
     ),
     vscode.commands.registerCommand(RUN_STEP, (uri: vscode.Uri, scenario: string, line: number) =>
-      run(() => tests.runFromEditor(uri, scenario, line)),
+      runCommand(() => tests.runFromEditor(uri, scenario, line)),
     ),
     vscode.commands.registerCommand(SNIFF_SCENARIO_ENDPOINT, (uri: vscode.Uri, name: string) =>
-      run(async () => {
+      runCommand(async () => {
         if (!vscode.workspace.isTrusted) throw new Error('Sniffing opens a socket: trust this workspace first.');
         const document = await vscode.workspace.openTextDocument(uri);
         const file = documents.parse(document);

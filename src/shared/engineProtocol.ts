@@ -15,6 +15,11 @@ import type { CorrelatorShedding, UnansweredRequest } from '../core/tap/requestC
 import type { TapCounters, TapPattern } from '../core/tap/tap';
 import type { ProbeResult } from '../core/zmtp/zmtpProbe';
 import type { CaptureRecord, CaptureStats, DecodeResult, SocketTypeName } from '../core/types';
+import type { Diagnosis } from '../core/diagnosis/diagnose';
+import type { Finding } from '../core/diagnosis/findings';
+import type { SequenceProposal } from '../core/diagnosis/sequenceProposal';
+import type { SessionCause } from '../core/diagnosis/sessionCause';
+import type { MapLine } from '../core/diagnosis/subscriptionMap';
 import type { FilterPreset } from '../core/filter/captureExpressionFilter';
 import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
 import type { PcapImportResult } from '../core/pcap/pcapImport';
@@ -76,6 +81,14 @@ export interface SessionSnapshot {
   /** The latest monitor events, oldest first (at most SNAPSHOT_EVENTS). */
   events: TimelineEvent[];
   eventCount: number;
+  /** Diagnosis: why the session is in trouble, in one line (absent while it works). */
+  cause?: SessionCause;
+  /** Diagnosis: what sequence tracking found (when a field is tracked). */
+  findings?: Finding[];
+  /** A sequence field is tracked on the session. */
+  tracked?: boolean;
+  /** A bound XPUB's subscription map, as lines. */
+  subscriptionLines?: MapLine[];
 }
 
 export interface TapSnapshot {
@@ -91,6 +104,8 @@ export interface TapSnapshot {
   unansweredCount: number;
   /** Requests the correlator stopped timing, and why (request-reply taps). */
   shedding?: CorrelatorShedding;
+  /** A pub-sub tap's subscription map, as lines. */
+  subscriptionLines?: MapLine[];
   lastError?: string;
 }
 
@@ -156,6 +171,7 @@ export interface EngineRequests {
   'decoders.register': { params: { modulePath: string }; result: { ids: string[] } };
   'decoders.unregister': { params: { modulePath: string }; result: null };
   'session.open': {
+    /** `security`: the keys themselves (the host reads them from VS Code's secret storage). */
     params: { spec: SessionSpec; security?: SessionSecurity };
     result: { session: SessionSnapshot; warnings: string[] };
   };
@@ -222,6 +238,19 @@ export interface EngineRequests {
     };
     result: ScenarioResult;
   };
+  /** "Why am I not receiving?" for an open session (cancellable: it may probe and sample for a while). */
+  'diagnosis.session': { params: { id: string; security?: SessionSecurity; replyTimeoutMs: number }; result: Diagnosis };
+  'diagnosis.tap': { params: { id: string }; result: Diagnosis };
+  /** For an address with no session of ours: probes it (cancellable). */
+  'diagnosis.address': { params: { address: string; socketType?: SocketTypeName }; result: Diagnosis };
+  /** Tracks a sequence field (text form, e.g. "u32be@0", "json:seq") on a session, over what is captured too. */
+  'diagnosis.track': {
+    params: { id: string; field: string; publisher?: { kind: 'frame0' } | { kind: 'field'; field: string } };
+    result: null;
+  };
+  'diagnosis.untrack': { params: { id: string }; result: null };
+  /** Sequence fields proposed from the session's first messages. */
+  'diagnosis.propose': { params: { id: string }; result: SequenceProposal[] };
   /** Reads a tcpdump/Wireshark file's ZeroMQ traffic into the capture (progress events; cancellable). */
   'capture.importPcap': { params: { path: string; tag: string; maxFrameBytes: number }; result: PcapImportResult & { cancelled: boolean } };
   /** A webview panel's backend (the inspector's or the monitor's), next to the store it reads. */
@@ -265,6 +294,12 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'tap.start',
   'tap.stop',
   'probe',
+  'diagnosis.session',
+  'diagnosis.tap',
+  'diagnosis.address',
+  'diagnosis.track',
+  'diagnosis.untrack',
+  'diagnosis.propose',
   'scenario.run',
   'capture.importPcap',
   'panel.open',

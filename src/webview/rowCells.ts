@@ -112,6 +112,9 @@ export function fillRow(element: RowElement, abs: number, index: number, row: Li
   const dirClass = `cell c-dir dir-${row.direction} codicon codicon-${row.direction === 'in' ? 'arrow-down' : 'arrow-up'}`;
   if (dir.element.className !== dirClass) dir.element.className = dirClass;
   setTitle(dir, row.direction === 'in' ? 'in (received)' : 'out (sent)');
+  // The host puts a sequence gap's marker first ("[⚠ 37 missing (seq 1,204–1,240)] …"): the row shows a line above it.
+  const afterGap = row.summary.startsWith('[⚠');
+  if (root.classList.contains('after-gap') !== afterGap) root.classList.toggle('after-gap', afterGap);
   setText(summary, row.summary);
   setTitle(summary, row.summary.length > 60 ? row.summary.slice(0, 500) : '');
   setText(frames, String(row.frames));

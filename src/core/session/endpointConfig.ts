@@ -30,6 +30,10 @@ export interface EndpointDefinition {
   decoder?: string;
   autoStart?: boolean;
   security?: EndpointSecurity;
+  /** Where messages carry a sequence number, e.g. "u32be@0" or "json:seq": losses are counted from the start. */
+  sequence?: string;
+  /** Tells publishers apart for sequence tracking: "topic" (frame 0) or a field like "json:pub". */
+  sequencePublisher?: string;
 }
 
 export interface EndpointConfigProblem {
@@ -77,6 +81,12 @@ export function readEndpointDefinitions(raw: unknown): { endpoints: EndpointDefi
     }
     if (e.decoder !== undefined && typeof e.decoder !== 'string') return problem('"decoder" must be a decoder id such as "json".', name);
     if (e.autoStart !== undefined && typeof e.autoStart !== 'boolean') return problem('"autoStart" must be true or false.', name);
+    for (const key of ['sequence', 'sequencePublisher'] as const)
+      if (e[key] !== undefined && (typeof e[key] !== 'string' || (e[key] as string).length > 200))
+        return problem(
+          `"${key}" must be a short text such as ${key === 'sequence' ? '"u32be@0" or "json:seq"' : '"topic" or "json:pub"'}.`,
+          name,
+        );
     let security: EndpointSecurity | undefined;
     if (e.security !== undefined) {
       const read = readSecurity(e.security);
@@ -93,6 +103,8 @@ export function readEndpointDefinitions(raw: unknown): { endpoints: EndpointDefi
       ...(typeof e.decoder === 'string' ? { decoder: e.decoder } : {}),
       ...(e.autoStart === true ? { autoStart: true } : {}),
       ...(security ? { security } : {}),
+      ...(typeof e.sequence === 'string' ? { sequence: e.sequence } : {}),
+      ...(typeof e.sequencePublisher === 'string' ? { sequencePublisher: e.sequencePublisher } : {}),
     });
   });
   if (raw.length > MAX_ENTRIES)

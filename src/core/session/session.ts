@@ -94,6 +94,8 @@ export class Session {
   private waiters: ReceiveWaiter[] = [];
   private sending: Promise<void> = Promise.resolve();
   private pendingReply?: Promise<Buffer[]>;
+  /** Addresses disconnected for a handshake back-off, with the timer that connects them again. */
+  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     options: SessionOptions & { id: string },
@@ -310,6 +312,7 @@ export class Session {
     this.monitor.state = 'closed';
     this.monitor.record({ type: 'closed', detail: 'session closed', severity: 'info' });
     this.monitor.dispose();
+    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
     this.closing = (async () => {
       if (this.mode === 'bind') {
         await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
@@ -433,6 +436,9 @@ export class Session {
       case 'connect:delay':
         if (monitor.connectionCount === 0) monitor.state = 'retrying';
         break;
+      case 'handshake':
+        if (address) monitor.handshakeSucceeded(address);
+        break;
       case 'bind:error':
       case 'accept:error':
         monitor.state = 'error';
@@ -449,6 +455,42 @@ export class Session {
     }
     const failure = handshakeFailureOf({ type: event.type, error });
     monitor.record({ type: event.type, address, detail, severity, ...(failure ? { failure } : {}) });
+    if (event.type === 'handshake:error:other' && this.mode === 'connect') this.backOff(address);
+  }
+
+  /** libzmq reconnects at once after a failed handshake (a wrong CURVE key: ten a second): pause, longer each time. */
+  private backOff(eventAddress: string | undefined): void {
+    const address = this.addresses.find((a) => a === eventAddress) ?? (this.addresses.length === 1 ? this.addresses[0] : undefined);
+    if (!address || this.backoffTimers.has(address)) return;
+    const delayMs = this.monitor.handshakeFailed(address);
+    try {
+      this.socket.disconnect(address);
+    } catch {
+      return;
+    }
+    const failures = this.monitor.handshakeFailuresInARow(address);
+    this.monitor.record({
+      type: 'backoff',
+      address,
+      detail: `${failures} failed handshake${failures === 1 ? '' : 's'} in a row: next attempt in ${delayMs / 1000} s (libzmq would retry at once)`,
+      severity: 'warning',
+    });
+    const timer = setTimeout(() => {
+      this.backoffTimers.delete(address);
+      if (this.closed) return;
+      try {
+        this.socket.connect(address);
+      } catch (error) {
+        this.monitor.record({
+          type: 'connect:error',
+          address,
+          detail: explainZmqError(error, 'connect', address, this.type).message,
+          severity: 'error',
+        });
+      }
+    }, delayMs);
+    timer.unref();
+    this.backoffTimers.set(address, timer);
   }
 }
 
