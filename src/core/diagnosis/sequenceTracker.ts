@@ -244,16 +244,8 @@ export class SequenceTracker {
     // Behind the highest number seen: a duplicate, a late arrival, or a restart.
     const inWindow = last - value < size;
     const wasSeen = inWindow && seen[value % size] === 1;
-    if (value <= 1 && (wasSeen || !inWindow || last - value > 1)) {
-      s.restarts++;
-      this.addAnomaly('restart', s, value, captureSeq);
-      seen.fill(0);
-      seen[value % size] = 1;
-      s.last = value;
-      s.lastCaptureSeq = captureSeq;
-      return;
-    }
-    if (!inWindow) {
+    // Far behind (out of the window), or back to 0/1 from further on: the publisher restarted.
+    if (!inWindow || (value <= 1 && (wasSeen || last - value > 1))) {
       s.restarts++;
       this.addAnomaly('restart', s, value, captureSeq);
       seen.fill(0);
