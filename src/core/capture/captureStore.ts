@@ -238,17 +238,7 @@ export class CaptureStore {
       this.payload.used = this.writeMessage(frames, trueSizes, flags, offset);
       this.retainedBytes += held;
     }
-    if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
-    let slot = this.head + this.count;
-    if (slot >= this.capacity) slot -= this.capacity;
-    this.timeSec[slot] = sec;
-    this.timeFrac[slot] = frac;
-    this.offsetOf[slot] = offset;
-    this.metaOf[slot] = session | flags;
-    this.tagOf[slot] = tag;
-    this.count++;
-    this.nextSeq = seq + 1;
-    this.version++;
+    this.commitSlot(seq, sec, frac, offset, session | flags, tag, maxMessages);
     return seq;
   }
 
@@ -564,14 +554,19 @@ export class CaptureStore {
       this.payload.used = offset + span;
       this.retainedBytes += held;
     }
+    this.commitSlot(seq, timeSec, timeFrac, offset, session | flags, tagIndex, maxMessages);
+  }
+
+  /** Records a message whose payload is already written at `offset`: its metadata slot, count and sequence. */
+  private commitSlot(seq: number, timeSec: number, timeFrac: number, offset: number, meta: number, tag: number, maxMessages: number): void {
     if (this.count === this.capacity) this.resize(Math.min(Math.max(INITIAL_CAPACITY, this.capacity * 2), maxMessages));
     let slot = this.head + this.count;
     if (slot >= this.capacity) slot -= this.capacity;
     this.timeSec[slot] = timeSec;
     this.timeFrac[slot] = timeFrac;
     this.offsetOf[slot] = offset;
-    this.metaOf[slot] = session | flags;
-    this.tagOf[slot] = tagIndex;
+    this.metaOf[slot] = meta;
+    this.tagOf[slot] = tag;
     this.count++;
     this.nextSeq = seq + 1;
     this.version++;
