@@ -110,7 +110,14 @@ test('a field expression narrows the list, and a broken one says what is wrong',
   const { page } = inspector;
   await page.waitForSelector('.list-rows .row .c-seq');
   await page.fill('.filter-expression', 'topic ^= "ticks." && $.price > 1.1');
-  await page.waitForFunction(() => /of \d+ messages/.test(document.querySelector('.status')?.textContent ?? ''));
+  // The status says "N of M" as soon as the new filter is known; the filtered rows arrive in later slices,
+  // so wait for them (a filter that lets other topics through times out here).
+  await page.waitForFunction(() => {
+    const status = document.querySelector('.status')?.textContent ?? '';
+    const rows = document.querySelectorAll('.list-rows .row:not([hidden]):not(.loading) .c-summary');
+    const settled = /of \d+ messages/.test(status) && !status.includes('filtering') && rows.length > 0;
+    return settled && [...rows].every((row) => row.textContent?.startsWith('ticks.'));
+  });
   const shown = await page.locator('.list-rows .row:not([hidden]):not(.loading) .c-summary').allTextContents();
   assert.ok(shown.length > 0 && shown.every((s) => s.startsWith('ticks.')), shown.join(' | '));
   await shot(page, 'power-tools-expression');
