@@ -13,6 +13,7 @@ import { registerScenarioDiagnostics } from './scenarioDiagnostics';
 import { SCENARIO_SELECTOR, ScenarioDocuments } from './scenarioDocuments';
 import { registerScenarioLanguage } from './scenarioLanguage';
 import { ScenarioTests, type ScenarioRun } from './scenarioTests';
+import { GENERATE_TRAFFIC, generateTrafficCommand } from './generateTrafficCommand';
 import type { ScenarioResult } from '../core/scenario/scenarioRunner';
 
 export interface ScenarioFeatureDeps {
@@ -60,6 +61,7 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
     log: deps.log,
   });
   const codeLens = new ScenarioCodeLens(documents);
+  const lastGenerator = { pace: '1000/s', stop: '10s', frames: [] as string[] };
   const disposables: vscode.Disposable[] = [
     decorations,
     tests,
@@ -75,6 +77,9 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
         const file = documents.parse(await vscode.workspace.openTextDocument(target));
         for (const s of file.scenarios) await tests.runFromEditor(target, s.name);
       }),
+    ),
+    vscode.commands.registerCommand(GENERATE_TRAFFIC, () =>
+      runCommand(() => generateTrafficCommand(deps.engine, deps.controller, lastGenerator)),
     ),
     vscode.commands.registerCommand(RUN_STEP, (uri: vscode.Uri, scenario: string, line: number) =>
       runCommand(() => tests.runFromEditor(uri, scenario, line)),

@@ -25,6 +25,7 @@ import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
 import type { PcapImportResult } from '../core/pcap/pcapImport';
 import type { ScenarioFile, Step } from '../core/scenario/scenarioAst';
 import type { ScenarioResult, StepResult } from '../core/scenario/scenarioRunner';
+import type { GeneratorPlan, GeneratorReport } from '../core/scenario/trafficGenerator';
 import type { EndpointSecurity } from '../core/session/endpointConfig';
 import type { FilterSpec, RuleProposal } from './inspectorProtocol';
 
@@ -206,10 +207,14 @@ export interface EngineRequests {
     params: { path: string; tag: string };
     result: { imported: number; skipped: number; errors: Array<{ line: number; message: string }>; cancelled: boolean };
   };
-  /** Resends captured messages from a session, with their original spacing or at once (progress; cancellable). */
+  /**
+   * Resends the retained messages of [fromSeq, toSeq] from a session (with `panelId`: only those the inspector
+   * panel's filter shows), at their original spacing divided by `speed` (2: twice as fast) or, with 'max', at
+   * once (progress; cancellable).
+   */
   'capture.replay': {
-    params: { fromSeq: number; toSeq: number; sessionId: string; keepSpacing: boolean };
-    result: { sent: number; of: number };
+    params: { fromSeq: number; toSeq: number; sessionId: string; speed: number | 'max'; panelId?: string };
+    result: { sent: number; of: number; elapsedMs: number; capturedMs: number };
   };
   'tap.start': {
     params: { id: string; name: string; pattern: TapPattern; listen: string; upstream: string; replyTimeoutMs: number };
@@ -238,6 +243,19 @@ export interface EngineRequests {
     };
     result: ScenarioResult;
   };
+  /**
+   * The traffic generator on an open session: `frames` are scenario frame lines' format and template
+   * ({{$seq}}, {{$timestamp}}, names from `layers`), sent per `plan` (progress events; cancellable).
+   */
+  'traffic.generate': {
+    params: {
+      sessionId: string;
+      plan: GeneratorPlan;
+      frames: Array<{ format: 'text' | 'json' | 'hex' | 'base64'; value: string }>;
+      layers?: Array<{ source: string; values: ReadonlyMap<string, string> }>;
+    };
+    result: GeneratorReport;
+  };
   /** "Why am I not receiving?" for an open session (cancellable: it may probe and sample for a while). */
   'diagnosis.session': { params: { id: string; security?: SessionSecurity; replyTimeoutMs: number }; result: Diagnosis };
   'diagnosis.tap': { params: { id: string }; result: Diagnosis };
@@ -261,6 +279,8 @@ export interface EngineRequests {
   'panel.close': { params: { panelId: string }; result: null };
   /** Sets inspector filter fields (and selects a message), from the monitor or a command. */
   'inspector.applyFilter': { params: { panelId: string; filter: Partial<FilterSpec>; selectSeq?: number }; result: null };
+  /** How many messages an inspector panel's filter shows, and their first and last sequence numbers. */
+  'inspector.shown': { params: { panelId: string }; result: { count: number; firstSeq?: number; lastSeq?: number } };
   /** Plots a field in a monitor panel; resolves with its label. */
   'monitor.plot': { params: { panelId: string; spec: FieldPlotSpec }; result: { label: string } };
   /** Aborts an earlier request still running (its reply says ECANCELED). */
@@ -301,12 +321,14 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'diagnosis.untrack',
   'diagnosis.propose',
   'scenario.run',
+  'traffic.generate',
   'capture.importPcap',
   'panel.open',
   'panel.message',
   'panel.visible',
   'panel.close',
   'inspector.applyFilter',
+  'inspector.shown',
   'monitor.plot',
   'cancel',
   'shutdown',
