@@ -21,7 +21,7 @@ import { generateInEngine } from './engineTraffic';
 import { exportCapture, importCapture, importPcap, replayRange, type LongRequest } from './engineCapture';
 import { EngineCore } from './engineCore';
 import { EnginePanels } from './enginePanels';
-import { runScenarioInEngine } from './engineScenarios';
+import { runScenarioInEngine, steerScenarioDebug } from './engineScenarios';
 import { diagnoseAddressRequest, diagnoseSessionRequest, diagnoseTapRequest, track } from './engineDiagnosis';
 import { EngineOutbox } from './engineOutbox';
 import { awaitCount, untilAborted } from './engineWaits';
@@ -359,6 +359,7 @@ export class Engine {
           { ...request, event: (body) => this.outbox.emit('request.event', { requestId: request.id, body }) },
           (m, p, t) => this.callHost(m, p, t),
         ),
+      'scenario.debug': (params) => steerScenarioDebug(params),
       'traffic.generate': (params, request) => generateInEngine(core(), params, request),
       'panel.open': ({ panelId, kind, visible }) => {
         this.panels!.open(panelId, kind, visible);

@@ -150,6 +150,12 @@ const PARAMS: Record<EngineMethod, Check> = {
     tag: text(1024),
     sessionKey: text(4096),
     fileName: text(1024),
+    debug: optional(shape({ id: nonEmptyText, breakpoints: array(number(1, 2 ** 31), 100_000), stopOnEntry: optional(boolean) })),
+  }),
+  'scenario.debug': shape({
+    id: nonEmptyText,
+    action: oneOf('continue', 'next', 'pause', 'breakpoints'),
+    breakpoints: optional(array(number(1, 2 ** 31), 100_000)),
   }),
   'traffic.generate': shape({
     sessionId: id,

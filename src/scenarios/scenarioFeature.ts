@@ -14,6 +14,9 @@ import { SCENARIO_SELECTOR, ScenarioDocuments } from './scenarioDocuments';
 import { registerScenarioLanguage } from './scenarioLanguage';
 import { ScenarioTests, type ScenarioRun } from './scenarioTests';
 import { GENERATE_TRAFFIC, generateTrafficCommand } from './generateTrafficCommand';
+import { SCENARIO_DEBUG_TYPE, ScenarioDebugAdapter, ScenarioDebugConfigurations } from './scenarioDebugAdapter';
+import { parseScenarioFile } from '../core/scenario/scenarioParser';
+import { flattenSteps } from '../core/scenario/scenarioRunner';
 import type { ScenarioResult } from '../core/scenario/scenarioRunner';
 
 export interface ScenarioFeatureDeps {
@@ -38,6 +41,7 @@ function runInEngine(engine: EngineClient, run: ScenarioRun): Promise<ScenarioRe
       tag: run.tag,
       sessionKey: run.sessionKey,
       fileName: run.fileName,
+      ...(run.debug ? { debug: { id: run.debug.id, breakpoints: run.debug.breakpoints(), stopOnEntry: run.debug.stopOnEntry } } : {}),
     },
     {
       signal: run.signal,
@@ -46,6 +50,7 @@ function runInEngine(engine: EngineClient, run: ScenarioRun): Promise<ScenarioRe
       onEvent: (event) => {
         if (event.kind === 'scenarioStarted') listener.scenarioStarted?.(run.scenario);
         else if (event.kind === 'stepStarted') listener.stepStarted?.(event.step);
+        else if (event.kind === 'paused') run.debug?.onPaused(event.step, event.reason, event.state);
         else listener.stepFinished?.(event.result);
       },
     },
@@ -62,7 +67,22 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
   });
   const codeLens = new ScenarioCodeLens(documents);
   const lastGenerator = { pace: '1000/s', stop: '10s', frames: [] as string[] };
+  const debugAdapter = () =>
+    new ScenarioDebugAdapter({
+      run: (target, debug, token) => tests.debugFromAdapter(target, debug, token),
+      steer: async (id, action, breakpoints) => {
+        await deps.engine.call('scenario.debug', { id, action, ...(breakpoints ? { breakpoints } : {}) });
+      },
+      stepLines: async (uri) => {
+        const file = parseScenarioFile(await documents.text(uri));
+        return new Set(file.scenarios.flatMap((s) => flattenSteps(s.steps).map((step) => step.line)));
+      },
+    });
   const disposables: vscode.Disposable[] = [
+    vscode.debug.registerDebugAdapterDescriptorFactory(SCENARIO_DEBUG_TYPE, {
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(debugAdapter()),
+    }),
+    vscode.debug.registerDebugConfigurationProvider(SCENARIO_DEBUG_TYPE, new ScenarioDebugConfigurations()),
     decorations,
     tests,
     codeLens,

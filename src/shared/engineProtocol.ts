@@ -26,6 +26,7 @@ import type { PcapImportResult } from '../core/pcap/pcapImport';
 import type { ScenarioFile, Step } from '../core/scenario/scenarioAst';
 import type { ScenarioResult, StepResult } from '../core/scenario/scenarioRunner';
 import type { GeneratorPlan, GeneratorReport } from '../core/scenario/trafficGenerator';
+import type { PausedState, PauseReason } from '../core/scenario/scenarioStepper';
 import type { EndpointSecurity } from '../core/session/endpointConfig';
 import type { FilterSpec, RuleProposal } from './inspectorProtocol';
 
@@ -240,8 +241,15 @@ export interface EngineRequests {
       sessionKey: string;
       /** "endpoint (file.zmq)" names the sessions. */
       fileName: string;
+      /** A debug run: pauses before steps (breakpoint lines, stepping) with `paused` events; `scenario.debug` steers it. */
+      debug?: { id: string; breakpoints: number[]; stopOnEntry?: boolean };
     };
     result: ScenarioResult;
+  };
+  /** Steers a debug run of `scenario.run` (by its debug id): continue, next step, pause, or new breakpoints. */
+  'scenario.debug': {
+    params: { id: string; action: 'continue' | 'next' | 'pause' | 'breakpoints'; breakpoints?: number[] };
+    result: { running: boolean };
   };
   /**
    * The traffic generator on an open session: `frames` are scenario frame lines' format and template
@@ -321,6 +329,7 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'diagnosis.untrack',
   'diagnosis.propose',
   'scenario.run',
+  'scenario.debug',
   'traffic.generate',
   'capture.importPcap',
   'panel.open',
@@ -354,7 +363,10 @@ export interface HostRequests {
 
 /** A scenario run's listener call, as a request event of `scenario.run`. */
 export type ScenarioRunEvent =
-  { kind: 'scenarioStarted' } | { kind: 'stepStarted'; step: Step } | { kind: 'stepFinished'; result: StepResult };
+  | { kind: 'scenarioStarted' }
+  | { kind: 'stepStarted'; step: Step }
+  | { kind: 'stepFinished'; result: StepResult }
+  | { kind: 'paused'; step: Step; reason: PauseReason; state: PausedState };
 
 export type PanelKind = 'inspector' | 'monitor';
 
