@@ -4,55 +4,19 @@
 // (inter-arrival gaps checked loosely: speed belongs in bench/), and only the messages the inspector's
 // filter shows are replayed when a panel is named.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { EngineClient } from '../../src/engine/engineClient';
+import { disposeTestEngines, startTestEngine } from '../support/testEngine';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
-const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
 const PUSH_PORT = 17870;
 const CAPTURE_PORT = 17871;
 const REPLAY_PORT = 17872;
 
 const peers: PythonPeer[] = [];
-const clients: EngineClient[] = [];
-const dirs: string[] = [];
 after(async () => {
-  for (const client of clients) await client.dispose();
+  await disposeTestEngines();
   for (const peer of peers) await peer.kill();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-async function startEngine(): Promise<EngineClient> {
-  const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-traffic-'));
-  dirs.push(spoolDir);
-  const refuse = async () => {
-    throw new Error('not in this test');
-  };
-  const client = new EngineClient({
-    enginePath: ENGINE,
-    spoolDir,
-    helloParams: () => ({
-      limits: { maxMessages: 1_000_000, maxBytes: 64 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
-      receiveTimeoutMs: 5000,
-    }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
-    log: () => undefined,
-  });
-  clients.push(client);
-  await client.start();
-  return client;
-}
 
 async function peer(script: string): Promise<PythonPeer> {
   const started = await startPythonPeer(script);
@@ -61,7 +25,7 @@ async function peer(script: string): Promise<PythonPeer> {
 }
 
 test('traffic.generate: templated messages reach a pyzmq PULL in order at about the asked rate, with progress', async () => {
-  const client = await startEngine();
+  const client = await startTestEngine();
   await client.call('session.open', {
     spec: { id: 'gen', name: 'load', type: 'PUSH', mode: 'bind', addresses: [`tcp://127.0.0.1:${PUSH_PORT}`] },
   });
@@ -103,7 +67,7 @@ print("GOT", expected - 1, in_order, flush=True)
 });
 
 test('traffic.generate: cancel stops the sending; a template that cannot be encoded fails before any send', async () => {
-  const client = await startEngine();
+  const client = await startTestEngine();
   await client.call('session.open', {
     spec: { id: 'gen', name: 'load', type: 'PUB', mode: 'bind', addresses: [`tcp://127.0.0.1:${PUSH_PORT + 3}`] },
   });
@@ -135,7 +99,7 @@ test('traffic.generate: cancel stops the sending; a template that cannot be enco
 const meanGap = (times: number[]) => (times[times.length - 1] - times[0]) / (times.length - 1);
 
 test('capture.replay: a live capture reaches a pyzmq SUB at ×2 and ×0.5 of its timing; a panel replays only what its filter shows', async () => {
-  const client = await startEngine();
+  const client = await startTestEngine();
   await client.call('session.open', {
     spec: { id: 'in', name: 'captured', type: 'PULL', mode: 'bind', addresses: [`tcp://127.0.0.1:${CAPTURE_PORT}`] },
   });

@@ -3,25 +3,19 @@
 // and that reply's frames; `scenario.debug next` pauses at the next step, `continue` runs to the end, and a
 // cancel while paused ends the run at once.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
-import { EngineClient } from '../../src/engine/engineClient';
+import type { EngineClient } from '../../src/engine/engineClient';
+import { disposeTestEngines, startTestEngine } from '../support/testEngine';
 import type { ScenarioRunEvent } from '../../src/shared/engineProtocol';
 import { delay, startPythonPeer, type PythonPeer } from '../support/peers';
 
-const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
 const REP_PORT = 17875;
 
 const peers: PythonPeer[] = [];
-const clients: EngineClient[] = [];
-const dirs: string[] = [];
 after(async () => {
-  for (const client of clients) await client.dispose();
+  await disposeTestEngines();
   for (const peer of peers) await peer.kill();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const FILE = `@port = ${REP_PORT}
@@ -56,29 +50,7 @@ while True:
     return peer;
   });
   await rep;
-  const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-debug-'));
-  dirs.push(spoolDir);
-  const refuse = async () => {
-    throw new Error('not in this test');
-  };
-  const client = new EngineClient({
-    enginePath: ENGINE,
-    spoolDir,
-    helloParams: () => ({ limits: { maxMessages: 10_000, maxBytes: 1 << 24, maxFrameBytes: 1 << 20 }, receiveTimeoutMs: 5000 }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
-    log: () => undefined,
-  });
-  clients.push(client);
-  await client.start();
-  return client;
+  return startTestEngine(10_000);
 }
 
 function runParams(debugId: string) {
