@@ -252,7 +252,8 @@ export class WireRelay {
     const held = t.held.get(key);
     if (subscribe) {
       if (held) held.count++;
-      else if (t.held.size < MAX_SUBSCRIPTIONS_KEPT) t.held.set(key, { prefix: Uint8Array.from(prefix), sinceMs: now, truncated, count: 1 });
+      else if (t.held.size < MAX_SUBSCRIPTIONS_KEPT)
+        t.held.set(key, { prefix: Uint8Array.from(prefix), sinceMs: now, truncated, count: 1 });
     } else if (held && --held.count <= 0) t.held.delete(key);
     t.info.changes.push({ timeMs: now, subscribe, prefix: Uint8Array.from(prefix.subarray(0, 64)) });
     if (t.info.changes.length > MAX_CHANGES) t.info.changes.shift();

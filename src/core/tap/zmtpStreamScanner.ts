@@ -18,7 +18,6 @@ export type ScanEvent =
   /** A whole message (its last frame seen). `first` is its first frame's start when it was kept. */
   | { type: 'message'; frames: number; bytes: number; first?: Uint8Array; firstSize: number };
 
-
 type Stage = 'greeting' | 'header' | 'body' | 'opaque';
 
 export class ZmtpStreamScanner {
@@ -77,12 +76,14 @@ export class ZmtpStreamScanner {
     const g = this.greeting;
     if (this.greetingLength >= 1 && g[0] !== 0xff) return this.stop(events, 'not a ZMTP 3 greeting (ZMTP 1.0 or not ZeroMQ)');
     if (this.greetingLength >= 10 && g[9] !== 0x7f) return this.stop(events, 'not a ZMTP 3 greeting (ZMTP 1.0 or not ZeroMQ)');
-    if (this.greetingLength >= 11 && g[10] < 3) return this.stop(events, `a ZMTP ${g[10] === 1 ? '2.0' : '1.0'} peer: its frames are not read`);
+    if (this.greetingLength >= 11 && g[10] < 3)
+      return this.stop(events, `a ZMTP ${g[10] === 1 ? '2.0' : '1.0'} peer: its frames are not read`);
     if (this.greetingLength < GREETING_BYTES) return i + take;
     let mechanism = '';
     for (let k = 12; k < 32 && g[k] !== 0; k++) mechanism += g[k] >= 0x20 && g[k] < 0x7f ? String.fromCharCode(g[k]) : '?';
     events.push({ type: 'greeting', version: `${g[10]}.${g[11]}`, mechanism });
-    if (mechanism !== 'NULL') return this.stop(events, `mechanism ${mechanism || '(none)'}: commands after the handshake are encrypted or not readable here`);
+    if (mechanism !== 'NULL')
+      return this.stop(events, `mechanism ${mechanism || '(none)'}: commands after the handshake are encrypted or not readable here`);
     this.stage = 'header';
     return i + take;
   }
@@ -96,7 +97,7 @@ export class ZmtpStreamScanner {
       }
       const long = (this.flags & 2) !== 0;
       if (this.headerLength < (long ? 9 : 2)) continue;
-      let size = 0;
+      let size: number;
       if (long) {
         const high = ((this.header[1] << 24) >>> 0) + (this.header[2] << 16) + (this.header[3] << 8) + this.header[4];
         // Sizes past 2^53 cannot be counted exactly (and no real frame is that long): stop reading, keep relaying.
@@ -142,7 +143,8 @@ export class ZmtpStreamScanner {
       const body = kept ?? new Uint8Array(0);
       const nameLength = body[0] ?? 0;
       let name = '';
-      for (let k = 1; k <= nameLength && k < body.length; k++) name += body[k] >= 0x20 && body[k] < 0x7f ? String.fromCharCode(body[k]) : '?';
+      for (let k = 1; k <= nameLength && k < body.length; k++)
+        name += body[k] >= 0x20 && body[k] < 0x7f ? String.fromCharCode(body[k]) : '?';
       events.push({ type: 'command', name, body: body.subarray(1 + nameLength), size: this.bodySize });
       return;
     }
@@ -156,7 +158,13 @@ export class ZmtpStreamScanner {
     this.messages++;
     this.bytes += this.messageBytes;
     if (this.reportMessages)
-      events.push({ type: 'message', frames: this.messageFrames, bytes: this.messageBytes, first: this.messageFirst, firstSize: this.messageFirstSize });
+      events.push({
+        type: 'message',
+        frames: this.messageFrames,
+        bytes: this.messageBytes,
+        first: this.messageFirst,
+        firstSize: this.messageFirstSize,
+      });
     this.messageFrames = 0;
     this.messageBytes = 0;
     this.messageFirst = undefined;
