@@ -71,6 +71,20 @@ test('publications are only counted when messages are not reported', () => {
   assert.ok(events.every((e) => e.type !== 'message'));
   assert.equal(scanner.messages, 2);
   assert.equal(scanner.bytes, 5 + 305);
+  // Short frames skipped in place (whole in a chunk) and read byte by byte (split) count the same.
+  const burst = Buffer.concat(
+    Array.from({ length: 50 }, (_, i) => Buffer.concat([frame(Buffer.alloc(i % 7)), frame(Buffer.alloc(3), true), frame(Buffer.alloc(9))])),
+  );
+  for (const cut of [1, 2, 3, 64, 1000]) {
+    const split = new ZmtpStreamScanner();
+    split.push(greeting());
+    for (let at = 0; at < burst.length; at += cut) split.push(burst.subarray(at, at + cut));
+    assert.deepEqual(
+      [split.messages, split.bytes],
+      [100, 50 * 12 + [...Array(50).keys()].reduce((sum, i) => sum + (i % 7), 0)],
+      `chunks of ${cut}`,
+    );
+  }
 });
 
 test('a secured, legacy or malformed stream stops the reading with the reason', () => {
