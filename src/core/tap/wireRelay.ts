@@ -5,6 +5,7 @@
 // type, identity) and shows, per connection, the ZMTP heartbeats (PING/PONG) and idle time, and which
 // prefixes that subscriber holds since when. Back-pressure is the pipes': a slow client slows its relay.
 import * as net from 'node:net';
+import { commandProperties } from '../pcap/zmtpWireFrames';
 import { MAX_KEPT_BODY, ZmtpStreamScanner, type ScanEvent } from './zmtpStreamScanner';
 
 export interface WireSubscription {
@@ -237,7 +238,7 @@ export class WireRelay {
       if (body.length >= 2) info.peerTtlMs = ((body[0] << 8) | body[1]) * 100;
     } else if (name === 'PONG') info.pongsFromPeer++;
     else if (name === 'READY') {
-      for (const [key, value] of readyProperties(body)) {
+      for (const [key, value] of commandProperties(body) ?? []) {
         if (key.toLowerCase() === 'socket-type') info.socketType = Buffer.from(value).toString('latin1').slice(0, 16);
         else if (key.toLowerCase() === 'identity' && value.length) info.identity = Uint8Array.from(value.subarray(0, 255));
       }
@@ -258,22 +259,4 @@ export class WireRelay {
     t.info.changes.push({ timeMs: now, subscribe, prefix: Uint8Array.from(prefix.subarray(0, 64)) });
     if (t.info.changes.length > MAX_CHANGES) t.info.changes.shift();
   }
-}
-
-/** READY's properties: name length (1), name, value length (4, big-endian), value; stops at the first bad length. */
-function readyProperties(body: Uint8Array): Array<[string, Uint8Array]> {
-  const out: Array<[string, Uint8Array]> = [];
-  let i = 0;
-  while (i < body.length && out.length < 32) {
-    const nameLength = body[i];
-    if (i + 1 + nameLength + 4 > body.length) break;
-    const name = Buffer.from(body.subarray(i + 1, i + 1 + nameLength)).toString('latin1');
-    i += 1 + nameLength;
-    const valueLength = ((body[i] << 24) >>> 0) + (body[i + 1] << 16) + (body[i + 2] << 8) + body[i + 3];
-    i += 4;
-    if (i + valueLength > body.length) break;
-    out.push([name, body.subarray(i, i + valueLength)]);
-    i += valueLength;
-  }
-  return out;
 }
