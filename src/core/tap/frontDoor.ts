@@ -55,6 +55,8 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
 /** The host Node can listen on for a libzmq tcp host: an address, `*` or localhost; not an interface name. */
 function relayHost(host: string | undefined): string | undefined {
   if (!host) return undefined;
-  if (host === '*' || isIP(host) || host === 'localhost') return host;
+  if (host === '*' || isIP(host)) return host;
+  // libzmq binds localhost as IPv4 (its clients connect there too); Node may resolve it to ::1 first.
+  if (host === 'localhost') return '127.0.0.1';
   return undefined;
 }
