@@ -106,6 +106,8 @@ export interface TapSnapshot {
   shedding?: CorrelatorShedding;
   /** A pub-sub tap's subscription map, as lines. */
   subscriptionLines?: MapLine[];
+  /** Each client connection (tcp taps): heartbeats, idle time, what each subscriber holds. */
+  connectionLines?: MapLine[];
   lastError?: string;
 }
 
