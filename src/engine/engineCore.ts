@@ -205,6 +205,7 @@ export class EngineCore {
     listen: string;
     upstream: string;
     replyTimeoutMs: number;
+    watchConnections?: boolean;
   }): Promise<Tap> {
     if (this.taps.has(options.id)) throw new Error(`A tap with id "${options.id}" already runs.`);
     if ([...this.taps.values()].some((t) => t.name === options.name)) throw new Error(`A tap named "${options.name}" already runs.`);
