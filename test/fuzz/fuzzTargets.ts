@@ -5,7 +5,6 @@
 // `npm run fuzz`.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { importJsonLines } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { DECODE_LIMITS, createDefaultRegistry, type DecodedNode } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
@@ -17,6 +16,7 @@ import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
 import { scanSource } from '../../src/core/scan';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
+import { importText } from '../support/jsonLines';
 import { cborSharedDoubling, msgpackSelfContaining, msgpackSharedDoubling } from '../support/hostileFrames';
 
 const captures = ['pubsub.pcap', 'routerdealer.pcapng', 'curve.pcap'].map((name) => readFileSync(`test/fixtures/pcap/${name}`));
@@ -144,7 +144,7 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   },
   {
     name: 'JSON Lines importer',
-    property: fc.property(
+    property: fc.asyncProperty(
       fc.array(
         fc.oneof(
           fc.string(),
@@ -160,9 +160,9 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         ),
         { maxLength: 20 },
       ),
-      (lines) => {
+      async (lines) => {
         const store = new CaptureStore({ maxMessages: 1000, maxBytes: 1 << 20 });
-        const result = importJsonLines(lines.join('\n'), store);
+        const result = await importText(lines.join('\n'), store);
         if (result.imported + result.errors.length > lines.length) throw new Error('more results than lines');
       },
     ),
