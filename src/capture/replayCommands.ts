@@ -9,6 +9,7 @@ import type { EngineClient } from '../engine/engineClient';
 import type { SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
+import { withEngineProgress } from '../commands/engineProgress';
 import { runCommand } from '../commands/runCommand';
 
 async function pickTarget(controller: EndpointController): Promise<SessionSnapshot | undefined> {
@@ -126,33 +127,15 @@ export function registerReplayCommands(engine: EngineClient, controller: Endpoin
           { placeHolder: `messages #${range.from}–#${range.to}` },
         );
         if (!pace) return;
-        const result = await vscode.window.withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: `ZeroMQ: replaying up to ${count} messages from ${target.name}`,
-            cancellable: true,
-          },
-          async (progress, token) => {
-            const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            let reported = 0;
-            const outcome = await engine.request(
-              'capture.replay',
-              { fromSeq: range.from, toSeq: range.to, sessionId: target.id, keepSpacing: pace.keep },
-              {
-                signal: abort.signal,
-                timeoutMs: 24 * 3600 * 1000,
-                onProgress: ({ done, total, message }) => {
-                  const percent = Math.floor((done / Math.max(1, total)) * 100);
-                  if (percent > reported) progress.report({ message, increment: percent - reported });
-                  reported = Math.max(reported, percent);
-                },
-              },
-            );
-            if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
-            return outcome.ok ? outcome.value : undefined;
-          },
-        );
+        const result = await withEngineProgress(`ZeroMQ: replaying up to ${count} messages from ${target.name}`, async (tracking) => {
+          const outcome = await engine.request(
+            'capture.replay',
+            { fromSeq: range.from, toSeq: range.to, sessionId: target.id, keepSpacing: pace.keep },
+            { ...tracking, timeoutMs: 24 * 3600 * 1000 },
+          );
+          if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
+          return outcome.ok ? outcome.value : undefined;
+        });
         void vscode.window.showInformationMessage(
           result
             ? `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${target.name}.`
