@@ -104,7 +104,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * closes and it kills the server's process group.
  */
 function startWatchdog(serverPid: number): ChildProcess {
-  const script = `process.stdin.resume();const kill=()=>{try{process.kill(-${serverPid},'SIGKILL')}catch{}process.exit(0)};process.stdin.on('end',kill);process.stdin.on('error',kill);`;
+  const script =
+    'process.stdin.resume();const ' +
+    `kill=()=>{try{process.kill(-${serverPid},'SIGKILL')}catch{}process.exit(0)};process.stdin.on('end',kill);process.stdin.on('error',kill);`;
   const watchdog = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   watchdog.unref();
   (watchdog.stdin as unknown as { unref?: () => void }).unref?.();

@@ -239,7 +239,8 @@ print("COUNT %d %.4f %s" % (count, last - first, seqs_ok), flush=True)
   const count = Number(countText);
   const seconds = Number(secondsText);
   console.log(
-    `generator: ${count} messages counted by the pyzmq SUB over ${seconds.toFixed(3)} s (${Math.round(count / seconds)}/s); CLI: ${/sent \d+ in [^;]+/.exec(stdout)?.[0]}`,
+    `generator: ${count} messages counted by the pyzmq SUB over ${seconds.toFixed(3)} s ` +
+      `(${Math.round(count / seconds)}/s); CLI: ${/sent \d+ in [^;]+/.exec(stdout)?.[0]}`,
   );
   assert.equal(seqsOk, 'True', 'every message arrived, in order');
   assert.ok(Math.abs(count - 50_000) <= 2500, `${count} messages in 5 s is not 10,000/s within 5 %`);

@@ -122,22 +122,31 @@ test('a slow client pushes back through the tap: no reply lost when its queue is
   assert.equal(tap.counters.undeliverable, 0);
 });
 
-test('DEALER clients (pyzmq) → tap → ROUTER (zeromq.js): routing ids preserved, each reply to its own client, out-of-order replies paired by envelope', async () => {
-  const router = track(new zmq.Router({ linger: 0 }));
-  await router.bind(at(19521));
-  const tap = await startTap('tap-dr', 'dealer-router', 19520, 19521);
-  // The service collects all 9 requests, then answers them in reverse order.
-  void (async () => {
-    const received: Buffer[][] = [];
-    for await (const message of router) {
-      received.push(message);
-      if (received.length < 9) continue;
-      for (const [tapId, clientId, requestId, delimiter, body] of received.reverse()) {
-        await router.send([tapId, clientId, requestId, delimiter, Buffer.concat([Buffer.from('for '), clientId, Buffer.from(': '), body])]);
+test(
+  'DEALER clients (pyzmq) → tap → ROUTER (zeromq.js): routing ids preserved, ' +
+    'each reply to its own client, out-of-order replies paired by envelope',
+  async () => {
+    const router = track(new zmq.Router({ linger: 0 }));
+    await router.bind(at(19521));
+    const tap = await startTap('tap-dr', 'dealer-router', 19520, 19521);
+    // The service collects all 9 requests, then answers them in reverse order.
+    void (async () => {
+      const received: Buffer[][] = [];
+      for await (const message of router) {
+        received.push(message);
+        if (received.length < 9) continue;
+        for (const [tapId, clientId, requestId, delimiter, body] of received.reverse()) {
+          await router.send([
+            tapId,
+            clientId,
+            requestId,
+            delimiter,
+            Buffer.concat([Buffer.from('for '), clientId, Buffer.from(': '), body]),
+          ]);
+        }
       }
-    }
-  })().catch(() => undefined);
-  const clients = await python(`
+    })().catch(() => undefined);
+    const clients = await python(`
 ctx = zmq.Context()
 socks = []
 for name in [b"alice", b"bob", b"carol"]:
@@ -155,32 +164,33 @@ for name, d in socks:
     print("GOT", name.decode(), json.dumps([[f.decode() for f in m] for m in got]), flush=True)
 time.sleep(30)
 `);
-  for (const name of ['alice', 'bob', 'carol']) {
-    const line = await clients.waitForLine(new RegExp(`^GOT ${name} `));
-    const got = JSON.parse(line.slice(`GOT ${name} `.length)) as string[][];
+    for (const name of ['alice', 'bob', 'carol']) {
+      const line = await clients.waitForLine(new RegExp(`^GOT ${name} `));
+      const got = JSON.parse(line.slice(`GOT ${name} `.length)) as string[][];
+      assert.deepEqual(
+        got,
+        [2, 1, 0].map((i) => [`r${i}`, '', `for ${name}: hi ${i} from ${name}`]),
+        `${name} got only its own replies, whole`,
+      );
+    }
+    const captured = records('tap-dr');
+    const requests = captured.filter((r) => r.direction === 'out');
+    const replies = captured.filter((r) => r.direction === 'in');
+    assert.equal(requests.length, 9);
+    assert.equal(replies.length, 9);
     assert.deepEqual(
-      got,
-      [2, 1, 0].map((i) => [`r${i}`, '', `for ${name}: hi ${i} from ${name}`]),
-      `${name} got only its own replies, whole`,
+      [...new Set(replies.map((r) => text(r.frames[0])))].sort(),
+      ['alice', 'bob', 'carol'],
+      'the DEALER identities are the routing ids',
     );
-  }
-  const captured = records('tap-dr');
-  const requests = captured.filter((r) => r.direction === 'out');
-  const replies = captured.filter((r) => r.direction === 'in');
-  assert.equal(requests.length, 9);
-  assert.equal(replies.length, 9);
-  assert.deepEqual(
-    [...new Set(replies.map((r) => text(r.frames[0])))].sort(),
-    ['alice', 'bob', 'carol'],
-    'the DEALER identities are the routing ids',
-  );
-  for (const reply of replies) {
-    const request = store.get(tap.correlation(reply.seq)!.pairSeq)!;
-    assert.equal(text(request.frames[0]), text(reply.frames[0]), 'same client');
-    assert.equal(text(request.frames[1]), text(reply.frames[1]), 'same request id');
-  }
-  assert.equal(tap.latency().count, 9);
-});
+    for (const reply of replies) {
+      const request = store.get(tap.correlation(reply.seq)!.pairSeq)!;
+      assert.equal(text(request.frames[0]), text(reply.frames[0]), 'same client');
+      assert.equal(text(request.frames[1]), text(reply.frames[1]), 'same request id');
+    }
+    assert.equal(tap.latency().count, 9);
+  },
+);
 
 test('a 5-frame request with empty and large frames goes through request-reply byte for byte', async () => {
   await python(`

@@ -174,7 +174,8 @@ test('unknown socket types are "unknown", never valid; ephemeral ports, non-endp
   assert.deepEqual(
     verdictsOf({
       'a.py':
-        'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:*")\ns.bind("localhost:5555")\ns.bind("x" * 2 + "y")\nlong = "tcp://h:" + "%01500d" % 1\ns.connect(long)\n',
+        'import zmq\ns = zmq.Context().socket(zmq.REP)\ns.bind("tcp://127.0.0.1:*")\ns.bind("localhost:5555")\ns.bind("x" ' +
+        '* 2 + "y")\nlong = "tcp://h:" + "%01500d" % 1\ns.connect(long)\n',
     }),
     [
       { endpoint: '? "x" * 2 + "y" (a.py:5)', binders: ['REP a.py:5'], connectors: [], findings: ['info unresolved-endpoint a.py:5'] },

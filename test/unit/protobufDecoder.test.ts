@@ -126,7 +126,8 @@ test('.proto load errors are values naming the file and line; a failed load keep
 
 test('schemaless protobuf shows the field numbers and wire types of a message encoded by protobufjs', () => {
   const root = protobuf.parse(
-    'syntax = "proto3"; message Inner { int32 n = 1; } message Outer { string name = 1; fixed32 f = 5; Inner inner = 3; sint32 s = 4; double d = 7; int64 neg = 9; bytes blob = 12; }',
+    'syntax = "proto3"; message Inner { int32 n = 1; } message Outer { string name = 1; fixed32 ' +
+      'f = 5; Inner inner = 3; sint32 s = 4; double d = 7; int64 neg = 9; bytes blob = 12; }',
   ).root;
   const Outer = root.lookupType('Outer');
   const bytes = Outer.encode(

@@ -145,7 +145,8 @@ test('findings say why in words, naming the other side by file and line, with a 
   const verdicts = fixtureIndex().verdicts();
   const messages = (endpoint: string) => verdicts.find((v) => v.endpoint === endpoint)!.findings.map((f) => f.message);
   assert.deepEqual(messages('tcp://*:5560'), [
-    'REQ connects to tcp://localhost:5560, bound by PUB (ticker.c:12): REQ only talks to REP or ROUTER; with PUB the ZMTP handshake is rejected and no message ever flows (libzmq drops the connection silently).',
+    'REQ connects to tcp://localhost:5560, bound by PUB (ticker.c:12): REQ only talks to REP or ROUTER; with ' +
+      'PUB the ZMTP handshake is rejected and no message ever flows (libzmq drops the connection silently).',
   ]);
   assert.equal(
     messages('tcp://*:5570 [stats]')[1],

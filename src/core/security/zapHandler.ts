@@ -118,7 +118,8 @@ async function start(): Promise<void> {
     socket.close();
     if (errorCode(error) === 'EADDRINUSE') {
       throw new ZmqUserError(
-        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq allows one per context, so the inspector cannot check client keys or passwords.',
+        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq ' +
+          'allows one per context, so the inspector cannot check client keys or passwords.',
         'EADDRINUSE',
       );
     }

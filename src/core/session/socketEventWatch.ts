@@ -131,26 +131,46 @@ function describeHandshakeError(type: string, error: Error & { code?: string; st
   const retryNote = 'libzmq does not retry this endpoint after it: reopen the session once it is fixed.';
   if (type === 'handshake:error:auth') {
     const status = typeof error.status === 'number' ? `status ${error.status}` : code || errorText(error);
-    return `Authentication refused (${status}) by the server's authenticator (ZAP). CURVE: the client's public key is not on the server's allow-list. PLAIN: wrong user name or password. NULL: the server vets unsecured connections too (e.g. by address). ${retryNote}`;
+    return (
+      `Authentication refused (${status}) by the server's authenticator (ZAP). CURVE: the client's public key is not on the server's ` +
+      `allow-list. PLAIN: wrong user name or password. NULL: the server vets unsecured connections too (e.g. by address). ${retryNote}`
+    );
   }
   if (type === 'handshake:error:protocol') {
     if (code === 'ERR_ZMTP_MECHANISM_MISMATCH') {
-      return `Security mechanism mismatch (${code}): the two sides use different mechanisms (NULL, CURVE, PLAIN), e.g. a client without keys against a CURVE server. Probe the endpoint to see its mechanism. ${retryNote}`;
+      return (
+        `Security mechanism mismatch (${code}): the two sides use different mechanisms (NULL, CURVE, PLAIN), e.g. ` +
+        `a client without keys against a CURVE server. Probe the endpoint to see its mechanism. ${retryNote}`
+      );
     }
     if (code === 'ERR_ZMTP_CRYPTOGRAPHIC') {
-      return `CURVE decryption failed (${code}): a client uses a server public key that does not belong to this server's secret key, or its own key pair does not match. It retries every reconnect interval and fails the same way until fixed.`;
+      return (
+        `CURVE decryption failed (${code}): a client uses a server public key that does not belong to this server's secret ` +
+        'key, or its own key pair does not match. It retries every reconnect interval and fails the same way until fixed.'
+      );
     }
-    return `ZMTP protocol error (${code || errorText(error)}): the peer broke the handshake; it may not be ZeroMQ or may speak an incompatible ZMTP. Probe the endpoint to see what it is. ${retryNote}`;
+    return (
+      `ZMTP protocol error (${code || errorText(error)}): the peer broke the handshake; it may not be ` +
+      `ZeroMQ or may speak an incompatible ZMTP. Probe the endpoint to see what it is. ${retryNote}`
+    );
   }
   if (type === 'handshake:error:other') {
     if (code === 'EPIPE' || code === 'ECONNRESET') {
-      return `The peer hung up during the handshake (${code}). As a CURVE client: the server public key is most likely wrong (the server cannot decrypt our HELLO and drops us without an error). As a PLAIN client: the server may run no authenticator (libzmq's PLAIN server then refuses everyone). Otherwise the peer's handshake timed out, or it is not ZeroMQ.`;
+      return (
+        `The peer hung up during the handshake (${code}). As a CURVE client: the server public ` +
+        'key is most likely wrong (the server cannot decrypt our HELLO and drops us without an ' +
+        `error). As a PLAIN client: the server may run no authenticator (libzmq's PLAIN server ` +
+        `then refuses everyone). Otherwise the peer's handshake timed out, or it is not ZeroMQ.`
+      );
     }
     if (code === 'EFAULT') {
       return `PLAIN handshake refused here (${code}): libzmq's PLAIN server refuses every client when no ZAP authenticator runs in the process.`;
     }
     if (code === 'EAGAIN') {
-      return `Handshake timed out (${code}): the peer did not finish the handshake within the handshake interval (an authenticator that does not answer, or a peer that is not ZeroMQ).`;
+      return (
+        `Handshake timed out (${code}): the peer did not finish the handshake within the handshake ` +
+        'interval (an authenticator that does not answer, or a peer that is not ZeroMQ).'
+      );
     }
     return `Handshake failed (${code || errorText(error)}): probe the endpoint to see its socket type and mechanism.`;
   }

@@ -7,7 +7,10 @@ export function nullExplanation(socketType: string, version: string, observer: O
   const head = `A ${socketType} socket speaking ZMTP ${version} without security`;
   if (!observer) return `${head}.`;
   if (observer.passive) return `${head}; a ${observer.socketType} can watch it without taking anything from its real peers.`;
-  return `${head}; a ${observer.socketType} can talk to it, but takes part in the pattern (it ${observer.socketType === 'PULL' || observer.socketType === 'ROUTER' ? 'takes a share of its messages' : 'sends real messages'}).`;
+  return (
+    `${head}; a ${observer.socketType} can talk to it, but takes part in the pattern (it ` +
+    `${observer.socketType === 'PULL' || observer.socketType === 'ROUTER' ? 'takes a share of its messages' : 'sends real messages'}).`
+  );
 }
 
 export function securedExplanation(mechanism: string, version: string): string {

@@ -58,7 +58,10 @@ export function observerForPeer(type: string): ObserverSuggestion | undefined {
 /** One line for a tree item or a quick pick. */
 export function probeSummary(r: ProbeResult): string {
   if (r.kind === 'zmtp3')
-    return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
+    return (
+      `ZMTP ${r.version ?? '3'} · ` +
+      `${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`
+    );
   return r.explanation;
 }
 

@@ -160,7 +160,9 @@ class ProbeConnection {
           version: event.version,
           socketType: event.socketType,
           handshakeMs: this.elapsed(),
-          explanation: `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).`,
+          explanation:
+            `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, ` +
+            'older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).',
           ...(observer ? { suggestedObserver: observer } : {}),
         });
         return;
@@ -233,7 +235,9 @@ class ProbeConnection {
         kind: 'timeout',
         reachable: true,
         error: 'no READY',
-        explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).`,
+        explanation:
+          `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent ` +
+          `no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).`,
       });
     } else if (state.type === 'truncated-greeting') {
       const first = printableText(this.firstBytes);
@@ -249,7 +253,9 @@ class ProbeConnection {
         kind: 'timeout',
         reachable: true,
         error: 'no answer',
-        explanation: `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.`,
+        explanation:
+          `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ ` +
+          'peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.',
       });
     }
   }
