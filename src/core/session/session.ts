@@ -295,7 +295,8 @@ export class Session {
         () =>
           reject(
             new ZmqUserError(
-              `No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`,
+              `No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in ` +
+                `REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`,
               'ETIMEDOUT',
             ),
           ),
