@@ -10,6 +10,7 @@ import type { EngineClient } from '../engine/engineClient';
 import type { SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
+import { withEngineProgress } from '../commands/engineProgress';
 import { runCommand } from '../commands/runCommand';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -173,39 +174,21 @@ export function registerReplayCommands(
           placeHolder: `messages #${range.from}–#${range.to}: at what pace?`,
         });
         if (!pace) return;
-        const result = await vscode.window.withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: `ZeroMQ: replaying up to ${count} messages from ${target.name}`,
-            cancellable: true,
-          },
-          async (progress, token) => {
-            const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            let reported = 0;
-            const outcome = await engine.request(
-              'capture.replay',
-              {
-                fromSeq: range.from,
-                toSeq: range.to,
-                sessionId: target.id,
-                speed: pace.speed,
-                ...(range.panelId ? { panelId: range.panelId } : {}),
-              },
-              {
-                signal: abort.signal,
-                timeoutMs: 24 * 3600 * 1000,
-                onProgress: ({ done, total, message }) => {
-                  const percent = Math.floor((done / Math.max(1, total)) * 100);
-                  if (percent > reported) progress.report({ message, increment: percent - reported });
-                  reported = Math.max(reported, percent);
-                },
-              },
-            );
-            if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
-            return outcome.ok ? outcome.value : undefined;
-          },
-        );
+        const result = await withEngineProgress(`ZeroMQ: replaying up to ${count} messages from ${target.name}`, async (tracking) => {
+          const outcome = await engine.request(
+            'capture.replay',
+            {
+              fromSeq: range.from,
+              toSeq: range.to,
+              sessionId: target.id,
+              speed: pace.speed,
+              ...(range.panelId ? { panelId: range.panelId } : {}),
+            },
+            { ...tracking, timeoutMs: 24 * 3600 * 1000 },
+          );
+          if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
+          return outcome.ok ? outcome.value : undefined;
+        });
         void vscode.window.showInformationMessage(
           result ? describeReplay(target.name, pace.speed, result) : `ZeroMQ: replay from ${target.name} cancelled.`,
         );

@@ -4,17 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import {
-  exportJsonLines,
-  importedSessionIds,
-  importJsonLines,
-  isoTimeNs,
-  MAX_IMPORT_ERRORS,
-  MAX_IMPORTED_SESSIONS,
-} from '../../src/core/capture/captureJsonl';
+import { importedSessionIds, isoTimeNs, MAX_IMPORT_ERRORS, MAX_IMPORTED_SESSIONS } from '../../src/core/capture/captureJsonl';
 import { captureShedding, describeShedding } from '../../src/core/capture/shedding';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
+import { exportLines, importText } from '../support/jsonLines';
 
 const bytes = (s: string) => Buffer.from(s);
 const text = (f: Uint8Array) => Buffer.from(f).toString();
@@ -320,14 +314,13 @@ test('removing one session keeps the others and their sequence numbers', () => {
   assert.deepEqual(store.sessionIds(), ['a', 'b']);
 });
 
-test('JSON Lines: export, import, export again gives the same lines, byte-exact', () => {
+test('JSON Lines: export, import, export again gives the same lines, byte-exact', async () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000, maxFrameBytes: 100 });
   const binary = Buffer.from([0, 255, 10, 13, 0x22, 0x5c]);
   store.append('r', 'in', [bytes('peer-1'), Buffer.alloc(0), binary], { hasRoutingId: true, timeNs: 1_000_000_123_456_789n });
   store.append('r', 'out', [bytes('peer-1'), bytes('ok')], { hasRoutingId: true, tag: 'tap "x"' });
   store.append('p', 'in', [bytes('topic'), Buffer.alloc(5000, 0xab)], { hasTopic: true });
-  const lines: string[] = [];
-  exportJsonLines(store, (line) => lines.push(line), { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
+  const lines = await exportLines(store, { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
   assert.equal(lines.length, 3);
   const first = JSON.parse(lines[0]);
   assert.deepEqual(
@@ -337,22 +330,18 @@ test('JSON Lines: export, import, export again gives the same lines, byte-exact'
   assert.deepEqual(JSON.parse(lines[2]).frameSizes, [5, 5000]);
 
   const copy = new CaptureStore({ maxMessages: 100, maxBytes: 100_000, maxFrameBytes: 100 });
-  assert.deepEqual(importJsonLines(lines.join('\r\n') + '\n', copy), { imported: 3, errors: [], skipped: 0 });
-  const again: string[] = [];
-  exportJsonLines(copy, (line) => again.push(line), { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
+  assert.deepEqual(await importText(lines.join('\r\n') + '\n', copy), { imported: 3, errors: [], skipped: 0 });
+  const again = await exportLines(copy, { decoderIdFor: (_, i) => (i === 2 ? 'hex' : 'text') });
   assert.deepEqual(again, lines);
   assert.deepEqual(copy.get(1)!.frames.map(hex), [bytes('peer-1'), Buffer.alloc(0), binary].map(hex));
   assert.equal(copy.stats().truncatedFrames, 1);
 
-  const filtered: string[] = [];
-  assert.equal(
-    exportJsonLines(store, (line) => filtered.push(line), { filter: { sessionIds: ['p'] } }),
-    1,
-  );
+  const filtered = await exportLines(store, { filter: { sessionIds: ['p'] } });
+  assert.equal(filtered.length, 1);
   assert.equal(JSON.parse(filtered[0]).session, 'p');
 });
 
-test('JSON Lines: lines carry the session name and type; an import maps each file session to an id of its own', () => {
+test('JSON Lines: lines carry the session name and type; an import maps each file session to an id of its own', async () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   store.append('s1', 'in', [bytes('prices'), bytes('1')], { hasTopic: true });
   store.append('s2', 'in', [bytes('peer'), bytes(''), bytes('req')], { hasRoutingId: true });
@@ -361,8 +350,7 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
     s1: { name: 'ticks', type: 'SUB' },
     s2: { name: 'orders', type: 'ROUTER' },
   };
-  const lines: string[] = [];
-  exportJsonLines(store, (line) => lines.push(line), { describeSession: (id) => names[id] });
+  const lines = await exportLines(store, { describeSession: (id) => names[id] });
   assert.deepEqual(
     lines.map((l) => {
       const { session, sessionName, socketType } = JSON.parse(l);
@@ -380,7 +368,7 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
   other.append('s1', 'in', [bytes('local')]);
   const asked: Array<{ id: string; name?: string; socketType?: string }> = [];
   const legacy = JSON.stringify({ session: 's1', direction: 'out', frames: [Buffer.from('old').toString('base64')] });
-  const result = importJsonLines([...lines, legacy].join('\n'), other, {
+  const result = await importText([...lines, legacy].join('\n'), other, {
     sessionIdFor: (session) => {
       asked.push(session);
       return `i-${session.name ?? session.id}`;
@@ -397,7 +385,7 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
   assert.equal(other.filter({ sessionIds: ['s1'] }).length, 1, 'the local s1 keeps only its own message');
   assert.equal(other.filter({ sessionIds: ['i-ticks'] }).length, 2);
 
-  const bad = importJsonLines(
+  const bad = await importText(
     [
       JSON.stringify({ session: 's1', sessionName: 7, direction: 'in', frames: [] }),
       JSON.stringify({ session: 's1', socketType: '', direction: 'in', frames: [] }),
@@ -424,12 +412,12 @@ test('JSON Lines: lines carry the session name and type; an import maps each fil
   );
 });
 
-test('JSON Lines import through importedSessionIds: one new session per file session, named and typed; a file with too many shares one', () => {
+test('JSON Lines import through importedSessionIds: one new session per file session, named and typed; a file with too many shares one', async () => {
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 10_000_000 });
   const sessions = new SessionManager(store);
   const line = (session: string, sessionName?: string, socketType?: string) =>
     JSON.stringify({ session, sessionName, socketType, direction: 'in', frames: [] });
-  const first = importJsonLines(
+  const first = await importText(
     [line('s1', 'ticks', 'zmq.SUB'), line('s2', 'orders', 'BOGUS'), line('s1', 'ticks', 'zmq.SUB'), line('s3')].join('\n'),
     store,
     {
@@ -447,7 +435,7 @@ test('JSON Lines import through importedSessionIds: one new session per file ses
     ],
   );
   // A second import of the same file gets sessions of its own: the two stay apart.
-  importJsonLines(line('s1', 'ticks', 'SUB'), store, {
+  await importText(line('s1', 'ticks', 'SUB'), store, {
     sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
   });
   assert.deepEqual(sessions.describe('i4'), { id: 'i4', name: 'ticks (imported)', type: 'SUB' });
@@ -455,7 +443,7 @@ test('JSON Lines import through importedSessionIds: one new session per file ses
   // A hostile file naming a new session on every line adds at most MAX_IMPORTED_SESSIONS + 1 sessions.
   const before = store.sessionIds().length;
   const many = Array.from({ length: MAX_IMPORTED_SESSIONS + 500 }, (_, i) => line(`x${i}`));
-  const result = importJsonLines(many.join('\n'), store, {
+  const result = await importText(many.join('\n'), store, {
     sessionIdFor: importedSessionIds((name, type) => sessions.adoptImported(name, type)),
   });
   assert.equal(result.imported, MAX_IMPORTED_SESSIONS + 500, 'no message is lost to the cap');
@@ -468,20 +456,20 @@ test('JSON Lines import through importedSessionIds: one new session per file ses
   assert.equal(store.filter({ sessionIds: [overflow!.id] }).length, 500);
 });
 
-test('JSON Lines import: a time-only line keeps its nanoseconds; the import tag applies to untagged lines', () => {
+test('JSON Lines import: a time-only line keeps its nanoseconds; the import tag applies to untagged lines', async () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   const lines = [
     { session: 's', direction: 'in', frames: ['aGk='], time: '2026-11-25T08:44:07.123456789Z' },
     { session: 's', direction: 'in', frames: [], time: '2026-11-25T08:44:07.5Z', tag: 'own' },
   ];
-  const result = importJsonLines(lines.map((l) => JSON.stringify(l)).join('\n'), store, { tag: 'file.jsonl' });
+  const result = await importText(lines.map((l) => JSON.stringify(l)).join('\n'), store, { tag: 'file.jsonl' });
   assert.equal(result.imported, 2);
   assert.equal(isoTimeNs(store.get(1)!.timeNs), '2026-11-25T08:44:07.123456789Z');
   assert.equal(store.get(2)!.timeNs % 1_000_000_000n, 500_000_000n);
   assert.deepEqual([store.get(1)!.tag, store.get(2)!.tag], ['file.jsonl', 'own']);
 });
 
-test('bad JSON Lines are reported by line number and skipped, never thrown', () => {
+test('bad JSON Lines are reported by line number and skipped, never thrown', async () => {
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   const line = (fields: Record<string, unknown>) => JSON.stringify({ session: 's', direction: 'in', frames: ['aGk='], ...fields });
   const bad: [string, RegExp][] = [
@@ -509,7 +497,7 @@ test('bad JSON Lines are reported by line number and skipped, never thrown', () 
     [line({ decoders: [1] }), /decoders/],
   ];
   const input = [line({}), ...bad.map(([l]) => l), '', '   ', line({ frameSizes: [9] })].join('\n');
-  const result = importJsonLines(input, store);
+  const result = await importText(input, store);
   assert.equal(result.imported, 2);
   assert.deepEqual(
     result.errors.map((e) => e.line),
@@ -518,7 +506,7 @@ test('bad JSON Lines are reported by line number and skipped, never thrown', () 
   result.errors.forEach((e, i) => assert.match(e.message, bad[i][1], `line ${e.line}: ${e.message}`));
   assert.deepEqual(store.get(2)!.frameSizes, [9], 'a declared true size survives');
 
-  const many = importJsonLines(
+  const many = await importText(
     Array(MAX_IMPORT_ERRORS + 5)
       .fill('x')
       .join('\n'),

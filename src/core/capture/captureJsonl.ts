@@ -67,18 +67,6 @@ function recordLine(record: CaptureRecord, options: ExportOptions): string {
   return JSON.stringify(toCaptureLine(record, decoders, options.describeSession?.(record.sessionId)));
 }
 
-/** Writes every retained message (or those matching the filter) as one JSON line each, oldest first. */
-export function exportJsonLines(store: CaptureStore, write: (line: string) => void, options: ExportOptions = {}): number {
-  let written = 0;
-  for (const seq of store.matchingSeqs(options.filter ?? {})) {
-    const record = store.get(seq);
-    if (!record) continue;
-    write(recordLine(record, options));
-    written++;
-  }
-  return written;
-}
-
 export interface StreamExportOptions extends ExportOptions {
   /** Stops the export between chunks (or while waiting for the stream to drain). */
   signal?: AbortSignal;
@@ -99,10 +87,11 @@ export interface StreamExportResult {
 export const EXPORT_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * exportJsonLines() to a stream, without blocking: the matching messages are fixed first, then written
- * in chunks of lines, waiting for 'drain' whenever the stream asks to (so a slow disk does not fill the
- * memory) and giving the event loop a turn after each chunk. Rejects on a stream error. The stream is
- * left open: the caller ends it (or, when cancelled or failed, destroys it and deals with what was written).
+ * Writes every retained message (or those matching the filter) as one JSON line each, oldest first, to a
+ * stream, without blocking: the matching messages are fixed first, then written in chunks of lines, waiting
+ * for 'drain' whenever the stream asks to (so a slow disk does not fill the memory) and giving the event loop
+ * a turn after each chunk. Rejects on a stream error. The stream is left open: the caller ends it (or, when
+ * cancelled or failed, destroys it and deals with what was written).
  */
 export async function exportJsonLinesToStream(
   store: CaptureStore,
@@ -244,23 +233,6 @@ interface ParsedLine {
   tag?: string;
 }
 
-/** Appends each valid line's message to the store (with new sequence numbers), in file order. */
-export function importJsonLines(text: string, store: CaptureStore, options: ImportOptions = {}): ImportResult {
-  const result: ImportResult = { imported: 0, errors: [], skipped: 0 };
-  let lineNumber = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    lineNumber++;
-    // A character is at least one byte: a line of more characters than the limit is over it in bytes too.
-    if (end - start > MAX_IMPORT_LINE_BYTES) fail(result, lineNumber, tooLongMessage(MAX_IMPORT_LINE_BYTES));
-    else importLine(text.slice(start, end), lineNumber, store, options, result);
-    start = end + 1;
-  }
-  return result;
-}
-
 export interface StreamImportOptions extends ImportOptions {
   /** Stops the import between chunks; what was imported stays. */
   signal?: AbortSignal;
@@ -285,12 +257,12 @@ function tooLongMessage(maxBytes: number): string {
 }
 
 /**
- * importJsonLines() from a stream (bytes as UTF-8, or strings), a chunk at a time, with the same results
- * line for line: a line or a character may be split across chunks, lines end with \n or \r\n, the last
- * one may have no newline. Lines are cut at newline bytes and decoded whole (a newline byte is never
- * inside a UTF-8 character); a line over the limit is dropped as soon as it is, and the rest of it is only
- * scanned for its newline, never decoded or kept. Gives the event loop a turn about every MiB. A stream
- * error rejects (what was imported stays); on cancel the stream is destroyed.
+ * Appends each valid line's message to the store (with new sequence numbers), in file order, reading a stream
+ * (bytes as UTF-8, or strings) a chunk at a time: a line or a character may be split across chunks, lines end
+ * with \n or \r\n, the last one may have no newline. Lines are cut at newline bytes and decoded whole (a
+ * newline byte is never inside a UTF-8 character); a line over the limit is dropped as soon as it is, and the
+ * rest of it is only scanned for its newline, never decoded or kept. Gives the event loop a turn about every
+ * MiB. A stream error rejects (what was imported stays); on cancel the stream is destroyed.
  */
 export async function importJsonLinesFromStream(
   input: NodeJS.ReadableStream | Readable,
