@@ -6,6 +6,7 @@ import { readFilterPresets, type FilterPreset } from '../core/filter/captureExpr
 import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
 import { InspectorBackend, type InspectorDeps } from '../inspector/inspectorBackend';
 import { MonitorBackend } from '../monitor/monitorBackend';
+import type { SessionHealthSource } from '../monitor/monitorHealth';
 import type { EngineEvents, HostRequests, PanelKind } from '../shared/engineProtocol';
 import type { FilterSpec, FromWebviewMessage } from '../shared/inspectorProtocol';
 import type { FromMonitorMessage } from '../shared/monitorProtocol';
@@ -51,13 +52,17 @@ export class EnginePanels {
           decodeTree: this.core.decodeTree,
           log: (message) => this.core.log('info', message),
           openMessage: (seq) => void this.callHost('monitor.openMessage', { seq }, HOST_TIMEOUT_MS).catch(() => undefined),
-          filterInspector: ({ topic, fromMs, toMs }) => {
+          filterInspector: ({ topic, fromMs, toMs, sessionId }, selectSeq) => {
             const filter: Partial<FilterSpec> = {};
             if (topic !== undefined) filter.topic = topic;
+            if (sessionId !== undefined) filter.sessionId = sessionId;
             if (fromMs !== undefined && toMs !== undefined)
               filter.expression = `time >= ${Math.floor(fromMs)} && time <= ${Math.ceil(toMs)}`;
-            void this.callHost('monitor.filterInspector', { filter }, HOST_TIMEOUT_MS).catch(() => undefined);
+            const params = selectSeq !== undefined ? { filter, selectSeq } : { filter };
+            void this.callHost('monitor.filterInspector', params, HOST_TIMEOUT_MS).catch(() => undefined);
           },
+          sessionHealth: () => this.sessionHealth(),
+          latencySources: () => [...this.core.taps.values()].filter((tap) => tap.pattern === 'request-reply'),
         },
         post,
       );
@@ -132,6 +137,23 @@ export class EnginePanels {
     const panel = this.panels.get(panelId);
     if (!panel) throw new Error(`No panel "${panelId}" is open in the engine.`);
     return panel;
+  }
+
+  /** Each open session with its whole monitor timeline (the snapshot keeps only the latest events) and diagnosis. */
+  private sessionHealth(): SessionHealthSource[] {
+    return this.core.snapshot().sessions.map((s) => ({
+      id: s.id,
+      name: s.name,
+      type: s.type,
+      mode: s.mode,
+      state: s.state,
+      rate1s: s.rate1s,
+      timeline: this.core.sessions.get(s.id)?.monitor.timeline() ?? s.events,
+      connections: s.connections,
+      routingPeerCount: s.routingPeerCount,
+      ...(s.cause ? { cause: s.cause } : {}),
+      ...(s.findings ? { findings: s.findings } : {}),
+    }));
   }
 
   private subjectSessions() {

@@ -3,22 +3,30 @@
 // (open a message, filter the inspector) to whoever owns the inspector.
 import type { CaptureStore } from '../core/capture/captureStore';
 import type { TreeDecoder, SubjectSessions } from '../core/filter/filterSubject';
+import { LatencySlices, SLICE_BUCKETS_MS, type LatencySource } from '../core/monitor/latencySlices';
 import { TrafficSampler, type FieldPlotSpec } from '../core/monitor/trafficSampler';
 import {
   MonitorMessageType,
   type FieldSeriesUpdate,
   type FromMonitorMessage,
+  type HealthUpdate,
   type RateSeriesUpdate,
+  type TapLatencyView,
   type ToMonitorMessage,
 } from '../shared/monitorProtocol';
+import { buildHealth, type SessionHealthSource } from './monitorHealth';
 
 export interface MonitorDeps {
   store: Pick<CaptureStore, 'readInto' | 'stats'>;
   sessions: SubjectSessions;
   decodeTree: TreeDecoder;
   openMessage(seq: number): void;
-  filterInspector(filter: { topic?: string; fromMs?: number; toMs?: number }): void;
+  filterInspector(filter: { topic?: string; fromMs?: number; toMs?: number; sessionId?: string }, selectSeq?: number): void;
   log(message: string): void;
+  /** The open sessions with their monitor timelines and findings (absent: no sessions table). */
+  sessionHealth?(): readonly SessionHealthSource[];
+  /** The request-reply taps, for the latency chart. */
+  latencySources?(): Iterable<LatencySource>;
 }
 
 export const MONITOR_TICK_MS = 1000;
@@ -33,7 +41,10 @@ export class MonitorBackend {
     sessions: new Map<string, RateSeriesUpdate>(),
     topics: new Map<string, RateSeriesUpdate>(),
     fields: new Map<string, FieldSeriesUpdate>(),
+    latency: new Map<string, TapLatencyView>(),
   };
+  private readonly latency = new LatencySlices();
+  private health: HealthUpdate = { sessions: [], hiddenSessions: 0, findings: [], hiddenFindings: 0 };
   private timer: ReturnType<typeof setInterval> | undefined;
   private ready = false;
   private visible = true;
@@ -66,11 +77,14 @@ export class MonitorBackend {
         this.post({
           type: MonitorMessageType.Update,
           nowMs: Date.now(),
-          sessions: [...this.history.sessions.values()],
-          topics: [...this.history.topics.values()],
-          fields: [...this.history.fields.values()],
+          // Copies: the message may be serialized after the next tick appended to the kept arrays.
+          sessions: copyOf(this.history.sessions),
+          topics: copyOf(this.history.topics),
+          fields: copyOf(this.history.fields),
           plotted: [...this.labels].map(([key, label]) => ({ key, label })),
           behind: 0,
+          health: this.health,
+          latency: [...this.history.latency.values()].map((tap) => ({ ...tap, slices: [...tap.slices] })),
         });
         this.schedule();
         this.tick();
@@ -86,7 +100,12 @@ export class MonitorBackend {
       case MonitorMessageType.FilterInspector: {
         const finite = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : undefined);
         const topic = typeof message.topic === 'string' ? message.topic.slice(0, 1000) : undefined;
-        this.deps.filterInspector({ topic, fromMs: finite(message.fromMs), toMs: finite(message.toMs) });
+        const sessionId = typeof message.sessionId === 'string' ? message.sessionId.slice(0, 200) : undefined;
+        const selectSeq = Number.isSafeInteger(message.selectSeq) ? message.selectSeq : undefined;
+        this.deps.filterInspector(
+          { topic, fromMs: finite(message.fromMs), toMs: finite(message.toMs), ...(sessionId !== undefined ? { sessionId } : {}) },
+          selectSeq,
+        );
         return;
       }
       default:
@@ -120,7 +139,12 @@ export class MonitorBackend {
     remember(this.history.sessions, sessions, HISTORY_SECONDS);
     remember(this.history.topics, topics, HISTORY_SECONDS);
     remember(this.history.fields, fields, HISTORY_FIELD_POINTS);
+    const latency: TapLatencyView[] = this.latency
+      .tick(this.deps.latencySources?.() ?? [], now)
+      .map(({ id, name, slice }) => ({ id, name, bucketUpperMs: SLICE_BUCKETS_MS, slices: [slice] }));
+    this.rememberLatency(latency);
     if (!this.ready || !this.visible) return;
+    this.health = buildHealth(this.deps.sessionHealth?.() ?? []);
     this.post({
       type: MonitorMessageType.Update,
       nowMs: now,
@@ -129,8 +153,29 @@ export class MonitorBackend {
       fields,
       plotted: [...this.labels].map(([key, label]) => ({ key, label })),
       behind: tick.behind,
+      health: this.health,
+      latency,
     });
   }
+
+  /** Keeps the last HISTORY_SECONDS slices of each tap still running. */
+  private rememberLatency(latency: TapLatencyView[]): void {
+    const kept = this.history.latency;
+    for (const id of [...kept.keys()]) if (!latency.some((l) => l.id === id)) kept.delete(id);
+    for (const update of latency) {
+      const old = kept.get(update.id);
+      if (!old) kept.set(update.id, { ...update, slices: [...update.slices] });
+      else {
+        old.name = update.name;
+        old.slices.push(...update.slices);
+        if (old.slices.length > HISTORY_SECONDS) old.slices.splice(0, old.slices.length - HISTORY_SECONDS);
+      }
+    }
+  }
+}
+
+function copyOf<T extends { points: unknown[] }>(history: Map<string, T>): T[] {
+  return [...history.values()].map((series) => ({ ...series, points: [...series.points] }));
 }
 
 function remember<T extends { key: string; label: string; points: unknown[] }>(history: Map<string, T>, updates: T[], keep: number): void {
