@@ -43,6 +43,8 @@ export const MAX_TOPIC_SERIES = 24;
 export const MAX_FIELD_SERIES = 16;
 const MAX_FIELD_POINTS_PER_TICK = 5000;
 const TICK_BUDGET_MS = 20;
+/** A message stamped earlier than this before the tick counts this many seconds back. */
+const LATE_SECONDS = 10;
 
 class Counter {
   /** Open second being counted. */
@@ -91,11 +93,14 @@ export class TrafficSampler {
     const deadline = performance.now() + TICK_BUDGET_MS;
     let seq = Math.max(this.scannedThrough + 1, stats.firstSeq);
     let fieldPoints = 0;
+    // An import (a pcap, a JSON Lines file) or a restored spool brings messages stamped long ago: they arrived
+    // now, and are counted a few seconds back at most, not as a burst hours before the panel opened.
+    const oldestSecond = Math.floor(nowMs / 1000) - LATE_SECONDS;
     for (; seq <= stats.lastSeq; seq++) {
       if ((seq & 255) === 0 && performance.now() > deadline) break;
       if (!this.store.readInto(seq, this.view)) continue;
       const v = this.view;
-      const second = Math.floor(v.timeMs / 1000);
+      const second = Math.max(oldestSecond, Math.floor(v.timeMs / 1000));
       this.count(this.sessionCounters, v.sessionId, second, v.size, result.sessions);
       const topic = v.hasTopic && v.frameCount ? this.utf8.decode(v.frame(0).subarray(0, 200)) : '';
       if (topic) {

@@ -188,6 +188,7 @@ export class MonitorApp {
       this.charts[name] = chart;
       this.chartKeys[name] = chartKey;
     } else chart.setData(data);
+    showLatest(chart);
   }
 
   private selected(u: uPlot): void {
@@ -367,4 +368,11 @@ function clockLabel(seconds: number): string {
   const d = new Date(seconds * 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** While the pointer is elsewhere, the legend shows the latest second's values instead of "--". */
+function showLatest(chart: uPlot): void {
+  if (chart.cursor.left !== undefined && chart.cursor.left >= 0) return;
+  const last = chart.data[0].length - 1;
+  if (last >= 0) chart.setLegend({ idx: last });
 }
