@@ -98,12 +98,16 @@ export class LatencyCharts {
       width: tap.box.clientWidth || 600,
       height: HEIGHT,
       series: [
-        {},
+        { label: 'Time', value: (_u, v) => (v === null ? '--' : new Date(v * 1000).toTimeString().slice(0, 8)) },
         { label: 'p50', stroke: '#4ec9b0', width: 1.5, value: (_u, v) => (v === null ? '--' : ms(v)) },
         { label: 'p99', stroke: '#f14c4c', width: 1.5, value: (_u, v) => (v === null ? '--' : ms(v)) },
       ],
       axes: this.axes('ms'),
-      scales: { x: { time: true }, y: { distr: 3, range: (_u, min, max) => [FLOOR_MS, Math.max(10, (max || 1) * 2, min || 1)] } },
+      // At least a minute in view, as the rate charts: a tap that just started is not stretched across.
+      scales: {
+        x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] },
+        y: { distr: 3, range: (_u, min, max) => [FLOOR_MS, Math.max(10, (max || 1) * 2, min || 1)] },
+      },
       hooks: { drawClear: [(u) => drawHeatmap(u, tap)] },
     };
     tap.chart = new uPlot(options, data, tap.box);

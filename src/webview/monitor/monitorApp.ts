@@ -177,7 +177,10 @@ export class MonitorApp {
       const options: uPlot.Options = {
         width: box.clientWidth || 600,
         height: 180,
-        series: [{}, ...keys.map((key, i) => ({ label: series.get(key)!.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 }))],
+        series: [
+          TIME_SERIES,
+          ...keys.map((key, i) => ({ label: series.get(key)!.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 })),
+        ],
         axes: axes('msg/s'),
         scales: { x: { time: true } },
         legend: { live: true },
@@ -281,7 +284,7 @@ export class MonitorApp {
         width: this.fieldBox.clientWidth || 600,
         height: 220,
         series: [
-          {},
+          TIME_SERIES,
           ...keys.map((key, i) => ({
             label: this.fields.get(key)!.label,
             stroke: PALETTE[i % PALETTE.length],
@@ -359,10 +362,21 @@ function axes(unit: string): uPlot.Axis[] {
   const grid = style.getPropertyValue('--vscode-panel-border') || '#444';
   return [
     // Local clock time, one line: uPlot's default puts a date under the first tick, which collides with the next.
-    { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, space: 70, values: (_u, splits) => splits.map(clockLabel) },
+    {
+      stroke,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid },
+      space: 70,
+      // Whole seconds: the labels have no fraction, so a half-second tick would repeat its neighbour's label.
+      incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+      values: (_u, splits) => splits.map(clockLabel),
+    },
     { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: unit, size: 60 },
   ];
 }
+
+/** The x series: its legend shows the clock time of the hovered second. */
+const TIME_SERIES: uPlot.Series = { label: 'Time', value: (_u, v) => (v === null ? '--' : clockLabel(v)) };
 
 function clockLabel(seconds: number): string {
   const d = new Date(seconds * 1000);
