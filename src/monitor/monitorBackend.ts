@@ -4,7 +4,7 @@
 import type { CaptureStore } from '../core/capture/captureStore';
 import type { TreeDecoder, SubjectSessions } from '../core/filter/filterSubject';
 import { LatencySlices, SLICE_BUCKETS_MS, type LatencySource } from '../core/monitor/latencySlices';
-import { TrafficSampler, type FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { mergeTicks, TrafficSampler, type FieldPlotSpec, type TrafficTick } from '../core/monitor/trafficSampler';
 import {
   MonitorMessageType,
   type FieldSeriesUpdate,
@@ -30,6 +30,13 @@ export interface MonitorDeps {
 }
 
 export const MONITOR_TICK_MS = 1000;
+/**
+ * The capture is read in short slices four times a second (a flood of 50,000 messages a second with a
+ * plotted field is a few ms of decoding per slice), so the engine's event loop never stops for long;
+ * the panel still gets one update a second.
+ */
+const SAMPLE_EVERY_MS = 250;
+const SAMPLE_BUDGET_MS = 4;
 /** Kept to refill a panel that was hidden (its webview is rebuilt): ten minutes of seconds. */
 const HISTORY_SECONDS = 600;
 const HISTORY_FIELD_POINTS = 2000;
@@ -46,6 +53,9 @@ export class MonitorBackend {
   private readonly latency = new LatencySlices();
   private health: HealthUpdate = { sessions: [], hiddenSessions: 0, findings: [], hiddenFindings: 0 };
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** What the slices read since the last update. */
+  private pending: TrafficTick | undefined;
+  private lastUpdateMs = 0;
   private ready = false;
   private visible = true;
 
@@ -87,7 +97,7 @@ export class MonitorBackend {
           latency: [...this.history.latency.values()].map((tap) => ({ ...tap, slices: [...tap.slices] })),
         });
         this.schedule();
-        this.tick();
+        this.tick(true);
         return;
       case MonitorMessageType.RemoveField:
         this.sampler.unplot(message.key);
@@ -122,20 +132,30 @@ export class MonitorBackend {
   /** Samples while the panel exists, hidden or not, so that it reopens with its history. */
   private schedule(): void {
     const wanted = this.ready;
-    if (wanted && !this.timer) this.timer = setInterval(() => this.tick(), MONITOR_TICK_MS);
+    if (wanted && !this.timer) this.timer = setInterval(() => this.tick(false), SAMPLE_EVERY_MS);
     if (!wanted && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
   }
 
-  private tick(): void {
+  private tick(update: boolean): void {
     const now = Date.now();
-    const tick = this.sampler.tick(now);
+    const slice = this.sampler.tick(now, SAMPLE_BUDGET_MS);
+    this.pending = this.pending ? mergeTicks(this.pending, slice) : slice;
+    if (!update && now - this.lastUpdateMs < MONITOR_TICK_MS - SAMPLE_EVERY_MS / 2) return;
+    const tick = this.pending;
+    this.pending = undefined;
+    this.lastUpdateMs = now;
     const name = (id: string) => this.deps.sessions.name(id);
     const sessions = Object.entries(tick.sessions).map(([key, points]) => ({ key, label: name(key), points }));
     const topics = Object.entries(tick.topics).map(([key, points]) => ({ key, label: key, points }));
-    const fields = Object.entries(tick.fields).map(([key, points]) => ({ key, label: this.labels.get(key) ?? key, points }));
+    // The panel keeps the latest HISTORY_FIELD_POINTS of a field: a flood's older points would be sent to be dropped.
+    const fields = Object.entries(tick.fields).map(([key, points]) => ({
+      key,
+      label: this.labels.get(key) ?? key,
+      points: points.length > HISTORY_FIELD_POINTS ? points.slice(-HISTORY_FIELD_POINTS) : points,
+    }));
     remember(this.history.sessions, sessions, HISTORY_SECONDS);
     remember(this.history.topics, topics, HISTORY_SECONDS);
     remember(this.history.fields, fields, HISTORY_FIELD_POINTS);

@@ -189,7 +189,7 @@ test('the backend sends sessions, findings and latency, refills them on reopen, 
   assert.equal(first.health.sessions[0].name, 'feed 1');
   assert.equal(first.health.findings[0].seq, 101);
   stats.add(2);
-  (backend as unknown as { tick(): void }).tick();
+  (backend as unknown as { tick(update: boolean): void }).tick(true);
   assert.equal(updates().at(-1)!.latency[0].slices[0].max, 2);
   posted.length = 0;
   backend.handle({ type: MonitorMessageType.Ready });

@@ -293,7 +293,7 @@ export class MonitorApp {
             points: { show: true, size: 4 },
           })),
         ],
-        axes: axes(''),
+        axes: axes('', false),
         scales: { x: { time: true } },
         hooks: { setCursor: [(u) => this.hovered(u)] },
       };
@@ -356,7 +356,7 @@ function merge(target: Map<string, RateSeries>, updates: RateSeriesUpdate[]): vo
   }
 }
 
-function axes(unit: string): uPlot.Axis[] {
+function axes(unit: string, wholeSeconds = true): uPlot.Axis[] {
   const style = getComputedStyle(document.body);
   const stroke = style.getPropertyValue('--vscode-foreground') || '#ccc';
   const grid = style.getPropertyValue('--vscode-panel-border') || '#444';
@@ -368,8 +368,13 @@ function axes(unit: string): uPlot.Axis[] {
       ticks: { stroke: grid },
       space: 70,
       // Whole seconds: the labels have no fraction, so a half-second tick would repeat its neighbour's label.
-      incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
-      values: (_u, splits) => splits.map(clockLabel),
+      // (Plotted fields may all fall within one second: uPlot's own time ticks and labels there.)
+      ...(wholeSeconds
+        ? {
+            incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+            values: (_u: uPlot, splits: number[]) => splits.map(clockLabel),
+          }
+        : {}),
     },
     { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: unit, size: 60 },
   ];
