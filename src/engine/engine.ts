@@ -17,10 +17,11 @@ import {
   type EngineToHost,
   type HostRequests,
 } from '../shared/engineProtocol';
+import { generateInEngine } from './engineTraffic';
 import { exportCapture, importCapture, importPcap, replayRange, type LongRequest } from './engineCapture';
 import { EngineCore } from './engineCore';
 import { EnginePanels } from './enginePanels';
-import { runScenarioInEngine } from './engineScenarios';
+import { runScenarioInEngine, steerScenarioDebug } from './engineScenarios';
 import { diagnoseAddressRequest, diagnoseSessionRequest, diagnoseTapRequest, track } from './engineDiagnosis';
 import { EngineOutbox } from './engineOutbox';
 import { awaitCount, untilAborted } from './engineWaits';
@@ -318,7 +319,8 @@ export class Engine {
         const result = await importCapture(core(), params, request);
         return { imported: result.imported, skipped: result.skipped, errors: result.errors.slice(0, 100), cancelled: result.cancelled };
       },
-      'capture.replay': (params, request) => replayRange(core(), params, request),
+      'capture.replay': (params, request) =>
+        replayRange(core(), params, request, params.panelId ? this.panels!.inspector(params.panelId) : undefined),
       'tap.start': async (params) => {
         const tap = await core().startTap(params);
         core().pushSnapshot(true);
@@ -357,6 +359,8 @@ export class Engine {
           { ...request, event: (body) => this.outbox.emit('request.event', { requestId: request.id, body }) },
           (m, p, t) => this.callHost(m, p, t),
         ),
+      'scenario.debug': (params) => steerScenarioDebug(params),
+      'traffic.generate': (params, request) => generateInEngine(core(), params, request),
       'panel.open': ({ panelId, kind, visible }) => {
         this.panels!.open(panelId, kind, visible);
         return null;
@@ -377,6 +381,7 @@ export class Engine {
         this.panels!.applyFilter(panelId, filter, selectSeq);
         return null;
       },
+      'inspector.shown': ({ panelId }) => this.panels!.inspector(panelId).shownRange(),
       'monitor.plot': ({ panelId, spec }) => ({ label: this.panels!.plot(panelId, spec) }),
       cancel: ({ requestId }) => {
         const running = this.running.get(requestId);
