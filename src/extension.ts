@@ -86,8 +86,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
         inspector.applyFilter({}, seq);
         return null;
       },
-      'monitor.filterInspector': async ({ filter }) => {
-        inspector.applyFilter(filter);
+      'monitor.filterInspector': async ({ filter, selectSeq }) => {
+        inspector.applyFilter(filter, selectSeq);
         return null;
       },
       'security.resolve': ({ security }) => keys.resolve(security),

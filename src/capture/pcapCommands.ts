@@ -55,8 +55,9 @@ async function openPacketCapture(
 /** One line for the notification: what was imported, and what was not. */
 export function summarize(result: PcapImportResult & { cancelled: boolean }): string {
   const n = (value: number, one: string, many = `${one}s`) => `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
-  const parts = [`${result.cancelled ? 'cancelled after importing' : 'imported'} ${n(result.imported, 'message')}`];
-  parts.push(`from ${n(result.zmtpStreams, 'ZeroMQ connection')}`);
+  const parts = [
+    `${result.cancelled ? 'cancelled after importing' : 'imported'} ${n(result.imported, 'message')} from ${n(result.zmtpStreams, 'ZeroMQ connection')}`,
+  ];
   if (result.encryptedMessages) parts.push(`${n(result.encryptedMessages, 'encrypted frame')} (CURVE: content not readable)`);
   if (result.otherStreams) parts.push(`${n(result.otherStreams, 'other TCP connection')} skipped`);
   if (result.gaps) parts.push(`${n(result.gaps, 'gap')} where the capture missed ${n(result.gapBytes, 'byte')}`);

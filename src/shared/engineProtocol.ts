@@ -367,7 +367,7 @@ export interface HostRequests {
   'inspector.plotField': { params: { spec: FieldPlotSpec }; result: { label: string } };
   /** The monitor's clicks: show a message, or filter, in the inspector. */
   'monitor.openMessage': { params: { seq: number }; result: null };
-  'monitor.filterInspector': { params: { filter: Partial<FilterSpec> }; result: null };
+  'monitor.filterInspector': { params: { filter: Partial<FilterSpec>; selectSeq?: number }; result: null };
   /** The keys and passwords a scenario's endpoint names (they live in VS Code's secret storage). */
   'security.resolve': { params: { security: EndpointSecurity }; result: SessionSecurity };
 }
