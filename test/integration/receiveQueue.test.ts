@@ -15,9 +15,9 @@ after(async () => {
   for (const p of peers) await p.kill();
 });
 
-test('the receive high-water mark follows the capture budget: 16 KiB messages of a full queue hold about the budget', () => {
-  assert.equal(highWaterMarkFor(64 * MiB), 4096);
-  assert.equal(highWaterMarkFor(256 * MiB), 16_384);
+test('the receive high-water mark follows the capture budget: 8 KiB messages of a full queue hold about the budget', () => {
+  assert.equal(highWaterMarkFor(64 * MiB), 8192);
+  assert.equal(highWaterMarkFor(256 * MiB), 32_768);
   assert.equal(highWaterMarkFor(1 * MiB), 1000, "never below libzmq's default");
   assert.equal(highWaterMarkFor(64 * 1024 * MiB), 1_000_000);
 });
@@ -50,6 +50,6 @@ time.sleep(60)
   const grown = process.memoryUsage().rss - before;
   await waitUntil(() => store.stats().total > 0, 'messages captured after the stall');
   t.diagnostic(`RSS grew ${(grown / MiB).toFixed(1)} MiB during the stall (a receive HWM of 1,000,000 grew 164 MiB here)`);
-  // The queue: 1024 messages (16 MiB / 16 KiB) of 8 KiB; the rest stays with the publisher (its SNDHWM is 0).
+  // The queue: 2048 messages (16 MiB / 8 KiB) of 8 KiB; the rest stays with the publisher (its SNDHWM is 0).
   assert.ok(grown < 64 * MiB, `RSS grew ${(grown / MiB).toFixed(0)} MiB during the stall`);
 });

@@ -14,7 +14,7 @@ test('the diagnosis sink and forwarding scenario sockets pass the store byte bud
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 64 * MiB });
   const diagnosis = new DiagnosisSink(store);
   assert.equal(diagnosis.maxBytes, 64 * MiB);
-  assert.equal(highWaterMarkFor(diagnosis.maxBytes), 4096);
+  assert.equal(highWaterMarkFor(diagnosis.maxBytes), 8192);
   store.setLimits({ maxMessages: 1_000_000, maxBytes: 256 * MiB });
   assert.equal(diagnosis.maxBytes, 256 * MiB, 'follows the settings');
 

