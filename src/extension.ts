@@ -139,7 +139,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     new RateStatusBar(engine),
     ...registerEndpointCommands(controller, keys),
     ...registerKeyCommands(keys),
-    ...registerReplayCommands(engine, controller),
+    ...registerReplayCommands(engine, controller, () => inspector.panelId()),
     ...registerTapCommands(taps),
     ...registerScenarios({ config, engine, controller, log }),
     ...registerMessageCommands({ controller, documents, engine, receiveTimeoutMs }),

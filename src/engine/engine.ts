@@ -17,6 +17,7 @@ import { EnginePanels } from './enginePanels';
 import { EngineOutbox } from './engineOutbox';
 import { checkParams, isEngineMethod } from './engineValidation';
 import { coreHandlers, type Handler } from './engineHandlers';
+import { replayRange } from './engineCapture';
 
 interface Running {
   abort: AbortController;
@@ -198,6 +199,8 @@ export class Engine {
         emitRequestEvent: (requestId, body) => this.outbox.emit('request.event', { requestId, body }),
         callHost: (m, p, t) => this.callHost(m, p, t),
       }),
+      'capture.replay': (params, request) =>
+        replayRange(core(), params, request, params.panelId ? this.panels!.inspector(params.panelId) : undefined),
       'panel.open': ({ panelId, kind, visible }) => {
         this.panels!.open(panelId, kind, visible);
         return null;
@@ -218,6 +221,7 @@ export class Engine {
         this.panels!.applyFilter(panelId, filter, selectSeq);
         return null;
       },
+      'inspector.shown': ({ panelId }) => this.panels!.inspector(panelId).shownRange(),
       'monitor.plot': ({ panelId, spec }) => ({ label: this.panels!.plot(panelId, spec) }),
       cancel: ({ requestId }) => {
         const running = this.running.get(requestId);

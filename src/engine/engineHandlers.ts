@@ -12,9 +12,10 @@ import {
   type EngineParams,
   type EngineResult,
 } from '../shared/engineProtocol';
-import { exportCapture, importCapture, importPcap, replayRange, type LongRequest } from './engineCapture';
+import { exportCapture, importCapture, importPcap, type LongRequest } from './engineCapture';
+import { generateInEngine } from './engineTraffic';
 import type { EngineCore } from './engineCore';
-import { runScenarioInEngine } from './engineScenarios';
+import { runScenarioInEngine, steerScenarioDebug } from './engineScenarios';
 import { diagnoseAddressRequest, diagnoseSessionRequest, diagnoseTapRequest, track } from './engineDiagnosis';
 import { awaitCount, untilAborted } from './engineWaits';
 
@@ -146,7 +147,6 @@ export function coreHandlers(core: () => EngineCore, host: HandlerHost) {
       const result = await importCapture(core(), params, request);
       return { imported: result.imported, skipped: result.skipped, errors: result.errors.slice(0, 100), cancelled: result.cancelled };
     },
-    'capture.replay': (params, request) => replayRange(core(), params, request),
     'tap.start': async (params) => {
       const tap = await core().startTap(params);
       core().pushSnapshot(true);
@@ -180,5 +180,7 @@ export function coreHandlers(core: () => EngineCore, host: HandlerHost) {
     },
     'scenario.run': (params, request) =>
       runScenarioInEngine(core(), params, { ...request, event: (body) => host.emitRequestEvent(request.id, body) }, host.callHost),
+    'scenario.debug': (params) => steerScenarioDebug(params),
+    'traffic.generate': (params, request) => generateInEngine(core(), params, request),
   } satisfies Partial<Handlers>;
 }

@@ -113,6 +113,13 @@ export class EnginePanels {
     panel.backend.applyFilter(filter, selectSeq);
   }
 
+  /** The inspector panel's backend (its filter decides what a range replay sends). */
+  inspector(panelId: string): InspectorBackend {
+    const panel = this.require(panelId);
+    if (panel.kind !== 'inspector') throw new Error(`Panel "${panelId}" is not an inspector.`);
+    return panel.backend;
+  }
+
   plot(panelId: string, spec: FieldPlotSpec): string {
     const panel = this.require(panelId);
     if (panel.kind !== 'monitor') throw new Error(`Panel "${panelId}" is not a monitor.`);
