@@ -8,8 +8,11 @@ import type { AppendOptions, Direction, SocketTypeName } from '../types';
 /** Where captured messages go (the CaptureStore implements it). */
 export interface CaptureSink {
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number;
-  /** The capture's byte budget: receive queues are sized from it. */
-  readonly maxBytes?: number;
+  /**
+   * The capture's byte budget: receive queues are sized from it. Required (undefined: no budget) so that a sink
+   * wrapping another passes it on: one that did not left every session's queue at 1,000,000 messages.
+   */
+  readonly maxBytes: number | undefined;
 }
 
 export interface SessionOptions {
