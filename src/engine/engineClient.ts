@@ -21,6 +21,7 @@ import {
 import { CrashWindow, forkEngine } from './engineProcess';
 import { EngineReopenList, type ReopenReport } from './engineReopen';
 import { EngineWatchdog } from './engineWatchdog';
+import { PendingRequests } from './pendingRequests';
 import {
   answerHostRequest,
   Listeners,
@@ -42,23 +43,13 @@ export {
   type RequestOptions,
 } from './engineClientTypes';
 
-interface Pending {
-  method: string;
-  resolve(outcome: Outcome<unknown>): void;
-  timer: NodeJS.Timeout;
-  onProgress?: RequestOptions['onProgress'];
-  onEvent?: RequestOptions['onEvent'];
-  cleanup(): void;
-}
-
 type Listener<T> = (value: T) => void;
 
 export class EngineClient {
   private child: ChildProcess | undefined;
   private pid = 0;
   private generation = 0;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests((message) => this.post(message));
   private readonly crashes: CrashWindow;
   private readonly watchdog: EngineWatchdog;
   private starting: Promise<EngineStart> | undefined;
@@ -146,36 +137,10 @@ export class EngineClient {
     const child = this.child;
     if (!child || !child.connected)
       return Promise.resolve({ ok: false, error: { message: 'The ZeroMQ engine is not running.', code: 'ENGINE_DOWN' } });
-    if (options.signal?.aborted) return Promise.resolve({ ok: false, error: { message: 'Cancelled.', code: 'ECANCELED' } });
-    const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000;
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.settle(id, { ok: false, error: { message: 'Cancelled.', code: 'ECANCELED' } });
-        this.post({ kind: 'request', id: this.nextId++, method: 'cancel', params: { requestId: id } });
-      };
-      const timer = setTimeout(() => {
-        this.settle(id, {
-          ok: false,
-          error: { message: `The ZeroMQ engine did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`, code: 'ETIMEDOUT' },
-        });
-        this.post({ kind: 'request', id: this.nextId++, method: 'cancel', params: { requestId: id } });
-      }, timeoutMs);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        method,
-        resolve: resolve as (outcome: Outcome<unknown>) => void,
-        timer,
-        onProgress: options.onProgress,
-        onEvent: options.onEvent,
-        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
-      });
-      if (!this.post({ kind: 'request', id, method, params }))
-        this.settle(id, { ok: false, error: { message: 'The ZeroMQ engine is not running.', code: 'ENGINE_DOWN' } });
-    });
+    return this.pending.send(method, params, timeoutMs, options) as Promise<Outcome<EngineResult<M>>>;
   }
 
-  /** request(), throwing EngineRequestError on an error. */
   /** request(), noting what a new engine would have to be told after a crash. */
   private async tracked<M extends EngineMethod>(
     method: M,
@@ -197,6 +162,7 @@ export class EngineClient {
     return outcome;
   }
 
+  /** request(), throwing EngineRequestError on an error. */
   async call<M extends EngineMethod>(method: M, params: EngineParams<M>, options?: RequestOptions): Promise<EngineResult<M>> {
     const outcome = await this.request(method, params, options);
     if (!outcome.ok) throw new EngineRequestError(outcome.error.message, outcome.error.code);
@@ -293,20 +259,11 @@ export class EngineClient {
     }
   }
 
-  private settle(id: number, outcome: Outcome<unknown>): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
-    pending.cleanup();
-    pending.resolve(outcome);
-  }
-
   private onMessage(child: ChildProcess, message: EngineToHost): void {
     if (child !== this.child) return;
     this.watchdog.heard();
     if (message?.kind === 'reply') {
-      this.settle(message.id, message.error ? { ok: false, error: message.error } : { ok: true, value: message.result });
+      this.pending.settle(message.id, message.error ? { ok: false, error: message.error } : { ok: true, value: message.result });
     } else if (message?.kind === 'events') {
       for (const event of message.events) this.dispatchEvent(event);
     } else if (message?.kind === 'request') {
@@ -323,9 +280,9 @@ export class EngineClient {
         // the last ones until the start is done (then the latest is handed on).
         if (!this.starting) this.listeners.snapshot.fire(event.body);
       } else if (event.event === 'progress') {
-        this.pending.get(event.body.requestId)?.onProgress?.(event.body);
+        this.pending.progress(event.body);
       } else if (event.event === 'request.event') {
-        this.pending.get(event.body.requestId)?.onEvent?.(event.body.body);
+        this.pending.requestEvent(event.body);
       } else if (event.event === 'log') {
         this.options.log(event.body.level, event.body.message);
       }
@@ -345,7 +302,7 @@ export class EngineClient {
     this.watchdog.stop();
     const cause = signal ? `signal ${signal}` : `exit code ${code}`;
     const down: EngineError = { message: `The ZeroMQ engine stopped (${cause}).`, code: 'ENGINE_DOWN' };
-    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: down });
+    this.pending.failAll(down);
     if (this.expectedExit || this.stopped) return;
     this.options.log('error', `The ZeroMQ engine (pid ${child.pid ?? 0}) stopped: ${cause}.`);
     // A death during hello fails that start, whose caller (recover() or the first start) decides.

@@ -186,6 +186,9 @@ export function checkParams(method: EngineMethod, params: unknown): string | und
   return PARAMS[method](params, 'params');
 }
 
+/** Every method the engine answers, from the one table (the fuzz target draws from it). */
+export const ENGINE_METHODS = Object.keys(PARAMS) as readonly EngineMethod[];
+
 export function isEngineMethod(method: unknown): method is EngineMethod {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, method);
 }

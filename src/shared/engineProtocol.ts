@@ -312,48 +312,6 @@ export type EngineMethod = keyof EngineRequests;
 export type EngineParams<M extends EngineMethod> = EngineRequests[M]['params'];
 export type EngineResult<M extends EngineMethod> = EngineRequests[M]['result'];
 
-export const ENGINE_METHODS: readonly EngineMethod[] = [
-  'hello',
-  'ping',
-  'configure',
-  'decoders.loadProtos',
-  'decoders.register',
-  'decoders.unregister',
-  'session.open',
-  'session.close',
-  'session.subscribe',
-  'session.send',
-  'session.receive',
-  'session.awaitCount',
-  'capture.clear',
-  'capture.records',
-  'capture.export',
-  'capture.import',
-  'capture.replay',
-  'tap.start',
-  'tap.stop',
-  'probe',
-  'diagnosis.session',
-  'diagnosis.tap',
-  'diagnosis.address',
-  'diagnosis.track',
-  'diagnosis.untrack',
-  'diagnosis.propose',
-  'scenario.run',
-  'scenario.debug',
-  'traffic.generate',
-  'capture.importPcap',
-  'panel.open',
-  'panel.message',
-  'panel.visible',
-  'panel.close',
-  'inspector.applyFilter',
-  'inspector.shown',
-  'monitor.plot',
-  'cancel',
-  'shutdown',
-];
-
 export const MAX_RECORDS_PER_REQUEST = 1000;
 
 // ---- engine -> host requests (what only the shell can do: settings, clipboard, pickers) ----

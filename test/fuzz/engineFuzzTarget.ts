@@ -5,7 +5,8 @@
 // effects stay inside the process (inproc endpoints, a probe of a closed port): never a file or a real port.
 import fc from 'fast-check';
 import { Engine } from '../../src/engine/engine';
-import { ENGINE_METHODS, ENGINE_PROTOCOL_VERSION, type EngineToHost } from '../../src/shared/engineProtocol';
+import { ENGINE_METHODS } from '../../src/engine/engineValidation';
+import { ENGINE_PROTOCOL_VERSION, type EngineToHost } from '../../src/shared/engineProtocol';
 
 const limits = { maxMessages: 1000, maxBytes: 1 << 20, maxFrameBytes: 1024 };
 const hello = (version = ENGINE_PROTOCOL_VERSION) => ({
