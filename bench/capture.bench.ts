@@ -77,11 +77,14 @@ async function main(): Promise<void> {
     // A message lost in any trial counts, not only in the fastest.
     const lost = productRuns.reduce((sum, run) => sum + run.lost, 0);
     console.log(
-      `${size} B trials (msg/s): bare ${bareRuns.map((r) => Math.round(r.rate)).join(', ')}; capture path ${productRuns.map((r) => Math.round(r.rate)).join(', ')}`,
+      `${size} B trials (msg/s): bare ${bareRuns.map((r) => Math.round(r.rate)).join(', ')}; capture path ` +
+        `${productRuns.map((r) => Math.round(r.rate)).join(', ')}`,
     );
     const ratio = product.rate / bare.rate;
     console.log(
-      `${size} B: bare for-await ${Math.round(bare.rate).toLocaleString()} msg/s (${bare.received}/${count}), capture path ${Math.round(product.rate).toLocaleString()} msg/s (${product.received}/${count}), ratio ${ratio.toFixed(3)}`,
+      `${size} B: bare for-await ${Math.round(bare.rate).toLocaleString()} msg/s ` +
+        `(${bare.received}/${count}), capture path ${Math.round(product.rate).toLocaleString()} msg/s ` +
+        `(${product.received}/${count}), ratio ${ratio.toFixed(3)}`,
     );
     result(`capture rate ${size} B (bare zeromq.js)`, Math.round(bare.rate), 'msg/s');
     result(`capture rate ${size} B (capture path)`, Math.round(product.rate), 'msg/s', undefined, Math.round(bare.rate));
@@ -91,7 +94,9 @@ async function main(): Promise<void> {
   }
   const flood = await productPath(1_000_000, 64, true);
   console.log(
-    `event-loop delay during a 64 B flood with 30 Hz inspector batching: p50 ${flood.delay!.p50.toFixed(1)} ms, p99 ${flood.delay!.p99.toFixed(1)} ms, max ${flood.delay!.max.toFixed(1)} ms`,
+    `event-loop delay during a 64 B flood with 30 Hz inspector batching: p50 ` +
+      `${flood.delay!.p50.toFixed(1)} ms, p99 ${flood.delay!.p99.toFixed(1)} ms, max ` +
+      `${flood.delay!.max.toFixed(1)} ms`,
   );
   result('event-loop delay p50 during flood', +flood.delay!.p50.toFixed(2), 'ms');
   result('event-loop delay p99 during flood', +flood.delay!.p99.toFixed(2), 'ms', '< 50');

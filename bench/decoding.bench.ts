@@ -118,7 +118,9 @@ for (const c of cases) {
   const ours = rate(c.product);
   const raw = rate(c.raw);
   console.log(
-    `${c.name}: ${Math.round(ours).toLocaleString()} msg/s decoded for display; ${(ours / baseline).toFixed(3)}x raw JSON.parse; ${c.rawName} alone ${Math.round(raw).toLocaleString()} msg/s (${(ours / raw).toFixed(3)}x)`,
+    `${c.name}: ${Math.round(ours).toLocaleString()} msg/s decoded for display; ` +
+      `${(ours / baseline).toFixed(3)}x raw JSON.parse; ${c.rawName} alone ` +
+      `${Math.round(raw).toLocaleString()} msg/s (${(ours / raw).toFixed(3)}x)`,
   );
   result(`decode rate ${c.name}`, ours, 'msg/s', '>= 20000 (lazy: only rows in view are decoded)', baseline);
   result(`decode rate ${c.name} / raw JSON.parse`, ours / baseline, 'ratio', 'informational: the cost of tree, summary and text');

@@ -211,7 +211,10 @@ async function main(): Promise<void> {
     const bestEngine = best(engine.map((r) => r.rate));
     const lost = engine.reduce((sum, r) => sum + r.lost, 0);
     console.log(
-      `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ${pyzmq.map(Math.round).join(', ')}; engine without crash spool ${unspooled.map(Math.round).join(', ')}`,
+      `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ` +
+        `${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ` +
+        `${pyzmq.map(Math.round).join(', ')}; engine without crash spool ` +
+        `${unspooled.map(Math.round).join(', ')}`,
     );
     result(`engine capture rate ${size} B`, Math.round(bestEngine), 'msg/s', undefined, Math.round(bestBare));
     result(`bare zeromq.js rate ${size} B (same run)`, Math.round(bestBare), 'msg/s');
@@ -238,7 +241,9 @@ async function main(): Promise<void> {
     const quiet = await enginePath(1_000_000, 64, true, { quietMs: Math.max(3000, flood.ms) });
     const line = (d: EngineRun['delay']) => `p50 ${d!.p50.toFixed(1)} ms, p99 ${d!.p99.toFixed(1)} ms, max ${d!.max.toFixed(1)} ms`;
     console.log(
-      `extension host event-loop delay, inspector open and rows asked at 30 Hz: during a 64 B flood (${Math.round(flood.rate)} msg/s into the engine) ${line(flood.delay)}; same run, no flood: ${line(quiet.delay)}`,
+      `extension host event-loop delay, inspector open and rows asked at 30 Hz: during a 64 B flood ` +
+        `(${Math.round(flood.rate)} msg/s into the engine) ${line(flood.delay)}; same run, no flood: ` +
+        `${line(quiet.delay)}`,
     );
     result('extension host event-loop delay p50 during flood (engine)', +flood.delay!.p50.toFixed(2), 'ms');
     result(
@@ -251,7 +256,8 @@ async function main(): Promise<void> {
     result('extension host event-loop delay max during flood (engine)', +flood.delay!.max.toFixed(2), 'ms');
     result('extension host event-loop delay p99 without flood (baseline)', +quiet.delay!.p99.toFixed(2), 'ms');
     console.log(
-      `extension host CPU time: ${flood.hostCpuPerSecondMs.toFixed(1)} ms per second during the flood, ${quiet.hostCpuPerSecondMs.toFixed(1)} ms per second without it`,
+      `extension host CPU time: ${flood.hostCpuPerSecondMs.toFixed(1)} ms per second during the flood, ` +
+        `${quiet.hostCpuPerSecondMs.toFixed(1)} ms per second without it`,
     );
     result(
       'extension host CPU per second during flood (engine)',
@@ -263,7 +269,9 @@ async function main(): Promise<void> {
     for (const messages of [10_000, 200_000]) {
       const run = await restart(messages);
       console.log(
-        `restart after kill -9 holding ${messages} messages: noticed ${Math.round(run.noticedMs)} ms, new engine ready (spool restored, session reopened) ${Math.round(run.startedMs)} ms, session receiving ${Math.round(run.runningMs)} ms; restored ${run.restored}`,
+        `restart after kill -9 holding ${messages} messages: noticed ${Math.round(run.noticedMs)} ms, new ` +
+          `engine ready (spool restored, session reopened) ${Math.round(run.startedMs)} ms, session receiving ` +
+          `${Math.round(run.runningMs)} ms; restored ${run.restored}`,
       );
       result(`engine restart to session receiving (${messages} messages restored)`, Math.round(run.runningMs), 'ms', '< 3000');
       result(`engine crash noticed (${messages} messages)`, Math.round(run.noticedMs), 'ms', '< 1000');

@@ -242,7 +242,8 @@ async function main(): Promise<void> {
     const liveP95 = quantile(live.times, 0.95);
     console.log(
       `tailing ${LIVE_RATE}/s for ${LIVE_SECONDS} s: ${live.times.length} frames, p50 ${liveP50} p95 ${liveP95} max ${quantile(live.times, 1)} ms; ` +
-        `batch visible: ${caughtUp.length}/${batches.length} batches, p50 ${quantile(caughtUp, 0.5)} p95 ${quantile(caughtUp, 0.95)} max ${quantile(caughtUp, 1)} ms`,
+        `batch visible: ${caughtUp.length}/${batches.length} batches, p50 ${quantile(caughtUp, 0.5)} p95 ` +
+        `${quantile(caughtUp, 0.95)} max ${quantile(caughtUp, 1)} ms`,
     );
     console.log(`tailing main-thread work per frame: ${JSON.stringify(liveWork)}`);
     workResults('tailing 50k/s', liveWork, idleWork);

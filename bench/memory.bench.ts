@@ -107,14 +107,20 @@ const naivePerMessage = measure(() => {
 }).perMessage;
 
 console.log(
-  `capture store: ${perMessage.toFixed(1)} B per retained ${PAYLOAD}-byte message (overhead ${(perMessage - PAYLOAD).toFixed(1)} B; heap ${part('heap')}, external ${part('external')} of which array buffers ${part('arrayBuffers')})`,
+  `capture store: ${perMessage.toFixed(1)} B per retained ${PAYLOAD}-byte message (overhead ` +
+    `${(perMessage - PAYLOAD).toFixed(1)} B; heap ${part('heap')}, external ${part('external')} of which ` +
+    `array buffers ${part('arrayBuffers')})`,
 );
 console.log(`naive (array of Buffer copies): ${naivePerMessage.toFixed(1)} B per message`);
 console.log(
-  `append: ${rate(storeMs).toLocaleString('en-US')} msg/s filling, ${rate(fullMs).toLocaleString('en-US')} msg/s full (evicting); plain array push: ${rate(arrayMs).toLocaleString('en-US')} msg/s`,
+  `append: ${rate(storeMs).toLocaleString('en-US')} msg/s filling, ` +
+    `${rate(fullMs).toLocaleString('en-US')} msg/s full (evicting); plain array push: ` +
+    `${rate(arrayMs).toLocaleString('en-US')} msg/s`,
 );
 console.log(
-  `filter over ${COUNT.toLocaleString('en-US')}: session ${scans.session.ms.toFixed(0)} ms, bytes ${scans.bytes.ms.toFixed(0)} ms (${scans.bytes.matches} matches), case-insensitive text ${scans.text.ms.toFixed(0)} ms (${scans.text.matches} matches)`,
+  `filter over ${COUNT.toLocaleString('en-US')}: session ${scans.session.ms.toFixed(0)} ms, bytes ` +
+    `${scans.bytes.ms.toFixed(0)} ms (${scans.bytes.matches} matches), case-insensitive text ` +
+    `${scans.text.ms.toFixed(0)} ms (${scans.text.matches} matches)`,
 );
 result('retained bytes per 64 B message', +perMessage.toFixed(1), 'bytes', '<= 128', +naivePerMessage.toFixed(1));
 result('overhead per retained message beyond payload', +(perMessage - PAYLOAD).toFixed(1), 'bytes', '<= 64');

@@ -210,7 +210,10 @@ async function main(): Promise<void> {
     });
     const intervals = [...frames.intervals].sort((a, b) => a - b);
     console.log(
-      `monitor panel frames: ${intervals.length}, interval p50 ${intervals[Math.floor(intervals.length / 2)]?.toFixed(1)} p95 ${intervals[Math.floor(intervals.length * 0.95)]?.toFixed(1)} max ${intervals.at(-1)?.toFixed(1)} ms; long tasks ${JSON.stringify(frames.longTasks.map(Math.round))}`,
+      `monitor panel frames: ${intervals.length}, interval p50 ` +
+        `${intervals[Math.floor(intervals.length / 2)]?.toFixed(1)} p95 ` +
+        `${intervals[Math.floor(intervals.length * 0.95)]?.toFixed(1)} max ${intervals.at(-1)?.toFixed(1)} ` +
+        `ms; long tasks ${JSON.stringify(frames.longTasks.map(Math.round))}`,
     );
     const updates = await monitor.page.evaluate(() => (globalThis as unknown as { __updateMs: number[] }).__updateMs);
     console.log(`monitor panel: handling one update took ${JSON.stringify(updates.map((ms) => Math.round(ms)))} ms`);

@@ -165,7 +165,8 @@ async function main(): Promise<void> {
   }
   if (imported !== messages) throw new Error(`imported ${imported} of ${messages} messages`);
   console.log(
-    `bare read ${(megabytes / best.bare).toFixed(0)} MB/s, reader ${(megabytes / best.reader).toFixed(0)} MB/s, import ${(megabytes / best.full).toFixed(0)} MB/s`,
+    `bare read ${(megabytes / best.bare).toFixed(0)} MB/s, reader ` +
+      `${(megabytes / best.reader).toFixed(0)} MB/s, import ${(megabytes / best.full).toFixed(0)} MB/s`,
   );
   result('pcap import throughput', megabytes / best.full, 'MB/s', 'a 1 GB capture in well under a minute', megabytes / best.bare);
   result('pcap import messages per second', messages / best.full, 'msg/s', 'informative');

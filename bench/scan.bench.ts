@@ -46,7 +46,9 @@ function hostileFiles(): void {
     const baseline = time('/w/plain.py', plain);
     const hostile = time(`/w/${h.file}`, h.text);
     console.log(
-      `hostile ${h.name} (${(h.text.length / 1024).toFixed(0)} KiB, ${h.attack}): ${hostile.ms.toFixed(1)} ms${hostile.skipped ? `, ${hostile.skipped}` : ', scanned'}; plain file of that size ${baseline.ms.toFixed(1)} ms`,
+      `hostile ${h.name} (${(h.text.length / 1024).toFixed(0)} KiB, ${h.attack}): ` +
+        `${hostile.ms.toFixed(1)} ms${hostile.skipped ? `, ${hostile.skipped}` : ', scanned'}; plain file of ` +
+        `that size ${baseline.ms.toFixed(1)} ms`,
     );
     result(
       `hostile file: ${h.name}${hostile.skipped ? ' (skipped)' : ''}`,

@@ -16,52 +16,67 @@ const ZEROMQ_TEMPLATES: Array<[string, (port: number, n: number) => string]> = [
   [
     'py',
     (p, n) =>
-      `import zmq\n\nPORT = ${p}\n\n\ndef serve_${n}():\n    ctx = zmq.Context()\n    sock = ctx.socket(zmq.PUB)\n    sock.bind(f"tcp://*:{PORT}")\n    # sock.bind("tcp://*:1")\n    return sock\n`,
+      `import zmq\n\nPORT = ${p}\n\n\ndef serve_${n}():\n    ctx = zmq.Context()\n    sock = ` +
+      `ctx.socket(zmq.PUB)\n    sock.bind(f"tcp://*:{PORT}")\n    # sock.bind("tcp://*:1")\n    return ` +
+      `sock\n`,
   ],
   [
     'py',
     (p, n) =>
-      `import os\nimport zmq.asyncio\n\nasync def client_${n}():\n    sub = zmq.asyncio.Context().socket(zmq.SUB)\n    sub.connect("tcp://localhost:%d" % ${p})\n    sub.connect(os.environ["EXTRA_${n}"])\n`,
+      `import os\nimport zmq.asyncio\n\nasync def client_${n}():\n    sub = ` +
+      `zmq.asyncio.Context().socket(zmq.SUB)\n    sub.connect("tcp://localhost:%d" % ${p})\n    ` +
+      `sub.connect(os.environ["EXTRA_${n}"])\n`,
   ],
   [
     'c',
     (p) =>
-      `#include <zmq.h>\n#define ENDPOINT "tcp://*:${p}"\nint main(void) {\n  void *ctx = zmq_ctx_new();\n  void *rep = zmq_socket(ctx, ZMQ_REP);\n  zmq_bind(rep, ENDPOINT);\n  return 0;\n}\n`,
+      `#include <zmq.h>\n#define ENDPOINT "tcp://*:${p}"\nint main(void) {\n  void *ctx = ` +
+      `zmq_ctx_new();\n  void *rep = zmq_socket(ctx, ZMQ_REP);\n  zmq_bind(rep, ENDPOINT);\n  return ` +
+      `0;\n}\n`,
   ],
   [
     'cpp',
     (p) =>
-      `#include <zmq.hpp>\nconst int port = ${p};\nint main() {\n  zmq::context_t ctx;\n  zmq::socket_t req(ctx, zmq::socket_type::req);\n  req.connect("tcp://localhost:" + std::to_string(port));\n}\n`,
+      `#include <zmq.hpp>\nconst int port = ${p};\nint main() {\n  zmq::context_t ctx;\n  zmq::socket_t ` +
+      `req(ctx, zmq::socket_type::req);\n  req.connect("tcp://localhost:" + std::to_string(port));\n}\n`,
   ],
   [
     'js',
     (p) =>
-      `const zmq = require("zeromq")\nconst PORT = ${p}\nasync function run() {\n  const sock = new zmq.Push()\n  await sock.bind(\`tcp://*:\${PORT}\`)\n}\nmodule.exports = { run }\n`,
+      `const zmq = require("zeromq")\nconst PORT = ${p}\nasync function run() {\n  const sock = new ` +
+      `zmq.Push()\n  await sock.bind(\`tcp://*:\${PORT}\`)\n}\nmodule.exports = { run }\n`,
   ],
   [
     'ts',
     (p) =>
-      `import { Pull } from "zeromq"\nexport async function work(): Promise<void> {\n  const pull = new Pull()\n  pull.connect("tcp://127.0.0.1:" + ${p})\n  for await (const [m] of pull) console.log(m.toString())\n}\n`,
+      `import { Pull } from "zeromq"\nexport async function work(): Promise<void> {\n  const pull = new ` +
+      `Pull()\n  pull.connect("tcp://127.0.0.1:" + ${p})\n  for await (const [m] of pull) ` +
+      `console.log(m.toString())\n}\n`,
   ],
   [
     'go',
     (p) =>
-      `package main\n\nimport (\n\t"fmt"\n\tzmq "github.com/pebbe/zmq4"\n)\n\nconst port = ${p}\n\nfunc main() {\n\ts, _ := zmq.NewSocket(zmq.ROUTER)\n\ts.Bind(fmt.Sprintf("tcp://*:%d", port))\n}\n`,
+      `package main\n\nimport (\n\t"fmt"\n\tzmq "github.com/pebbe/zmq4"\n)\n\nconst port = ${p}\n\nfunc ` +
+      `main() {\n\ts, _ := zmq.NewSocket(zmq.ROUTER)\n\ts.Bind(fmt.Sprintf("tcp://*:%d", port))\n}\n`,
   ],
   [
     'java',
     (p, n) =>
-      `import org.zeromq.*;\npublic class Dealer${n} {\n  static final int PORT = ${p};\n  public static void main(String[] a) {\n    try (ZContext c = new ZContext()) {\n      ZMQ.Socket d = c.createSocket(SocketType.DEALER);\n      d.connect("tcp://localhost:" + PORT);\n    }\n  }\n}\n`,
+      `import org.zeromq.*;\npublic class Dealer${n} {\n  static final int PORT = ${p};\n  public static ` +
+      `void main(String[] a) {\n    try (ZContext c = new ZContext()) {\n      ZMQ.Socket d = ` +
+      `c.createSocket(SocketType.DEALER);\n      d.connect("tcp://localhost:" + PORT);\n    }\n  }\n}\n`,
   ],
   [
     'cs',
     (p, n) =>
-      `using NetMQ.Sockets;\nclass Svc${n} {\n  const int Port = ${p};\n  static void Main() {\n    using var rep = new ResponseSocket($"@tcp://*:{Port}");\n  }\n}\n`,
+      `using NetMQ.Sockets;\nclass Svc${n} {\n  const int Port = ${p};\n  static void Main() {\n    using ` +
+      `var rep = new ResponseSocket($"@tcp://*:{Port}");\n  }\n}\n`,
   ],
   [
     'rs',
     (p) =>
-      `const PORT: u16 = ${p};\nfn main() {\n    let ctx = zmq::Context::new();\n    let s = ctx.socket(zmq::SUB).unwrap();\n    s.connect(&format!("tcp://localhost:{}", PORT)).unwrap();\n}\n`,
+      `const PORT: u16 = ${p};\nfn main() {\n    let ctx = zmq::Context::new();\n    let s = ` +
+      `ctx.socket(zmq::SUB).unwrap();\n    s.connect(&format!("tcp://localhost:{}", PORT)).unwrap();\n}\n`,
   ],
 ];
 
@@ -76,8 +91,11 @@ function ordinaryCode(ext: string, n: number, size: number, random: () => number
     const v = Math.floor(random() * 1000);
     const block =
       ext === 'py'
-        ? `${comment} helper ${i} for module ${n}\ndef helper_${i}(value, name="item-${v}"):\n    if value > ${v}:\n        return f"{name}: {value}"\n    return str(value * ${i})\n`
-        : `${comment} helper ${i} for module ${n}\nfunction helper_${i}(value) {\n  const name = "item-${v}";\n  if (value > ${v}) { return name + ": " + value; }\n  return String(value * ${i}); /* keep ${v} */\n}\n`;
+        ? `${comment} helper ${i} for module ${n}\ndef helper_${i}(value, name="item-${v}"):\n    if value > ` +
+          `${v}:\n        return f"{name}: {value}"\n    return str(value * ${i})\n`
+        : `${comment} helper ${i} for module ${n}\nfunction helper_${i}(value) {\n  const name = ` +
+          `"item-${v}";\n  if (value > ${v}) { return name + ": " + value; }\n  return String(value * ${i}); ` +
+          `/* keep ${v} */\n}\n`;
     lines.push(block);
     length += block.length;
   }

@@ -190,7 +190,8 @@ async function main(): Promise<void> {
   buildPublisher();
   const { direct, tapped, unwatched } = await roundTrips(5000);
   console.log(
-    `REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`,
+    `REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ` +
+      `ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`,
   );
   result('tap added latency p50', pct(tapped, 50) - pct(direct, 50), 'ms', '< 0.5', pct(direct, 50));
   result('tap added latency p99', pct(tapped, 99) - pct(direct, 99), 'ms', '< 2', pct(direct, 99));
@@ -205,10 +206,14 @@ async function main(): Promise<void> {
   for (let i = 0; i < 2; i++) for (const middle of middles) rates[middle].push(await pipeline(middle, 300_000));
   const [directRate, bareRate, tappedRate, unwatchedRate] = middles.map((m) => Math.max(...rates[m]));
   console.log(
-    `PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ${Math.round(tappedRate).toLocaleString()} msg/s`,
+    `PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a ` +
+      `bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ` +
+      `${Math.round(tappedRate).toLocaleString()} msg/s`,
   );
   console.log(
-    `  tap / direct ${(tappedRate / directRate).toFixed(3)} (the price of any JavaScript proxy: zeromq.js receive and send per message); tap / bare forwarder ${(tappedRate / bareRate).toFixed(3)} (the price of capturing)`,
+    `  tap / direct ${(tappedRate / directRate).toFixed(3)} (the price of any JavaScript proxy: ` +
+      `zeromq.js receive and send per message); tap / bare forwarder ${(tappedRate / bareRate).toFixed(3)} ` +
+      `(the price of capturing)`,
   );
   result('tap throughput 64 B', Math.round(tappedRate), 'msg/s', undefined, Math.round(directRate));
   result(
@@ -219,7 +224,9 @@ async function main(): Promise<void> {
   );
   result('tap throughput ratio (tap / bare zeromq.js forwarder)', tappedRate / bareRate, 'ratio', '>= 0.8');
   console.log(
-    `  without the connection-watching relay ${Math.round(unwatchedRate).toLocaleString()} msg/s: watched / unwatched ${(tappedRate / unwatchedRate).toFixed(3)} (the price of reading heartbeats and subscriptions per connection)`,
+    `  without the connection-watching relay ${Math.round(unwatchedRate).toLocaleString()} msg/s: ` +
+      `watched / unwatched ${(tappedRate / unwatchedRate).toFixed(3)} (the price of reading heartbeats and ` +
+      `subscriptions per connection)`,
   );
   result('tap throughput ratio (watched connections / unwatched)', tappedRate / unwatchedRate, 'ratio', 'informative');
 }

@@ -144,7 +144,10 @@ export function describeReplay(
   result: { sent: number; of: number; elapsedMs: number; capturedMs: number },
 ): string {
   const pace = speed === 'max' ? 'as fast as possible' : `×${speed}`;
-  return `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${name} in ${seconds(result.elapsedMs)} (captured over ${seconds(result.capturedMs)}, ${pace}).`;
+  return (
+    `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${name} in ` +
+    `${seconds(result.elapsedMs)} (captured over ${seconds(result.capturedMs)}, ${pace}).`
+  );
 }
 
 export function registerReplayCommands(

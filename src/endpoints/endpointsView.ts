@@ -159,7 +159,8 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     });
     const taps = (this.taps?.list() ?? []).map(
       (t) =>
-        `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}:${t.connectionLines?.map((l) => `${l.label}${l.warn}`).join(',')}`,
+        `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}:` +
+        `${t.connectionLines?.map((l) => `${l.label}${l.warn}`).join(',')}`,
     );
     // Repeat counts change on a collapsed reconnect cycle without adding lines: the last line's count shows it.
     const repeats = this.controller.running().map((e) => e.session!.events.at(-1)?.repeat ?? 0);

@@ -69,11 +69,13 @@ export class EngineRequestError extends ZmqUserError {
 /** The log line of a start: pid, libzmq, time, what the spool restored and what was reopened. */
 export function describeStart(start: EngineStart, zeromqVersion: string): string {
   const { restored, reopened } = start;
-  return `ZeroMQ engine started (pid ${start.pid}, libzmq ${zeromqVersion}, ${Math.round(start.startMs)} ms)${restored ? `: restored ${restored.messages} captured messages (#${restored.firstSeq}–#${restored.lastSeq}) from the crash spool in ${Math.round(restored.ms)} ms` : ''}${
-    reopened
-      ? `; reopened ${reopened.sessions} session(s) and ${reopened.taps} tap(s)${reopened.failures.length ? `, could not reopen ${reopened.failures.join('; ')}` : ''}`
-      : ''
-  }`;
+  const restoredText = restored
+    ? `: restored ${restored.messages} captured messages (#${restored.firstSeq}–#${restored.lastSeq}) ` +
+      `from the crash spool in ${Math.round(restored.ms)} ms`
+    : '';
+  const failures = reopened?.failures.length ? `, could not reopen ${reopened.failures.join('; ')}` : '';
+  const reopenedText = reopened ? `; reopened ${reopened.sessions} session(s) and ${reopened.taps} tap(s)${failures}` : '';
+  return `ZeroMQ engine started (pid ${start.pid}, libzmq ${zeromqVersion}, ${Math.round(start.startMs)} ms)${restoredText}${reopenedText}`;
 }
 
 /** The host's reply to a request the engine made, by the handler of its method; errors as values. */

@@ -215,7 +215,8 @@ export class EngineCore {
       onUnanswered: (request) =>
         this.options.log(
           'warn',
-          `[${options.name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
+          `[${options.name}] request #${request.seq} from client 0x${request.clientIdHex} has had no reply ` +
+            `for ${(request.ageMs / 1000).toFixed(1)} s: a REQ client is now stuck in lock-step.`,
         ),
     });
     this.taps.set(tap.id, tap);

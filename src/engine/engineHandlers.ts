@@ -75,7 +75,9 @@ export function coreHandlers(core: () => EngineCore, host: HandlerHost) {
           onAttempt: (attempt) =>
             host.log(
               'info',
-              `[${spec.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`,
+              `[${spec.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ` +
+                `${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} ` +
+                `(status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`,
             ),
         });
         warnings = secure.warnings;

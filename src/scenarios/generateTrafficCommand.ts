@@ -90,7 +90,10 @@ async function askFrames(previous: string[]): Promise<GeneratorFrame[] | undefin
 export function describeGeneratorReport(name: string, report: GeneratorReport): string {
   const asked = report.targetRate ? ` of ${count(report.targetRate)}/s asked` : '';
   const failed = report.failed ? `; ${count(report.failed)} send(s) failed (${report.firstError})` : '';
-  return `ZeroMQ: ${name} sent ${count(report.sent)} messages in ${seconds(report.elapsedMs)}: ${count(report.achievedRate)}/s${asked}${failed}. ${report.hwmNote}.`;
+  return (
+    `ZeroMQ: ${name} sent ${count(report.sent)} messages in ${seconds(report.elapsedMs)}: ` +
+    `${count(report.achievedRate)}/s${asked}${failed}. ${report.hwmNote}.`
+  );
 }
 
 export async function generateTrafficCommand(engine: EngineClient, controller: EndpointController, last: GeneratorInputs): Promise<void> {

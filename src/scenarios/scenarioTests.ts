@@ -288,7 +288,9 @@ export class ScenarioTests implements vscode.Disposable {
           this.decorations.step(uri, stepResult);
           this.report(run, stepItem(stepResult.step), uri, stepResult);
           out(
-            `  ${stepResult.status === 'passed' ? '✓' : stepResult.status === 'failed' ? '✗' : '-'} line ${stepResult.step.line}: ${stepResult.step.text} (${formatMs(stepResult.durationMs)}): ${stepResult.message}`,
+            `  ${stepResult.status === 'passed' ? '✓' : stepResult.status === 'failed' ? '✗' : '-'} line ` +
+              `${stepResult.step.line}: ${stepResult.step.text} (${formatMs(stepResult.durationMs)}): ` +
+              `${stepResult.message}`,
           );
           if (verbose && stepResult.received) out(`      received: ${stepResult.received}`);
         },
@@ -304,7 +306,8 @@ export class ScenarioTests implements vscode.Disposable {
       run.failed(scenarioItem, message, duration);
     }
     out(
-      `${result.status === 'passed' ? '✓' : '✗'} ${scenario.name}: ${result.status} in ${formatMs(duration)}${result.setupError ? `: ${result.setupError}` : ''}`,
+      `${result.status === 'passed' ? '✓' : '✗'} ${scenario.name}: ${result.status} in ` +
+        `${formatMs(duration)}${result.setupError ? `: ${result.setupError}` : ''}`,
     );
     this.deps.log.info(`Scenario "${scenario.name}" (${fileName}): ${result.status} in ${formatMs(duration)}`);
   }

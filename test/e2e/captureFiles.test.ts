@@ -52,7 +52,8 @@ print("READY", flush=True)
 while pub.recv()[:1] != b"\\x01":
     pass
 for n in range(${MESSAGES}):
-    frames = [${JSON.stringify(TOPIC)}.encode(), json.dumps({"seq": n, "label": ${JSON.stringify(LABEL)}}, ensure_ascii=False).encode(), bytes([n]) + bytes(range(256)), b""]
+    body = json.dumps({"seq": n, "label": ${JSON.stringify(LABEL)}}, ensure_ascii=False).encode()
+    frames = [${JSON.stringify(TOPIC)}.encode(), body, bytes([n]) + bytes(range(256)), b""]
     pub.send_multipart(frames)
     print("SENT", json.dumps([base64.b64encode(f).decode() for f in frames]), flush=True)
 print("DONE", flush=True)

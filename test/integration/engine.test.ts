@@ -137,7 +137,8 @@ while True:
       );
       const runningMs = performance.now() - killedAt;
       console.log(
-        `${signal}: noticed after ${Math.round(noticedMs)} ms, engine restarted in ${Math.round(start.startMs)} ms, session capturing again ${Math.round(runningMs)} ms after the kill`,
+        `${signal}: noticed after ${Math.round(noticedMs)} ms, engine restarted in ` +
+          `${Math.round(start.startMs)} ms, session capturing again ${Math.round(runningMs)} ms after the kill`,
       );
       assert.ok(runningMs < 3000, `running again ${Math.round(runningMs)} ms after the kill`);
       const seqs = await seqsBetween(client, 1, capturedBefore);
@@ -217,7 +218,8 @@ test('the engine dies with its parent: a host killed with kill -9 leaves no engi
       `const { fork } = require('node:child_process');
 const engine = fork(${JSON.stringify(ENGINE)}, [], { execArgv: [], serialization: 'advanced', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
 engine.on('message', (m) => { if (m.kind === 'reply') console.log('ENGINE ' + m.result.pid); });
-engine.send({ kind: 'request', id: 1, method: 'hello', params: { protocolVersion: ${ENGINE_PROTOCOL_VERSION}, limits: { maxMessages: 1000, maxBytes: 1048576, maxFrameBytes: 1024 }, receiveTimeoutMs: 1000 } });
+const limits = { maxMessages: 1000, maxBytes: 1048576, maxFrameBytes: 1024 };
+engine.send({ kind: 'request', id: 1, method: 'hello', params: { protocolVersion: ${ENGINE_PROTOCOL_VERSION}, limits, receiveTimeoutMs: 1000 } });
 setInterval(() => {}, 1000);`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

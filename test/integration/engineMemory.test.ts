@@ -29,7 +29,8 @@ for (const [size, port] of [
       });
       t.diagnostic(
         `${size} B: RSS idle ${run.idleRssMiB.toFixed(0)} MiB, peak ${run.peakRssMiB.toFixed(0)} MiB, end ${run.endRssMiB.toFixed(0)} MiB; ` +
-          `publisher sent ${run.sent}, engine received ${run.stats.total}, retained ${run.stats.retained} (${(run.stats.retainedBytes / MiB).toFixed(1)} MiB), dropped ${run.stats.dropped}`,
+          `publisher sent ${run.sent}, engine received ${run.stats.total}, retained ${run.stats.retained} ` +
+          `(${(run.stats.retainedBytes / MiB).toFixed(1)} MiB), dropped ${run.stats.dropped}`,
       );
       // The flood reached the engine (at 8 KiB it fills the budget; at 64 B a busy machine may not in 20 s).
       assert.ok(run.stats.total > 10_000, `received ${run.stats.total}`);

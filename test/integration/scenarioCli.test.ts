@@ -104,7 +104,10 @@ test('run: a wrong expectation exits 1 and the JUnit file names the failing step
   const junit = readFileSync(join(dir, 'out/fail.xml'), 'utf8');
   assert.match(
     junit,
-    /<testcase name="line 8: request svc within 3s" classname="wrong.zmq › Ping gets pong"[^>]*line="8">\s*<failure message="frame\[0\] == pang: expected pang, got pong">/,
+    new RegExp(
+      '<testcase name="line 8: request svc within 3s" classname="wrong.zmq › Ping gets pong"[^>]*line="8">' +
+        '\\s*<failure message="frame\\[0\\] == pang: expected pang, got pong">',
+    ),
   );
   assert.match(junit, /FAIL line 11: frame\[0\] == pang\n\s+expected: pang\n\s+actual:\s+pong/);
   // The other scenario still ran and passed.

@@ -92,7 +92,10 @@ function connectionEvidence(c: WireConnection, nowMs: number): Evidence {
     kind: 'counter',
     name: `pings from ${c.peer}`,
     value: c.pingsFromPeer,
-    text: `${connectionName(c)} connected at ${clockTime(c.openedMs)}: ${heartbeatText(c, nowMs)}; idle ${formatSeconds(idleMs(c, nowMs))}; ${formatCount(c.messagesFromPeer)} messages from it, ${formatCount(c.messagesToPeer)} to it`,
+    text:
+      `${connectionName(c)} connected at ${clockTime(c.openedMs)}: ${heartbeatText(c, nowMs)}; idle ` +
+      `${formatSeconds(idleMs(c, nowMs))}; ${formatCount(c.messagesFromPeer)} messages from it, ` +
+      `${formatCount(c.messagesToPeer)} to it`,
   };
 }
 
@@ -127,7 +130,9 @@ export function heartbeatCheck(input: ConnectionsInput | undefined, nowMs: numbe
       severity: 'info',
       title: `No ZMTP heartbeat on ${formatCount(none.length)} of ${formatCount(open.length)} connections: ${none.map(connectionName).join(', ')}`,
       detail:
-        'Without heartbeats a peer that hangs, or a link that drops without a TCP reset (a NAT or firewall timing out), is noticed only when TCP gives up, often after many minutes; until then messages queue for a peer that is gone.',
+        'Without heartbeats a peer that hangs, or a link that drops without a TCP reset (a NAT or firewall ' +
+        'timing out), is noticed only when TCP gives up, often after many minutes; until then messages queue ' +
+        'for a peer that is gone.',
       fix: 'Set ZMQ_HEARTBEAT_IVL (e.g. 1000 ms) and ZMQ_HEARTBEAT_TIMEOUT on the sockets at both ends (zeromq.js: heartbeatInterval, heartbeatTimeout).',
       evidence: none.slice(0, 16).map((c) => connectionEvidence(c, nowMs)),
       numbers: { connections: none.length },
@@ -136,7 +141,9 @@ export function heartbeatCheck(input: ConnectionsInput | undefined, nowMs: numbe
     findings.push({
       kind: 'heartbeats-stopped',
       severity: 'warning',
-      title: `${connectionName(c)} stopped sending heartbeats ${formatSeconds(nowMs - c.lastPingFromPeerMs!)} ago (it sent one every ${formatSeconds(c.peerPingIntervalMs!)})`,
+      title:
+        `${connectionName(c)} stopped sending heartbeats ${formatSeconds(nowMs - c.lastPingFromPeerMs!)} ` +
+        `ago (it sent one every ${formatSeconds(c.peerPingIntervalMs!)})`,
       detail:
         'The connection is still open, but the peer has missed several of its own heartbeats: it may be hung, or the link may be down.',
       fix: "Look at the peer process; a heartbeat timeout on the tap's side of the link would close such a connection.",
@@ -193,7 +200,9 @@ export function subscriberCheck(input: ConnectionsInput | undefined, nowMs: numb
 
 /** A bound XPUB session hears subscriptions without their sender: said plainly next to its map. */
 export const XPUB_ATTRIBUTION_NOTE =
-  "which subscriber sent each subscription is not known here: libzmq's XPUB hands over the subscription without its peer, so holders are counted, not named; a pub-sub tap in front of the publisher names each subscriber";
+  "which subscriber sent each subscription is not known here: libzmq's XPUB hands over the " +
+  'subscription without its peer, so holders are counted, not named; a pub-sub tap in front of the ' +
+  'publisher names each subscriber';
 
 function changeEvidence(c: WireConnection): Evidence[] {
   return c.changes.slice(-8).map((ch) => ({

@@ -68,7 +68,8 @@ class Parser extends BlockParser {
           node,
           node.column,
           node.column + keyword.length,
-          `expected endpoint, scenario or @name = value at the top level, not "${keyword.slice(0, 40)}"${(STEP_KEYWORDS as readonly string[]).includes(keyword) ? ' (steps go indented under a scenario)' : ''}`,
+          `expected endpoint, scenario or @name = value at the top level, not ` +
+            `"${keyword.slice(0, 40)}"${(STEP_KEYWORDS as readonly string[]).includes(keyword) ? ' (steps go indented under a scenario)' : ''}`,
         );
     }
     this.checkNames();

@@ -265,7 +265,9 @@ class ScenarioRun {
           return templates.map(({ spec, template }, i) => files[i] ?? encode(spec, expandTemplate(template, this.scope)));
         };
         const report = await generateTraffic(session, step, next, signal);
-        const summary = `sent ${report.sent} in ${formatMs(report.elapsedMs)} (${Math.round(report.achievedRate)}/s${report.targetRate ? ` of ${report.targetRate}/s asked` : ''})`;
+        const summary =
+          `sent ${report.sent} in ${formatMs(report.elapsedMs)} ` +
+          `(${Math.round(report.achievedRate)}/s${report.targetRate ? ` of ${report.targetRate}/s asked` : ''})`;
         if (report.failed) throw new StepFailure(`${summary}; ${report.failed} send(s) failed: ${report.firstError}`);
         return `${summary}; ${report.hwmNote}`;
       }

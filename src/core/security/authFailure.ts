@@ -8,14 +8,16 @@ import { isSecurityServer, wireMechanism, type SessionSecurity } from './securit
  *
  * | case                                     | client (the *-client side) sees           | server sees                                  | client retries |
  * |------------------------------------------|-------------------------------------------|----------------------------------------------|----------------|
- * | CURVE client has a wrong server key      | handshake:error:other EPIPE, disconnect   | handshake:error:protocol ERR_ZMTP_CRYPTOGRAPHIC | yes, each interval |
+ * | CURVE client has a wrong server key      | handshake:error:other EPIPE, disconnect   | handshake:error:protocol                     | yes, each      |
+ * |                                          |                                           |   ERR_ZMTP_CRYPTOGRAPHIC                     |   interval     |
  * | CURVE client pair mismatched / server    | same as above                             | same as above                                | yes            |
  * |   secret not the published key's         |                                           |                                              |                |
  * | CURVE client key refused by ZAP (400)    | handshake:error:auth, error.status 400    | handshake:error:auth, error.status 400       | no             |
  * | PLAIN wrong user/password, ZAP 400       | handshake:error:auth, error.status 400    | handshake:error:auth, error.status 400       | no             |
  * | PLAIN server with no ZAP handler         | handshake:error:other EPIPE               | handshake:error:other EFAULT                 | yes            |
- * | NULL client vs CURVE or PLAIN server     | handshake:error:protocol ERR_ZMTP_MECHANISM_MISMATCH, | same, or handshake:error:other EPIPE   | no after a     |
- * |   (any two different mechanisms)         |   or handshake:error:other EPIPE (a race) |   when the client hung up first              |   mismatch     |
+ * | NULL client vs CURVE or PLAIN server     | handshake:error:protocol                  | same, or handshake:error:other EPIPE         | no after a     |
+ * |   (any two different mechanisms)         |   ERR_ZMTP_MECHANISM_MISMATCH,            |   when the client hung up first              |   mismatch     |
+ * |                                          |   or handshake:error:other EPIPE (a race) |                                              |                |
  * | ZAP handler never answers                | handshake:error:other EPIPE               | handshake:error:other EAGAIN (handshake ivl) | yes            |
  * | incompatible socket types (PUB-PUSH)     | disconnect only, no handshake event       | disconnect only                              | no             |
  *

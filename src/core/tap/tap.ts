@@ -333,7 +333,9 @@ async function refuseSelfLoop(listen: ParsedEndpoint, bound: string, upstream: P
   const boundPort = Number(/:(\d+)$/.exec(bound)?.[1] ?? listen.port);
   if (!(await reachesOwnListener(listen.host, boundPort, upstream.host, upstream.port))) return;
   throw new ZmqUserError(
-    `The tap would connect to itself: it listens on ${bound} and the service address ${upstream.address} is this machine on the same port, so every message would go round in the tap. Give the tap another listen port (and point the clients at it), or give the real service's address.`,
+    `The tap would connect to itself: it listens on ${bound} and the service address ` +
+      `${upstream.address} is this machine on the same port, so every message would go round in the tap. ` +
+      `Give the tap another listen port (and point the clients at it), or give the real service's address.`,
   );
 }
 
