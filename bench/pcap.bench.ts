@@ -6,6 +6,7 @@ import { createReadStream, mkdirSync, openSync, writeSync, closeSync, statSync }
 import { CaptureStore } from '../src/core/capture/captureStore';
 import { PcapFileReader } from '../src/core/pcap/pcapFileReader';
 import { importPcapFromStream } from '../src/core/pcap/pcapImport';
+import { zmtpGreeting } from '../test/support/zmtpBytes';
 
 const FILE = 'bench/tmp/synthetic.pcap';
 const TARGET_BYTES = Number(process.env.PCAP_BENCH_MB ?? 200) * 1024 * 1024;
@@ -26,12 +27,7 @@ function frame(body: Buffer, more: boolean): Buffer {
 }
 
 function greetingAndReady(type: string): Buffer {
-  const greeting = Buffer.alloc(64);
-  greeting[0] = 0xff;
-  greeting[9] = 0x7f;
-  greeting[10] = 3;
-  greeting[11] = 1;
-  greeting.write('NULL', 12);
+  const greeting = zmtpGreeting();
   const property = Buffer.concat([Buffer.from([11]), Buffer.from('Socket-Type'), Buffer.from([0, 0, 0, type.length]), Buffer.from(type)]);
   const body = Buffer.concat([Buffer.from([5]), Buffer.from('READY'), property]);
   return Buffer.concat([greeting, Buffer.from([4, body.length]), body]);

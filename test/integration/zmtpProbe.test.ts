@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
 import { probeEndpoint, type ProbeResult } from '../../src/core/zmtp/zmtpProbe';
 import { startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { zmtpGreeting } from '../support/zmtpBytes';
 
 const sockets: zmq.Socket[] = [];
 const servers: Server[] = [];
@@ -301,12 +302,7 @@ test(
 );
 
 test('a peer whose READY Socket-Type is a markdown command link of 60 KiB is reported as short, inert text', async () => {
-  const greeting = Buffer.alloc(64);
-  greeting[0] = 0xff;
-  greeting[9] = 0x7f;
-  greeting[10] = 3;
-  greeting[11] = 1;
-  greeting.write('NULL', 12);
+  const greeting = zmtpGreeting();
   const value = Buffer.from(`[Sniff](command:workbench.action.closeWindow) ${'A'.repeat(60 * 1024)}`);
   const property = Buffer.concat([Buffer.from([11]), Buffer.from('Socket-Type'), Buffer.alloc(4), value]);
   property.writeUInt32BE(value.length, 12);

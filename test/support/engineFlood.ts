@@ -6,6 +6,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient } from '../../src/engine/engineClient';
+import { refusingHostHandlers } from './engineHandlers';
 import type { CaptureStats } from '../../src/core/types';
 import { delay, startPythonPeer } from './peers';
 
@@ -47,22 +48,11 @@ export async function floodEngineMemory(options: {
 }): Promise<FloodMemory> {
   const { enginePath, port, size, seconds, maxBytes, spool = true } = options;
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-flood-'));
-  const refuse = async () => {
-    throw new Error('not in a flood');
-  };
   const engine = new EngineClient({
     enginePath,
     spoolDir: spool ? spoolDir : undefined,
     helloParams: () => ({ limits: { maxMessages: 1_000_000, maxBytes, maxFrameBytes: 1024 * 1024 }, receiveTimeoutMs: 5000 }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
+    hostHandlers: refusingHostHandlers('not in a flood'),
     log: (level, message) => {
       if (level === 'error') console.error(`[engine ${level}] ${message}`);
     },

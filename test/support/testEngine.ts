@@ -5,13 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EngineClient } from '../../src/engine/engineClient';
+import { refusingHostHandlers } from './engineHandlers';
 
 const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
 const started: Array<{ client: EngineClient; spoolDir: string }> = [];
-
-const refuse = async (): Promise<never> => {
-  throw new Error('no VS Code host in this test');
-};
 
 export async function startTestEngine(maxMessages = 1_000_000): Promise<EngineClient> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-test-engine-'));
@@ -19,15 +16,7 @@ export async function startTestEngine(maxMessages = 1_000_000): Promise<EngineCl
     enginePath: ENGINE,
     spoolDir,
     helloParams: () => ({ limits: { maxMessages, maxBytes: 64 * 1024 * 1024, maxFrameBytes: 1024 * 1024 }, receiveTimeoutMs: 5000 }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
+    hostHandlers: refusingHostHandlers('no VS Code host in this test'),
     log: () => undefined,
   });
   started.push({ client, spoolDir });

@@ -2,9 +2,10 @@
 // guess), comments and strings ignored, exact ranges; checked on snippets and on the fixture workspace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isScannableFile, languageOfFile, mightUseZeroMQ, scanSource, type ScanResult } from '../../src/core/scan';
+import { filesBelow } from '../support/fileTree';
 
 // Bundled to out/test/unit/, so the fixtures are three folders up.
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
@@ -261,18 +262,9 @@ test('file selection: languages by extension, dependency folders skipped, prefil
   assert.deepEqual(scanSource('f.py', 'import other as z\ns = c.socket(z.PUB)\ns.bind("tcp://*:1")').sockets, []);
 });
 
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    });
-}
-
 test('fixture workspace: every socket and bind/connect, with resolved or unresolved endpoints', () => {
   const scanned: Record<string, ReturnType<typeof project>> = {};
-  for (const path of walk(FIXTURE)) {
+  for (const path of filesBelow(FIXTURE)) {
     const file = relative(FIXTURE, path).split('\\').join('/');
     if (!isScannableFile(file)) continue;
     scanned[file] = project(scanSource(file, readFileSync(path, 'utf8')));
@@ -359,7 +351,7 @@ test('truncated sources (unterminated strings, comments, brackets, f-strings) ar
     'zmq\nx = /[/',
   ];
   const texts = [
-    ...walk(FIXTURE).map((p) => [p, readFileSync(p, 'utf8')] as const),
+    ...filesBelow(FIXTURE).map((p) => [p, readFileSync(p, 'utf8')] as const),
     ...extra.map((t, i) => [['a.py', 'a.ts', 'a.cs', 'a.rs', 'a.cpp', 'a.c', 'a.rs', 'a.js'][i], t] as const),
   ];
   let scanned = 0;

@@ -5,22 +5,16 @@
 // binding and per cross-file form) are each an error, and an application object's connect is nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { WorkspaceScanIndex, isScannableFile, type SourceFiles } from '../../src/core/scan';
 import { writeCorpus, writeSeededWorkspace, type CorpusLanguage } from '../support/topologyCorpus';
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
+import { filesBelow } from '../support/fileTree';
 
 /** Scans a folder as the worker does: every scannable file, with the file list for imports. */
 function scanFolder(root: string): WorkspaceScanIndex {
-  const paths = walk(root).filter((p) => isScannableFile(p, [root]));
+  const paths = filesBelow(root).filter((p) => isScannableFile(p, [root]));
   const files: SourceFiles = { read: (p) => readFileSync(p, 'utf8'), list: () => paths };
   const index = new WorkspaceScanIndex({ files });
   for (const path of paths) index.update(path, readFileSync(path, 'utf8'));

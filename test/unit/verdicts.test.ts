@@ -3,22 +3,14 @@
 // programs: pairingRules.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TopologySystems, WorkspaceScanIndex, type SystemsSetting } from '../../src/core/scan';
 import { project } from '../support/verdictProjection';
+import { filesBelow } from '../support/fileTree';
 
 // Bundled to out/test/unit/, so the fixtures are three folders up.
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    });
-}
 
 /** The fixture's declared systems, from its .vscode/settings.json (JSONC: whole-line comments). */
 function fixtureSystems(): TopologySystems {
@@ -28,7 +20,7 @@ function fixtureSystems(): TopologySystems {
 
 function fixtureIndex(): WorkspaceScanIndex {
   const index = new WorkspaceScanIndex({ systems: fixtureSystems() });
-  for (const path of walk(FIXTURE)) index.update(relative(FIXTURE, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+  for (const path of filesBelow(FIXTURE)) index.update(relative(FIXTURE, path).split('\\').join('/'), readFileSync(path, 'utf8'));
   return index;
 }
 

@@ -3,16 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_KEPT_BODY, ZmtpStreamScanner, type ScanEvent } from '../../src/core/tap/zmtpStreamScanner';
+import { zmtpGreeting } from '../support/zmtpBytes';
 
-function greeting(mechanism = 'NULL', minor = 1): Buffer {
-  const g = Buffer.alloc(64);
-  g[0] = 0xff;
-  g[9] = 0x7f;
-  g[10] = 3;
-  g[11] = minor;
-  g.write(mechanism, 12, 'latin1');
-  return g;
-}
+const greeting = zmtpGreeting;
 
 function command(name: string, body: Uint8Array): Buffer {
   const payload = Buffer.concat([Buffer.from([name.length]), Buffer.from(name, 'latin1'), body]);

@@ -91,13 +91,8 @@ export class CaptureStore extends CaptureRing {
     if (held > maxBytes) {
       // Even alone it would not fit the budget: dropped at once, but it keeps an empty slot so that
       // sequence numbers stay contiguous in the ring.
-      this.dropped++;
-      this.droppedBytes += held;
-      this.oversized++;
-      this.oversizedBytes += held;
+      this.dropOversized(held);
       flags |= FLAG_REMOVED;
-      this.removed++;
-      if (this.count >= maxMessages) this.evict(1, 0);
     } else {
       if (this.count >= maxMessages || this.retainedBytes + held > maxBytes) this.evict(1, held);
       this.payload.reserve(span, seq);
@@ -344,13 +339,8 @@ export class CaptureStore extends CaptureRing {
     const { maxMessages, maxBytes } = this.limits;
     let offset = 0;
     if (held > maxBytes || cursor.pos > end) {
-      this.dropped++;
-      this.droppedBytes += held;
-      this.oversized++;
-      this.oversizedBytes += held;
+      this.dropOversized(held);
       flags |= FLAG_REMOVED;
-      this.removed++;
-      if (this.count >= maxMessages) this.evict(1, 0);
     } else {
       if (this.count >= maxMessages || this.retainedBytes + held > maxBytes) this.evict(1, held);
       this.payload.reserve(span, seq);
@@ -363,6 +353,16 @@ export class CaptureStore extends CaptureRing {
       this.retainedBytes += held;
     }
     this.commitSlot(seq, timeSec, timeFrac, offset, session | flags, tagIndex, maxMessages);
+  }
+
+  /** A message bigger than the whole byte budget: counted as dropped, and it keeps an empty (removed) slot. */
+  private dropOversized(held: number): void {
+    this.dropped++;
+    this.droppedBytes += held;
+    this.oversized++;
+    this.oversizedBytes += held;
+    this.removed++;
+    if (this.count >= this.limits.maxMessages) this.evict(1, 0);
   }
 
   /** Writes the message at `pos` in the current slab; returns the position after it. */
