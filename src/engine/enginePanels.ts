@@ -79,7 +79,13 @@ export class EnginePanels {
         await this.callHost('inspector.addRule', { rule }, HOST_TIMEOUT_MS);
       },
       log: (message) => core.log('info', message),
-      annotate: (seq) => core.annotate(seq),
+      annotate: (seq) => core.tapAnnotation(seq),
+      sequence: {
+        gapMarkers: () => core.sink.gapMarkers(),
+        tracking: () => core.sink.tracking(),
+        valueOf: (record) => core.sink.sequenceValueOf(record.sessionId, record.direction, record.frames),
+        markerBefore: (seq) => core.sink.gapMarkerBefore(seq),
+      },
       replay: async (seq) => (await this.callHost('inspector.replay', { seq }, REPLAY_TIMEOUT_MS)).outcome,
       getFilterPresets: () => this.filterPresets,
       plotField: async (spec: FieldPlotSpec) => (await this.callHost('inspector.plotField', { spec }, HOST_TIMEOUT_MS)).label,

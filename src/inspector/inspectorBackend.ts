@@ -5,7 +5,9 @@ import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types
 import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
 import type { TreeDecoder } from '../core/filter/filterSubject';
 import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { GapMarkerFeed, type GapMarkerSource } from './gapMarkerFeed';
 import { plotSpecFor } from './plotField';
+import { buildRowWindow } from './rowWindow';
 import { CaptureView, type CaptureSource } from './inspectorCaptureView';
 import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
 import { MessageComparer } from './messageComparer';
@@ -23,6 +25,7 @@ import {
   type RowWindow,
   type RuleProposal,
   type SessionInfo,
+  type SummaryMessage,
   type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
 
@@ -39,6 +42,8 @@ export interface InspectorDeps {
   getRules(): readonly unknown[];
   addRule(rule: RuleProposal): Promise<void>;
   log(message: string): void;
+  /** Sequence tracking (absent: no gap marker rows, no "Sequence" column). */
+  sequence?: InspectorSequence;
   /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
   annotate?(seq: number): string | undefined;
   /** Resends a captured message wherever the user picks (absent: replay is not offered). */
@@ -49,6 +54,15 @@ export interface InspectorDeps {
   plotField?(spec: FieldPlotSpec): string | Promise<string>;
 }
 
+export interface InspectorSequence extends GapMarkerSource {
+  /** True while some session has sequence tracking on. */
+  tracking(): boolean;
+  /** The message's own sequence number, when its session is tracked and the number is readable. */
+  valueOf(record: CaptureRecord): number | undefined;
+  /** The marker of the gap just before this message, for its details. */
+  markerBefore(seq: number): string | undefined;
+}
+
 export interface InspectorHost {
   post(message: ToWebviewMessage): void;
   writeClipboard(text: string): Promise<void>;
@@ -56,8 +70,6 @@ export interface InspectorHost {
 
 /** ~30 summaries a second at most; the webview pulls rows itself. */
 export const SUMMARY_INTERVAL_MS = 33;
-/** A window bigger than a few screens is a bug in the caller, not a reason to send 100k rows. */
-const MAX_WINDOW_ROWS = 2000;
 /** Field expressions are evaluated in slices this long, with a turn of the event loop between. */
 const SCAN_SLICE_MS = 8;
 
@@ -65,6 +77,7 @@ export class InspectorBackend {
   private readonly presenter: MessagePresenter;
   private readonly topics: TopicTreeFeed;
   private readonly comparer: MessageComparer;
+  private readonly gapMarkers: GapMarkerFeed | undefined;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
   private predicate: ((seq: number) => boolean) | undefined;
@@ -89,7 +102,9 @@ export class InspectorBackend {
       deps.sessions,
       () => deps.getRules(),
       deps.annotate ? (seq) => deps.annotate!(seq) : undefined,
+      deps.sequence ? (seq) => deps.sequence!.markerBefore(seq) : undefined,
     );
+    this.gapMarkers = deps.sequence ? new GapMarkerFeed(deps.sequence) : undefined;
     this.view = CaptureView.build(deps.store, undefined, this.generation);
     this.topics = new TopicTreeFeed(deps.store, (record) => this.presenter.rowSummary(record));
     this.comparer = new MessageComparer(deps.store, deps.decoders, () => deps.getRules());
@@ -271,39 +286,11 @@ export class InspectorBackend {
 
   private rows(request: RequestOf<MessageType.GetRows>): RowWindow {
     this.refresh();
-    const view = this.view;
-    const window: RowWindow = {
-      filterGeneration: view.generation,
-      absStart: request.absStart,
-      seqs: [],
-      timesMs: [],
-      sessionNames: [],
-      directions: '',
-      summaries: [],
-      frameCounts: [],
-      sizes: [],
-    };
-    if (request.filterGeneration !== view.generation) return window;
-    const start = Math.max(0, request.absStart - view.evicted);
-    window.absStart = view.evicted + start;
-    const end = Math.min(view.count, start + Math.min(Math.max(0, request.count), MAX_WINDOW_ROWS));
-    let directions = '';
-    for (let index = start; index < end; index++) {
-      const seq = view.seqAt(index);
-      const record = seq === undefined ? undefined : this.deps.store.get(seq);
-      if (!record) break;
-      window.seqs.push(record.seq);
-      window.timesMs.push(Number(record.timeNs / 1000n) / 1000);
-      window.sessionNames.push(this.presenter.session(record.sessionId).name);
-      directions += record.direction === 'out' ? 'o' : 'i';
-      window.summaries.push(this.presenter.rowSummary(record));
-      window.frameCounts.push(record.frames.length);
-      let size = 0;
-      for (let i = 0; i < record.frames.length; i++) size += record.frameSizes[i] ?? record.frames[i].length;
-      window.sizes.push(size);
-    }
-    window.directions = directions;
-    return window;
+    return buildRowWindow(this.view, request, {
+      store: this.deps.store,
+      presenter: this.presenter,
+      sequenceOf: this.deps.sequence?.tracking() ? (record) => this.deps.sequence!.valueOf(record) : undefined,
+    });
   }
 
   private async addRule(proposal: RuleProposal): Promise<{ description: string }> {
@@ -388,6 +375,13 @@ export class InspectorBackend {
       decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
       presets: (this.deps.getFilterPresets?.() ?? []).map((p) => ({ name: p.name, expression: p.expression, enabled: p.enabled === true })),
       ...(this.predicate && this.view.pendingFraction > 0 ? { filterProgress: 1 - this.view.pendingFraction } : {}),
+      ...this.sequenceFields(force),
     });
+  }
+
+  private sequenceFields(force: boolean): Pick<SummaryMessage, 'gapMarkers' | 'sequenceTracking'> {
+    if (!this.deps.sequence || !this.gapMarkers) return {};
+    const gapMarkers = this.gapMarkers.update(this.view, force);
+    return { sequenceTracking: this.deps.sequence.tracking(), ...(gapMarkers ? { gapMarkers } : {}) };
   }
 }

@@ -11,6 +11,7 @@ import {
   type SummaryMessage,
   type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
+import { ColumnLayout, type ColumnLayoutState } from './columnLayout';
 import { DetailPane } from './detailPane';
 import { el } from './dom';
 import { FilterBar } from './filterBar';
@@ -31,6 +32,8 @@ export interface PersistedState {
   topSeq?: number;
   selectedSeq?: number;
   detailHeight?: number;
+  /** Column widths and hidden columns, as the user left them. */
+  columns?: ColumnLayoutState;
 }
 
 const EMPTY_FILTER: FilterSpec = { text: '', sessionId: '', direction: '', topic: '' };
@@ -47,6 +50,7 @@ export class InspectorApp {
   private readonly detail: DetailPane;
   private readonly topicPane: TopicTreePane;
   private readonly state: PersistedState;
+  private readonly columns: ColumnLayout;
   private generation = -1;
   private filterToken = 0;
   private pausedAtEnd = 0;
@@ -68,6 +72,7 @@ export class InspectorApp {
       selectedSeq: saved?.selectedSeq,
       detailHeight: saved?.detailHeight,
     };
+    this.columns = new ColumnLayout(saved?.columns);
 
     this.filterBar = new FilterBar({
       filterChanged: (filter) => void this.applyFilter(filter, this.list.isTail ? undefined : this.list.topSeq),
@@ -81,13 +86,17 @@ export class InspectorApp {
       fetch: () => this.client.request(MessageType.GetTopicTree, {}),
       pick: (prefix) => this.filterBar.setTopic(prefix),
     });
-    this.list = new MessageList({
-      fetchRows: (absStart, count) => this.fetchRows(absStart, count),
-      select: (seq) => this.select(seq),
-      activate: () => this.detail.focus(),
-      tailChanged: (tail) => this.tailChanged(tail),
-      scrolled: () => this.saveSoon(),
-    });
+    this.list = new MessageList(
+      {
+        fetchRows: (absStart, count) => this.fetchRows(absStart, count),
+        select: (seq) => this.select(seq),
+        activate: () => this.detail.focus(),
+        tailChanged: (tail) => this.tailChanged(tail),
+        scrolled: () => this.saveSoon(),
+        columnsChanged: () => this.saveSoon(),
+      },
+      this.columns,
+    );
     this.detail = new DetailPane({
       changeDecoder: (seq, frameIndex, decoderId) => void this.changeDecoder(seq, frameIndex, decoderId),
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
@@ -144,6 +153,9 @@ export class InspectorApp {
     } else if (summary.filterGeneration === this.generation) {
       void this.list.setCounts(summary.matched, summary.evicted);
     }
+    const markers = summary.gapMarkers;
+    if (markers && markers.filterGeneration === this.generation) this.list.setMarkers(markers.positions, markers.texts);
+    this.list.setSequenceColumn(summary.sequenceTracking === true);
     this.updateStatus();
   }
 
@@ -339,6 +351,7 @@ export class InspectorApp {
       this.saveTimer = undefined;
       this.state.tail = this.list.isTail;
       this.state.topSeq = this.list.topSeq;
+      this.state.columns = this.columns.state();
       this.api.setState(this.state);
     }, 200);
   }

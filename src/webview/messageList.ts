@@ -1,10 +1,14 @@
 // The virtualized message list: a fixed pool of row elements over a tall spacer, fed by pulled windows.
-// Positions are absolute (evicted + list index) so rows dropped from the front of the capture do not
-// shift what the user is looking at.
+// Messages have absolute positions (evicted + list index) so rows dropped from the front of the capture do
+// not shift what the user is looking at; the list scrolls in display positions, which add a marker row
+// above each message that follows a sequence gap (ListIndex maps between the two).
 import type { RowWindow } from '../shared/inspectorProtocol';
 import { el } from './dom';
+import { ListIndex } from './listIndex';
 import { RowCache, type ListViewport } from './rowCache';
-import { createHeader, createRowElement, fillRow, hideRow, type RowElement } from './rowCells';
+import type { ColumnLayout } from './columnLayout';
+import { ListHeader } from './listHeader';
+import { createRowElement, fillMarker, fillRow, hideRow, type RowElement } from './rowCells';
 
 export const ROW_HEIGHT = 22;
 /** Beyond this the spacer is scaled: Chromium stops laying out near 33.5M px. */
@@ -17,6 +21,8 @@ export interface MessageListEvents {
   activate(): void;
   tailChanged(tail: boolean): void;
   scrolled(): void;
+  /** The user resized, hid or showed a column (save the layout). */
+  columnsChanged(): void;
 }
 
 export class MessageList {
@@ -27,10 +33,11 @@ export class MessageList {
   private readonly empty: HTMLElement;
   private readonly pool: RowElement[] = [];
   private readonly rows: RowCache;
+  private readonly index = new ListIndex();
   private matched = 0;
   private evicted = 0;
-  /** Absolute position of the top edge of the viewport, in rows (fractional). */
-  private topAbs = 0;
+  /** Display position of the top edge of the viewport, in rows (fractional). */
+  private topPos = 0;
   /** Content pixels per scrollbar pixel (1 unless the list is taller than MAX_SPACER_PX). */
   private scale = 1;
   private tail = true;
@@ -55,7 +62,12 @@ export class MessageList {
   private applyingCounts = false;
   private pendingCounts: { matched: number; evicted: number; generation: number } | undefined;
 
-  constructor(private readonly events: MessageListEvents) {
+  private readonly header: ListHeader;
+
+  constructor(
+    private readonly events: MessageListEvents,
+    private readonly columns: ColumnLayout,
+  ) {
     this.rows = new RowCache(
       (absStart, count) => events.fetchRows(absStart, count),
       () => this.rowsArrived(),
@@ -64,12 +76,9 @@ export class MessageList {
     this.layer = el('div', { className: 'list-rows', attrs: { role: 'rowgroup' } });
     this.empty = el('div', { className: 'list-empty', text: 'No messages captured yet.' });
     this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
-    this.element = el(
-      'div',
-      { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } },
-      createHeader(),
-      this.viewport,
-    );
+    this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } });
+    this.header = new ListHeader(this.element, columns, () => events.columnsChanged());
+    this.element.append(this.header.element, this.viewport);
     this.viewport.addEventListener('scroll', () => this.onScroll());
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.layer.addEventListener('mousedown', (event) => this.onClick(event));
@@ -88,9 +97,9 @@ export class MessageList {
     return this.tail;
   }
 
-  /** Seq of the first fully visible row (kept across reloads), if loaded. */
+  /** Seq of the first fully visible message (kept across reloads), if loaded. */
   get topSeq(): number | undefined {
-    return this.rows.get(Math.ceil(this.topAbs - 0.001))?.seq;
+    return this.rows.get(this.index.at(Math.ceil(this.topPos - 0.001)).abs)?.seq;
   }
 
   /** Absolute end: every matching row ever seen in this filter generation. */
@@ -107,13 +116,30 @@ export class MessageList {
     this.generation++;
     this.pendingCounts = undefined;
     this.rows.clear();
+    this.index.clear();
     this.matched = matched;
     this.evicted = evicted;
     this.selectedAbs = -1;
     if (topIndex !== undefined) {
       this.tail = false;
-      this.topAbs = evicted + topIndex;
+      this.topPos = evicted + topIndex;
     }
+    this.layout();
+  }
+
+  /** The "Sequence" column shows while a session has sequence tracking on. */
+  setSequenceColumn(shown: boolean): void {
+    if (this.columns.setTracking(shown)) this.header.apply();
+  }
+
+  /** Gap marker rows for the current generation; the message at the top stays at the top. */
+  setMarkers(positions: readonly number[], texts: readonly string[]): void {
+    const top = Math.floor(this.topPos);
+    const slot = this.index.at(top);
+    const fraction = this.topPos - top;
+    this.index.setMarkers(positions, texts);
+    const markerKept = slot.marker !== undefined && this.index.markerAbove(slot.abs) !== undefined;
+    this.topPos = this.index.displayOf(slot.abs) - (markerKept ? 1 : 0) + fraction;
     this.layout();
   }
 
@@ -149,7 +175,7 @@ export class MessageList {
 
   scrollToEnd(): void {
     this.tail = true;
-    this.topAbs = this.maxTop();
+    this.topPos = this.maxTop();
     this.applyScroll();
     this.events.tailChanged(true);
   }
@@ -178,13 +204,23 @@ export class MessageList {
     return this.height() / ROW_HEIGHT;
   }
 
+  /** Display positions [startPos, endPos) exist: the retained messages and their marker rows. */
+  private startPos(): number {
+    return this.index.displayStart(this.evicted);
+  }
+
+  private endPos(): number {
+    return this.index.displayStart(this.endAbs);
+  }
+
   private maxTop(): number {
-    return this.evicted + Math.max(0, this.matched - this.visibleRows());
+    const start = this.startPos();
+    return start + Math.max(0, this.endPos() - start - this.visibleRows());
   }
 
   private listViewport(): ListViewport {
     return {
-      first: Math.floor(this.topAbs),
+      first: this.index.at(Math.floor(this.topPos)).abs,
       page: Math.ceil(this.visibleRows()) + 1,
       start: this.evicted,
       end: this.endAbs,
@@ -194,15 +230,16 @@ export class MessageList {
 
   private layout(): void {
     const viewportHeight = this.height();
-    const contentHeight = this.matched * ROW_HEIGHT;
+    const start = this.startPos();
+    const contentHeight = (this.endPos() - start) * ROW_HEIGHT;
     const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
     this.spacer.style.height = `${spacerHeight}px`;
     const scrollRange = spacerHeight - viewportHeight;
     this.scale = scrollRange > 0 && contentHeight > MAX_SPACER_PX ? (contentHeight - viewportHeight) / scrollRange : 1;
     this.attachWheel(this.scale !== 1);
     this.empty.hidden = this.matched > 0;
-    if (this.tail) this.topAbs = this.maxTop();
-    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    if (this.tail) this.topPos = this.maxTop();
+    this.topPos = Math.min(Math.max(this.topPos, start), this.maxTop());
     this.applyScroll();
   }
 
@@ -218,10 +255,10 @@ export class MessageList {
     else this.viewport.removeEventListener('wheel', this.wheelListener);
   }
 
-  /** Moves the native scrollbar to match topAbs; the scroll event this causes is ignored. */
+  /** Moves the native scrollbar to match topPos; the scroll event this causes is ignored. */
   private applyScroll(): void {
     this.scrollPending = false;
-    const target = ((this.topAbs - this.evicted) * ROW_HEIGHT) / this.scale;
+    const target = ((this.topPos - this.startPos()) * ROW_HEIGHT) / this.scale;
     if (Math.abs(this.viewport.scrollTop - target) >= 1) {
       // The setter lays out anyway, so reading the clamped value back costs nothing more.
       this.viewport.scrollTop = target;
@@ -236,7 +273,7 @@ export class MessageList {
     const ours = this.expectedScrollTop >= 0 && Math.abs(scrollTop - this.expectedScrollTop) < 1;
     this.expectedScrollTop = -1;
     if (!ours) {
-      this.topAbs = this.evicted + (scrollTop * this.scale) / ROW_HEIGHT;
+      this.topPos = this.startPos() + (scrollTop * this.scale) / ROW_HEIGHT;
       this.userMoved();
     }
     this.render();
@@ -247,7 +284,7 @@ export class MessageList {
     if (this.scale === 1 || event.ctrlKey) return;
     event.preventDefault();
     const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? this.height() : 1;
-    this.topAbs = Math.min(Math.max(this.topAbs + (event.deltaY * unit) / ROW_HEIGHT, this.evicted), this.maxTop());
+    this.topPos = Math.min(Math.max(this.topPos + (event.deltaY * unit) / ROW_HEIGHT, this.startPos()), this.maxTop());
     this.userMoved();
     // Several wheel events can arrive in one frame: the scrollbar and rows follow once, at the frame.
     this.scrollPending = true;
@@ -255,7 +292,7 @@ export class MessageList {
   }
 
   private userMoved(): void {
-    const tail = this.topAbs >= this.maxTop() - 0.05;
+    const tail = this.topPos >= this.maxTop() - 0.05;
     if (tail !== this.tail) {
       this.tail = tail;
       this.events.tailChanged(tail);
@@ -274,7 +311,8 @@ export class MessageList {
   }
 
   private render(): void {
-    const first = Math.floor(this.topAbs);
+    const first = Math.floor(this.topPos);
+    const start = this.startPos();
     const poolSize = Math.ceil(this.visibleRows()) + 2;
     while (this.pool.length < poolSize) {
       const row = createRowElement();
@@ -282,7 +320,7 @@ export class MessageList {
       this.pool.push(row);
     }
     // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
-    const contentTop = this.scale === 1 ? (first - this.evicted) * ROW_HEIGHT : this.scrollTopPx - (this.topAbs - first) * ROW_HEIGHT;
+    const contentTop = this.scale === 1 ? (first - start) * ROW_HEIGHT : this.scrollTopPx - (this.topPos - first) * ROW_HEIGHT;
     if (contentTop !== this.layerTop) {
       this.layerTop = contentTop;
       this.layer.style.transform = `translateY(${contentTop}px)`;
@@ -290,16 +328,21 @@ export class MessageList {
     if (first !== this.lastRenderedTop) this.scrollingUp = first < this.lastRenderedTop;
     this.lastRenderedTop = first;
     this.rotatePool(first, poolSize);
-    const end = this.endAbs;
+    const end = this.endPos();
     for (let i = 0; i < this.pool.length; i++) {
       const element = this.pool[i];
-      const abs = first + i;
-      if (i >= poolSize || abs >= end) {
+      const pos = first + i;
+      if (i >= poolSize || pos >= end) {
         hideRow(element);
         continue;
       }
-      const row = this.rows.get(abs);
-      fillRow(element, abs, abs - this.evicted, row, row !== undefined && row.seq === this.selectedSeq);
+      const slot = this.index.at(pos);
+      if (slot.marker !== undefined) {
+        fillMarker(element, pos, slot.abs, slot.marker);
+        continue;
+      }
+      const row = this.rows.get(slot.abs);
+      fillRow(element, pos, slot.abs, pos - start, row, row !== undefined && row.seq === this.selectedSeq);
     }
     if (this.rows.needsRows(this.listViewport())) void this.rows.fill(() => this.listViewport());
   }
@@ -310,7 +353,7 @@ export class MessageList {
    * and are not refilled.
    */
   private rotatePool(first: number, poolSize: number): void {
-    const current = this.pool[0].abs;
+    const current = this.pool[0].pos;
     if (current < 0) return;
     const shift = first - current;
     if (shift === 0 || Math.abs(shift) >= poolSize) return;
@@ -352,16 +395,19 @@ export class MessageList {
 
   private revealAbs(abs: number): void {
     const fullRows = Math.max(1, Math.floor(this.visibleRows()));
-    if (abs < this.topAbs) this.topAbs = abs;
-    else if (abs + 1 > this.topAbs + fullRows) this.topAbs = abs + 1 - this.visibleRows();
-    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    const pos = this.index.displayOf(abs);
+    // Going up onto a message after a gap shows its marker row too.
+    const top = this.index.markerAbove(abs) !== undefined ? pos - 1 : pos;
+    if (top < this.topPos) this.topPos = top;
+    else if (pos + 1 > this.topPos + fullRows) this.topPos = pos + 1 - this.visibleRows();
+    this.topPos = Math.min(Math.max(this.topPos, this.startPos()), this.maxTop());
     this.userMoved();
     this.applyScroll();
   }
 
   private onKey(event: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.visibleRows()) - 1);
-    const current = this.selectedAbs >= 0 ? this.selectedAbs : Math.ceil(this.topAbs) - 1;
+    const current = this.selectedAbs >= 0 ? this.selectedAbs : this.index.at(Math.ceil(this.topPos)).abs - 1;
     let target: number;
     switch (event.key) {
       case 'ArrowDown':
