@@ -59,7 +59,7 @@ test('marker rows: a million messages with ten thousand markers map in microseco
 });
 
 test('gap markers are placed at the filtered list positions of the messages after each gap', () => {
-  const store = new CaptureStore({ maxMessages: 100 });
+  const store = new CaptureStore({ maxMessages: 100, maxBytes: 1 << 20 });
   const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
   for (let i = 1; i <= 60; i++) store.append(i % 2 ? 'odd' : 'even', 'in', [utf8(`t${i % 2}`), utf8(String(i))], { hasTopic: true });
   let version = 'v1';
