@@ -120,6 +120,8 @@ function newEngine(spoolDir: string | undefined): EngineClient {
     hostHandlers: {
       'inspector.addRule': refuse,
       'inspector.replay': refuse,
+      'inspector.replaySelected': refuse,
+      'inspector.exportPath': refuse,
       'inspector.clipboard': refuse,
       'inspector.plotField': refuse,
       'monitor.openMessage': refuse,

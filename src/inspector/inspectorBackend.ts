@@ -2,16 +2,17 @@
 // capture store and pushes a coalesced summary (<= 30/s) when the store changed and the panel is visible.
 // The panel wraps it; the browser test drives the very same class.
 import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
-import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
+import { storePredicate, withPushdown } from '../core/filter/captureExpressionFilter';
 import type { TreeDecoder } from '../core/filter/filterSubject';
-import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
-import { GapMarkerFeed, type GapMarkerSource } from './gapMarkerFeed';
+import { GapMarkerFeed } from './gapMarkerFeed';
 import { plotSpecFor } from './plotField';
 import { buildRowWindow } from './rowWindow';
-import { CaptureView, type CaptureSource } from './inspectorCaptureView';
+import { SelectionActions } from './selectionActions';
+import { CaptureView } from './inspectorCaptureView';
+import type { InspectorDeps, InspectorHost } from './inspectorDeps';
 import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
 import { MessageComparer } from './messageComparer';
-import { MessagePresenter, type DecoderSource } from './messagePresenter';
+import { MessagePresenter } from './messagePresenter';
 import { TopicTreeFeed } from './topicTreeFeed';
 import {
   MessageType,
@@ -29,44 +30,7 @@ import {
   type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
 
-export interface InspectorSessions {
-  list(): ReadonlyArray<{ readonly id: string; readonly name: string; readonly type: SocketTypeName }>;
-  get(id: string): { readonly name: string; readonly type: SocketTypeName | '?' } | undefined;
-  onDidChange(listener: () => void): { dispose(): void };
-}
-
-export interface InspectorDeps {
-  store: CaptureSource;
-  sessions: InspectorSessions;
-  decoders: DecoderSource;
-  getRules(): readonly unknown[];
-  addRule(rule: RuleProposal): Promise<void>;
-  log(message: string): void;
-  /** Sequence tracking (absent: no gap marker rows, no "Sequence" column). */
-  sequence?: InspectorSequence;
-  /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
-  annotate?(seq: number): string | undefined;
-  /** Resends a captured message wherever the user picks (absent: replay is not offered). */
-  replay?(seq: number): Promise<string>;
-  /** Saved filter expressions (setting zeromq.filters.presets). */
-  getFilterPresets?(): readonly FilterPreset[];
-  /** Plots a field in the monitoring panel; returns its label (absent: not offered). */
-  plotField?(spec: FieldPlotSpec): string | Promise<string>;
-}
-
-export interface InspectorSequence extends GapMarkerSource {
-  /** True while some session has sequence tracking on. */
-  tracking(): boolean;
-  /** The message's own sequence number, when its session is tracked and the number is readable. */
-  valueOf(record: CaptureRecord): number | undefined;
-  /** The marker of the gap just before this message, for its details. */
-  markerBefore(seq: number): string | undefined;
-}
-
-export interface InspectorHost {
-  post(message: ToWebviewMessage): void;
-  writeClipboard(text: string): Promise<void>;
-}
+export type { InspectorDeps, InspectorHost, InspectorSequence, InspectorSessions } from './inspectorDeps';
 
 /** ~30 summaries a second at most; the webview pulls rows itself. */
 export const SUMMARY_INTERVAL_MS = 33;
@@ -78,6 +42,7 @@ export class InspectorBackend {
   private readonly topics: TopicTreeFeed;
   private readonly comparer: MessageComparer;
   private readonly gapMarkers: GapMarkerFeed | undefined;
+  private readonly selection: SelectionActions;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
   private predicate: ((seq: number) => boolean) | undefined;
@@ -108,6 +73,14 @@ export class InspectorBackend {
     this.view = CaptureView.build(deps.store, undefined, this.generation);
     this.topics = new TopicTreeFeed(deps.store, (record) => this.presenter.rowSummary(record));
     this.comparer = new MessageComparer(deps.store, deps.decoders, () => deps.getRules());
+    this.selection = new SelectionActions({
+      store: deps.store,
+      view: () => (this.refresh(), this.view),
+      describeSession: (id) => this.presenter.session(id),
+      writeClipboard: (text) => host.writeClipboard(text),
+      exportMessages: deps.exportMessages && ((seqs) => deps.exportMessages!(seqs)),
+      replayMessages: deps.replayMessages && ((seqs) => deps.replayMessages!(seqs)),
+    });
     this.sessionListener = deps.sessions.onDidChange(() => {
       this.sessionsChanged = true;
     });
@@ -203,6 +176,12 @@ export class InspectorBackend {
         return run(request, () => this.topics.snapshot());
       case MessageType.Diff:
         return run(request, (r) => this.comparer.compare(r.seq, r.otherSeq));
+      case MessageType.CopySelection:
+        return run(request, (r) => this.selection.copy(r.selection, r.format));
+      case MessageType.ExportSelection:
+        return run(request, (r) => this.selection.export(r.selection));
+      case MessageType.ReplaySelection:
+        return run(request, (r) => this.selection.replay(r.selection));
       default: {
         const unknown: never = request;
         this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);

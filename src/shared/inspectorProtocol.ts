@@ -8,10 +8,12 @@ import type {
   FilterSpec,
   FrameDetail,
   GapMarkersView,
+  ListSelectionSpec,
   MessageDetail,
   MessageDiffView,
   RowWindow,
   RuleProposal,
+  SelectionCopyFormat,
   SessionInfo,
   TopicTreeView,
 } from './inspectorShapes';
@@ -43,6 +45,10 @@ export enum MessageType {
   PlotField = 'plotField',
   /** Compare two messages, or one with the previous message of its topic. */
   Diff = 'diff',
+  /** The selected rows: to the clipboard, to a JSON Lines file, or sent again. */
+  CopySelection = 'copySelection',
+  ExportSelection = 'exportSelection',
+  ReplaySelection = 'replaySelection',
 }
 
 // The shapes both sides exchange (rows, details, trees, diffs) live in inspectorShapes.ts.
@@ -177,7 +183,29 @@ export interface PlotFieldRequest {
   path: (string | number)[];
 }
 
+export interface CopySelectionRequest {
+  type: MessageType.CopySelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+  format: SelectionCopyFormat;
+}
+
+export interface ExportSelectionRequest {
+  type: MessageType.ExportSelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+}
+
+export interface ReplaySelectionRequest {
+  type: MessageType.ReplaySelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+}
+
 export type FromWebviewRequest =
+  | CopySelectionRequest
+  | ExportSelectionRequest
+  | ReplaySelectionRequest
   | PlotFieldRequest
   | SetFilterRequest
   | GetRowsRequest
@@ -208,6 +236,10 @@ export interface ResponseTypes {
   [MessageType.PlotField]: { label: string };
   /** null when there is nothing to compare with. */
   [MessageType.Diff]: MessageDiffView | null;
+  [MessageType.CopySelection]: { messages: number; bytes: number };
+  /** What happened, in words ("12 messages written to …", "cancelled"). */
+  [MessageType.ExportSelection]: { outcome: string };
+  [MessageType.ReplaySelection]: { outcome: string };
 }
 
 export type RequestType = keyof ResponseTypes;

@@ -79,6 +79,15 @@ export interface GapMarkersView {
   texts: string[];
 }
 
+/** Rows the user selected in the list: inclusive ranges of absolute positions, in the host's filter generation. */
+export interface ListSelectionSpec {
+  filterGeneration: number;
+  ranges: [number, number][];
+}
+
+/** How selected messages are copied: one line each (frames as text, or as hex), or capture JSON Lines. */
+export type SelectionCopyFormat = 'text' | 'hex' | 'jsonl';
+
 export type FrameLabel = 'routing id' | 'empty delimiter' | 'topic';
 
 export interface HexRow {

@@ -17,6 +17,7 @@ import { el } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount, formatSize } from './format';
 import { MessageList } from './messageList';
+import { SelectionBar } from './selectionBar';
 import { TopicTreePane } from './topicTreePane';
 
 export interface VsCodeApi {
@@ -48,6 +49,7 @@ export class InspectorApp {
   private readonly filterBar: FilterBar;
   private readonly list: MessageList;
   private readonly detail: DetailPane;
+  private readonly selectionBar: SelectionBar;
   private readonly topicPane: TopicTreePane;
   private readonly state: PersistedState;
   private readonly columns: ColumnLayout;
@@ -94,9 +96,20 @@ export class InspectorApp {
         tailChanged: (tail) => this.tailChanged(tail),
         scrolled: () => this.saveSoon(),
         columnsChanged: () => this.saveSoon(),
+        selectionChanged: (count) => this.selectionBar.setCount(count),
+        copySelection: () => void this.selectionBar.copy('text'),
       },
       this.columns,
     );
+    this.selectionBar = new SelectionBar(this.client, {
+      selection: () => ({ filterGeneration: this.generation, ranges: this.list.input.ranges }),
+      notice: (text, isError) => this.detail.showNotice(text, isError),
+      clear: () => {
+        this.list.input.clear();
+        this.list.redraw();
+        this.list.focus();
+      },
+    });
     this.detail = new DetailPane({
       changeDecoder: (seq, frameIndex, decoderId) => void this.changeDecoder(seq, frameIndex, decoderId),
       useFromNowOn: (detail, frameIndex, decoderId) => void this.useFromNowOn(detail, frameIndex, decoderId),
@@ -110,7 +123,14 @@ export class InspectorApp {
       className: 'splitter',
       attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' },
     });
-    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element, this.topicPane.element);
+    root.replaceChildren(
+      this.filterBar.element,
+      this.selectionBar.element,
+      this.list.element,
+      splitter,
+      this.detail.element,
+      this.topicPane.element,
+    );
     this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
     this.enableSplitter(splitter);
     this.detail.element.addEventListener('keydown', (event) => {

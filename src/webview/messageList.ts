@@ -5,16 +5,18 @@
 import type { RowWindow } from '../shared/inspectorProtocol';
 import { el } from './dom';
 import { ListIndex } from './listIndex';
+import { ListInput, type ListInputEvents, type SelectableList } from './listInput';
 import { RowCache, type ListViewport } from './rowCache';
 import type { ColumnLayout } from './columnLayout';
 import { ListHeader } from './listHeader';
-import { createRowElement, fillMarker, fillRow, hideRow, type RowElement } from './rowCells';
+import { fillMarker, fillRow, hideRow } from './rowCells';
+import { RowPool } from './rowPool';
 
 export const ROW_HEIGHT = 22;
 /** Beyond this the spacer is scaled: Chromium stops laying out near 33.5M px. */
 const MAX_SPACER_PX = 15_000_000;
 
-export interface MessageListEvents {
+export interface MessageListEvents extends ListInputEvents {
   /** Fetch absolute positions [absStart, absStart + count); resolve undefined when the answer is stale. */
   fetchRows(absStart: number, count: number): Promise<RowWindow | undefined>;
   select(seq: number): void;
@@ -25,17 +27,19 @@ export interface MessageListEvents {
   columnsChanged(): void;
 }
 
-export class MessageList {
+export class MessageList implements SelectableList {
   readonly element: HTMLElement;
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
-  private readonly layer: HTMLElement;
   private readonly empty: HTMLElement;
-  private readonly pool: RowElement[] = [];
+  private readonly pool = new RowPool();
+  /** What the user selected (clicks and keys). */
+  readonly input: ListInput;
   private readonly rows: RowCache;
   private readonly index = new ListIndex();
   private matched = 0;
-  private evicted = 0;
+  /** Matching rows dropped from the front of the capture: the first position that exists. */
+  evicted = 0;
   /** Display position of the top edge of the viewport, in rows (fractional). */
   private topPos = 0;
   /** Content pixels per scrollbar pixel (1 unless the list is taller than MAX_SPACER_PX). */
@@ -51,7 +55,6 @@ export class MessageList {
   private scrollPending = false;
   /** Viewport height from the ResizeObserver: reading clientHeight after a DOM write forces a layout. */
   private viewportHeight = 0;
-  private layerTop = Number.NaN;
   /** True while the non-passive wheel listener is attached (only when the spacer is scaled). */
   private wheelAttached = false;
   private readonly wheelListener = (event: WheelEvent): void => this.onWheel(event);
@@ -73,15 +76,18 @@ export class MessageList {
       () => this.rowsArrived(),
     );
     this.spacer = el('div', { className: 'list-spacer' });
-    this.layer = el('div', { className: 'list-rows', attrs: { role: 'rowgroup' } });
     this.empty = el('div', { className: 'list-empty', text: 'No messages captured yet.' });
-    this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
+    this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.pool.layer, this.empty);
     this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } });
     this.header = new ListHeader(this.element, columns, () => events.columnsChanged());
     this.element.append(this.header.element, this.viewport);
     this.viewport.addEventListener('scroll', () => this.onScroll());
-    this.element.addEventListener('keydown', (event) => this.onKey(event));
-    this.layer.addEventListener('mousedown', (event) => this.onClick(event));
+    this.input = new ListInput(this, events);
+    this.element.addEventListener('keydown', (event) => this.input.key(event, this.selectedSeq >= 0));
+    this.pool.layer.addEventListener('mousedown', (event) => {
+      const element = this.pool.find(event.target);
+      if (element && element.abs >= 0) this.input.click(element.abs, event);
+    });
     new ResizeObserver((entries) => {
       this.viewportHeight = entries[entries.length - 1].contentRect.height;
       this.layout();
@@ -111,6 +117,18 @@ export class MessageList {
     this.element.focus();
   }
 
+  get focusedAbs(): number {
+    return this.selectedAbs;
+  }
+
+  get topAbs(): number {
+    return this.index.at(Math.ceil(this.topPos)).abs;
+  }
+
+  get pageRows(): number {
+    return Math.max(1, Math.floor(this.visibleRows()) - 1);
+  }
+
   /** A new filter generation: loaded rows no longer apply. topIndex places the view (else it stays). */
   reset(matched: number, evicted: number, topIndex?: number): void {
     this.generation++;
@@ -120,6 +138,8 @@ export class MessageList {
     this.matched = matched;
     this.evicted = evicted;
     this.selectedAbs = -1;
+    // Positions of another generation name other messages.
+    this.input.clear();
     if (topIndex !== undefined) {
       this.tail = false;
       this.topPos = evicted + topIndex;
@@ -186,6 +206,7 @@ export class MessageList {
     this.evicted = evicted;
     if (this.selectedAbs >= 0 && this.selectedAbs < evicted) this.selectedAbs = -1;
     this.rows.dropBefore(evicted);
+    this.input.selection.dropBefore(evicted);
     this.layout();
   }
 
@@ -300,6 +321,10 @@ export class MessageList {
     this.events.scrolled();
   }
 
+  redraw(): void {
+    this.queueFrame();
+  }
+
   private queueFrame(): void {
     if (this.frameQueued) return;
     this.frameQueued = true;
@@ -314,23 +339,17 @@ export class MessageList {
     const first = Math.floor(this.topPos);
     const start = this.startPos();
     const poolSize = Math.ceil(this.visibleRows()) + 2;
-    while (this.pool.length < poolSize) {
-      const row = createRowElement();
-      this.layer.append(row.root);
-      this.pool.push(row);
-    }
     // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
     const contentTop = this.scale === 1 ? (first - start) * ROW_HEIGHT : this.scrollTopPx - (this.topPos - first) * ROW_HEIGHT;
-    if (contentTop !== this.layerTop) {
-      this.layerTop = contentTop;
-      this.layer.style.transform = `translateY(${contentTop}px)`;
-    }
     if (first !== this.lastRenderedTop) this.scrollingUp = first < this.lastRenderedTop;
     this.lastRenderedTop = first;
-    this.rotatePool(first, poolSize);
+    this.pool.arrange(first, poolSize, contentTop);
     const end = this.endPos();
-    for (let i = 0; i < this.pool.length; i++) {
-      const element = this.pool[i];
+    const selection = this.input.selection;
+    const many = !selection.isEmpty;
+    const elements = this.pool.rows;
+    for (let i = 0; i < elements.length; i++) {
+      const element = elements[i];
       const pos = first + i;
       if (i >= poolSize || pos >= end) {
         hideRow(element);
@@ -342,41 +361,13 @@ export class MessageList {
         continue;
       }
       const row = this.rows.get(slot.abs);
-      fillRow(element, pos, slot.abs, pos - start, row, row !== undefined && row.seq === this.selectedSeq);
+      const focused = row !== undefined && row.seq === this.selectedSeq;
+      fillRow(element, pos, slot.abs, pos - start, row, many ? selection.contains(slot.abs) : focused, focused);
     }
     if (this.rows.needsRows(this.listViewport())) void this.rows.fill(() => this.listViewport());
   }
 
-  /**
-   * Scrolling by a few rows moves the row elements that left one edge to the other (in the DOM
-   * too, so document order stays the order on screen); the rows still in view keep their content
-   * and are not refilled.
-   */
-  private rotatePool(first: number, poolSize: number): void {
-    const current = this.pool[0].pos;
-    if (current < 0) return;
-    const shift = first - current;
-    if (shift === 0 || Math.abs(shift) >= poolSize) return;
-    const live = this.pool.slice(0, poolSize);
-    if (shift > 0) {
-      const moved = live.splice(0, shift);
-      live.push(...moved);
-      this.layer.insertBefore(fragmentOf(moved), this.pool[poolSize]?.root ?? null);
-    } else {
-      const moved = live.splice(live.length + shift, -shift);
-      live.unshift(...moved);
-      this.layer.prepend(fragmentOf(moved));
-    }
-    this.pool.splice(0, poolSize, ...live);
-  }
-
-  private onClick(event: MouseEvent): void {
-    const rowNode = (event.target as HTMLElement).closest('.row');
-    const element = this.pool.find((r) => r.root === rowNode);
-    if (element && element.abs >= 0) this.selectAbs(element.abs);
-  }
-
-  private selectAbs(abs: number): void {
+  focusAbs(abs: number): void {
     const clamped = Math.min(Math.max(abs, this.evicted), this.endAbs - 1);
     if (clamped < this.evicted) return;
     this.selectedAbs = clamped;
@@ -404,44 +395,4 @@ export class MessageList {
     this.userMoved();
     this.applyScroll();
   }
-
-  private onKey(event: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.visibleRows()) - 1);
-    const current = this.selectedAbs >= 0 ? this.selectedAbs : this.index.at(Math.ceil(this.topPos)).abs - 1;
-    let target: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        target = current + 1;
-        break;
-      case 'ArrowUp':
-        target = current - 1;
-        break;
-      case 'PageDown':
-        target = current + page;
-        break;
-      case 'PageUp':
-        target = current - page;
-        break;
-      case 'Home':
-        target = this.evicted;
-        break;
-      case 'End':
-        target = this.endAbs - 1;
-        break;
-      case 'Enter':
-        if (this.selectedSeq >= 0) this.events.activate();
-        event.preventDefault();
-        return;
-      default:
-        return;
-    }
-    event.preventDefault();
-    if (this.matched > 0) this.selectAbs(target);
-  }
-}
-
-function fragmentOf(rows: RowElement[]): DocumentFragment {
-  const fragment = document.createDocumentFragment();
-  for (const row of rows) fragment.append(row.root);
-  return fragment;
 }

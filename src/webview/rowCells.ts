@@ -26,6 +26,7 @@ export interface RowElement {
   shown: ListRow | undefined;
   shownIndex: number;
   shownSelected: boolean;
+  shownFocused: boolean;
 }
 
 export function createRowElement(): RowElement {
@@ -45,6 +46,7 @@ export function createRowElement(): RowElement {
     shown: undefined,
     shownIndex: -1,
     shownSelected: false,
+    shownFocused: false,
   };
 }
 
@@ -81,6 +83,8 @@ export function fillMarker(element: RowElement, pos: number, abs: number, text: 
   element.abs = abs;
   if (root.classList.contains('selected')) root.classList.remove('selected');
   element.shownSelected = false;
+  if (element.shownFocused) root.classList.remove('focused');
+  element.shownFocused = false;
   root.classList.remove('loading');
   root.removeAttribute('aria-selected');
   delete root.dataset.seq;
@@ -89,7 +93,16 @@ export function fillMarker(element: RowElement, pos: number, abs: number, text: 
 }
 
 /** Shows `row` (or a placeholder while its window is on the way) at list index `index`. */
-export function fillRow(element: RowElement, pos: number, abs: number, index: number, row: ListRow | undefined, selected: boolean): void {
+export function fillRow(
+  element: RowElement,
+  pos: number,
+  abs: number,
+  index: number,
+  row: ListRow | undefined,
+  selected: boolean,
+  /** The message the detail pane shows (outlined among several selected). */
+  focused = selected,
+): void {
   const root = element.root;
   if (root.hidden) root.hidden = false;
   setMarker(element, false);
@@ -99,6 +112,7 @@ export function fillRow(element: RowElement, pos: number, abs: number, index: nu
     element.shown === row &&
     element.shownIndex === index &&
     element.shownSelected === selected &&
+    element.shownFocused === focused &&
     row !== undefined
   )
     return;
@@ -108,6 +122,10 @@ export function fillRow(element: RowElement, pos: number, abs: number, index: nu
     root.classList.toggle('selected', selected);
     root.setAttribute('aria-selected', String(selected));
     element.shownSelected = selected;
+  }
+  if (element.shownFocused !== focused) {
+    root.classList.toggle('focused', focused);
+    element.shownFocused = focused;
   }
   if (element.shownIndex !== index) {
     root.setAttribute('aria-rowindex', String(index + 1));

@@ -44,6 +44,8 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
     hostHandlers: {
       'inspector.addRule': refuse,
       'inspector.replay': refuse,
+      'inspector.replaySelected': refuse,
+      'inspector.exportPath': refuse,
       'inspector.clipboard': refuse,
       'inspector.plotField': refuse,
       'monitor.openMessage': refuse,
