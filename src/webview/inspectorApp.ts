@@ -96,7 +96,10 @@ export class InspectorApp {
         tailChanged: (tail) => this.tailChanged(tail),
         scrolled: () => this.saveSoon(),
         columnsChanged: () => this.saveSoon(),
-        selectionChanged: (count) => this.selectionBar.setCount(count),
+        selectionChanged: (count) => {
+          this.selectionBar.setCount(count);
+          this.list.element.classList.toggle('multi-select', count > 1);
+        },
         copySelection: () => void this.selectionBar.copy('text'),
       },
       this.columns,

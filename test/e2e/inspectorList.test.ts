@@ -2,9 +2,12 @@
 // DiagnosisSink with sequence tracking: gap marker rows between the messages around each gap, the
 // "Sequence" column, and columns the user resizes and hides (kept across a reload).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
+import { exportJsonLinesToStream, importJsonLines } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
 import { DiagnosisSink } from '../../src/core/diagnosis/diagnosisSink';
@@ -49,7 +52,23 @@ const deps: InspectorDeps = {
     valueOf: (record) => sink.sequenceValueOf(record.sessionId, record.direction, record.frames),
     markerBefore: (seq) => sink.gapMarkerBefore(seq),
   },
+  // What the host does after its save dialog: the engine's own JSON Lines export of exactly these messages.
+  exportMessages: async (seqs) => {
+    const out = createWriteStream(exportPath);
+    const result = await exportJsonLinesToStream(store, out, { seqs });
+    out.end();
+    await finished(out);
+    return `${result.written} messages written`;
+  },
+  // The host's session picker and sends are VS Code's; here the seqs it would send are kept.
+  replayMessages: async (seqs) => {
+    replayed.push(seqs);
+    return `${seqs.length} sent`;
+  },
 };
+const tempDir = mkdtempSync(join(tmpdir(), 'inspector-list-'));
+const exportPath = join(tempDir, 'selection.jsonl');
+const replayed: number[][] = [];
 let inspector: InspectorPage;
 /** Sequence numbers sent on the feed, and the first gap's numbers. */
 let firstGap: { from: number; to: number } | undefined;
@@ -95,6 +114,7 @@ before(async () => {
 after(async () => {
   await inspector?.close();
   await closeChromium();
+  rmSync(tempDir, { recursive: true, force: true });
 });
 
 test('a gap is a marker row of its own between the messages before and after it, with the Sequence column', async () => {
@@ -193,4 +213,65 @@ test('columns: hide one from the header menu, resize another by its edge; both s
   }
   assert.deepEqual(inspector.errors, []);
   assert.deepEqual(inspector.dialogs, []);
+});
+
+/** Seqs of the rows drawn as selected, top to bottom. */
+function selectedSeqsShown(): Promise<number[]> {
+  return inspector.page.evaluate(() =>
+    Array.from(document.querySelectorAll('.list-rows .row.selected:not([hidden]) .c-seq')).map((c) => Number(c.textContent)),
+  );
+}
+
+test('multi-select: shift-click, ctrl-click, shift+arrow; copy as text and JSON Lines, export and replay the selection', async () => {
+  const { page } = inspector;
+  await page.selectOption('.filter-session', 'other');
+  await page.locator('.list').focus();
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.list-rows .row.selected:not([hidden])');
+  const rows = page.locator('.list-rows .row:not([hidden]):not(.gap-marker)');
+  const seqAt = async (i: number): Promise<number> => Number(await rows.nth(i).locator('.c-seq').innerText());
+  await rows.nth(1).click();
+  await rows.nth(4).click({ modifiers: ['Shift'] });
+  await rows.nth(3).click({ modifiers: ['Control'] });
+  const expected = [await seqAt(1), await seqAt(2), await seqAt(4)];
+  assert.deepEqual(await selectedSeqsShown(), expected);
+  await page.locator('.selection-count', { hasText: '3 selected' }).waitFor();
+  // Shift+ArrowDown extends from the anchor (the ctrl-clicked row) down one.
+  await page.keyboard.press('Shift+ArrowDown');
+  const extended = [await seqAt(1), await seqAt(2), await seqAt(3), await seqAt(4)];
+  await page.waitForFunction((want) => document.querySelectorAll('.list-rows .row.selected:not([hidden])').length === want, 4);
+  assert.deepEqual(await selectedSeqsShown(), extended);
+  await page.screenshot({ path: join(SCREENSHOTS, 'inspector-multi-select.png') });
+
+  await page.keyboard.press('Control+c');
+  await page.locator('.selection-note', { hasText: 'Copied 4 messages' }).waitFor();
+  const lines = inspector.clipboard.at(-1)!.trim().split('\n');
+  assert.deepEqual(
+    lines.map((l) => Number(/^#(\d+) in other\.noise \| /.exec(l)?.[1])),
+    extended,
+  );
+  await page.locator('.selection-bar button', { hasText: 'JSON Lines' }).click();
+  await page.waitForFunction(() => document.querySelector('.selection-note')?.textContent?.includes('Copied 4 messages') ?? false);
+  const copiedStore = new CaptureStore({ maxMessages: 10, maxBytes: 1 << 20 });
+  assert.equal(importJsonLines(inspector.clipboard.at(-1)!, copiedStore).imported, 4);
+
+  await page.locator('.selection-bar button', { hasText: 'Export…' }).click();
+  await page.locator('.selection-note', { hasText: 'Export: 4 messages written.' }).waitFor();
+  const exported = new CaptureStore({ maxMessages: 10, maxBytes: 1 << 20 });
+  assert.equal(importJsonLines(readFileSync(exportPath, 'utf8'), exported).imported, 4);
+  for (const [i, seq] of extended.entries()) assert.deepEqual(exported.get(exported.stats().firstSeq + i)!.frames, store.get(seq)!.frames);
+
+  await page.locator('.selection-bar button', { hasText: 'Replay…' }).click();
+  await page.locator('.selection-note', { hasText: 'Replay: 4 sent.' }).waitFor();
+  assert.deepEqual(replayed.at(-1), extended);
+
+  // Ctrl+A over 50,000 rows is one range; copying that many is refused with the way out.
+  await page.locator('.list').focus();
+  await page.keyboard.press('Control+a');
+  await page.locator('.selection-count', { hasText: '50,000 selected' }).waitFor();
+  await page.keyboard.press('Control+c');
+  await page.locator('.selection-note.error', { hasText: '50,000 messages are selected; copying takes at most 10,000' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.selection-bar').waitFor({ state: 'hidden' });
+  assert.deepEqual(inspector.errors, []);
 });
