@@ -2,86 +2,30 @@
 // (a) a bare zeromq.js `for await` loop (the baseline, measured in the same run) and
 // (b) the product's capture path (session, counters, capture store; no UI),
 // plus the event-loop delay during the flood with the inspector's 30 Hz update batching running.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import * as zmq from 'zeromq';
 import { CaptureStore } from '../src/core/capture/captureStore';
-import { SessionManager } from '../src/core/session/sessionManager';
+import {
+  STOP_MARKERS,
+  addressesFrom,
+  bareLoop,
+  buildPublisher,
+  floodAndCount,
+  openCaptureSession,
+  result,
+  startPublisher,
+} from './captureTrial';
 
-const PUBLISHER = 'bench/tmp/c_publisher';
-const STOP_MARKERS = 10;
 const TRIALS = 3;
-let port = 21000;
-
-function buildPublisher(): void {
-  mkdirSync('bench/tmp', { recursive: true });
-  const gcc = spawnSync('gcc', ['-O2', '-o', PUBLISHER, 'bench/peers/c_publisher.c', '-lzmq'], { stdio: 'inherit' });
-  if (gcc.status !== 0) throw new Error('could not build the C publisher (is libzmq3-dev installed?)');
-}
-
-interface Publisher {
-  address: string;
-  go(): void;
-  finish(): Promise<void>;
-}
-
-async function startPublisher(count: number, size: number): Promise<Publisher> {
-  const address = `tcp://127.0.0.1:${port++}`;
-  const child = spawn(PUBLISHER, [address, String(count), String(size), 'pub'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`publisher exited ${code}`)));
-  });
-  return {
-    address,
-    go: () => child.stdin!.write('go\n'),
-    finish: async () => {
-      child.stdin!.end('done\n');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-function sequenceOf(frame: Uint8Array): number {
-  return Number(Buffer.from(frame.buffer, frame.byteOffset, 8).readBigInt64LE(0));
-}
-
-async function bareLoop(count: number, size: number): Promise<{ rate: number; received: number }> {
-  const publisher = await startPublisher(count, size);
-  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0, linger: 0 });
-  sub.connect(publisher.address);
-  sub.subscribe();
-  await new Promise((r) => setTimeout(r, 300));
-  publisher.go();
-  let received = 0;
-  let start = 0;
-  for await (const [frame] of sub) {
-    if (received === 0) start = performance.now();
-    if (sequenceOf(frame) < 0) break;
-    received++;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  sub.close();
-  await publisher.finish();
-  return { rate: received / seconds, received };
-}
+const nextAddress = addressesFrom(21000);
 
 async function productPath(
   count: number,
   size: number,
   withBatching: boolean,
 ): Promise<{ rate: number; received: number; lost: number; delay?: { p50: number; p99: number; max: number } }> {
-  const publisher = await startPublisher(count, size);
+  const publisher = await startPublisher(nextAddress(), count, size);
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
-  const manager = new SessionManager(store);
-  const session = await manager.open({
-    name: 'bench',
-    type: 'SUB',
-    mode: 'connect',
-    addresses: [publisher.address],
-    receiveHighWaterMark: 0,
-  });
+  const { manager, session } = await openCaptureSession(store, publisher);
   await new Promise((r) => setTimeout(r, 300));
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   // What the inspector does at 30 Hz while visible: read stats and the 50 rows in view.
@@ -93,29 +37,8 @@ async function productPath(
     : undefined;
   histogram.enable();
   const counters = session.monitor.counters;
-  publisher.go();
-  let start = 0;
-  // The publisher sends `count` messages then 10 stop markers; poll with a short timer so polling
-  // itself costs little, and give up when nothing arrived for 2 s (then the rest was lost).
   const expected = count + STOP_MARKERS;
-  let end = 0;
-  await new Promise<void>((resolve) => {
-    let lastCount = 0;
-    let lastChange = performance.now();
-    const poll = setInterval(() => {
-      const now = performance.now();
-      if (!start && counters.messagesIn > 0) start = now;
-      if (counters.messagesIn !== lastCount) {
-        lastCount = counters.messagesIn;
-        lastChange = now;
-      }
-      if (counters.messagesIn >= expected || now - lastChange > 2000) {
-        end = lastChange;
-        clearInterval(poll);
-        resolve();
-      }
-    }, 1);
-  });
+  const { startMs: start, endMs: end } = await floodAndCount(counters, expected, publisher);
   const seconds = (end - start) / 1000;
   histogram.disable();
   if (batching) clearInterval(batching);
@@ -132,10 +55,6 @@ async function productPath(
   };
 }
 
-function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
-  console.log(`RESULT ${JSON.stringify({ name, value, unit, goal, ...(baseline !== undefined ? { baseline } : {}) })}`);
-}
-
 async function main(): Promise<void> {
   buildPublisher();
   // CAPTURE_BENCH_SIZES=4096 runs one size (for profiling one case).
@@ -150,7 +69,7 @@ async function main(): Promise<void> {
     const bareRuns: Array<{ rate: number; received: number }> = [];
     const productRuns: Array<{ rate: number; received: number; lost: number }> = [];
     for (let trial = 0; trial < TRIALS; trial++) {
-      bareRuns.push(await bareLoop(count, size));
+      bareRuns.push(await bareLoop(await startPublisher(nextAddress(), count, size)));
       productRuns.push(await productPath(count, size, false));
     }
     const bare = bareRuns.sort((x, y) => y.rate - x.rate)[0];

@@ -6,79 +6,24 @@
 // - the extension host's event-loop delay during a full-speed flood with an inspector open (the engine
 //   pushes snapshots and the inspector's summaries; this process asks for rows at 30 Hz like the webview);
 // - engine restart to session running again after kill -9, with the capture restored from the spool.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
 import { EngineClient } from '../src/engine/engineClient';
 import { MessageType, type ToWebviewMessage } from '../src/shared/inspectorProtocol';
+import { refusingHostHandlers } from '../test/support/engineHandlers';
+import { STOP_MARKERS, addressesFrom, bareLoop, buildPublisher, delay, result, startPublisher } from './captureTrial';
 
-const PUBLISHER = 'bench/tmp/c_publisher';
 const ENGINE = resolve('dist/engine.js');
-const STOP_MARKERS = 10;
 const TRIALS = 3;
-let port = 21400;
-
-function buildPublisher(): void {
-  mkdirSync('bench/tmp', { recursive: true });
-  const gcc = spawnSync('gcc', ['-O2', '-o', PUBLISHER, 'bench/peers/c_publisher.c', '-lzmq'], { stdio: 'inherit' });
-  if (gcc.status !== 0) throw new Error('could not build the C publisher (is libzmq3-dev installed?)');
-}
-
-interface Publisher {
-  address: string;
-  go(): void;
-  finish(): Promise<void>;
-}
-
-async function startPublisher(count: number, size: number): Promise<Publisher> {
-  const address = `tcp://127.0.0.1:${port++}`;
-  const child = spawn(PUBLISHER, [address, String(count), String(size), 'pub'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolvePromise, reject) => {
-    child.stdout!.once('data', () => resolvePromise());
-    child.once('exit', (code) => reject(new Error(`publisher exited ${code}`)));
-  });
-  return {
-    address,
-    go: () => child.stdin!.write('go\n'),
-    finish: async () => {
-      child.stdin!.end('done\n');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function sequenceOf(frame: Uint8Array): number {
-  return Number(Buffer.from(frame.buffer, frame.byteOffset, 8).readBigInt64LE(0));
-}
-
-async function bareLoop(count: number, size: number): Promise<number> {
-  const publisher = await startPublisher(count, size);
-  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0, linger: 0 });
-  sub.connect(publisher.address);
-  sub.subscribe();
-  await delay(300);
-  publisher.go();
-  let received = 0;
-  let start = 0;
-  for await (const [frame] of sub) {
-    if (received === 0) start = performance.now();
-    if (sequenceOf(frame) < 0) break;
-    received++;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  sub.close();
-  await publisher.finish();
-  return received / seconds;
-}
+const nextAddress = addressesFrom(21400);
 
 /** pyzmq's recv_multipart loop, timed by itself. */
 async function pyzmqLoop(count: number, size: number): Promise<number> {
-  const publisher = await startPublisher(count, size);
+  const publisher = await startPublisher(nextAddress(), count, size);
   const script = `
 import zmq, struct, time, sys
 sub = zmq.Context().socket(zmq.SUB)
@@ -107,9 +52,6 @@ print(n / (time.perf_counter() - start), flush=True)
 }
 
 function newEngine(spoolDir: string | undefined): EngineClient {
-  const refuse = async () => {
-    throw new Error('not in a benchmark');
-  };
   return new EngineClient({
     enginePath: ENGINE,
     spoolDir,
@@ -117,17 +59,7 @@ function newEngine(spoolDir: string | undefined): EngineClient {
       limits: { maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
       receiveTimeoutMs: 30_000,
     }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.replaySelected': refuse,
-      'inspector.exportPath': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
+    hostHandlers: refusingHostHandlers('not in a benchmark'),
     log: (level, message) => {
       if (level === 'error' || level === 'warn') console.error(`[engine ${level}] ${message}`);
     },
@@ -154,7 +86,7 @@ async function enginePath(
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-bench-'));
   const engine = newEngine(spool ? spoolDir : undefined);
   await engine.start();
-  const publisher = await startPublisher(count, size);
+  const publisher = await startPublisher(nextAddress(), count, size);
   try {
     await engine.call('session.open', { spec: { id: 's1', name: 'bench', type: 'SUB', mode: 'connect', addresses: [publisher.address] } });
     await delay(300);
@@ -218,7 +150,7 @@ async function restart(messages: number): Promise<{ noticedMs: number; startedMs
   const engine = newEngine(spoolDir);
   await engine.start();
   const feed = new zmq.Publisher({ sendHighWaterMark: 0, linger: 0 });
-  const address = `tcp://127.0.0.1:${port++}`;
+  const address = nextAddress();
   await feed.bind(address);
   try {
     await engine.call('session.open', { spec: { id: 's1', name: 'bench', type: 'SUB', mode: 'connect', addresses: [address] } });
@@ -254,10 +186,6 @@ async function restart(messages: number): Promise<{ noticedMs: number; startedMs
   }
 }
 
-function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
-  console.log(`RESULT ${JSON.stringify({ name, value, unit, goal, ...(baseline !== undefined ? { baseline } : {}) })}`);
-}
-
 async function main(): Promise<void> {
   buildPublisher();
   const sizes = process.env.ENGINE_BENCH_SIZES?.split(',').map(Number);
@@ -273,7 +201,7 @@ async function main(): Promise<void> {
     const pyzmq: number[] = [];
     const unspooled: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
-      bare.push(await bareLoop(count, size));
+      bare.push((await bareLoop(await startPublisher(nextAddress(), count, size))).rate);
       engine.push(await enginePath(count, size, false));
       pyzmq.push(await pyzmqLoop(count, size));
       unspooled.push((await enginePath(count, size, false, { spool: false })).rate);

@@ -24,7 +24,8 @@ function result(name: string, value: number, unit: string, goal?: string, baseli
   );
 }
 
-type Middle = 'direct' | 'bare-forwarder' | 'tap';
+/** 'tap' is the tap as shipped (tcp clients through its watching relay); 'tap-unwatched' binds its socket directly. */
+type Middle = 'direct' | 'bare-forwarder' | 'tap' | 'tap-unwatched';
 
 /** The least any JavaScript proxy on zeromq.js does: a PULL → PUSH loop, no capture. */
 async function bareForwarder<T>(listen: string, service: string, body: () => Promise<T>): Promise<T> {
@@ -54,7 +55,15 @@ async function withTap<T>(
   if (middle === 'bare-forwarder') return bareForwarder(listen, service, () => body(listen, service));
   if (middle === 'direct') return body(service, service);
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
-  const tap = await Tap.start({ id: 'bench', name: 'bench', pattern, listen, upstream: service, sink: store });
+  const tap = await Tap.start({
+    id: 'bench',
+    name: 'bench',
+    pattern,
+    listen,
+    upstream: service,
+    sink: store,
+    watchConnections: middle === 'tap',
+  });
   try {
     return await body(listen, service);
   } finally {
@@ -66,7 +75,7 @@ async function withTap<T>(
  * One REP service, one REQ connected to it directly and one through the tap; blocks of round trips alternate
  * between the two, so machine noise (this box is shared) hits both alike.
  */
-async function roundTrips(count: number, block = 500): Promise<{ direct: number[]; tapped: number[] }> {
+async function roundTrips(count: number, block = 500): Promise<{ direct: number[]; tapped: number[]; unwatched: number[] }> {
   return withTap(
     'request-reply',
     async (tapAddress, serviceAddress) => {
@@ -75,10 +84,25 @@ async function roundTrips(count: number, block = 500): Promise<{ direct: number[
       void (async () => {
         for await (const [m] of rep) await rep.send(m);
       })().catch(() => undefined);
+      // A second tap on the same service without the connection-watching relay: what the relay's two
+      // loopback hops add, measured in the same blocks.
+      const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 64 * 1024 * 1024 });
+      const plainAddress = at(port++);
+      const plainTap = await Tap.start({
+        id: 'bench-plain',
+        name: 'bench-plain',
+        pattern: 'request-reply',
+        listen: plainAddress,
+        upstream: serviceAddress,
+        sink: store,
+        watchConnections: false,
+      });
       const direct = new zmq.Request({ linger: 0 });
       direct.connect(serviceAddress);
       const tapped = new zmq.Request({ linger: 0 });
       tapped.connect(tapAddress);
+      const plain = new zmq.Request({ linger: 0 });
+      plain.connect(plainAddress);
       const payload = Buffer.alloc(64, 1);
       const run = async (req: zmq.Request, n: number, times?: number[]) => {
         for (let i = 0; i < n; i++) {
@@ -90,16 +114,19 @@ async function roundTrips(count: number, block = 500): Promise<{ direct: number[
       };
       await run(direct, 200);
       await run(tapped, 200);
-      const times = { direct: [] as number[], tapped: [] as number[] };
+      await run(plain, 200);
+      const times = { direct: [] as number[], tapped: [] as number[], unwatched: [] as number[] };
       for (let done = 0; done < count; done += block) {
         await run(direct, block, times.direct);
         await run(tapped, block, times.tapped);
+        await run(plain, block, times.unwatched);
       }
       direct.close();
       tapped.close();
+      plain.close();
+      await plainTap.close();
       rep.close();
-      times.direct.sort((a, b) => a - b);
-      times.tapped.sort((a, b) => a - b);
+      for (const list of Object.values(times)) list.sort((a, b) => a - b);
       return times;
     },
     'tap',
@@ -161,17 +188,22 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 
 async function main(): Promise<void> {
   buildPublisher();
-  const { direct, tapped } = await roundTrips(5000);
+  const { direct, tapped, unwatched } = await roundTrips(5000);
   console.log(
     `REQ-REP round trip: direct p50 ${pct(direct, 50).toFixed(3)} ms p99 ${pct(direct, 99).toFixed(3)} ms; through the tap p50 ${pct(tapped, 50).toFixed(3)} ms p99 ${pct(tapped, 99).toFixed(3)} ms`,
   );
   result('tap added latency p50', pct(tapped, 50) - pct(direct, 50), 'ms', '< 0.5', pct(direct, 50));
   result('tap added latency p99', pct(tapped, 99) - pct(direct, 99), 'ms', '< 2', pct(direct, 99));
+  console.log(
+    `  through a tap without the connection-watching relay: p50 ${pct(unwatched, 50).toFixed(3)} ms p99 ${pct(unwatched, 99).toFixed(3)} ms`,
+  );
+  result('tap added latency p50 (without the watching relay)', pct(unwatched, 50) - pct(direct, 50), 'ms', 'informative', pct(direct, 50));
+  result('tap added latency p99 (without the watching relay)', pct(unwatched, 99) - pct(direct, 99), 'ms', 'informative', pct(direct, 99));
   // Alternate direct and tapped runs so machine noise hits both alike; keep the best of each.
-  const rates: Record<Middle, number[]> = { direct: [], 'bare-forwarder': [], tap: [] };
-  for (let i = 0; i < 2; i++)
-    for (const middle of ['direct', 'bare-forwarder', 'tap'] as const) rates[middle].push(await pipeline(middle, 300_000));
-  const [directRate, bareRate, tappedRate] = (['direct', 'bare-forwarder', 'tap'] as const).map((m) => Math.max(...rates[m]));
+  const rates: Record<Middle, number[]> = { direct: [], 'bare-forwarder': [], tap: [], 'tap-unwatched': [] };
+  const middles = ['direct', 'bare-forwarder', 'tap', 'tap-unwatched'] as const;
+  for (let i = 0; i < 2; i++) for (const middle of middles) rates[middle].push(await pipeline(middle, 300_000));
+  const [directRate, bareRate, tappedRate, unwatchedRate] = middles.map((m) => Math.max(...rates[m]));
   console.log(
     `PUSH-PULL 64 B: direct (C → pyzmq) ${Math.round(directRate).toLocaleString()} msg/s, through a bare zeromq.js forwarder ${Math.round(bareRate).toLocaleString()} msg/s, through the tap ${Math.round(tappedRate).toLocaleString()} msg/s`,
   );
@@ -186,6 +218,10 @@ async function main(): Promise<void> {
     'informative: bounded by zeromq.js per-message cost',
   );
   result('tap throughput ratio (tap / bare zeromq.js forwarder)', tappedRate / bareRate, 'ratio', '>= 0.8');
+  console.log(
+    `  without the connection-watching relay ${Math.round(unwatchedRate).toLocaleString()} msg/s: watched / unwatched ${(tappedRate / unwatchedRate).toFixed(3)} (the price of reading heartbeats and subscriptions per connection)`,
+  );
+  result('tap throughput ratio (watched connections / unwatched)', tappedRate / unwatchedRate, 'ratio', 'informative');
 }
 
 main().then(

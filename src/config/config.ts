@@ -36,6 +36,10 @@ export class Config implements vscode.Disposable {
     return this.get('receiveTimeoutSeconds') * 1000;
   }
 
+  get tapWatchesConnections(): boolean {
+    return this.get('tap.watchConnections') !== false;
+  }
+
   /** Writes a setting into the workspace when a folder is open, else into the user settings. */
   async update<K extends SettingKey>(key: K, value: SettingValue<K>): Promise<void> {
     const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;

@@ -92,7 +92,11 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
         ...this.controller.list().map((entry): Node => ({ kind: 'endpoint', entry })),
         ...(this.taps?.list() ?? []).map((tap): Node => ({ kind: 'tap', tap })),
       ];
-    if (node.kind === 'tap') return [...tapChildren(node.tap), ...this.mapItems(node.tap.id)].map((item) => ({ kind: 'leaf', item }));
+    if (node.kind === 'tap')
+      return [...tapChildren(node.tap), ...connectionItems(node.tap), ...this.mapItems(node.tap.id)].map((item) => ({
+        kind: 'leaf',
+        item,
+      }));
     if (node.kind === 'endpoint') {
       const { entry } = node;
       const children: Node[] = [];
@@ -156,7 +160,8 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       return `${e.definition.name}:${s.state}:${total}:${s.rate1s}:${connectionCount(s.connections)}:${s.routingPeerCount}:${s.eventCount}:${s.subscriptions.length}:${e.saved}`;
     });
     const taps = (this.taps?.list() ?? []).map(
-      (t) => `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}`,
+      (t) =>
+        `${t.id}:${t.counters.toService}:${t.counters.toClients}:${t.unansweredCount}:${t.latency?.count}:${t.connectionLines?.map((l) => `${l.label}${l.warn}`).join(',')}`,
     );
     // Repeat counts change on a collapsed reconnect cycle without adding lines: the last line's count shows it.
     const repeats = this.controller.running().map((e) => e.session!.events.at(-1)?.repeat ?? 0);
@@ -334,6 +339,13 @@ function tapItem(tap: TapSnapshot): vscode.TreeItem {
   item.tooltip = `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
   item.contextValue = 'tap';
   return item;
+}
+
+/** Each client connection the tap's relay watches: heartbeats, idle time, the prefixes a subscriber holds. */
+function connectionItems(tap: TapSnapshot): vscode.TreeItem[] {
+  return (tap.connectionLines ?? []).map((line) =>
+    leaf(line.label, line.warn ? 'warning' : 'plug', line.warn ? 'charts.yellow' : undefined, line.description),
+  );
 }
 
 function tapChildren(tap: TapSnapshot): vscode.TreeItem[] {

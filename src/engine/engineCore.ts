@@ -10,6 +10,7 @@ import { DiagnosisSink } from '../core/diagnosis/diagnosisSink';
 import { sequenceFindings } from '../core/diagnosis/sequenceFindings';
 import { sessionCause } from '../core/diagnosis/sessionCause';
 import { subscriptionMapLines, type MapLine } from '../core/diagnosis/subscriptionMap';
+import { connectionLines, XPUB_ATTRIBUTION_NOTE } from '../core/diagnosis/connectionFindings';
 import type { SessionSecurity } from '../core/security/security';
 import type { Session } from '../core/session/session';
 import { SessionManager } from '../core/session/sessionManager';
@@ -204,6 +205,7 @@ export class EngineCore {
     listen: string;
     upstream: string;
     replyTimeoutMs: number;
+    watchConnections?: boolean;
   }): Promise<Tap> {
     if (this.taps.has(options.id)) throw new Error(`A tap with id "${options.id}" already runs.`);
     if ([...this.taps.values()].some((t) => t.name === options.name)) throw new Error(`A tap named "${options.name}" already runs.`);
@@ -345,13 +347,17 @@ function withDiagnosis(
     ...snapshot,
     ...(cause ? { cause } : {}),
     ...(findings ? { findings, tracked: true } : {}),
-    ...subscriptionLinesOf(sink, session.id),
+    ...subscriptionLinesOf(sink, session.id, session.type === 'XPUB'),
   };
 }
 
-function subscriptionLinesOf(sink: DiagnosisSink, id: string): { subscriptionLines?: MapLine[] } {
+function subscriptionLinesOf(sink: DiagnosisSink, id: string, boundXpub = false): { subscriptionLines?: MapLine[] } {
   const map = sink.subscriptionMap(id);
-  return map ? { subscriptionLines: subscriptionMapLines(map.snapshot()) } : {};
+  if (!map) return {};
+  const lines = subscriptionMapLines(map.snapshot());
+  // Said where the map is read, so nobody takes the holder counts for named subscribers.
+  if (boundXpub && lines.length) lines.push({ label: 'Subscribers are not named here', description: XPUB_ATTRIBUTION_NOTE, warn: false });
+  return { subscriptionLines: lines };
 }
 
 function tapSnapshot(tap: Tap): TapSnapshot {
@@ -367,6 +373,7 @@ function tapSnapshot(tap: Tap): TapSnapshot {
     unanswered: unanswered.slice(-SNAPSHOT_UNANSWERED),
     unansweredCount: unanswered.length,
     shedding: tap.shedding(),
+    ...(tap.watchesConnections ? { connectionLines: connectionLines({ watched: true, connections: tap.connections() }, Date.now()) } : {}),
     lastError: tap.lastError,
   };
 }

@@ -129,6 +129,7 @@ const PARAMS: Record<EngineMethod, Check> = {
     listen: text(4096),
     upstream: text(4096),
     replyTimeoutMs: timeout,
+    watchConnections: optional(boolean),
   }),
   'tap.stop': shape({ id }),
   probe: shape({ address: text(4096), timeoutMs: timeout }),

@@ -106,6 +106,8 @@ export interface TapSnapshot {
   shedding?: CorrelatorShedding;
   /** A pub-sub tap's subscription map, as lines. */
   subscriptionLines?: MapLine[];
+  /** Each client connection (tcp taps): heartbeats, idle time, what each subscriber holds. */
+  connectionLines?: MapLine[];
   lastError?: string;
 }
 
@@ -212,7 +214,16 @@ export interface EngineRequests {
     result: { sent: number; of: number };
   };
   'tap.start': {
-    params: { id: string; name: string; pattern: TapPattern; listen: string; upstream: string; replyTimeoutMs: number };
+    params: {
+      id: string;
+      name: string;
+      pattern: TapPattern;
+      listen: string;
+      upstream: string;
+      replyTimeoutMs: number;
+      /** Serve a tcp listen address through the relay that reads each client's ZMTP commands (heartbeats, subscriptions). */
+      watchConnections?: boolean;
+    };
     result: TapSnapshot;
   };
   'tap.stop': { params: { id: string }; result: null };

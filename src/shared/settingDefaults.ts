@@ -8,6 +8,7 @@ export const SETTING_DEFAULTS = {
   'protobuf.protoPaths': [] as string[],
   'decoders.rules': [] as unknown[],
   receiveTimeoutSeconds: 30,
+  'tap.watchConnections': true,
   'filters.presets': [{ name: 'Hide heartbeats', expression: '!(topic ~= "heartbeat")', enabled: false }] as unknown[],
   'scenarios.environment': '',
   'scenarios.environments': {} as Record<string, unknown>,

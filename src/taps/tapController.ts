@@ -41,6 +41,7 @@ export class TapController implements vscode.Disposable {
       listen,
       upstream,
       replyTimeoutMs: this.config.receiveTimeoutMs,
+      watchConnections: this.config.tapWatchesConnections,
     });
     this.changed.fire();
     return tap;

@@ -1,6 +1,6 @@
 // Insert a tap from the palette between a pyzmq REQ client and a pyzmq REP server, in a real VS Code:
 // the client's requests and the service's replies pass through, and the inspector pairs them with their
-// round-trip times; the Endpoints view shows the tap's latency summary.
+// round-trip times; the Endpoints view shows the tap's latency summary and the client's connection.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startPythonPeer, type PythonPeer } from '../support/peers';
@@ -61,6 +61,11 @@ time.sleep(60)
     assert.match(await tapRow.innerText(), /10 msgs · p50 [\d.]+ ms · p99 [\d.]+ ms/);
     await tapRow.click();
     await page.keyboard.press('ArrowRight');
+    // The tap's relay names the client's connection: its socket type, no heartbeat (pyzmq's default), idle time.
+    const connection = vscode.viewPane('Endpoints').locator('.monaco-list-row', { hasText: '(REQ)' }).first();
+    await connection.waitFor({ timeout: 10_000 });
+    assert.match(await connection.innerText(), /127\.0\.0\.1:\d+ \(REQ\)\s*no ZMTP heartbeat · idle [\d.]+ m?s/);
+    console.log(`screenshot: ${await vscode.screenshot('tap-connections')}`);
 
     await vscode.runCommand('ZeroMQ: Open Message Inspector');
     const inspector = await vscode.findWebviewFrame('.list-rows', 30_000);

@@ -17,6 +17,7 @@ import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
 import { scanSource } from '../../src/core/scan';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
+import { MAX_KEPT_BODY, ZmtpStreamScanner } from '../../src/core/tap/zmtpStreamScanner';
 import { cborSharedDoubling, msgpackSelfContaining, msgpackSharedDoubling } from '../support/hostileFrames';
 
 const captures = ['pubsub.pcap', 'routerdealer.pcapng', 'curve.pcap'].map((name) => readFileSync(`test/fixtures/pcap/${name}`));
@@ -179,6 +180,21 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     property: fc.property(fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 12 }), (chunks) => {
       const parser = new ZmtpGreetingParser();
       for (const chunk of chunks) parser.push(chunk);
+    }),
+  },
+  {
+    name: "tap relay's ZMTP stream scanner (a NULL greeting, then hostile frames, chunked)",
+    property: fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }), fc.boolean(), (chunks, report) => {
+      const scanner = new ZmtpStreamScanner();
+      scanner.reportMessages = report;
+      const greeting = new Uint8Array(64);
+      greeting.set([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 3, 1, 0x4e, 0x55, 0x4c, 0x4c]);
+      scanner.push(greeting);
+      for (const chunk of chunks)
+        for (const event of scanner.push(chunk)) {
+          const kept = event.type === 'command' ? event.body : event.type === 'message' ? event.first : undefined;
+          if (kept && kept.length > MAX_KEPT_BODY) throw new Error('kept more than the budget');
+        }
     }),
   },
   {

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { EngineClient, type EngineCrash, type EngineStart } from '../../src/engine/engineClient';
 import { ENGINE_PROTOCOL_VERSION, type EngineSnapshot } from '../../src/shared/engineProtocol';
+import { refusingHostHandlers } from '../support/engineHandlers';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
@@ -31,9 +32,6 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-'));
   dirs.push(spoolDir);
   const logs: string[] = [];
-  const refuse = async () => {
-    throw new Error('not in this test');
-  };
   const client = new EngineClient({
     enginePath: ENGINE,
     spoolDir,
@@ -41,17 +39,7 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
       limits: { maxMessages: 1_000_000, maxBytes: 64 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
       receiveTimeoutMs: 5000,
     }),
-    hostHandlers: {
-      'inspector.addRule': refuse,
-      'inspector.replay': refuse,
-      'inspector.replaySelected': refuse,
-      'inspector.exportPath': refuse,
-      'inspector.clipboard': refuse,
-      'inspector.plotField': refuse,
-      'monitor.openMessage': refuse,
-      'monitor.filterInspector': refuse,
-      'security.resolve': refuse,
-    },
+    hostHandlers: refusingHostHandlers('not in this test'),
     log: (level, message) => logs.push(`${level}: ${message}`),
     ...options,
   });

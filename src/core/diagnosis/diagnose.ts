@@ -17,6 +17,7 @@ import { sessionCause } from './sessionCause';
 import { duplicateRoutingIdFindings, stuckRequestFindings, tapUnansweredFindings, undeliverableFindings } from './stuckFindings';
 import { subscriptionFindings, type TopicSample } from './subscriptionFindings';
 import type { SubscriptionMapSnapshot } from './subscriptionMap';
+import { heartbeatCheck, subscriberCheck, XPUB_ATTRIBUTION_NOTE, type ConnectionsInput } from './connectionFindings';
 
 export interface DiagnoseInput {
   session: {
@@ -48,6 +49,8 @@ export interface DiagnoseInput {
   capture?: { dropped: number; total: number };
   /** The session is a tap's front (request-reply: in front of a ROUTER or REP service). */
   tap?: { undeliverable: number; unanswered: readonly UnansweredRequest[] };
+  /** A tap's client connections as its relay saw them (heartbeats, idle time, subscriptions per subscriber). */
+  connections?: ConnectionsInput;
   nowMs: number;
   /** REQ: how long a reply may take before the request counts as stuck (default 5 s). */
   replyTimeoutMs?: number;
@@ -71,6 +74,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     checkStuck(input),
     checkRouting(input),
     checkCapture(input),
+    heartbeatCheck(input.connections, input.nowMs),
+    subscriberCheck(input.connections, input.nowMs),
   ].filter((c): c is CheckResult => !!c);
   const findings = checks.flatMap((c) => c.findings).sort(bySeverity);
   const worst = findings.find((f) => f.severity !== 'info');
@@ -220,7 +225,7 @@ function checkPairingOf(input: DiagnoseInput): CheckResult | undefined {
 function checkSubscriptions(input: DiagnoseInput): CheckResult | undefined {
   const { session } = input;
   if (session.type !== 'SUB' && session.type !== 'XSUB') {
-    if (input.subscriptionMap) return mapCheck(input.subscriptionMap);
+    if (input.subscriptionMap) return mapCheck(input.subscriptionMap, !input.tap);
     return undefined;
   }
   const check = 'There is a subscription, and it matches what the publisher sends';
@@ -242,7 +247,7 @@ function checkSubscriptions(input: DiagnoseInput): CheckResult | undefined {
   );
 }
 
-function mapCheck(map: SubscriptionMapSnapshot): CheckResult {
+function mapCheck(map: SubscriptionMapSnapshot, boundXpub: boolean): CheckResult {
   const findings: Finding[] = [];
   const nobody = map.topics.filter((t) => !t.subscribed && t.unmatched > 0);
   if (nobody.length)
@@ -273,10 +278,11 @@ function mapCheck(map: SubscriptionMapSnapshot): CheckResult {
       numbers: { missedBefore: change.publishedBefore },
     });
   }
+  const held = `${plural(map.prefixes.filter((p) => p.holders > 0).length, 'prefix', 'prefixes')} held`;
   return result(
-    'Subscriptions seen through the tap',
+    boundXpub ? 'Subscriptions seen by this XPUB' : 'Subscriptions seen through the tap',
     findings,
-    `${plural(map.prefixes.filter((p) => p.holders > 0).length, 'prefix', 'prefixes')} held`,
+    boundXpub ? `${held}; ${XPUB_ATTRIBUTION_NOTE}` : held,
   );
 }
 

@@ -152,6 +152,7 @@ export function diagnoseTap(tap: Tap, options: { store: CaptureStore; sink?: Dia
     subscriptionMap: sink?.subscriptionMap(tap.id)?.snapshot(),
     capture: { dropped: store.stats().dropped, total: store.stats().total },
     tap: { undeliverable: tap.counters.undeliverable, unanswered: tap.unanswered() },
+    connections: { watched: tap.watchesConnections, connections: tap.connections() },
     nowMs: Date.now(),
   });
 }

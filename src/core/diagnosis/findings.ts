@@ -24,6 +24,10 @@ export type FindingKind =
   | 'router-undeliverable'
   | 'duplicate-routing-id'
   | 'capture-shedding'
+  | 'heartbeats-seen'
+  | 'no-heartbeats'
+  | 'heartbeats-stopped'
+  | 'subscriber-subscriptions'
   | 'no-traffic';
 
 export type Evidence =

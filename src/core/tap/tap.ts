@@ -18,6 +18,8 @@ import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorCode, explainZmqError } from '../session/zmqErrors';
 import { createSocket } from '../session/socketFactory';
+import { openFrontDoor, type FrontDoor } from './frontDoor';
+import type { WireConnection } from './wireRelay';
 
 export type { Correlation, CorrelatorShedding, UnansweredRequest } from './requestCorrelator';
 
@@ -89,6 +91,12 @@ export interface TapOptions {
    * at least libzmq's 1000; libzmq counts messages, so a bound in bytes keeps the engine's memory finite.
    */
   highWaterMark?: number;
+  /**
+   * tcp listen addresses: accept clients in a relay that reads their ZMTP commands (heartbeats, READY,
+   * subscriptions per subscriber) on the way to the tap's socket. Default true; false binds the ZeroMQ
+   * socket on the listen address itself (one hop less, no per-connection view).
+   */
+  watchConnections?: boolean;
 }
 
 export interface TapCounters {
@@ -130,6 +138,7 @@ export class Tap {
     upstream: string,
     private readonly front: Zmq.Socket,
     private readonly back: Zmq.Socket,
+    private readonly door: FrontDoor,
   ) {
     this.id = options.id;
     this.name = options.name;
@@ -159,15 +168,10 @@ export class Tap {
     const hwm = options.highWaterMark ?? highWaterMarkFor(options.sink.maxBytes);
     const front = openSocket(frontType, hwm);
     const back = openSocket(backType, hwm);
-    let bound: string | undefined;
+    let door: FrontDoor | undefined;
     try {
-      try {
-        await front.bind(listen.endpoint.address);
-      } catch (error) {
-        throw explainZmqError(error, 'bind', listen.endpoint.address, frontType);
-      }
-      bound = front.lastEndpoint ?? listen.endpoint.address;
-      await refuseSelfLoop(listen.endpoint, bound, upstream.endpoint);
+      door = await openFrontDoor(front, listen.endpoint, options.watchConnections !== false, frontType);
+      await refuseSelfLoop(listen.endpoint, door.bound, upstream.endpoint);
       try {
         back.connect(upstream.endpoint.address);
       } catch (error) {
@@ -175,12 +179,12 @@ export class Tap {
       }
     } catch (error) {
       // Unbound before the error is reported: the user may retry with the same listen address at once.
-      if (bound) await front.unbind(bound).catch(() => undefined);
+      await door?.close();
       front.close();
       back.close();
       throw error;
     }
-    const tap = new Tap(options, pattern, bound, upstream.endpoint.address, front, back);
+    const tap = new Tap(options, pattern, door.bound, upstream.endpoint.address, front, back, door);
     tap.run();
     return tap;
   }
@@ -197,6 +201,19 @@ export class Tap {
   /** Requests without a reply after `replyTimeoutMs` (the REQ lock-step hang), oldest first. */
   unanswered(): UnansweredRequest[] {
     return this.correlator?.unanswered(performance.now()) ?? [];
+  }
+
+  /**
+   * Each client connection as the relay saw it (open ones and the last closed ones): peer address, socket
+   * type, ZMTP heartbeats, idle time, subscriptions held. Empty when the listen address is not tcp.
+   */
+  connections(): WireConnection[] {
+    return this.door.relay?.connections() ?? [];
+  }
+
+  /** Whether connections are watched (a tcp listen address with `watchConnections` on). */
+  get watchesConnections(): boolean {
+    return !!this.door.relay;
   }
 
   /** What the request-reply bookkeeping gave up to stay bounded (requests no longer timed), and why. */
@@ -218,7 +235,7 @@ export class Tap {
       this.closed = true;
       clearInterval(this.timer);
       this.closing = (async () => {
-        await this.front.unbind(this.listen).catch(() => undefined);
+        await this.door.close();
         this.front.close();
         this.back.close();
         await Promise.allSettled(this.loops);

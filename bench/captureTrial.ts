@@ -1,0 +1,123 @@
+// The capture-trial harness the capture, engine and diagnosis benchmarks share: a C publisher on Debian's
+// libzmq that floods numbered messages (an 8-byte little-endian counter, then STOP_MARKERS negative ones)
+// when told "go", the bare zeromq.js loop every capture path is measured against in the same run, a wait
+// for a capture path's counter to reach the end, and the RESULT line bench/run.mjs collects.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import * as zmq from 'zeromq';
+import type { CaptureSink } from '../src/core/session/session';
+import { SessionManager } from '../src/core/session/sessionManager';
+
+const PUBLISHER = 'bench/tmp/c_publisher';
+/** The publisher sends this many markers (sequence -1) after its `count` messages. */
+export const STOP_MARKERS = 10;
+
+export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Each benchmark has its own port range (they may run while tests hold others). */
+export function addressesFrom(firstPort: number): () => string {
+  let port = firstPort;
+  return () => `tcp://127.0.0.1:${port++}`;
+}
+
+export function buildPublisher(): void {
+  mkdirSync('bench/tmp', { recursive: true });
+  const gcc = spawnSync('gcc', ['-O2', '-o', PUBLISHER, 'bench/peers/c_publisher.c', '-lzmq'], { stdio: 'inherit' });
+  if (gcc.status !== 0) throw new Error('could not build the C publisher (is libzmq3-dev installed?)');
+}
+
+export interface Publisher {
+  address: string;
+  /** Starts the flood. */
+  go(): void;
+  finish(): Promise<void>;
+}
+
+/** Binds a C publisher (PUB, or PUSH with `mode` 'push') at `address`, ready to send `count` messages of `size` bytes. */
+export async function startPublisher(address: string, count: number, size: number, mode: 'pub' | 'push' = 'pub'): Promise<Publisher> {
+  const child = spawn(PUBLISHER, [address, String(count), String(size), mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`publisher exited ${code}`)));
+  });
+  return {
+    address,
+    go: () => child.stdin!.write('go\n'),
+    finish: async () => {
+      child.stdin!.end('done\n');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export function sequenceOf(frame: Uint8Array): number {
+  return Number(Buffer.from(frame.buffer, frame.byteOffset, 8).readBigInt64LE(0));
+}
+
+/** The baseline: a bare zeromq.js `for await` SUB loop on `publisher`, timed from its first message. */
+export async function bareLoop(publisher: Publisher): Promise<{ rate: number; received: number }> {
+  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0, linger: 0 });
+  sub.connect(publisher.address);
+  sub.subscribe();
+  await delay(300);
+  publisher.go();
+  let received = 0;
+  let start = 0;
+  for await (const [frame] of sub) {
+    if (received === 0) start = performance.now();
+    if (sequenceOf(frame) < 0) break;
+    received++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  sub.close();
+  await publisher.finish();
+  return { rate: received / seconds, received };
+}
+
+/** The product's capture path on `publisher`: a SUB session (unlimited receive HWM) appending to `sink`. */
+export async function openCaptureSession(sink: CaptureSink, publisher: Publisher) {
+  const manager = new SessionManager(sink);
+  const session = await manager.open({
+    name: 'bench',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: [publisher.address],
+    receiveHighWaterMark: 0,
+  });
+  return { manager, session };
+}
+
+/**
+ * Starts the flood and waits until `counters.messagesIn` reaches `expected`, or nothing arrived for 2 s (the
+ * rest was lost). Polls on a 1 ms timer, so polling itself costs little. Returns when the first and the last
+ * message were counted.
+ */
+export function floodAndCount(
+  counters: { readonly messagesIn: number },
+  expected: number,
+  publisher: Publisher,
+): Promise<{ startMs: number; endMs: number }> {
+  publisher.go();
+  return new Promise((resolve) => {
+    let startMs = 0;
+    let lastCount = 0;
+    let lastChange = performance.now();
+    const poll = setInterval(() => {
+      const now = performance.now();
+      if (!startMs && counters.messagesIn > 0) startMs = now;
+      if (counters.messagesIn !== lastCount) {
+        lastCount = counters.messagesIn;
+        lastChange = now;
+      }
+      if (counters.messagesIn >= expected || now - lastChange > 2000) {
+        clearInterval(poll);
+        resolve({ startMs, endMs: lastChange });
+      }
+    }, 1);
+  });
+}
+
+/** One line bench/run.mjs collects into bench/results.json. */
+export function result(name: string, value: number, unit: string, goal?: string, baseline?: number): void {
+  console.log(`RESULT ${JSON.stringify({ name, value, unit, goal, ...(baseline !== undefined ? { baseline } : {}) })}`);
+}
