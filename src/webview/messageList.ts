@@ -348,6 +348,7 @@ export class MessageList implements SelectableList {
     const selection = this.input.selection;
     const many = !selection.isEmpty;
     const elements = this.pool.rows;
+    const noMarkers = this.index.markerCount === 0;
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i];
       const pos = first + i;
@@ -355,7 +356,7 @@ export class MessageList implements SelectableList {
         hideRow(element);
         continue;
       }
-      const slot = this.index.at(pos);
+      const slot = noMarkers ? { abs: pos } : this.index.at(pos);
       if (slot.marker !== undefined) {
         fillMarker(element, pos, slot.abs, slot.marker);
         continue;

@@ -15,8 +15,8 @@ interface Cell {
 export interface RowElement {
   root: HTMLElement;
   cells: Cell[];
-  /** The gap marker's text (shown instead of the cells on a marker row). */
-  marker: Cell;
+  /** The gap marker's text (shown instead of the cells on a marker row); made the first time the row is one. */
+  marker: Cell | undefined;
   /** Display position shown (messages and marker rows), -1 when hidden. */
   pos: number;
   /** Absolute position of the message shown, or of the message below the marker shown; -1 when hidden. */
@@ -34,12 +34,10 @@ export function createRowElement(): RowElement {
     const text = document.createTextNode('');
     return { element: el('span', { className: `cell c-${c.key}`, attrs: { role: 'gridcell' } }, text), text };
   });
-  const markerText = document.createTextNode('');
-  const marker = { element: el('span', { className: 'cell c-marker', attrs: { role: 'gridcell' } }, markerText), text: markerText };
   return {
-    root: el('div', { className: 'row', attrs: { role: 'row' } }, ...cells.map((c) => c.element), marker.element),
+    root: el('div', { className: 'row', attrs: { role: 'row' } }, ...cells.map((c) => c.element)),
     cells,
-    marker,
+    marker: undefined,
     pos: -1,
     abs: -1,
     isMarker: false,
@@ -88,6 +86,11 @@ export function fillMarker(element: RowElement, pos: number, abs: number, text: 
   root.classList.remove('loading');
   root.removeAttribute('aria-selected');
   delete root.dataset.seq;
+  if (!element.marker) {
+    const markerText = document.createTextNode('');
+    element.marker = { element: el('span', { className: 'cell c-marker', attrs: { role: 'gridcell' } }, markerText), text: markerText };
+    root.append(element.marker.element);
+  }
   setText(element.marker, text);
   setTitle(element.marker, `${text}: messages the publisher numbered but this session never received`);
 }
