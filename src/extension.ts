@@ -88,8 +88,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
         inspector.applyFilter({}, seq);
         return null;
       },
-      'monitor.filterInspector': async ({ filter }) => {
-        inspector.applyFilter(filter);
+      'monitor.filterInspector': async ({ filter, selectSeq }) => {
+        inspector.applyFilter(filter, selectSeq);
         return null;
       },
       'security.resolve': ({ security }) => keys.resolve(security),
@@ -141,7 +141,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
     new RateStatusBar(engine),
     ...registerEndpointCommands(controller, keys),
     ...registerKeyCommands(keys),
-    ...registerReplayCommands(engine, controller),
+    ...registerReplayCommands(engine, controller, () => inspector.panelId()),
     ...registerTapCommands(taps),
     ...registerScenarios({ config, engine, controller, log }),
     ...registerMessageCommands({ controller, documents, engine, receiveTimeoutMs }),

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { EngineClient } from '../engine/engineClient';
 import type { EndpointController } from '../endpoints/endpointController';
 import type { EndpointArg } from '../endpoints/endpointCommands';
+import { withEngineProgress } from '../commands/engineProgress';
 import { runCommand } from '../commands/runCommand';
 
 const SHOW_LOG = 'Show Log';
@@ -32,26 +33,8 @@ export function registerCaptureCommands(
         });
         if (!uri) return;
         const path = uri.fsPath;
-        const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: exporting the capture', cancellable: true },
-          async (progress, token) => {
-            const abort = new AbortController();
-            const cancellation = token.onCancellationRequested(() => abort.abort());
-            const report = progressReporter(progress);
-            try {
-              return await engine.call(
-                'capture.export',
-                { path },
-                {
-                  signal: abort.signal,
-                  timeoutMs: FILE_TIMEOUT_MS,
-                  onProgress: ({ done, total, message }) => report(done / total, message),
-                },
-              );
-            } finally {
-              cancellation.dispose();
-            }
-          },
+        const result = await withEngineProgress('ZeroMQ: exporting the capture', (tracking) =>
+          engine.call('capture.export', { path }, { ...tracking, timeoutMs: FILE_TIMEOUT_MS }),
         );
         if (result.cancelled) {
           log.info(`Export to ${path} cancelled after ${result.written} messages; the partial file was deleted`);
@@ -75,26 +58,8 @@ export function registerCaptureCommands(
         });
         if (!uris?.length) return;
         const path = uris[0].fsPath;
-        const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'ZeroMQ: importing a capture', cancellable: true },
-          async (progress, token) => {
-            const abort = new AbortController();
-            const cancellation = token.onCancellationRequested(() => abort.abort());
-            const report = progressReporter(progress);
-            try {
-              return await engine.call(
-                'capture.import',
-                { path, tag: basename(path) },
-                {
-                  signal: abort.signal,
-                  timeoutMs: FILE_TIMEOUT_MS,
-                  onProgress: ({ done, total, message }) => report(total ? done / total : 1, message),
-                },
-              );
-            } finally {
-              cancellation.dispose();
-            }
-          },
+        const result = await withEngineProgress('ZeroMQ: importing a capture', (tracking) =>
+          engine.call('capture.import', { path, tag: basename(path) }, { ...tracking, timeoutMs: FILE_TIMEOUT_MS }),
         );
         for (const problem of result.errors.slice(0, 100)) log.warn(`Import ${path}:${problem.line}: ${problem.message}`);
         // `errors` keeps the first ones; `skipped` counts every bad line. The count and the first line come
@@ -122,19 +87,6 @@ export function registerCaptureCommands(
       }),
     ),
   ];
-}
-
-/** Reports progress as a fraction done, to the whole percent (a report per chunk would flood the UI). */
-function progressReporter(
-  progress: vscode.Progress<{ message?: string; increment?: number }>,
-): (fraction: number, message: string) => void {
-  let reported = 0;
-  return (fraction, message) => {
-    const percent = Math.floor(Math.min(1, Math.max(0, fraction)) * 100);
-    if (percent <= reported) return;
-    progress.report({ message, increment: percent - reported });
-    reported = percent;
-  };
 }
 
 function count(n: number): string {

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { PcapImportResult } from '../core/pcap/pcapImport';
 import type { PcapStreamReport } from '../core/pcap/pcapConnection';
+import { withEngineProgress } from '../commands/engineProgress';
 import { registerCommand } from '../commands/runCommand';
 import type { EngineClient } from '../engine/engineClient';
 
@@ -35,31 +36,8 @@ async function openPacketCapture(
   if (!uri) return;
   const path = uri.fsPath;
   const name = basename(path);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ZeroMQ: reading ${name}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const cancellation = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      try {
-        return await engine.call(
-          'capture.importPcap',
-          { path, tag: name, maxFrameBytes },
-          {
-            signal: abort.signal,
-            timeoutMs: READ_TIMEOUT_MS,
-            onProgress: ({ done, total }) => {
-              const percent = total ? Math.floor((done / total) * 100) : 100;
-              if (percent <= reported) return;
-              progress.report({ increment: percent - reported, message: `${percent}%` });
-              reported = percent;
-            },
-          },
-        );
-      } finally {
-        cancellation.dispose();
-      }
-    },
+  const result = await withEngineProgress(`ZeroMQ: reading ${name}`, (tracking) =>
+    engine.call('capture.importPcap', { path, tag: name, maxFrameBytes }, { ...tracking, timeoutMs: READ_TIMEOUT_MS }),
   );
   logReport(log, path, result);
   const summary = summarize(result);
@@ -77,8 +55,9 @@ async function openPacketCapture(
 /** One line for the notification: what was imported, and what was not. */
 export function summarize(result: PcapImportResult & { cancelled: boolean }): string {
   const n = (value: number, one: string, many = `${one}s`) => `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
-  const parts = [`${result.cancelled ? 'cancelled after importing' : 'imported'} ${n(result.imported, 'message')}`];
-  parts.push(`from ${n(result.zmtpStreams, 'ZeroMQ connection')}`);
+  const parts = [
+    `${result.cancelled ? 'cancelled after importing' : 'imported'} ${n(result.imported, 'message')} from ${n(result.zmtpStreams, 'ZeroMQ connection')}`,
+  ];
   if (result.encryptedMessages) parts.push(`${n(result.encryptedMessages, 'encrypted frame')} (CURVE: content not readable)`);
   if (result.otherStreams) parts.push(`${n(result.otherStreams, 'other TCP connection')} skipped`);
   if (result.gaps) parts.push(`${n(result.gaps, 'gap')} where the capture missed ${n(result.gapBytes, 'byte')}`);

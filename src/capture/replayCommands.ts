@@ -1,6 +1,7 @@
 // Replay: resend captured messages to a session or an address, one (frames editable first, from the
-// inspector's "Replay…") or a range (from the palette, with the original spacing or as fast as possible;
-// the engine paces and sends them, and the progress notification cancels it).
+// inspector's "Replay…") or a range: sequence numbers, or the messages the inspector's filter shows (from the
+// palette or the inspector's title bar), at the original timing scaled (×0.5, ×2, ×10) or as fast as possible;
+// the engine paces and sends them, and the progress notification cancels it.
 import * as vscode from 'vscode';
 import { encodeFrame } from '../core/session/frameInput';
 import { framesForReplay, parseSeqRange } from '../core/capture/replayFrames';
@@ -9,7 +10,10 @@ import type { EngineClient } from '../engine/engineClient';
 import { MAX_RECORDS_PER_REQUEST, type SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
+import { withEngineProgress } from '../commands/engineProgress';
 import { runCommand } from '../commands/runCommand';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 async function pickTarget(controller: EndpointController): Promise<SessionSnapshot | undefined> {
   const senders = controller.running().filter((e) => e.session!.canSend);
@@ -118,28 +122,75 @@ export async function replaySelected(engine: EngineClient, controller: EndpointC
   return `${sent.toLocaleString('en-US')} sent from ${target.name}${gone ? `, ${gone} no longer in the capture` : ''}`;
 }
 
-export function registerReplayCommands(engine: EngineClient, controller: EndpointController): vscode.Disposable[] {
+type ReplayRange = { from: number; to: number; panelId?: string };
+
+/** The inspector's filtered messages, when a panel is open and shows some, or a range typed by the user. */
+async function pickRange(engine: EngineClient, inspectorPanelId: () => string | undefined): Promise<ReplayRange | undefined> {
+  const panelId = inspectorPanelId();
+  const shown = panelId ? await engine.request('inspector.shown', { panelId }) : undefined;
+  if (panelId && shown?.ok && shown.value.count) {
+    const { count, firstSeq, lastSeq } = shown.value;
+    const picked = await vscode.window.showQuickPick(
+      [
+        {
+          label: `The ${count.toLocaleString('en-US')} messages the inspector shows`,
+          description: `#${firstSeq}–#${lastSeq}`,
+          inspector: true,
+        },
+        { label: 'A range of sequence numbers…', inspector: false },
+      ],
+      { ignoreFocusOut: true, title: 'Replay Captured Messages', placeHolder: 'Which messages?' },
+    );
+    if (!picked) return undefined;
+    if (picked.inspector) return { from: firstSeq!, to: lastSeq!, panelId };
+  }
+  const stats = engine.snapshot?.stats;
+  const text = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: 'Replay Captured Messages',
+    prompt: stats?.retained
+      ? `Sequence number or range (the capture holds #${stats.firstSeq}–#${stats.lastSeq})`
+      : 'Sequence number or range',
+    validateInput: (v) => {
+      const r = parseSeqRange(v);
+      return typeof r === 'string' ? r : undefined;
+    },
+  });
+  const range = text ? parseSeqRange(text) : undefined;
+  return range && typeof range !== 'string' ? range : undefined;
+}
+
+const SPEEDS: Array<vscode.QuickPickItem & { speed: number | 'max' }> = [
+  { label: 'Original timing', description: '×1', speed: 1 },
+  { label: 'Half speed', description: '×0.5: gaps twice as long', speed: 0.5 },
+  { label: 'Twice as fast', description: '×2', speed: 2 },
+  { label: 'Ten times as fast', description: '×10', speed: 10 },
+  { label: 'As fast as possible', description: 'no waiting', speed: 'max' },
+];
+
+/** "replayed 20 of 20 messages from pub in 1.05 s (captured over 2.10 s, ×2)". */
+export function describeReplay(
+  name: string,
+  speed: number | 'max',
+  result: { sent: number; of: number; elapsedMs: number; capturedMs: number },
+): string {
+  const pace = speed === 'max' ? 'as fast as possible' : `×${speed}`;
+  return `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${name} in ${seconds(result.elapsedMs)} (captured over ${seconds(result.capturedMs)}, ${pace}).`;
+}
+
+export function registerReplayCommands(
+  engine: EngineClient,
+  controller: EndpointController,
+  inspectorPanelId: () => string | undefined = () => undefined,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('zeromq.replayMessages', (seq?: number) =>
       runCommand(async () => {
         if (typeof seq === 'number')
           return void vscode.window.showInformationMessage(`ZeroMQ: replay of #${seq}: ${await replayOne(engine, controller, seq)}.`);
-        const stats = engine.snapshot?.stats;
-        const text = await vscode.window.showInputBox({
-          ignoreFocusOut: true,
-          title: 'Replay Captured Messages',
-          prompt: stats?.retained
-            ? `Sequence number or range (the capture holds #${stats.firstSeq}–#${stats.lastSeq})`
-            : 'Sequence number or range',
-          validateInput: (v) => {
-            const r = parseSeqRange(v);
-            return typeof r === 'string' ? r : undefined;
-          },
-        });
-        if (!text) return;
-        const range = parseSeqRange(text);
-        if (typeof range === 'string') return;
-        if (range.from === range.to)
+        const range = await pickRange(engine, inspectorPanelId);
+        if (!range) return;
+        if (range.from === range.to && !range.panelId)
           return void vscode.window.showInformationMessage(
             `ZeroMQ: replay of #${range.from}: ${await replayOne(engine, controller, range.from)}.`,
           );
@@ -149,45 +200,28 @@ export function registerReplayCommands(engine: EngineClient, controller: Endpoin
         const target = await pickTarget(controller);
         if (!target) return;
         const count = range.to - range.from + 1;
-        const pace = await vscode.window.showQuickPick(
-          [
-            { label: 'With the original spacing', keep: true },
-            { ignoreFocusOut: true, label: 'As fast as possible', keep: false },
-          ],
-          { placeHolder: `messages #${range.from}–#${range.to}` },
-        );
+        const pace = await vscode.window.showQuickPick(SPEEDS, {
+          ignoreFocusOut: true,
+          placeHolder: `messages #${range.from}–#${range.to}: at what pace?`,
+        });
         if (!pace) return;
-        const result = await vscode.window.withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: `ZeroMQ: replaying up to ${count} messages from ${target.name}`,
-            cancellable: true,
-          },
-          async (progress, token) => {
-            const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            let reported = 0;
-            const outcome = await engine.request(
-              'capture.replay',
-              { fromSeq: range.from, toSeq: range.to, sessionId: target.id, keepSpacing: pace.keep },
-              {
-                signal: abort.signal,
-                timeoutMs: 24 * 3600 * 1000,
-                onProgress: ({ done, total, message }) => {
-                  const percent = Math.floor((done / Math.max(1, total)) * 100);
-                  if (percent > reported) progress.report({ message, increment: percent - reported });
-                  reported = Math.max(reported, percent);
-                },
-              },
-            );
-            if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
-            return outcome.ok ? outcome.value : undefined;
-          },
-        );
+        const result = await withEngineProgress(`ZeroMQ: replaying up to ${count} messages from ${target.name}`, async (tracking) => {
+          const outcome = await engine.request(
+            'capture.replay',
+            {
+              fromSeq: range.from,
+              toSeq: range.to,
+              sessionId: target.id,
+              speed: pace.speed,
+              ...(range.panelId ? { panelId: range.panelId } : {}),
+            },
+            { ...tracking, timeoutMs: 24 * 3600 * 1000 },
+          );
+          if (!outcome.ok && outcome.error.code !== 'ECANCELED') throw new Error(outcome.error.message);
+          return outcome.ok ? outcome.value : undefined;
+        });
         void vscode.window.showInformationMessage(
-          result
-            ? `ZeroMQ: replayed ${result.sent} of ${result.of} messages from ${target.name}.`
-            : `ZeroMQ: replay from ${target.name} cancelled.`,
+          result ? describeReplay(target.name, pace.speed, result) : `ZeroMQ: replay from ${target.name} cancelled.`,
         );
       }),
     ),

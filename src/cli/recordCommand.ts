@@ -45,6 +45,8 @@ export async function recordCommand(addresses: string[], options: RecordOptions,
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const sink: CaptureSink = {
+    // Recording streams to a file: no capture budget to size the receive queue from.
+    maxBytes: undefined,
     append(sessionId: string, direction: Direction, frames: Uint8Array[], appendOptions?: AppendOptions) {
       if (direction !== 'in' || (options.count !== undefined && written >= options.count)) return 0;
       written++;

@@ -157,7 +157,8 @@ export class EndpointsView implements vscode.TreeDataProvider<Node>, vscode.Disp
       const s = e.session;
       if (!s) return `${e.definition.name}:${e.startError ?? 'stopped'}:${e.saved}`;
       const total = s.counters.messagesIn + s.counters.messagesOut;
-      return `${e.definition.name}:${s.state}:${total}:${s.rate1s}:${connectionCount(s.connections)}:${s.routingPeerCount}:${s.eventCount}:${s.subscriptions.length}:${e.saved}`;
+      const counts = [total, s.rate1s, connectionCount(s.connections), s.routingPeerCount, s.eventCount, s.subscriptions.length];
+      return `${e.definition.name}:${s.state}:${counts.join(':')}:${e.saved}`;
     });
     const taps = (this.taps?.list() ?? []).map(
       (t) =>
@@ -336,7 +337,9 @@ function tapItem(tap: TapSnapshot): vscode.TreeItem {
     stuck ? 'warning' : 'arrow-swap',
     stuck ? new vscode.ThemeColor('charts.yellow') : new vscode.ThemeColor('charts.purple'),
   );
-  item.tooltip = `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
+  item.tooltip =
+    `Tap ${tap.name} (${tap.pattern}): clients connect to ${tap.listen}, the tap forwards to ` +
+    `${tap.upstream}.${stuck ? `\n${stuck} request(s) without a reply.` : ''}${tap.lastError ? `\nLast error: ${tap.lastError}` : ''}`;
   item.contextValue = 'tap';
   return item;
 }

@@ -2,14 +2,9 @@
 // order), runs its handler and always replies once, an error as a value. Nothing a message holds can make
 // it throw: a malformed or out-of-order request gets an EPROTO reply, a handler's failure its message.
 // engineMain.ts connects it to the IPC channel; tests and the fuzzer drive it in-process.
-import { openSecureSession } from '../core/security/secureSession';
-import type { SessionSecurity } from '../core/security/security';
 import { errorCode, errorText, loadZeromq } from '../core/session/zmqErrors';
-import { probeEndpoint } from '../core/zmtp/zmtpProbe';
 import {
   ENGINE_PROTOCOL_VERSION,
-  MAX_RECORDS_PER_REQUEST,
-  type DecodedMessage,
   type EngineError,
   type EngineMethod,
   type EngineParams,
@@ -17,23 +12,16 @@ import {
   type EngineToHost,
   type HostRequests,
 } from '../shared/engineProtocol';
-import { exportCapture, importCapture, importPcap, replayRange, type LongRequest } from './engineCapture';
 import { EngineCore } from './engineCore';
 import { EnginePanels } from './enginePanels';
-import { runScenarioInEngine } from './engineScenarios';
-import { diagnoseAddressRequest, diagnoseSessionRequest, diagnoseTapRequest, track } from './engineDiagnosis';
 import { EngineOutbox } from './engineOutbox';
-import { awaitCount, untilAborted } from './engineWaits';
 import { checkParams, isEngineMethod } from './engineValidation';
+import { coreHandlers, type Handler } from './engineHandlers';
+import { replayRange } from './engineCapture';
 
 interface Running {
   abort: AbortController;
 }
-
-type Handler<M extends EngineMethod> = (
-  params: EngineParams<M>,
-  request: LongRequest & { id: number },
-) => Promise<EngineResult<M>> | EngineResult<M>;
 
 /** Requests in flight at once; more means the host lost track of its own (it waits on each). */
 const MAX_IN_FLIGHT = 10_000;
@@ -164,18 +152,6 @@ export class Engine {
     else call.resolve(reply.result);
   }
 
-  private decoded(sessionId: string, frames: Uint8Array[]): DecodedMessage {
-    const core = this.core!;
-    const session = core.sessions.get(sessionId);
-    const rules = core.rules();
-    return {
-      frames,
-      decoded: frames.map((bytes, frameIndex) =>
-        core.decoders.decodeFrame(bytes, { sessionId, socketType: session?.type, frameIndex, frameCount: frames.length }, { rules }),
-      ),
-    };
-  }
-
   private createHandlers(): { [M in EngineMethod]: Handler<M> } {
     const core = () => this.core!;
     return {
@@ -218,145 +194,13 @@ export class Engine {
         if (params.filterPresets) this.panels!.setFilterPresets(params.filterPresets);
         return null;
       },
-      'decoders.loadProtos': (params) => {
-        // No file: an emptied setting unloads what an earlier one loaded.
-        if (!params.files.length) {
-          core().decoders.protobuf.clear();
-          return { ok: true, messageTypes: [], files: [] };
-        }
-        return core().decoders.protobuf.loadSchemas(params.files, params.roots);
-      },
-      'decoders.register': ({ modulePath }) => ({ ids: core().registerDecoderModule(modulePath) }),
-      'decoders.unregister': ({ modulePath }) => {
-        core().unregisterDecoderModule(modulePath);
-        return null;
-      },
-      'session.open': async ({ spec, security }) => {
-        const options = {
-          id: spec.id,
-          name: spec.name,
-          type: spec.type,
-          mode: spec.mode,
-          addresses: spec.addresses,
-          subscriptions: spec.subscriptions,
-        };
-        let warnings: string[] = [];
-        if (security && (security as { mechanism?: unknown }).mechanism !== 'null') {
-          const secure = await openSecureSession(core().sessions, options, security as SessionSecurity, {
-            onAttempt: (attempt) =>
-              this.log(
-                'info',
-                `[${spec.name}] ZAP ${attempt.verdict} ${attempt.mechanism} from ${attempt.address || '?'}${attempt.username ? ` user ${attempt.username}` : ''}${attempt.clientKey ? ` key ${attempt.clientKey}` : ''} (status ${attempt.statusCode}${attempt.reason ? `: ${attempt.reason}` : ''})`,
-              ),
-          });
-          warnings = secure.warnings;
-          core().securityOf.set(spec.id, secure.security);
-        } else {
-          await core().sessions.open(options);
-        }
-        core().pushSnapshot(true);
-        return {
-          session: core()
-            .snapshot()
-            .sessions.find((s) => s.id === spec.id)!,
-          warnings,
-        };
-      },
-      'session.close': async ({ id }) => {
-        const closing = core().sessions.close(id);
-        core().pushSnapshot(true);
-        return { closed: await closing };
-      },
-      'session.subscribe': ({ id, prefix, subscribe }) => {
-        const session = core().session(id);
-        if (subscribe) session.subscribe(prefix);
-        else session.unsubscribe(prefix);
-        core().pushSnapshot(true);
-        return core()
-          .snapshot()
-          .sessions.find((s) => s.id === id)!;
-      },
-      'session.send': async (params, request) => {
-        const session = core().session(params.id);
-        const timeoutMs = params.replyTimeoutMs ?? core().receiveTimeoutMs;
-        // The send itself gives up after the timeout (no peer takes it) or on cancel: nothing goes out after.
-        const reply = await untilAborted(
-          session.send(params.frames, {
-            routingId: params.routingId,
-            replyTimeoutMs: timeoutMs,
-            sendTimeoutMs: timeoutMs,
-            signal: request.signal,
-          }),
-          request.signal,
-        );
-        if (reply) return { reply: this.decoded(params.id, reply) };
-        if (!params.awaitReply) return {};
-        // A DEALER's reply arrives on its receive loop: the next message it receives.
-        const next = await session.nextMessage(timeoutMs, request.signal);
-        return { reply: this.decoded(params.id, next.frames) };
-      },
-      'session.receive': async ({ id, timeoutMs }, request) => {
-        const message = await core().session(id).nextMessage(timeoutMs, request.signal);
-        return { seq: message.seq, message: this.decoded(id, message.frames) };
-      },
-      'session.awaitCount': ({ id, count, idleMs }, request) =>
-        awaitCount(core().session(id).monitor.counters, count, idleMs, request.signal),
-      'capture.clear': ({ sessionId }) => {
-        core().clearCapture(sessionId);
-        return null;
-      },
-      'capture.records': ({ fromSeq, count }) => {
-        const store = core().store;
-        return {
-          records: store.range(fromSeq, Math.min(count, MAX_RECORDS_PER_REQUEST)),
-          firstSeq: store.firstSeq,
-          lastSeq: store.lastSeq,
-        };
-      },
-      'capture.export': (params, request) => exportCapture(core(), params, request),
-      'capture.import': async (params, request) => {
-        const result = await importCapture(core(), params, request);
-        return { imported: result.imported, skipped: result.skipped, errors: result.errors.slice(0, 100), cancelled: result.cancelled };
-      },
-      'capture.replay': (params, request) => replayRange(core(), params, request),
-      'tap.start': async (params) => {
-        const tap = await core().startTap(params);
-        core().pushSnapshot(true);
-        return core()
-          .snapshot()
-          .taps.find((t) => t.id === tap.id)!;
-      },
-      'tap.stop': async ({ id }) => {
-        await core().stopTap(id);
-        core().pushSnapshot(true);
-        return null;
-      },
-      probe: ({ address, timeoutMs }, request) => probeEndpoint(address, { timeoutMs, signal: request.signal }),
-      'capture.importPcap': (params, request) => importPcap(core(), params, request),
-      'diagnosis.session': (params, request) => diagnoseSessionRequest(core(), params, request),
-      'diagnosis.tap': (params) => diagnoseTapRequest(core(), params),
-      'diagnosis.address': (params, request) => diagnoseAddressRequest(params, request),
-      'diagnosis.track': (params) => {
-        track(core(), params);
-        core().pushSnapshot(true);
-        return null;
-      },
-      'diagnosis.untrack': ({ id }) => {
-        core().sink.untrack(id);
-        core().pushSnapshot(true);
-        return null;
-      },
-      'diagnosis.propose': ({ id }) => {
-        const session = core().session(id);
-        return core().sink.propose(id, session.canReceive ? 'in' : 'out');
-      },
-      'scenario.run': (params, request) =>
-        runScenarioInEngine(
-          core(),
-          params,
-          { ...request, event: (body) => this.outbox.emit('request.event', { requestId: request.id, body }) },
-          (m, p, t) => this.callHost(m, p, t),
-        ),
+      ...coreHandlers(core, {
+        log: (level, message) => this.log(level, message),
+        emitRequestEvent: (requestId, body) => this.outbox.emit('request.event', { requestId, body }),
+        callHost: (m, p, t) => this.callHost(m, p, t),
+      }),
+      'capture.replay': (params, request) =>
+        replayRange(core(), params, request, params.panelId ? this.panels!.inspector(params.panelId) : undefined),
       'panel.open': ({ panelId, kind, visible }) => {
         this.panels!.open(panelId, kind, visible);
         return null;
@@ -377,6 +221,7 @@ export class Engine {
         this.panels!.applyFilter(panelId, filter, selectSeq);
         return null;
       },
+      'inspector.shown': ({ panelId }) => this.panels!.inspector(panelId).shownRange(),
       'monitor.plot': ({ panelId, spec }) => ({ label: this.panels!.plot(panelId, spec) }),
       cancel: ({ requestId }) => {
         const running = this.running.get(requestId);

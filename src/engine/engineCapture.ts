@@ -8,8 +8,10 @@ import { exportJsonLinesToStream, importedSessionIds, importJsonLinesFromStream 
 import { framesForReplay } from '../core/capture/replayFrames';
 import { importPcapFromStream } from '../core/pcap/pcapImport';
 import { parseSocketType } from '../core/session/socketTypes';
+import type { CaptureRecord } from '../core/types';
 import type { EngineParams, EngineResult } from '../shared/engineProtocol';
 import type { EngineCore } from './engineCore';
+import type { InspectorBackend } from '../inspector/inspectorBackend';
 
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 const REPLAY_PAGE = 1000;
@@ -102,38 +104,56 @@ export async function importPcap(
   });
 }
 
-/** Resends the retained messages of [fromSeq, toSeq] from one session, with their spacing or at once. */
+/** The inspector's filter, when a replay sends only what it shows. */
+export type ShownMessages = Pick<InspectorBackend, 'shownSeqs' | 'shownRange'>;
+
+/**
+ * Resends the retained messages of [fromSeq, toSeq] (only those `shown` lists, when given) from one session,
+ * at their captured spacing divided by `speed`, or at once. The schedule is absolute (message n is due at its
+ * captured offset / speed from the start): a late timer is caught up, not accumulated.
+ */
 export async function replayRange(
   core: EngineCore,
   params: EngineParams<'capture.replay'>,
   request: LongRequest,
+  shown?: ShownMessages,
 ): Promise<EngineResult<'capture.replay'>> {
   const session = core.session(params.sessionId);
   const from = Math.max(params.fromSeq, core.store.firstSeq);
   const to = Math.min(params.toSeq, core.store.lastSeq);
-  const of = Math.max(0, to - from + 1);
+  const of = shown ? shown.shownRange(from, to).count : Math.max(0, to - from + 1);
   const progress = percentReporter(request.progress);
   const startedAt = performance.now();
   let firstTime: bigint | undefined;
+  let capturedMs = 0;
   let sent = 0;
+  // The next page of messages from `seq` on, and where the page after starts (past messages evicted meanwhile).
+  const page = (seq: number): [CaptureRecord[], number] => {
+    if (!shown) {
+      const records = core.store.range(seq, REPLAY_PAGE).filter((r) => r.seq <= to);
+      return [records, records.length ? records[records.length - 1].seq + 1 : Infinity];
+    }
+    const seqs = shown.shownSeqs(seq, to, REPLAY_PAGE);
+    return [seqs.flatMap((s) => core.store.get(s) ?? []), seqs.length ? seqs[seqs.length - 1] + 1 : Infinity];
+  };
   for (let seq = from; seq <= to && !request.signal.aborted;) {
-    const records = core.store.range(seq, REPLAY_PAGE).filter((r) => r.seq <= to);
-    if (!records.length) break;
+    const [records, nextSeq] = page(seq);
+    seq = nextSeq;
     for (const record of records) {
       if (request.signal.aborted) break;
       firstTime ??= record.timeNs;
-      if (params.keepSpacing) {
-        const due = Number(record.timeNs - firstTime) / 1e6 - (performance.now() - startedAt);
+      capturedMs = Number(record.timeNs - firstTime) / 1e6;
+      if (params.speed !== 'max') {
+        const due = capturedMs / params.speed - (performance.now() - startedAt);
         if (due > 0) await abortableDelay(due, request.signal);
         if (request.signal.aborted) break;
       }
       await session.send(framesForReplay(record, session.type), { signal: request.signal });
       sent++;
-      progress(record.seq - from + 1, of, `${count(sent)} sent`);
+      progress(sent, of, `${count(sent)} of ${count(of)} sent`);
     }
-    seq = records[records.length - 1].seq + 1;
   }
-  return { sent, of };
+  return { sent, of, elapsedMs: performance.now() - startedAt, capturedMs };
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

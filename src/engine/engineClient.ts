@@ -10,82 +10,37 @@ import {
   ENGINE_PROTOCOL_VERSION,
   type EngineError,
   type EngineEvent,
-  type EngineEvents,
   type EngineMethod,
   type EngineParams,
   type EngineResult,
   type EngineSnapshot,
   type EngineToHost,
-  type HostRequests,
   type HostToEngine,
   type Outcome,
-  type RestoreSummary,
 } from '../shared/engineProtocol';
-import { ZmqUserError } from '../core/session/zmqErrors';
 import { CrashWindow, forkEngine } from './engineProcess';
 import { EngineReopenList, type ReopenReport } from './engineReopen';
+import { EngineWatchdog } from './engineWatchdog';
+import {
+  answerHostRequest,
+  Listeners,
+  describeStart,
+  EngineRequestError,
+  type EngineClientOptions,
+  type EngineCrash,
+  type EngineStart,
+  type RequestOptions,
+} from './engineClientTypes';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export type HostHandlers = { [M in keyof HostRequests]: (params: HostRequests[M]['params']) => Promise<HostRequests[M]['result']> };
-
-export interface EngineClientOptions {
-  /** dist/engine.js */
-  enginePath: string;
-  /** Where the engine spools the capture (kept across engine restarts, deleted on dispose). */
-  spoolDir?: string;
-  /** Read at every start: the settings may have changed since the last one. */
-  helloParams(): Pick<EngineParams<'hello'>, 'limits' | 'receiveTimeoutMs'>;
-  hostHandlers: HostHandlers;
-  log(level: LogLevel, message: string): void;
-  /** Default 30 s. */
-  requestTimeoutMs?: number;
-  /** Crashes within `crashWindowMs` that stop the retries. Default 3 in 60 s. */
-  maxCrashes?: number;
-  crashWindowMs?: number;
-  /** An engine silent this long is asked a ping; one that does not answer it in time is killed. Default 5 s / 10 s. */
-  watchdogIdleMs?: number;
-  watchdogTimeoutMs?: number;
-  /** Extra environment for the engine (tests). */
-  env?: Record<string, string>;
-}
-
-export interface EngineStart {
-  pid: number;
-  /** 1 for the first engine, 2 after the first restart... */
-  generation: number;
-  restored?: RestoreSummary;
-  /** After a crash: the sessions, taps and panels reopened in the new engine (already done when this fires). */
-  reopened?: ReopenReport;
-  /** From fork to hello answered (and, after a crash, everything reopened). */
-  startMs: number;
-}
-
-export interface EngineCrash {
-  /** What ended it, in words ("signal SIGABRT", "exit code 70", "stopped answering"). */
-  cause: string;
-  pid: number;
-  /** True when a new engine is being started. */
-  restarting: boolean;
-  /** When not restarting: why. */
-  reason?: string;
-}
-
-export interface RequestOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onProgress?(progress: { done: number; total: number; message: string }): void;
-  /** What the request reports on its way (a scenario's steps). */
-  onEvent?(body: EngineEvents['request.event']['body']): void;
-}
-
-/** A request's error, thrown by call(): a ZmqUserError, so commands show it (and stay silent on ECANCELED). */
-export class EngineRequestError extends ZmqUserError {
-  constructor(message: string, code?: string) {
-    super(message, code);
-    this.name = 'EngineRequestError';
-  }
-}
+export {
+  EngineRequestError,
+  type EngineClientOptions,
+  type EngineCrash,
+  type EngineStart,
+  type HostHandlers,
+  type LogLevel,
+  type RequestOptions,
+} from './engineClientTypes';
 
 interface Pending {
   method: string;
@@ -105,23 +60,29 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly crashes: CrashWindow;
-  private lastHeard = 0;
-  private watchdog: NodeJS.Timeout | undefined;
-  private pinging = false;
+  private readonly watchdog: EngineWatchdog;
   private starting: Promise<EngineStart> | undefined;
   private stopped = false;
   private expectedExit = false;
   private latest: EngineSnapshot | undefined;
   private readonly reopen = new EngineReopenList();
-  private readonly listeners = {
-    event: new Set<Listener<EngineEvent>>(),
-    snapshot: new Set<Listener<EngineSnapshot>>(),
-    start: new Set<Listener<EngineStart>>(),
-    crash: new Set<Listener<EngineCrash>>(),
+  private readonly listeners: {
+    event: Listeners<EngineEvent>;
+    snapshot: Listeners<EngineSnapshot>;
+    start: Listeners<EngineStart>;
+    crash: Listeners<EngineCrash>;
   };
 
   constructor(private readonly options: EngineClientOptions) {
     this.crashes = new CrashWindow(options.maxCrashes ?? 3, options.crashWindowMs ?? 60_000);
+    const failed = (message: string) => options.log('error', message);
+    this.listeners = {
+      event: new Listeners('event', failed),
+      snapshot: new Listeners('snapshot', failed),
+      start: new Listeners('start', failed),
+      crash: new Listeners('crash', failed),
+    };
+    this.watchdog = new EngineWatchdog(options.watchdogIdleMs ?? 5000, () => this.pingEngine());
   }
 
   /** The latest snapshot the engine pushed (undefined before the first). */
@@ -138,17 +99,17 @@ export class EngineClient {
   }
 
   onEvent(listener: Listener<EngineEvent>): { dispose(): void } {
-    return this.listen('event', listener);
+    return this.listeners.event.add(listener);
   }
   onSnapshot(listener: Listener<EngineSnapshot>): { dispose(): void } {
-    return this.listen('snapshot', listener);
+    return this.listeners.snapshot.add(listener);
   }
   /** A new engine said hello (the first, or one started after a crash). */
   onDidStart(listener: Listener<EngineStart>): { dispose(): void } {
-    return this.listen('start', listener);
+    return this.listeners.start.add(listener);
   }
   onDidCrash(listener: Listener<EngineCrash>): { dispose(): void } {
-    return this.listen('crash', listener);
+    return this.listeners.crash.add(listener);
   }
 
   /** Starts the engine (once; later calls wait for the same start). Rejects when it cannot say hello. */
@@ -248,7 +209,7 @@ export class EngineClient {
    */
   async dispose(): Promise<void> {
     this.stopped = true;
-    this.stopWatchdog();
+    this.watchdog.stop();
     const child = this.child;
     if (!child) return;
     this.expectedExit = true;
@@ -262,28 +223,6 @@ export class EngineClient {
     for (const listeners of Object.values(this.listeners)) listeners.clear();
   }
 
-  private listen<K extends keyof EngineClient['listeners']>(
-    kind: K,
-    listener: Parameters<EngineClient['listeners'][K]['add']>[0],
-  ): { dispose(): void } {
-    const set = this.listeners[kind] as Set<typeof listener>;
-    set.add(listener);
-    return { dispose: () => set.delete(listener) };
-  }
-
-  private fire<K extends keyof EngineClient['listeners']>(
-    kind: K,
-    value: Parameters<Parameters<EngineClient['listeners'][K]['add']>[0]>[0],
-  ): void {
-    for (const listener of [...this.listeners[kind]] as Array<(v: typeof value) => void>) {
-      try {
-        listener(value);
-      } catch (error) {
-        this.options.log('error', `Engine ${kind} listener failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-
   private async spawn(): Promise<EngineStart> {
     const started = performance.now();
     const child = forkEngine(this.options.enginePath, this.options.env, (line) =>
@@ -292,7 +231,7 @@ export class EngineClient {
     this.child = child;
     this.pid = child.pid ?? 0;
     this.expectedExit = false;
-    this.lastHeard = Date.now();
+    this.watchdog.heard();
     child.on('message', (message) => this.onMessage(child, message as EngineToHost));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (error) => this.options.log('error', `Engine process: ${error.message}`));
@@ -312,7 +251,7 @@ export class EngineClient {
       );
     const reopened = this.generation ? await this.reopenAll() : undefined;
     this.generation++;
-    this.startWatchdog();
+    this.watchdog.start();
     const start: EngineStart = {
       pid: hello.value.pid,
       generation: this.generation,
@@ -320,16 +259,9 @@ export class EngineClient {
       reopened,
       startMs: performance.now() - started,
     };
-    this.options.log(
-      'info',
-      `ZeroMQ engine started (pid ${start.pid}, libzmq ${hello.value.zeromqVersion}, ${Math.round(start.startMs)} ms)${start.restored ? `: restored ${start.restored.messages} captured messages (#${start.restored.firstSeq}–#${start.restored.lastSeq}) from the crash spool in ${Math.round(start.restored.ms)} ms` : ''}${
-        reopened
-          ? `; reopened ${reopened.sessions} session(s) and ${reopened.taps} tap(s)${reopened.failures.length ? `, could not reopen ${reopened.failures.join('; ')}` : ''}`
-          : ''
-      }`,
-    );
-    this.fire('start', start);
-    if (this.latest) this.fire('snapshot', this.latest);
+    this.options.log('info', describeStart(start, hello.value.zeromqVersion));
+    this.listeners.start.fire(start);
+    if (this.latest) this.listeners.snapshot.fire(this.latest);
     return start;
   }
 
@@ -372,7 +304,7 @@ export class EngineClient {
 
   private onMessage(child: ChildProcess, message: EngineToHost): void {
     if (child !== this.child) return;
-    this.lastHeard = Date.now();
+    this.watchdog.heard();
     if (message?.kind === 'reply') {
       this.settle(message.id, message.error ? { ok: false, error: message.error } : { ok: true, value: message.result });
     } else if (message?.kind === 'events') {
@@ -389,7 +321,7 @@ export class EngineClient {
         this.latest = event.body;
         // A restarted engine's first snapshots lack the sessions it is about to reopen: the views keep
         // the last ones until the start is done (then the latest is handed on).
-        if (!this.starting) this.fire('snapshot', event.body);
+        if (!this.starting) this.listeners.snapshot.fire(event.body);
       } else if (event.event === 'progress') {
         this.pending.get(event.body.requestId)?.onProgress?.(event.body);
       } else if (event.event === 'request.event') {
@@ -397,28 +329,20 @@ export class EngineClient {
       } else if (event.event === 'log') {
         this.options.log(event.body.level, event.body.message);
       }
-      this.fire('event', event);
+      this.listeners.event.fire(event);
     } catch (error) {
       this.options.log('error', `Engine event ${event.event}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   private async answerEngine(id: number, method: string, params: unknown): Promise<void> {
-    const handler = (this.options.hostHandlers as Record<string, ((p: unknown) => Promise<unknown>) | undefined>)[method];
-    let reply: HostToEngine;
-    try {
-      if (!handler) throw new Error(`The extension has no ${method}.`);
-      reply = { kind: 'reply', id, result: (await handler(params)) ?? null };
-    } catch (error) {
-      reply = { kind: 'reply', id, error: { message: error instanceof Error ? error.message : String(error) } };
-    }
-    this.post(reply);
+    this.post(await answerHostRequest(this.options.hostHandlers, id, method, params));
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     this.child = undefined;
-    this.stopWatchdog();
+    this.watchdog.stop();
     const cause = signal ? `signal ${signal}` : `exit code ${code}`;
     const down: EngineError = { message: `The ZeroMQ engine stopped (${cause}).`, code: 'ENGINE_DOWN' };
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: down });
@@ -438,10 +362,10 @@ export class EngineClient {
       // What kills the engine is most likely one of its sockets (a libzmq abort): the next start (Restart
       // Engine) reopens none of them. The capture is restored: the spool reader is bounded and never throws.
       this.reopen.forgetOpen();
-      this.fire('crash', { cause, pid, restarting: false, reason });
+      this.listeners.crash.fire({ cause, pid, restarting: false, reason });
       return false;
     }
-    this.fire('crash', { cause, pid, restarting: true });
+    this.listeners.crash.fire({ cause, pid, restarting: true });
     return true;
   }
 
@@ -468,29 +392,13 @@ export class EngineClient {
     }
   }
 
-  private startWatchdog(): void {
-    this.stopWatchdog();
-    const idleMs = this.options.watchdogIdleMs ?? 5000;
-    this.watchdog = setInterval(
-      () => {
-        if (this.pinging || Date.now() - this.lastHeard < idleMs || !this.child) return;
-        this.pinging = true;
-        const child = this.child;
-        void this.send('ping', {}, { timeoutMs: this.options.watchdogTimeoutMs ?? 10_000 }).then((outcome) => {
-          this.pinging = false;
-          if (outcome.ok || child !== this.child || outcome.error.code !== 'ETIMEDOUT') return;
-          this.options.log('error', `The ZeroMQ engine (pid ${child.pid}) stopped answering: killing it.`);
-          this.kill('SIGKILL');
-        });
-      },
-      Math.min(1000, idleMs),
-    );
-    this.watchdog.unref();
-  }
-
-  private stopWatchdog(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.watchdog = undefined;
-    this.pinging = false;
+  /** The watchdog's ping: an engine that does not answer it in time is killed (its exit restarts it). */
+  private async pingEngine(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const outcome = await this.send('ping', {}, { timeoutMs: this.options.watchdogTimeoutMs ?? 10_000 });
+    if (outcome.ok || child !== this.child || outcome.error.code !== 'ETIMEDOUT') return;
+    this.options.log('error', `The ZeroMQ engine (pid ${child.pid}) stopped answering: killing it.`);
+    this.kill('SIGKILL');
   }
 }

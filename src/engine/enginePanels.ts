@@ -5,7 +5,8 @@
 import { readFilterPresets, type FilterPreset } from '../core/filter/captureExpressionFilter';
 import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
 import { InspectorBackend, type InspectorDeps } from '../inspector/inspectorBackend';
-import { MonitorBackend } from '../monitor/monitorBackend';
+import { MonitorBackend, type MonitorDeps } from '../monitor/monitorBackend';
+import type { SessionHealthSource } from '../monitor/monitorHealth';
 import type { EngineEvents, HostRequests, PanelKind } from '../shared/engineProtocol';
 import type { FilterSpec, FromWebviewMessage } from '../shared/inspectorProtocol';
 import type { FromMonitorMessage } from '../shared/monitorProtocol';
@@ -45,23 +46,7 @@ export class EnginePanels {
     if (this.panels.size >= MAX_PANELS) throw new Error(`At most ${MAX_PANELS} panels are served at once.`);
     const post = (message: unknown) => this.post({ panelId, messages: [message] });
     if (kind === 'monitor') {
-      const backend = new MonitorBackend(
-        {
-          store: this.core.store,
-          sessions: this.subjectSessions(),
-          decodeTree: this.core.decodeTree,
-          log: (message) => this.core.log('info', message),
-          openMessage: (seq) => void this.callHost('monitor.openMessage', { seq }, HOST_TIMEOUT_MS).catch(() => undefined),
-          filterInspector: ({ topic, fromMs, toMs }) => {
-            const filter: Partial<FilterSpec> = {};
-            if (topic !== undefined) filter.topic = topic;
-            if (fromMs !== undefined && toMs !== undefined)
-              filter.expression = `time >= ${Math.floor(fromMs)} && time <= ${Math.ceil(toMs)}`;
-            void this.callHost('monitor.filterInspector', { filter }, HOST_TIMEOUT_MS).catch(() => undefined);
-          },
-        },
-        post,
-      );
+      const backend = new MonitorBackend(monitorDeps(this.core, this.callHost), post);
       backend.setVisible(visible);
       this.panels.set(panelId, { kind, backend });
       return;
@@ -128,6 +113,13 @@ export class EnginePanels {
     panel.backend.applyFilter(filter, selectSeq);
   }
 
+  /** The inspector panel's backend (its filter decides what a range replay sends). */
+  inspector(panelId: string): InspectorBackend {
+    const panel = this.require(panelId);
+    if (panel.kind !== 'inspector') throw new Error(`Panel "${panelId}" is not an inspector.`);
+    return panel.backend;
+  }
+
   plot(panelId: string, spec: FieldPlotSpec): string {
     const panel = this.require(panelId);
     if (panel.kind !== 'monitor') throw new Error(`Panel "${panelId}" is not a monitor.`);
@@ -148,11 +140,42 @@ export class EnginePanels {
     if (!panel) throw new Error(`No panel "${panelId}" is open in the engine.`);
     return panel;
   }
+}
 
-  private subjectSessions() {
-    return {
-      name: (id: string) => this.core.describe(id)?.name ?? id,
-      socketType: (id: string) => this.core.describe(id)?.type,
-    };
-  }
+/** What the monitoring panel's backend reads and asks for, from the engine's own store, sessions, taps and diagnosis. */
+export function monitorDeps(core: EngineCore, callHost: HostCall): MonitorDeps {
+  return {
+    store: core.store,
+    sessions: { name: (id) => core.describe(id)?.name ?? id, socketType: (id) => core.describe(id)?.type },
+    decodeTree: core.decodeTree,
+    log: (message) => core.log('info', message),
+    openMessage: (seq) => void callHost('monitor.openMessage', { seq }, HOST_TIMEOUT_MS).catch(() => undefined),
+    filterInspector: ({ topic, fromMs, toMs, sessionId }, selectSeq) => {
+      const filter: Partial<FilterSpec> = {};
+      if (topic !== undefined) filter.topic = topic;
+      if (sessionId !== undefined) filter.sessionId = sessionId;
+      if (fromMs !== undefined && toMs !== undefined) filter.expression = `time >= ${Math.floor(fromMs)} && time <= ${Math.ceil(toMs)}`;
+      const params = selectSeq !== undefined ? { filter, selectSeq } : { filter };
+      void callHost('monitor.filterInspector', params, HOST_TIMEOUT_MS).catch(() => undefined);
+    },
+    sessionHealth: () => sessionHealth(core),
+    latencySources: () => [...core.taps.values()].filter((tap) => tap.pattern === 'request-reply'),
+  };
+}
+
+/** Each open session with its whole monitor timeline (the snapshot keeps only the latest events) and diagnosis. */
+function sessionHealth(core: EngineCore): SessionHealthSource[] {
+  return core.snapshot().sessions.map((s) => ({
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    mode: s.mode,
+    state: s.state,
+    rate1s: s.rate1s,
+    timeline: core.sessions.get(s.id)?.monitor.timeline() ?? s.events,
+    connections: s.connections,
+    routingPeerCount: s.routingPeerCount,
+    ...(s.cause ? { cause: s.cause } : {}),
+    ...(s.findings ? { findings: s.findings } : {}),
+  }));
 }

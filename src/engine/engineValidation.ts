@@ -82,6 +82,8 @@ const limits = shape({
 const seq = number(0, Number.MAX_SAFE_INTEGER);
 const timeout = number(1, 7 * 24 * 3600 * 1000);
 const id = text(256);
+/** 'max', or a factor from a hundredth to a thousand times the original pace. */
+const replaySpeed: Check = (value, path) => (value === 'max' ? undefined : number(0.01, 1000, false)(value, path));
 
 const PARAMS: Record<EngineMethod, Check> = {
   hello: shape({ protocolVersion: number(0, 2 ** 31), limits, receiveTimeoutMs: timeout, spoolDir: optional(text(4096)) }),
@@ -121,7 +123,7 @@ const PARAMS: Record<EngineMethod, Check> = {
   'capture.records': shape({ fromSeq: seq, count: number(0, Number.MAX_SAFE_INTEGER) }),
   'capture.export': shape({ path: nonEmptyText }),
   'capture.import': shape({ path: nonEmptyText, tag: text(1024) }),
-  'capture.replay': shape({ fromSeq: seq, toSeq: seq, sessionId: id, keepSpacing: boolean }),
+  'capture.replay': shape({ fromSeq: seq, toSeq: seq, sessionId: id, speed: replaySpeed, panelId: optional(nonEmptyText) }),
   'tap.start': shape({
     id: nonEmptyText,
     name: nonEmptyText,
@@ -149,6 +151,23 @@ const PARAMS: Record<EngineMethod, Check> = {
     tag: text(1024),
     sessionKey: text(4096),
     fileName: text(1024),
+    debug: optional(shape({ id: nonEmptyText, breakpoints: array(number(1, 2 ** 31), 100_000), stopOnEntry: optional(boolean) })),
+  }),
+  'scenario.debug': shape({
+    id: nonEmptyText,
+    action: oneOf('continue', 'next', 'pause', 'breakpoints'),
+    breakpoints: optional(array(number(1, 2 ** 31), 100_000)),
+  }),
+  'traffic.generate': shape({
+    sessionId: id,
+    plan: shape({
+      rate: optional(number(0.001, 10_000_000, false)),
+      durationMs: optional(number(1, 7 * 24 * 3600 * 1000)),
+      count: optional(number(1, Number.MAX_SAFE_INTEGER)),
+      burst: optional(shape({ size: number(1, 10_000_000), everyMs: number(1, 24 * 3600 * 1000) })),
+    }),
+    frames: array(shape({ format: oneOf('text', 'json', 'hex', 'base64'), value: text() }), 1000),
+    layers: optional(array(shape({ source: text(), values: mapOfText }), 100)),
   }),
   'capture.importPcap': shape({ path: nonEmptyText, tag: text(1024), maxFrameBytes: number(0, Number.MAX_SAFE_INTEGER) }),
   'panel.open': shape({ panelId: nonEmptyText, kind: oneOf('inspector', 'monitor'), visible: boolean }),
@@ -156,6 +175,7 @@ const PARAMS: Record<EngineMethod, Check> = {
   'panel.visible': shape({ panelId: nonEmptyText, visible: boolean }),
   'panel.close': shape({ panelId: nonEmptyText }),
   'inspector.applyFilter': shape({ panelId: nonEmptyText, filter: anyObject, selectSeq: optional(seq) }),
+  'inspector.shown': shape({ panelId: nonEmptyText }),
   'monitor.plot': shape({ panelId: nonEmptyText, spec: shape({ topic: text(), path: text(4096), sessionId: optional(text(256)) }) }),
   cancel: shape({ requestId: number(-(2 ** 53), 2 ** 53) }),
   shutdown: shape({}),

@@ -38,7 +38,8 @@ export function superviseEngine(options: EngineSupervisorOptions): { engine: Eng
       if (crash.restarting) return;
       void vscode.window
         .showErrorMessage(
-          `ZeroMQ: the engine process that holds the sockets ${crash.reason ?? `stopped (${crash.cause})`}. Its sessions are closed (start them again one by one); the messages captured so far come back with the next start.`,
+          `ZeroMQ: the engine process that holds the sockets ${crash.reason ?? `stopped (${crash.cause})`}. Its sessions ` +
+            'are closed (start them again one by one); the messages captured so far come back with the next start.',
           RESTART,
           SHOW_LOG,
         )
@@ -50,7 +51,8 @@ export function superviseEngine(options: EngineSupervisorOptions): { engine: Eng
       if (start.generation === 1 || !crash) return;
       const reopened = start.reopened;
       const sessions = reopened
-        ? `${reopened.sessions} session${reopened.sessions === 1 ? '' : 's'}${reopened.taps ? ` and ${reopened.taps} tap${reopened.taps === 1 ? '' : 's'}` : ''} reopened`
+        ? `${reopened.sessions} ` +
+          `session${reopened.sessions === 1 ? '' : 's'}${reopened.taps ? ` and ${reopened.taps} tap${reopened.taps === 1 ? '' : 's'}` : ''} reopened`
         : '';
       const kept = start.restored
         ? `${start.restored.messages.toLocaleString('en-US')} captured messages kept`
@@ -58,7 +60,8 @@ export function superviseEngine(options: EngineSupervisorOptions): { engine: Eng
       const failed = reopened?.failures.length ? ` Could not reopen ${reopened.failures.map(plainText).join('; ')}.` : '';
       void vscode.window
         .showWarningMessage(
-          `ZeroMQ: the engine process stopped (${crash.cause}) and was restarted in ${(start.startMs / 1000).toFixed(1)} s: ${[sessions, kept].filter(Boolean).join(', ')}.${failed}`,
+          `ZeroMQ: the engine process stopped (${crash.cause}) and was restarted in ` +
+            `${(start.startMs / 1000).toFixed(1)} s: ${[sessions, kept].filter(Boolean).join(', ')}.${failed}`,
           SHOW_LOG,
         )
         .then(showLog);

@@ -93,6 +93,29 @@ export class InspectorBackend {
     else this.pendingApply = message;
   }
 
+  /**
+   * The sequence numbers the current filter shows within [fromSeq, toSeq], at most `max`, oldest first:
+   * what "replay the inspector's messages" sends. A filter still scanning gives what it has matched so far.
+   */
+  shownSeqs(fromSeq: number, toSeq: number, max: number): number[] {
+    if (!this.view.update()) this.rebuild();
+    const seqs: number[] = [];
+    for (let index = this.view.indexAtOrAfter(fromSeq); seqs.length < max; index++) {
+      const seq = this.view.seqAt(index);
+      if (seq === undefined || seq > toSeq) break;
+      seqs.push(seq);
+    }
+    return seqs;
+  }
+
+  /** How many messages the filter shows (within [fromSeq, toSeq]), and the first and last of them. */
+  shownRange(fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): { count: number; firstSeq?: number; lastSeq?: number } {
+    if (!this.view.update()) this.rebuild();
+    const first = this.view.indexAtOrAfter(fromSeq);
+    const count = Math.max(0, this.view.indexAtOrAfter(toSeq + 1) - first);
+    return count ? { count, firstSeq: this.view.seqAt(first), lastSeq: this.view.seqAt(first + count - 1) } : { count };
+  }
+
   /** A hidden panel gets nothing; becoming visible again sends the current summary at once. */
   setVisible(visible: boolean): void {
     this.visible = visible;

@@ -1,6 +1,7 @@
-// The Message Inspector webview's HTML: a strict CSP (nonce'd script, styles and fonts only from the
-// extension), no inline script or style. Free of `vscode` so the browser test serves the same page.
-import { randomBytes } from 'node:crypto';
+// The Message Inspector webview's page (the shell and its CSP: shared/webviewHtml.ts).
+import { webviewHtml } from '../shared/webviewHtml';
+
+export { createNonce } from '../shared/webviewHtml';
 
 export interface InspectorHtmlOptions {
   /** Webview URI of dist/webview.js. */
@@ -14,36 +15,14 @@ export interface InspectorHtmlOptions {
   nonce?: string;
 }
 
-export function createNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-function attribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
-
 export function inspectorHtml(options: InspectorHtmlOptions): string {
-  const nonce = options.nonce ?? createNonce();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${options.cspSource}`,
-    `font-src ${options.cspSource}`,
-    `img-src ${options.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${options.iconStyleUri ? `<link rel="stylesheet" href="${attribute(options.iconStyleUri)}">\n` : ''}<link rel="stylesheet" href="${attribute(options.styleUri)}">
-<title>ZeroMQ Inspector</title>
-</head>
-<body>
-<div id="inspector-root"></div>
-<script nonce="${attribute(nonce)}" src="${attribute(options.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return webviewHtml({
+    title: 'ZeroMQ Inspector',
+    rootId: 'inspector-root',
+    scriptUri: options.scriptUri,
+    styleUris: [...(options.iconStyleUri ? [options.iconStyleUri] : []), options.styleUri],
+    cspSource: options.cspSource,
+    images: true,
+    nonce: options.nonce,
+  });
 }

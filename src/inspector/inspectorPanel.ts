@@ -49,6 +49,11 @@ export class InspectorPanel implements vscode.Disposable {
     });
   }
 
+  /** The engine's id of the open panel (its backend knows what the filter shows). */
+  get panelId(): string | undefined {
+    return this.relay?.panelId;
+  }
+
   /** Adopts a panel VS Code restored after a window reload; the webview restores its own state. */
   revive(panel: vscode.WebviewPanel): void {
     if (this.panel) {
@@ -128,7 +133,7 @@ export function registerInspector(
   context: vscode.ExtensionContext,
   engine: EngineClient,
   log: (message: string) => void,
-): { show(): void; applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void; dispose(): void } {
+): { show(): void; applyFilter(filter: Partial<FilterSpec>, selectSeq?: number): void; panelId(): string | undefined; dispose(): void } {
   const inspector = new InspectorPanel(context.extensionUri, engine, log);
   const serializer = vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
@@ -138,6 +143,7 @@ export function registerInspector(
   const handle = {
     show: () => inspector.show(),
     applyFilter: (filter: Partial<FilterSpec>, selectSeq?: number) => inspector.applyFilter(filter, selectSeq),
+    panelId: () => inspector.panelId,
     dispose: () => {
       serializer.dispose();
       inspector.dispose();

@@ -21,7 +21,8 @@ export class MonitorPanel implements vscode.Disposable {
   /** Opens the panel, or brings it to the front; returns the id of its backend in the engine. */
   show(): string {
     if (this.panel && this.relay) {
-      this.panel.reveal(undefined, true);
+      // Hidden behind another tab of its group (the inspector opened over it): beside, so both show.
+      this.panel.reveal(this.panel.visible ? undefined : vscode.ViewColumn.Beside, true);
       return this.relay.panelId;
     }
     const panel = vscode.window.createWebviewPanel(

@@ -13,6 +13,10 @@ import { registerScenarioDiagnostics } from './scenarioDiagnostics';
 import { SCENARIO_SELECTOR, ScenarioDocuments } from './scenarioDocuments';
 import { registerScenarioLanguage } from './scenarioLanguage';
 import { ScenarioTests, type ScenarioRun } from './scenarioTests';
+import { GENERATE_TRAFFIC, generateTrafficCommand } from './generateTrafficCommand';
+import { SCENARIO_DEBUG_TYPE, ScenarioDebugAdapter, ScenarioDebugConfigurations } from './scenarioDebugAdapter';
+import { parseScenarioFile } from '../core/scenario/scenarioParser';
+import { flattenSteps } from '../core/scenario/scenarioRunner';
 import type { ScenarioResult } from '../core/scenario/scenarioRunner';
 
 export interface ScenarioFeatureDeps {
@@ -37,6 +41,7 @@ function runInEngine(engine: EngineClient, run: ScenarioRun): Promise<ScenarioRe
       tag: run.tag,
       sessionKey: run.sessionKey,
       fileName: run.fileName,
+      ...(run.debug ? { debug: { id: run.debug.id, breakpoints: run.debug.breakpoints(), stopOnEntry: run.debug.stopOnEntry } } : {}),
     },
     {
       signal: run.signal,
@@ -45,6 +50,7 @@ function runInEngine(engine: EngineClient, run: ScenarioRun): Promise<ScenarioRe
       onEvent: (event) => {
         if (event.kind === 'scenarioStarted') listener.scenarioStarted?.(run.scenario);
         else if (event.kind === 'stepStarted') listener.stepStarted?.(event.step);
+        else if (event.kind === 'paused') run.debug?.onPaused(event.step, event.reason, event.state);
         else listener.stepFinished?.(event.result);
       },
     },
@@ -60,7 +66,23 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
     log: deps.log,
   });
   const codeLens = new ScenarioCodeLens(documents);
+  const lastGenerator = { pace: '1000/s', stop: '10s', frames: [] as string[] };
+  const debugAdapter = () =>
+    new ScenarioDebugAdapter({
+      run: (target, debug, token) => tests.debugFromAdapter(target, debug, token),
+      steer: async (id, action, breakpoints) => {
+        await deps.engine.call('scenario.debug', { id, action, ...(breakpoints ? { breakpoints } : {}) });
+      },
+      stepLines: async (uri) => {
+        const file = parseScenarioFile(await documents.text(uri));
+        return new Set(file.scenarios.flatMap((s) => flattenSteps(s.steps).map((step) => step.line)));
+      },
+    });
   const disposables: vscode.Disposable[] = [
+    vscode.debug.registerDebugAdapterDescriptorFactory(SCENARIO_DEBUG_TYPE, {
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(debugAdapter()),
+    }),
+    vscode.debug.registerDebugConfigurationProvider(SCENARIO_DEBUG_TYPE, new ScenarioDebugConfigurations()),
     decorations,
     tests,
     codeLens,
@@ -75,6 +97,9 @@ export function registerScenarios(deps: ScenarioFeatureDeps): vscode.Disposable[
         const file = documents.parse(await vscode.workspace.openTextDocument(target));
         for (const s of file.scenarios) await tests.runFromEditor(target, s.name);
       }),
+    ),
+    vscode.commands.registerCommand(GENERATE_TRAFFIC, () =>
+      runCommand(() => generateTrafficCommand(deps.engine, deps.controller, lastGenerator)),
     ),
     vscode.commands.registerCommand(RUN_STEP, (uri: vscode.Uri, scenario: string, line: number) =>
       runCommand(() => tests.runFromEditor(uri, scenario, line)),

@@ -9,6 +9,7 @@ import { checkScenarioFile } from '../core/scenario/scenarioCheck';
 import { parseScenarioFile } from '../core/scenario/scenarioParser';
 import { flattenSteps, formatMs, type RunListener, type ScenarioResult, type StepResult } from '../core/scenario/scenarioRunner';
 import type { ScenarioFile } from '../core/scenario/scenarioAst';
+import type { PausedState, PauseReason } from '../core/scenario/scenarioStepper';
 import type { ScenarioDecorations } from './scenarioDecorations';
 import { environmentNames, type ScenarioDocuments } from './scenarioDocuments';
 
@@ -26,6 +27,16 @@ export interface ScenarioRun {
   fileName: string;
   signal: AbortSignal;
   listener: RunListener;
+  debug?: ScenarioDebugHooks;
+}
+
+/** A debug run's side in the host: its id in the engine, its breakpoints, and where pauses go. */
+export interface ScenarioDebugHooks {
+  id: string;
+  /** Breakpoint lines of the run's file, read when each scenario starts. */
+  breakpoints(): number[];
+  stopOnEntry?: boolean;
+  onPaused(step: Step, reason: PauseReason, state: PausedState): void;
 }
 
 export interface ScenarioRunDeps {
@@ -53,11 +64,11 @@ export class ScenarioTests implements vscode.Disposable {
     private readonly deps: ScenarioRunDeps,
   ) {
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, false), true);
-    // No debugger attaches to a scenario: "Debug" runs it with every message written to the test output.
+    // A debug session per chosen test: its adapter runs the scenario back through debugFromAdapter.
     this.controller.createRunProfile(
-      'Debug (messages in the output)',
+      'Debug',
       vscode.TestRunProfileKind.Debug,
-      (request, token) => this.run(request, token, true),
+      (request, token) => this.startDebugging(request, token),
       true,
     );
     this.controller.resolveHandler = async (item) => {
@@ -135,7 +146,52 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, verbose: boolean): Promise<void> {
+  /** Starts a debug session for each test of `request` in turn, each ending before the next starts. */
+  private async startDebugging(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const targets = request.include ?? [...collect(this.controller.items)];
+    for (const item of targets) {
+      const meta = this.meta.get(item);
+      if (!meta || token.isCancellationRequested) continue;
+      const config = scenarioDebugConfiguration(meta.uri, meta.scenario, meta.line);
+      const ended = new Promise<void>((resolve) => {
+        const listener = vscode.debug.onDidTerminateDebugSession((session) => {
+          if (session.configuration.runId !== config.runId) return;
+          listener.dispose();
+          resolve();
+        });
+      });
+      const folder = vscode.workspace.getWorkspaceFolder(meta.uri);
+      if (!(await vscode.debug.startDebugging(folder, config))) continue;
+      const cancel = token.onCancellationRequested(() => void vscode.commands.executeCommand('workbench.action.debug.stop'));
+      await ended;
+      cancel.dispose();
+    }
+  }
+
+  /** The debug adapter's run of a file, a scenario, or a step: results in the Test Explorer as any run. */
+  async debugFromAdapter(
+    target: { uri: vscode.Uri; scenario?: string; line?: number },
+    debug: ScenarioDebugHooks,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const fileItem = await this.refresh(target.uri);
+    if (!fileItem) throw new Error(`${target.uri.fsPath} is not a scenario file that can be read.`);
+    const scenarioItem = target.scenario === undefined ? undefined : fileItem.children.get(`${target.uri}::${target.scenario}`);
+    if (target.scenario !== undefined && !scenarioItem)
+      throw new Error(`There is no scenario "${target.scenario}" in ${target.uri.fsPath}.`);
+    const item =
+      scenarioItem && target.line !== undefined
+        ? findItem(scenarioItem, `${target.uri}::${target.scenario}::${target.line}`)
+        : scenarioItem;
+    await this.run(new vscode.TestRunRequest([item ?? fileItem]), token, true, debug);
+  }
+
+  private async run(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    verbose: boolean,
+    debug?: ScenarioDebugHooks,
+  ): Promise<void> {
     const run = this.controller.createTestRun(request);
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
@@ -151,7 +207,7 @@ export class ScenarioTests implements vscode.Disposable {
         if (abort.signal.aborted) break;
         if (excluded.has(item)) continue;
         const meta = this.meta.get(item);
-        if (meta) await this.runItem(run, item, meta, abort.signal, verbose, excluded);
+        if (meta) await this.runItem(run, item, meta, abort.signal, verbose, excluded, debug);
       }
     } finally {
       cancel.dispose();
@@ -166,6 +222,7 @@ export class ScenarioTests implements vscode.Disposable {
     signal: AbortSignal,
     verbose: boolean,
     excluded: Set<vscode.TestItem>,
+    debug?: ScenarioDebugHooks,
   ): Promise<void> {
     const { uri } = meta;
     const file = parseScenarioFile(await this.documents.text(uri));
@@ -187,7 +244,7 @@ export class ScenarioTests implements vscode.Disposable {
       const scenarioItem = fileItem?.children.get(`${uri}::${scenario.name}`);
       if (!scenarioItem || excluded.has(scenarioItem)) continue;
       const onlyStep = meta.line !== undefined ? flattenSteps(scenario.steps).find((s) => s.line === meta.line) : undefined;
-      await this.runScenarioItem(run, uri, file, scenario, scenarioItem, onlyStep, variables.layers, signal, verbose);
+      await this.runScenarioItem(run, uri, file, scenario, scenarioItem, onlyStep, variables.layers, signal, verbose, debug);
     }
   }
 
@@ -201,6 +258,7 @@ export class ScenarioTests implements vscode.Disposable {
     layers: { source: string; values: ReadonlyMap<string, string> }[],
     signal: AbortSignal,
     verbose: boolean,
+    debug?: ScenarioDebugHooks,
   ): Promise<void> {
     const stepItem = (step: Step) => findItem(scenarioItem, `${uri}::${scenario.name}::${step.line}`);
     const out = (line: string) => run.appendOutput(`${line.replace(/\r?\n/g, '\r\n')}\r\n`);
@@ -218,6 +276,7 @@ export class ScenarioTests implements vscode.Disposable {
       tag: `scenario: ${scenario.name}`,
       sessionKey: uri.toString(),
       fileName,
+      debug,
       listener: {
         scenarioStarted: () => run.started(scenarioItem),
         stepStarted: (step) => {
@@ -277,6 +336,23 @@ export class ScenarioTests implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.controller.dispose();
   }
+}
+
+/** The launch configuration of a scenario debug session (a file, one of its scenarios, or one step). */
+export function scenarioDebugConfiguration(
+  uri: vscode.Uri,
+  scenario?: string,
+  line?: number,
+): vscode.DebugConfiguration & { runId: string } {
+  return {
+    type: 'zmq-scenario',
+    request: 'launch',
+    name: `Debug ${scenario ?? basename(uri.path)}`,
+    program: uri.fsPath,
+    ...(scenario !== undefined ? { scenario } : {}),
+    ...(line !== undefined ? { line } : {}),
+    runId: `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  };
 }
 
 function* collect(items: vscode.TestItemCollection): Generator<vscode.TestItem> {

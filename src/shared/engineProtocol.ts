@@ -25,6 +25,8 @@ import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
 import type { PcapImportResult } from '../core/pcap/pcapImport';
 import type { ScenarioFile, Step } from '../core/scenario/scenarioAst';
 import type { ScenarioResult, StepResult } from '../core/scenario/scenarioRunner';
+import type { GeneratorPlan, GeneratorReport } from '../core/scenario/trafficGenerator';
+import type { PausedState, PauseReason } from '../core/scenario/scenarioStepper';
 import type { EndpointSecurity } from '../core/session/endpointConfig';
 import type { FilterSpec, RuleProposal } from './inspectorProtocol';
 
@@ -208,10 +210,14 @@ export interface EngineRequests {
     params: { path: string; tag: string };
     result: { imported: number; skipped: number; errors: Array<{ line: number; message: string }>; cancelled: boolean };
   };
-  /** Resends captured messages from a session, with their original spacing or at once (progress; cancellable). */
+  /**
+   * Resends the retained messages of [fromSeq, toSeq] from a session (with `panelId`: only those the inspector
+   * panel's filter shows), at their original spacing divided by `speed` (2: twice as fast) or, with 'max', at
+   * once (progress; cancellable).
+   */
   'capture.replay': {
-    params: { fromSeq: number; toSeq: number; sessionId: string; keepSpacing: boolean };
-    result: { sent: number; of: number };
+    params: { fromSeq: number; toSeq: number; sessionId: string; speed: number | 'max'; panelId?: string };
+    result: { sent: number; of: number; elapsedMs: number; capturedMs: number };
   };
   'tap.start': {
     params: {
@@ -246,8 +252,28 @@ export interface EngineRequests {
       sessionKey: string;
       /** "endpoint (file.zmq)" names the sessions. */
       fileName: string;
+      /** A debug run: pauses before steps (breakpoint lines, stepping) with `paused` events; `scenario.debug` steers it. */
+      debug?: { id: string; breakpoints: number[]; stopOnEntry?: boolean };
     };
     result: ScenarioResult;
+  };
+  /** Steers a debug run of `scenario.run` (by its debug id): continue, next step, pause, or new breakpoints. */
+  'scenario.debug': {
+    params: { id: string; action: 'continue' | 'next' | 'pause' | 'breakpoints'; breakpoints?: number[] };
+    result: { running: boolean };
+  };
+  /**
+   * The traffic generator on an open session: `frames` are scenario frame lines' format and template
+   * ({{$seq}}, {{$timestamp}}, names from `layers`), sent per `plan` (progress events; cancellable).
+   */
+  'traffic.generate': {
+    params: {
+      sessionId: string;
+      plan: GeneratorPlan;
+      frames: Array<{ format: 'text' | 'json' | 'hex' | 'base64'; value: string }>;
+      layers?: Array<{ source: string; values: ReadonlyMap<string, string> }>;
+    };
+    result: GeneratorReport;
   };
   /** "Why am I not receiving?" for an open session (cancellable: it may probe and sample for a while). */
   'diagnosis.session': { params: { id: string; security?: SessionSecurity; replyTimeoutMs: number }; result: Diagnosis };
@@ -272,6 +298,8 @@ export interface EngineRequests {
   'panel.close': { params: { panelId: string }; result: null };
   /** Sets inspector filter fields (and selects a message), from the monitor or a command. */
   'inspector.applyFilter': { params: { panelId: string; filter: Partial<FilterSpec>; selectSeq?: number }; result: null };
+  /** How many messages an inspector panel's filter shows, and their first and last sequence numbers. */
+  'inspector.shown': { params: { panelId: string }; result: { count: number; firstSeq?: number; lastSeq?: number } };
   /** Plots a field in a monitor panel; resolves with its label. */
   'monitor.plot': { params: { panelId: string; spec: FieldPlotSpec }; result: { label: string } };
   /** Aborts an earlier request still running (its reply says ECANCELED). */
@@ -312,12 +340,15 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'diagnosis.untrack',
   'diagnosis.propose',
   'scenario.run',
+  'scenario.debug',
+  'traffic.generate',
   'capture.importPcap',
   'panel.open',
   'panel.message',
   'panel.visible',
   'panel.close',
   'inspector.applyFilter',
+  'inspector.shown',
   'monitor.plot',
   'cancel',
   'shutdown',
@@ -340,14 +371,17 @@ export interface HostRequests {
   'inspector.plotField': { params: { spec: FieldPlotSpec }; result: { label: string } };
   /** The monitor's clicks: show a message, or filter, in the inspector. */
   'monitor.openMessage': { params: { seq: number }; result: null };
-  'monitor.filterInspector': { params: { filter: Partial<FilterSpec> }; result: null };
+  'monitor.filterInspector': { params: { filter: Partial<FilterSpec>; selectSeq?: number }; result: null };
   /** The keys and passwords a scenario's endpoint names (they live in VS Code's secret storage). */
   'security.resolve': { params: { security: EndpointSecurity }; result: SessionSecurity };
 }
 
 /** A scenario run's listener call, as a request event of `scenario.run`. */
 export type ScenarioRunEvent =
-  { kind: 'scenarioStarted' } | { kind: 'stepStarted'; step: Step } | { kind: 'stepFinished'; result: StepResult };
+  | { kind: 'scenarioStarted' }
+  | { kind: 'stepStarted'; step: Step }
+  | { kind: 'stepFinished'; result: StepResult }
+  | { kind: 'paused'; step: Step; reason: PauseReason; state: PausedState };
 
 export type PanelKind = 'inspector' | 'monitor';
 

@@ -1,5 +1,6 @@
 // The data shapes of the Message Inspector's conversation (rows, message details, topic trees, diffs),
 // apart from the messages that carry them (inspectorProtocol.ts). Nothing here may touch DOM or Node APIs.
+import type { TopicNodeSnapshot } from '../core/topics/topicTree';
 import type { Direction } from '../core/types';
 
 export interface SessionInfo {
@@ -150,19 +151,8 @@ export interface MessageDetail {
 
 export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
 
-/** A topic level (mirrors core TopicNodeSnapshot). */
-export interface TopicNodeView {
-  name: string;
-  path: string;
-  count: number;
-  bytes: number;
-  /** Messages a second over the last 10 s. */
-  rate: number;
-  lastSeenMs: number;
-  lastValue?: string;
-  lastSeq?: number;
-  children: TopicNodeView[];
-}
+/** A topic level, as the core's topic tree snapshots it. */
+export type TopicNodeView = TopicNodeSnapshot;
 
 export interface TopicTreeView {
   /** '.', '/', ':' or '' (topics not split). */

@@ -98,7 +98,8 @@ export function registerTapCommands(taps: TapController): vscode.Disposable[] {
         const listen = await inputAddress(
           'bind',
           suggested,
-          `Insert Tap (2/3): the address your clients will connect to (${probed ? `service is a ${probed}; ` : ''}tap uses ${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back})`,
+          `Insert Tap (2/3): the address your clients will connect to (${probed ? `service is a ${probed}; ` : ''}tap ` +
+            `uses ${TAP_SOCKETS[pattern].front}/${TAP_SOCKETS[pattern].back})`,
         );
         if (!listen) return;
         const name = await vscode.window.showInputBox({

@@ -146,7 +146,9 @@ function endpointItem(verdict: EndpointVerdict, probe: ProbeResult | undefined):
   // Unique by construction (computeVerdicts numbers duplicates), so registering the tree never fails.
   item.id = `pairing:${verdict.endpoint}`;
   const side = (ps: EndpointParticipant[], verb: string, none: string) => (ps.length ? `${typeSummary(ps)} ${verb}` : none);
-  item.description = `${side(verdict.binders, 'bind', 'no binder')} · ${side(verdict.connectors, 'connect', 'no connector')}${probe ? ` · probe: ${probe.socketType ?? probe.kind}` : ''}`;
+  item.description =
+    `${side(verdict.binders, 'bind', 'no binder')} · ` +
+    `${side(verdict.connectors, 'connect', 'no connector')}${probe ? ` · probe: ${probe.socketType ?? probe.kind}` : ''}`;
   item.iconPath = statusIcon(verdict.status);
   const rank: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
   const main = verdict.findings
@@ -174,7 +176,9 @@ function participantItem(p: EndpointParticipant): vscode.TreeItem {
   item.description = `${file}:${p.range.line + 1}${p.endpoint.resolved ? '' : ` · ${p.endpoint.expression}`}`;
   item.iconPath = new vscode.ThemeIcon(p.action === 'bind' ? 'radio-tower' : 'plug');
   item.command = openCommand(p.range.file, toRange(p.range));
-  item.tooltip = `${p.socketType ?? 'unknown type'} ${p.action}s ${p.endpoint.resolved ? p.endpoint.address : p.endpoint.expression} at ${file}:${p.range.line + 1}`;
+  item.tooltip =
+    `${p.socketType ?? 'unknown type'} ${p.action}s ` +
+    `${p.endpoint.resolved ? p.endpoint.address : p.endpoint.expression} at ${file}:${p.range.line + 1}`;
   return item;
 }
 

@@ -98,7 +98,8 @@ export class WorkspaceScanner implements vscode.Disposable {
         this.lastScanMs = Date.now() - started;
         const p99 = delay.percentile(99) / 1e6;
         this.log.info(
-          `Scanned ${this.filesScanned} files for ZeroMQ sockets in ${this.lastScanMs} ms: ${this.current.length} endpoints, ${this.skippedFiles.length} skipped; extension host event loop delay p99 ${p99.toFixed(1)} ms`,
+          `Scanned ${this.filesScanned} files for ZeroMQ sockets in ${this.lastScanMs} ms: ${this.current.length} ` +
+            `endpoints, ${this.skippedFiles.length} skipped; extension host event loop delay p99 ${p99.toFixed(1)} ms`,
         );
         for (const { file, reason } of this.skippedFiles) this.log.info(`${vscode.workspace.asRelativePath(file)}: ${reason}`);
       }),

@@ -217,7 +217,8 @@ export class DetailPane {
       el('label', { className: 'decoder-label' }, 'Decoder ', picker),
       button(
         'Use from now on',
-        `Use the ${decoderId} decoder for frame ${frame.index}${detail.topic !== undefined ? ` of topic "${detail.topic}"` : ''} in ${detail.sessionName} from now on (adds a decoder rule)`,
+        `Use the ${decoderId} decoder for frame ${frame.index}${detail.topic !== undefined ? ` of topic "${detail.topic}"` : ''} ` +
+          `in ${detail.sessionName} from now on (adds a decoder rule)`,
         () => this.events.useFromNowOn(detail, frame.index, picker.value || decoderId),
         'btn secondary',
       ),

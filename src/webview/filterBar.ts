@@ -42,7 +42,10 @@ export class FilterBar {
         placeholder: 'Expression: topic ^= "ticks." && $.price > 100',
         'aria-label': 'Field filter expression',
         title:
-          'Fields: seq, time, session, direction, frames, size, topic, tag, type, body; $ is the decoded payload ($.price, $.a[0]), $0, $1... frame N.\nOperators: == != < <= > >= && || ! ^= (starts with) $= (ends with) *= (contains) ~= (contains, any case) in [..]; numbers 1k 2M 64Ki; len() lower() upper() exists() number() string() abs().',
+          'Fields: seq, time, session, direction, frames, size, topic, tag, type, body; $ is ' +
+          'the decoded payload ($.price, $.a[0]), $0, $1... frame N.\nOperators: == != < <= > ' +
+          '>= && || ! ^= (starts with) $= (ends with) *= (contains) ~= (contains, any case) in ' +
+          '[..]; numbers 1k 2M 64Ki; len() lower() upper() exists() number() string() abs().',
         spellcheck: 'false',
       },
     });

@@ -92,7 +92,8 @@ while True:
           return { after: n, capturingAgainMs: Date.now() - killedAt };
         });
         console.log(
-          `SIGABRT: ${listedBefore} listed before, ${after} after; engine back in ${reopenedMs} ms; capturing again ${capturingAgainMs} ms after the kill (as seen through the UI)`,
+          `SIGABRT: ${listedBefore} listed before, ${after} after; engine back in ${reopenedMs} ` +
+            `ms; capturing again ${capturingAgainMs} ms after the kill (as seen through the UI)`,
         );
         await onInspector(vscode, async (frame) => {
           await frame.locator('.list').focus();

@@ -337,7 +337,7 @@ export interface FrameWork {
 }
 
 const TRACE_CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline.frame'];
-/** With INSPECTOR_TRACE_DIR set, each trace is also saved there with DevTools' timeline categories (open it in chrome://tracing or DevTools' Performance panel). */
+/** With INSPECTOR_TRACE_DIR set, each trace is saved there too (DevTools' timeline categories: chrome://tracing, or DevTools' Performance). */
 const PROFILE_CATEGORIES = [...TRACE_CATEGORIES, 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'];
 let traceCount = 0;
 

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
-import { exportJsonLinesToStream, importJsonLines } from '../../src/core/capture/captureJsonl';
+import { exportJsonLinesToStream, importJsonLinesFromStream } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
 import { DiagnosisSink } from '../../src/core/diagnosis/diagnosisSink';
@@ -253,12 +254,12 @@ test('multi-select: shift-click, ctrl-click, shift+arrow; copy as text and JSON 
   await page.locator('.selection-bar button', { hasText: 'JSON Lines' }).click();
   await page.waitForFunction(() => document.querySelector('.selection-note')?.textContent?.includes('Copied 4 messages') ?? false);
   const copiedStore = new CaptureStore({ maxMessages: 10, maxBytes: 1 << 20 });
-  assert.equal(importJsonLines(inspector.clipboard.at(-1)!, copiedStore).imported, 4);
+  assert.equal((await importJsonLinesFromStream(Readable.from([inspector.clipboard.at(-1)!]), copiedStore)).imported, 4);
 
   await page.locator('.selection-bar button', { hasText: 'Export…' }).click();
   await page.locator('.selection-note', { hasText: 'Export: 4 messages written.' }).waitFor();
   const exported = new CaptureStore({ maxMessages: 10, maxBytes: 1 << 20 });
-  assert.equal(importJsonLines(readFileSync(exportPath, 'utf8'), exported).imported, 4);
+  assert.equal((await importJsonLinesFromStream(Readable.from([readFileSync(exportPath, 'utf8')]), exported)).imported, 4);
   for (const [i, seq] of extended.entries()) assert.deepEqual(exported.get(exported.stats().firstSeq + i)!.frames, store.get(seq)!.frames);
 
   await page.locator('.selection-bar button', { hasText: 'Replay…' }).click();

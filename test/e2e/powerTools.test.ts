@@ -21,7 +21,10 @@ interface PageNode {
   textContent: string | null;
   value?: string;
 }
-declare const document: { querySelector(selector: string): PageNode | null; querySelectorAll(selector: string): Iterable<PageNode> };
+declare const document: {
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+};
 
 const SCREENSHOTS = join(repoRoot, 'test-results', 'screenshots');
 const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 64 * 1024 * 1024 });

@@ -3,7 +3,7 @@
 // the inspector, and send a two-frame message to a pyzmq REP and read its reply.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { startPythonPeer, type PythonPeer } from '../support/peers';
+import { startPythonSocket, type PythonPeer } from '../support/peers';
 import { withVsCode } from './vscodeHarness';
 
 const PUB_PORT = 17710;
@@ -18,26 +18,28 @@ test(
   { timeout: 240_000 },
   async () => {
     peers.push(
-      await startPythonPeer(`
-ctx = zmq.Context()
-pub = ctx.socket(zmq.PUB)
-pub.bind("tcp://127.0.0.1:${PUB_PORT}")
-print("READY", flush=True)
+      await startPythonSocket(
+        'PUB',
+        'bind',
+        `tcp://127.0.0.1:${PUB_PORT}`,
+        `
 n = 0
 while True:
     pub.send_multipart([b"prices.EURUSD", json.dumps({"pair": "EURUSD", "bid": 1.0842 + n / 10000, "seq": n}).encode()])
     n += 1
     time.sleep(0.05)
-`),
-      await startPythonPeer(`
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
-rep.bind("tcp://127.0.0.1:${REP_PORT}")
-print("READY", flush=True)
+`,
+      ),
+      await startPythonSocket(
+        'REP',
+        'bind',
+        `tcp://127.0.0.1:${REP_PORT}`,
+        `
 while True:
     frames = rep.recv_multipart()
     rep.send_multipart([b"pyzmq got %d frames" % len(frames), b" + ".join(frames)])
-`),
+`,
+      ),
     );
     // An empty endpoint list: everything on screen comes from what this test does through the UI.
     await withVsCode('product', { workspace: 'demo/workspace', workspaceSettings: { 'zeromq.endpoints': [] } }, async (vscode) => {

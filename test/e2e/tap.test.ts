@@ -3,7 +3,7 @@
 // round-trip times; the Endpoints view shows the tap's latency summary and the client's connection.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { startPythonPeer, type PythonPeer } from '../support/peers';
+import { startPythonSocket, type PythonPeer } from '../support/peers';
 import { withVsCode } from './vscodeHarness';
 
 const SERVICE_PORT = 17720;
@@ -15,16 +15,17 @@ after(async () => {
 
 test('Insert Tap… between a pyzmq REQ and REP: pairs and round-trip times in the inspector', { timeout: 240_000 }, async () => {
   peers.push(
-    await startPythonPeer(`
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
-rep.bind("tcp://127.0.0.1:${SERVICE_PORT}")
-print("READY", flush=True)
+    await startPythonSocket(
+      'REP',
+      'bind',
+      `tcp://127.0.0.1:${SERVICE_PORT}`,
+      `
 while True:
     request = rep.recv()
     time.sleep(0.005)
     rep.send(b"quote for " + request)
-`),
+`,
+    ),
   );
   await withVsCode('tap', { workspace: 'demo/workspace', workspaceSettings: { 'zeromq.endpoints': [] } }, async (vscode) => {
     const { page, quickInput } = vscode;
@@ -39,17 +40,18 @@ while True:
     await quickInput.type('quotes-tap');
     await vscode.waitForExtensionLog(/Tap quotes-tap \(ROUTER\/DEALER\) listens on tcp:\/\/127\.0\.0\.1:17721/, 15_000);
 
-    const client = await startPythonPeer(`
-ctx = zmq.Context()
-req = ctx.socket(zmq.REQ)
-req.connect("tcp://127.0.0.1:${TAP_PORT}")
-print("READY", flush=True)
+    const client = await startPythonSocket(
+      'REQ',
+      'connect',
+      `tcp://127.0.0.1:${TAP_PORT}`,
+      `
 for sym in [b"AAPL", b"MSFT", b"GOOG", b"AMZN", b"NVDA"]:
     req.send(sym)
     print("REPLY", req.recv().decode(), flush=True)
 print("DONE", flush=True)
 time.sleep(60)
-`);
+`,
+    );
     peers.push(client);
     await client.waitForLine(/^DONE/, 20_000);
     assert.ok(client.lines.includes('REPLY quote for NVDA'), client.lines.join('\n'));

@@ -1,8 +1,8 @@
 // Runs the packaged extension inside a real VS Code (the server in code-server 4.100.3, installed by
 // scripts/setup-vscode-server.mjs) driven by Debian's chromium through playwright-core, for e2e tests.
 // Every run gets a fresh server data dir under .vscode-test/runs/<id>; close() leaves nothing running.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The server process: vscodeServer.ts; the package: extensionPackage.ts; workbench actions: workbenchPage.ts.
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import {
@@ -20,26 +20,18 @@ import {
   type QuickInput,
   type WorkbenchNotification,
 } from './workbenchPage';
-
 import { demoEndpoints as demoEndpointsAt, startDemoTraffic as startDemoTrafficAt, DEMO_TEST_PORTS, type DemoTraffic } from './demoTraffic';
+import { packageExtension } from './extensionPackage';
+import { PROJECT_ROOT } from './projectRoot';
+import { SERVER_MAIN, findFile, installExtension, newRunDir, readText, startServer, tail } from './vscodeServer';
 
 export type { QuickInput, WorkbenchNotification } from './workbenchPage';
 export { DEMO_TEST_PORTS, type DemoTraffic } from './demoTraffic';
+export { packageExtension } from './extensionPackage';
+export { PROJECT_ROOT } from './projectRoot';
+export { SERVER_MAIN, SERVER_PORTS } from './vscodeServer';
 
-function findProjectRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'zeromq-inspector') return dir;
-    } catch {
-      /* keep walking up */
-    }
-  }
-  throw new Error(`No zeromq-inspector package.json above ${__dirname}`);
-}
-
-export const PROJECT_ROOT = findProjectRoot();
 export const EXTENSION_ID = 'zeromq-inspector.zeromq-inspector';
-export const SERVER_MAIN = join(PROJECT_ROOT, '.vscode-test/code-server/node_modules/code-server/lib/vscode/out/server-main.js');
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -51,11 +43,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-/** The server takes a free port from this part of the e2e range; 17500-17999 is left for tests' own peers. */
-export const SERVER_PORTS = '17000-17499';
-const RUNS_DIR = join(PROJECT_ROOT, '.vscode-test', 'runs');
 const SCREENSHOTS_DIR = join(PROJECT_ROOT, 'test-results', 'screenshots');
-const RUNS_KEPT = 6;
 
 /** User settings that keep a test workbench quiet: no welcome page, prompts, telemetry or network. */
 export const QUIET_SETTINGS: Record<string, unknown> = {
@@ -85,61 +73,6 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
 export const startDemoTraffic = (ports = DEMO_TEST_PORTS, rate = 20): Promise<DemoTraffic> => startDemoTrafficAt(PROJECT_ROOT, ports, rate);
 /** demo/workspace's saved endpoints pointed at `traffic`, for the workspaceSettings option. */
 export const demoEndpoints = (traffic: Pick<DemoTraffic, 'pub' | 'rep' | 'push'>) => demoEndpointsAt(PROJECT_ROOT, traffic);
-
-let packaged: Promise<string> | undefined;
-
-/**
- * Builds dist/zeromq-inspector.vsix with `npm run package` (once per process) and returns its path.
- * E2E_VSIX=/path/to.vsix skips the build and uses that package (for iterating on a test).
- */
-export function packageExtension(): Promise<string> {
-  const given = process.env.E2E_VSIX;
-  if (given) return existsSync(given) ? Promise.resolve(resolve(given)) : Promise.reject(new Error(`E2E_VSIX=${given} does not exist`));
-  packaged ??= new Promise<string>((resolvePath, reject) => {
-    const vsix = join(PROJECT_ROOT, 'dist', 'zeromq-inspector.vsix');
-    // Each e2e file runs in its own process: the first packages, the others reuse it while nothing changed.
-    if (vsixIsNewerThanSources(vsix)) {
-      console.log(`[vscode-harness] reusing ${vsix} (newer than every source)`);
-      resolvePath(vsix);
-      return;
-    }
-    const started = Date.now();
-    const result = spawnSync('npm', ['run', 'package'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    if (result.status !== 0 || !existsSync(vsix)) {
-      reject(new Error(`npm run package failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-4000)}`));
-      return;
-    }
-    console.log(`[vscode-harness] packaged ${vsix} in ${Date.now() - started} ms`);
-    resolvePath(vsix);
-  });
-  return packaged;
-}
-
-/** What goes into the package: a change to any of these makes packageExtension() build again. */
-const PACKAGE_INPUTS = ['src', 'media', 'package.json', 'package-lock.json', '.vscodeignore', 'esbuild.mjs', 'README.md', 'LICENSE'];
-
-function newestMtime(path: string): number {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs; // a deleted file changes its folder's mtime
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-function vsixIsNewerThanSources(vsix: string): boolean {
-  let built: number;
-  try {
-    built = statSync(vsix).mtimeMs;
-  } catch {
-    return false;
-  }
-  return PACKAGE_INPUTS.every((input) => newestMtime(join(PROJECT_ROOT, input)) < built);
-}
 
 export interface StartOptions {
   /** Folder to open, absolute or relative to the project root (e.g. 'demo/workspace'). */
@@ -196,82 +129,6 @@ export interface VsCode {
   close(): Promise<void>;
 }
 
-const liveServers = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const server of liveServers) killGroup(server, 'SIGKILL');
-});
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-/**
- * If this process dies without running exit handlers (SIGKILL, a crash), the pipe to this watchdog
- * closes and it kills the server's process group.
- */
-function startWatchdog(serverPid: number): ChildProcess {
-  const script = `process.stdin.resume();const kill=()=>{try{process.kill(-${serverPid},'SIGKILL')}catch{}process.exit(0)};process.stdin.on('end',kill);process.stdin.on('error',kill);`;
-  const watchdog = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
-  return watchdog;
-}
-
-function pruneOldRuns(): void {
-  let runs: string[];
-  try {
-    runs = readdirSync(RUNS_DIR);
-  } catch {
-    return;
-  }
-  const byAge = runs.map((name) => ({ name, time: statSync(join(RUNS_DIR, name)).mtimeMs })).sort((a, b) => b.time - a.time);
-  for (const old of byAge.slice(RUNS_KEPT)) rmSync(join(RUNS_DIR, old.name), { recursive: true, force: true });
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function findFile(dir: string, test: (path: string) => boolean): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
-  for (const name of names.sort().reverse()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      const found = findFile(path, test);
-      if (found) return found;
-    } else if (test(path)) return path;
-  }
-  return undefined;
-}
-
-function tail(text: string, lines = 60): string {
-  return text.split('\n').slice(-lines).join('\n');
-}
-
-function installExtension(dataDir: string, vsix: string, logPath: string): void {
-  const result = spawnSync(process.execPath, [SERVER_MAIN, '--server-data-dir', dataDir, '--install-extension', vsix, '--force'], {
-    encoding: 'utf8',
-  });
-  writeFileSync(logPath, `$ install-extension ${vsix}\n${result.stdout}${result.stderr}\n`, { flag: 'a' });
-  if (result.status !== 0 || !/successfully installed/.test(result.stdout)) {
-    throw new Error(`Installing ${vsix} into VS Code failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-  }
-}
-
 function prepareWorkspace(options: StartOptions, runDir: string): string {
   const source = isAbsolute(options.workspace) ? options.workspace : resolve(PROJECT_ROOT, options.workspace);
   if (!existsSync(source)) throw new Error(`Workspace ${source} does not exist`);
@@ -293,70 +150,25 @@ export async function startVsCode(options: StartOptions): Promise<VsCode> {
   const started = Date.now();
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run node scripts/setup-vscode-server.mjs`);
   const vsix = options.vsix ?? (await packageExtension());
-  pruneOldRuns();
-  const runDir = join(
-    RUNS_DIR,
-    `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
-  );
+  const runDir = newRunDir();
   const dataDir = join(runDir, 'server-data');
   const serverLogPath = join(runDir, 'server.log');
   mkdirSync(join(dataDir, 'data', 'User'), { recursive: true });
   writeFileSync(join(dataDir, 'data', 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   const workspace = prepareWorkspace(options, runDir);
   installExtension(dataDir, vsix, serverLogPath);
-
-  const trusted = options.trusted ?? true;
-  const args = [
-    SERVER_MAIN,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    SERVER_PORTS,
-    '--without-connection-token',
-    '--accept-server-license-terms',
-    '--server-data-dir',
-    dataDir,
-    '--telemetry-level',
-    'off',
-    ...(trusted ? ['--disable-workspace-trust'] : []),
-  ];
-  const logFd = openSync(serverLogPath, 'a');
-  const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], cwd: runDir });
-  closeSync(logFd);
-  liveServers.add(server);
-  const watchdog = startWatchdog(server.pid!);
-  let exited = false;
-  server.once('exit', () => {
-    exited = true;
-    liveServers.delete(server);
-  });
+  const server = await startServer(dataDir, serverLogPath, runDir, options.trusted ?? true);
+  const { port, base } = server;
+  const serverReadyMs = Date.now() - started;
 
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close().catch(() => undefined);
     browser = undefined;
-    if (!exited) {
-      killGroup(server, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    }
-    killGroup(server, 'SIGKILL'); // the extension host and anything it spawned
-    liveServers.delete(server);
-    watchdog.stdin?.end();
+    await server.stop();
   };
 
   try {
-    const port = await pollUntil('the VS Code server to bind a port', 30_000, async () => {
-      if (exited) throw new Error(`The VS Code server exited:\n${tail(readText(serverLogPath))}`);
-      const bound = /Server bound to 127\.0\.0\.1:(\d+)/.exec(readText(serverLogPath));
-      return bound ? Number(bound[1]) : undefined;
-    }).catch((error) => {
-      throw exited ? new Error(`The VS Code server exited:\n${tail(readText(serverLogPath))}`) : error;
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await pollUntil(`${base}/version to answer`, 30_000, async () => ((await fetch(`${base}/version`)).ok ? true : undefined));
-    const serverReadyMs = Date.now() - started;
-
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();

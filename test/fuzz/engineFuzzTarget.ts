@@ -32,7 +32,9 @@ const TEMPLATES: Array<{ method: string; params: Record<string, unknown> }> = [
   { method: 'session.close', params: { id: 's1' } },
   { method: 'capture.records', params: { fromSeq: 0, count: 5 } },
   { method: 'capture.clear', params: {} },
-  { method: 'capture.replay', params: { fromSeq: 1, toSeq: 3, sessionId: 's2', keepSpacing: false } },
+  { method: 'capture.replay', params: { fromSeq: 1, toSeq: 3, sessionId: 's2', speed: 'max' } },
+  { method: 'capture.replay', params: { fromSeq: 1, toSeq: 3, sessionId: 's2', speed: 10, panelId: 'p' } },
+  { method: 'inspector.shown', params: { panelId: 'p' } },
   { method: 'probe', params: { address: 'tcp://127.0.0.1:1', timeoutMs: 50 } },
   { method: 'panel.open', params: { panelId: 'p', kind: 'inspector', visible: true } },
   { method: 'panel.open', params: { panelId: 'm', kind: 'monitor', visible: true } },
@@ -65,6 +67,8 @@ const SIDE_EFFECT_FREE_METHODS = ENGINE_METHODS.filter(
       'decoders.loadProtos',
       'decoders.register',
       'scenario.run',
+      // A plan without count or duration runs until cancelled.
+      'traffic.generate',
       'shutdown',
     ].includes(m),
 );

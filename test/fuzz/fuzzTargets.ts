@@ -5,7 +5,6 @@
 // `npm run fuzz`.
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { importJsonLines } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { DECODE_LIMITS, createDefaultRegistry, type DecodedNode } from '../../src/core/decoders';
 import { parseEndpoint } from '../../src/core/session/endpoint';
@@ -18,6 +17,7 @@ import { scanSource } from '../../src/core/scan';
 import { PcapImporter } from '../../src/core/pcap/pcapImport';
 import { ZmtpStreamParser } from '../../src/core/pcap/zmtpStreamParser';
 import { MAX_KEPT_BODY, ZmtpStreamScanner } from '../../src/core/tap/zmtpStreamScanner';
+import { importText } from '../support/jsonLines';
 import { cborSharedDoubling, msgpackSelfContaining, msgpackSharedDoubling } from '../support/hostileFrames';
 
 const captures = ['pubsub.pcap', 'routerdealer.pcapng', 'curve.pcap'].map((name) => readFileSync(`test/fixtures/pcap/${name}`));
@@ -145,7 +145,7 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   },
   {
     name: 'JSON Lines importer',
-    property: fc.property(
+    property: fc.asyncProperty(
       fc.array(
         fc.oneof(
           fc.string(),
@@ -161,9 +161,9 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         ),
         { maxLength: 20 },
       ),
-      (lines) => {
+      async (lines) => {
         const store = new CaptureStore({ maxMessages: 1000, maxBytes: 1 << 20 });
-        const result = importJsonLines(lines.join('\n'), store);
+        const result = await importText(lines.join('\n'), store);
         if (result.imported + result.errors.length > lines.length) throw new Error('more results than lines');
       },
     ),

@@ -1,30 +1,15 @@
 // Losses, late joins, duplicates and reordering as sequence numbers show them, against real pyzmq
 // publishers: every count is checked against what the publisher says it sent.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { CaptureStore } from '../../src/core/capture/captureStore';
+import { test } from 'node:test';
 import { diagnoseSession } from '../../src/core/diagnosis/diagnoseSession';
-import { DiagnosisSink } from '../../src/core/diagnosis/diagnosisSink';
 import type { Finding } from '../../src/core/diagnosis/findings';
 import { parseSequenceField } from '../../src/core/diagnosis/sequenceField';
 import { gapMarker } from '../../src/core/diagnosis/sequenceFindings';
-import { SessionManager } from '../../src/core/session/sessionManager';
-import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { diagnosisTestbed } from '../support/diagnosisTestbed';
+import { delay, waitUntil } from '../support/peers';
 
-const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
-const sink = new DiagnosisSink(store);
-const manager = new SessionManager(sink);
-const peers: PythonPeer[] = [];
-after(async () => {
-  await manager.dispose();
-  for (const p of peers) await p.kill();
-});
-
-async function python(script: string, args: string[] = []): Promise<PythonPeer> {
-  const peer = await startPythonPeer(script, args);
-  peers.push(peer);
-  return peer;
-}
+const { store, sink, manager, python } = diagnosisTestbed({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
 
 function finding(findings: Finding[], kind: Finding['kind']): Finding {
   const found = findings.find((f) => f.kind === kind);

@@ -1,30 +1,13 @@
 // Stuck and dropped, with real pyzmq peers: a REQ whose REP dies mid-request, a ROUTER service replying
 // to a DEALER that already left (seen through the tap), and two DEALERs presenting one routing id.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { CaptureStore } from '../../src/core/capture/captureStore';
+import { test } from 'node:test';
 import { diagnoseSession, diagnoseTap } from '../../src/core/diagnosis/diagnoseSession';
-import { DiagnosisSink } from '../../src/core/diagnosis/diagnosisSink';
-import { SessionManager } from '../../src/core/session/sessionManager';
 import { Tap } from '../../src/core/tap/tap';
-import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { diagnosisTestbed } from '../support/diagnosisTestbed';
+import { delay, waitUntil } from '../support/peers';
 
-const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 16 * 1024 * 1024 });
-const sink = new DiagnosisSink(store);
-const manager = new SessionManager(sink);
-const peers: PythonPeer[] = [];
-const taps: Tap[] = [];
-after(async () => {
-  for (const t of taps) await t.close();
-  await manager.dispose();
-  for (const p of peers) await p.kill();
-});
-
-async function python(script: string, args: string[] = []): Promise<PythonPeer> {
-  const peer = await startPythonPeer(script, args);
-  peers.push(peer);
-  return peer;
-}
+const { store, sink, manager, python, track } = diagnosisTestbed({ maxMessages: 100_000, maxBytes: 16 * 1024 * 1024 });
 
 test('a REQ whose REP dies mid-request: named stuck, with the request and the disconnect as evidence', async () => {
   const address = 'tcp://127.0.0.1:24631';
@@ -91,7 +74,7 @@ while True:
     sink,
     replyTimeoutMs: 60_000,
   });
-  taps.push(tap);
+  track(tap);
   const dealer = await python(
     `
 d = zmq.Context().socket(zmq.DEALER)

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import * as zmq from 'zeromq';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
-import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { delay, startPythonPeer, startPythonSocket, waitUntil, type PythonPeer } from '../support/peers';
 
 const peers: PythonPeer[] = [];
 const sockets: zmq.Socket[] = [];
@@ -34,14 +34,15 @@ os._exit(0)
 `);
   peers.push(dying);
   await new Promise((resolve) => dying.process.once('exit', resolve));
-  const healthy = await startPythonPeer(`
-ctx = zmq.Context()
-push = ctx.socket(zmq.PUSH)
-push.connect("tcp://127.0.0.1:15101")
-print("READY", flush=True)
+  const healthy = await startPythonSocket(
+    'PUSH',
+    'connect',
+    'tcp://127.0.0.1:15101',
+    `
 push.send_multipart([b"after", b"restart"])
 time.sleep(30)
-`);
+`,
+  );
   peers.push(healthy);
   await waitUntil(() => store.size === 2, 'two whole messages');
   await delay(200);

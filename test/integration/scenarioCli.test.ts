@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { importJsonLinesFromStream, importedSessionIds } from '../../src/core/capture/captureJsonl';
-import { startPythonPeer, type PythonPeer } from '../support/peers';
+import { startPythonPeer, startPythonSocket, type PythonPeer } from '../support/peers';
 
 const CLI = join(__dirname, '../../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'zmq-scenarios-'));
@@ -38,12 +38,11 @@ function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | nu
 
 /** A pyzmq REP service: answers {"echo": [frames as text], "n": count} and "pong" to "ping". */
 async function startRepService(port: number): Promise<PythonPeer> {
-  const peer = await startPythonPeer(
+  const peer = await startPythonSocket(
+    'REP',
+    'bind',
+    `tcp://127.0.0.1:${port}`,
     `
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
-rep.bind("tcp://127.0.0.1:${port}")
-print("READY", flush=True)
 n = 0
 while True:
     frames = rep.recv_multipart()
@@ -135,18 +134,19 @@ test('run: --env picks the environment from .zmq.env.json, and an unknown one is
 });
 
 test('record: a pyzmq PUB recorded to JSON Lines is read back by Import Capture', async () => {
-  const pub = await startPythonPeer(`
-ctx = zmq.Context()
-pub = ctx.socket(zmq.PUB)
-pub.bind("tcp://127.0.0.1:17642")
-print("READY", flush=True)
+  const pub = await startPythonSocket(
+    'PUB',
+    'bind',
+    'tcp://127.0.0.1:17642',
+    `
 n = 0
 while True:
     n += 1
     pub.send_multipart([b"weather.paris", json.dumps({"n": n}).encode(), b"\\x00\\xff"])
     pub.send_multipart([b"sports", b"x"])
     time.sleep(0.005)
-`);
+`,
+  );
   peers.push(pub);
   const { code, stderr } = await runCli([
     'record',
@@ -239,7 +239,8 @@ print("COUNT %d %.4f %s" % (count, last - first, seqs_ok), flush=True)
   const count = Number(countText);
   const seconds = Number(secondsText);
   console.log(
-    `generator: ${count} messages counted by the pyzmq SUB over ${seconds.toFixed(3)} s (${Math.round(count / seconds)}/s); CLI: ${/sent \d+ in [^;]+/.exec(stdout)?.[0]}`,
+    `generator: ${count} messages counted by the pyzmq SUB over ${seconds.toFixed(3)} s ` +
+      `(${Math.round(count / seconds)}/s); CLI: ${/sent \d+ in [^;]+/.exec(stdout)?.[0]}`,
   );
   assert.equal(seqsOk, 'True', 'every message arrived, in order');
   assert.ok(Math.abs(count - 50_000) <= 2500, `${count} messages in 5 s is not 10,000/s within 5 %`);
@@ -247,17 +248,18 @@ print("COUNT %d %.4f %s" % (count, last - first, seqs_ok), flush=True)
 });
 
 test('replay: a JSON Lines capture is played to a pyzmq PULL at twice its speed, then as fast as possible', async () => {
-  const pull = await startPythonPeer(`
-ctx = zmq.Context()
-pull = ctx.socket(zmq.PULL)
-pull.bind("tcp://127.0.0.1:17644")
-print("READY", flush=True)
+  const pull = await startPythonSocket(
+    'PULL',
+    'bind',
+    'tcp://127.0.0.1:17644',
+    `
 while True:
     if not pull.poll(4000):
         break
     frames = pull.recv_multipart()
     print("GOT %.4f %s" % (time.monotonic(), frames[-1].decode()), flush=True)
-`);
+`,
+  );
   peers.push(pull);
   // 20 messages 50 ms apart (0.95 s of capture), from a session "orders"; one line of another session, one bad line.
   const start = 1_796_000_000_000_000_000n;

@@ -5,7 +5,7 @@ import * as zmq from 'zeromq';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { SessionManager } from '../../src/core/session/sessionManager';
 import type { CaptureRecord } from '../../src/core/types';
-import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { delay, startPythonPeer, startPythonSocket, waitUntil, type PythonPeer } from '../support/peers';
 
 const store = new CaptureStore({ maxMessages: 100_000, maxBytes: 64 * 1024 * 1024 });
 const manager = new SessionManager(store);
@@ -54,11 +54,11 @@ test('a SUB session sniffs a zeromq.js PUB with a topic filter', async () => {
 });
 
 test('a SUB session sniffs a pyzmq PUB, with two topic filters (text and hex)', async () => {
-  const peer = await startPythonPeer(`
-ctx = zmq.Context()
-pub = ctx.socket(zmq.PUB)
-pub.bind("tcp://127.0.0.1:15002")
-print("READY", flush=True)
+  const peer = await startPythonSocket(
+    'PUB',
+    'bind',
+    'tcp://127.0.0.1:15002',
+    `
 n = 0
 while True:
     pub.send_multipart([b"weather.paris", json.dumps({"n": n}).encode()])
@@ -66,7 +66,8 @@ while True:
     pub.send_multipart([b"sports", b"x"])
     n += 1
     time.sleep(0.01)
-`);
+`,
+  );
   peers.push(peer);
   const session = await manager.open({
     name: 'py-pub',
@@ -122,16 +123,17 @@ print("REPLY", req.recv_multipart(), flush=True)
 
 test('a PULL session receives every message of a pyzmq PUSH', async () => {
   const session = await manager.open({ name: 'pull', type: 'PULL', mode: 'bind', addresses: ['tcp://127.0.0.1:15004'] });
-  const peer = await startPythonPeer(`
-ctx = zmq.Context()
-push = ctx.socket(zmq.PUSH)
-push.connect("tcp://127.0.0.1:15004")
-print("READY", flush=True)
+  const peer = await startPythonSocket(
+    'PUSH',
+    'connect',
+    'tcp://127.0.0.1:15004',
+    `
 for i in range(1000):
     push.send(str(i).encode())
 print("SENT", flush=True)
 time.sleep(30)
-`);
+`,
+  );
   peers.push(peer);
   await waitUntil(() => recordsOf(session.id).length === 1000, '1000 pipeline messages');
   const values = recordsOf(session.id).map((r) => Number(text(r.frames[0])));
@@ -145,15 +147,16 @@ time.sleep(30)
 });
 
 test('a 5-frame multipart message arrives whole, and a REQ session gets the reply of a pyzmq REP', async () => {
-  const peer = await startPythonPeer(`
-ctx = zmq.Context()
-rep = ctx.socket(zmq.REP)
-rep.bind("tcp://127.0.0.1:15005")
-print("READY", flush=True)
+  const peer = await startPythonSocket(
+    'REP',
+    'bind',
+    'tcp://127.0.0.1:15005',
+    `
 while True:
     frames = rep.recv_multipart()
     rep.send_multipart([b"got %d frames" % len(frames)] + frames)
-`);
+`,
+  );
   peers.push(peer);
   const session = await manager.open({ name: 'req', type: 'REQ', mode: 'connect', addresses: ['tcp://127.0.0.1:15005'] });
   const frames = ['one', 'two', '', 'four', 'five'].map((s) => Buffer.from(s));
@@ -190,16 +193,18 @@ test('a REQ whose service never answers times out, and the session can send agai
 });
 
 test('monitor events show a pyzmq peer killed and restarted, and capture resumes', async () => {
-  const script = `
-ctx = zmq.Context()
-pub = ctx.socket(zmq.PUB)
-pub.bind("tcp://127.0.0.1:15007")
-print("READY", flush=True)
+  const startPublisher = () =>
+    startPythonSocket(
+      'PUB',
+      'bind',
+      'tcp://127.0.0.1:15007',
+      `
 while True:
     pub.send(b"tick")
     time.sleep(0.01)
-`;
-  let peer = await startPythonPeer(script);
+`,
+    );
+  let peer = await startPublisher();
   peers.push(peer);
   const session = await manager.open({
     name: 'restart',
@@ -213,7 +218,7 @@ while True:
   await waitUntil(() => session.monitor.timeline().some((e) => e.type === 'disconnect'), 'disconnect event');
   await waitUntil(() => session.state === 'retrying', 'retrying state');
   const before = session.monitor.counters.messagesIn;
-  peer = await startPythonPeer(script);
+  peer = await startPublisher();
   peers.push(peer);
   await waitUntil(() => session.monitor.counters.messagesIn > before + 5, 'ticks after restart');
   assert.equal(session.state, 'connected');

@@ -34,7 +34,11 @@ function serve(port: number, onConnection: (s: NetSocket) => void): Promise<void
 }
 
 function row(name: string, r: ProbeResult): string {
-  return `| ${name} | ${r.kind} | ${r.version ?? ''} | ${r.mechanism ?? ''} | ${r.socketType ?? ''} | ${r.identityText ?? ''} | ${r.suggestedObserver ? `${r.suggestedObserver.socketType} ${r.suggestedObserver.passive ? 'passive' : 'intrusive'}` : ''} | ${r.connectMs ?? ''} | ${r.handshakeMs ?? ''} |`;
+  return (
+    `| ${name} | ${r.kind} | ${r.version ?? ''} | ${r.mechanism ?? ''} | ${r.socketType ?? ''} | ${r.identityText ?? ''} | ` +
+    `${r.suggestedObserver ? `${r.suggestedObserver.socketType} ${r.suggestedObserver.passive ? 'passive' : 'intrusive'}` : ''} ` +
+    `| ${r.connectMs ?? ''} | ${r.handshakeMs ?? ''} |`
+  );
 }
 const table: string[] = [];
 after(() =>
@@ -262,35 +266,39 @@ test('bad addresses and cancellation are results, not rejections', async () => {
   assert.equal((await probeEndpoint('tcp://127.0.0.1:16170', { signal: AbortSignal.abort() })).error, 'cancelled');
 });
 
-test('probing a PUSH with a PULL worker attached takes no message: the worker gets all 100, and the PUSH never completes a handshake with the probe', async () => {
-  const push = keep(new zmq.Push({ linger: 0 }));
-  const events: string[] = [];
-  push.events.on('accept', () => events.push('accept'));
-  push.events.on('handshake', () => events.push('handshake'));
-  push.events.on('disconnect', () => events.push('disconnect'));
-  await push.bind('tcp://127.0.0.1:16180');
-  const worker = keep(new zmq.Pull({ linger: 0 }));
-  worker.connect('tcp://127.0.0.1:16180');
-  await waitUntil(() => events.includes('handshake'), 'the worker handshake');
-  const received: string[] = [];
-  void (async () => {
-    for await (const [m] of worker) received.push(m.toString());
-  })();
-  for (let i = 0; i < 5; i++) assert.equal((await probeEndpoint('tcp://127.0.0.1:16180')).socketType, 'PUSH');
-  for (let i = 0; i < 100; i++) await push.send(String(i));
-  await waitUntil(() => received.length === 100, '100 messages at the worker');
-  assert.deepEqual(
-    received,
-    Array.from({ length: 100 }, (_, i) => String(i)),
-  );
-  await waitUntil(() => events.filter((e) => e === 'disconnect').length === 5, 'five probe disconnects');
-  assert.deepEqual(
-    events.filter((e) => e === 'handshake'),
-    ['handshake'],
-    'only the worker completed a handshake',
-  );
-  assert.equal(events.filter((e) => e === 'accept').length, 6);
-});
+test(
+  'probing a PUSH with a PULL worker attached takes no message: the worker ' +
+    'gets all 100, and the PUSH never completes a handshake with the probe',
+  async () => {
+    const push = keep(new zmq.Push({ linger: 0 }));
+    const events: string[] = [];
+    push.events.on('accept', () => events.push('accept'));
+    push.events.on('handshake', () => events.push('handshake'));
+    push.events.on('disconnect', () => events.push('disconnect'));
+    await push.bind('tcp://127.0.0.1:16180');
+    const worker = keep(new zmq.Pull({ linger: 0 }));
+    worker.connect('tcp://127.0.0.1:16180');
+    await waitUntil(() => events.includes('handshake'), 'the worker handshake');
+    const received: string[] = [];
+    void (async () => {
+      for await (const [m] of worker) received.push(m.toString());
+    })();
+    for (let i = 0; i < 5; i++) assert.equal((await probeEndpoint('tcp://127.0.0.1:16180')).socketType, 'PUSH');
+    for (let i = 0; i < 100; i++) await push.send(String(i));
+    await waitUntil(() => received.length === 100, '100 messages at the worker');
+    assert.deepEqual(
+      received,
+      Array.from({ length: 100 }, (_, i) => String(i)),
+    );
+    await waitUntil(() => events.filter((e) => e === 'disconnect').length === 5, 'five probe disconnects');
+    assert.deepEqual(
+      events.filter((e) => e === 'handshake'),
+      ['handshake'],
+      'only the worker completed a handshake',
+    );
+    assert.equal(events.filter((e) => e === 'accept').length, 6);
+  },
+);
 
 test('a peer whose READY Socket-Type is a markdown command link of 60 KiB is reported as short, inert text', async () => {
   const greeting = Buffer.alloc(64);

@@ -19,7 +19,9 @@ export function hostileSources(): HostileSource[] {
     {
       name: 'Go printf width of 300,000,000',
       file: 'printf_width.go',
-      text: 'package main\n\nimport (\n\t"fmt"\n\tzmq "github.com/pebbe/zmq4"\n)\n\nfunc main() {\n\tn := 5\n\ts, _ := zmq.NewSocket(zmq.PUB)\n\ts.Bind(fmt.Sprintf("tcp://*:%300000000d", n))\n\ts.Bind(fmt.Sprintf("tcp://*:%300000000d", 5555))\n}\n',
+      text:
+        'package main\n\nimport (\n\t"fmt"\n\tzmq "github.com/pebbe/zmq4"\n)\n\nfunc main() {\n\tn := 5\n\ts, _ := ' +
+        'zmq.NewSocket(zmq.PUB)\n\ts.Bind(fmt.Sprintf("tcp://*:%300000000d", n))\n\ts.Bind(fmt.Sprintf("tcp://*:%300000000d", 5555))\n}\n',
       attack: 'a padded string of 300 MB',
     },
     {

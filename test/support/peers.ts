@@ -84,6 +84,22 @@ export async function startPythonPeer(script: string, args: string[] = []): Prom
   return peer;
 }
 
+/**
+ * A pyzmq peer with one socket of `type`, bound or connected at `address`, that prints READY and then runs
+ * `body` (Python; the socket is named after its type in lower case: `pub`, `rep`, `push`, ...).
+ */
+export function startPythonSocket(
+  type: 'PUB' | 'SUB' | 'REQ' | 'REP' | 'PUSH' | 'PULL' | 'DEALER' | 'ROUTER' | 'PAIR',
+  action: 'bind' | 'connect',
+  address: string,
+  body: string,
+  args: string[] = [],
+): Promise<PythonPeer> {
+  const name = type.toLowerCase();
+  const preamble = `ctx = zmq.Context()\n${name} = ctx.socket(zmq.${type})\n${name}.${action}(${JSON.stringify(address)})\nprint("READY", flush=True)\n`;
+  return startPythonPeer(preamble + body, args);
+}
+
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

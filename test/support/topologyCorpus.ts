@@ -64,31 +64,40 @@ function writeOrdinaryFiles(root: string, language: CorpusLanguage): number {
   const helpers: Record<CorpusLanguage, [string, string]> = {
     python: [
       'zhelpers.py',
-      '"""Helpers for the zmq examples."""\nimport binascii\n\ndef dump(msg_or_socket):\n    """Receives all message parts from a zmq socket and prints them."""\n    return [binascii.hexlify(p) for p in msg_or_socket]\n\nclass App:\n    def connect(self, host, port):\n        return (host, port)\n\napp = App()\napp.connect("tcp://localhost", 5556)\n',
+      '"""Helpers for the zmq examples."""\nimport binascii\n\ndef dump(msg_or_socket):\n  ' +
+        '  """Receives all message parts from a zmq socket and prints them."""\n    return ' +
+        '[binascii.hexlify(p) for p in msg_or_socket]\n\nclass App:\n    def connect(self, host, ' +
+        'port):\n        return (host, port)\n\napp = App()\napp.connect("tcp://localhost", 5556)\n',
     ],
     c: [
       'zhelpers.h',
-      '//  Helpers for the zmq examples\n#include <zmq.h>\n#include <stdlib.h>\nstatic char *s_recv (void *socket) {\n    char buffer [256];\n    int size = zmq_recv (socket, buffer, 255, 0);\n    if (size == -1) return NULL;\n    return strndup (buffer, size);\n}\n',
+      '//  Helpers for the zmq examples\n#include <zmq.h>\n#include <stdlib.h>\nstatic char *s_recv (void *socket) {\n    char buffer ' +
+        '[256];\n    int size = zmq_recv (socket, buffer, 255, 0);\n    if (size == -1) return NULL;\n    return strndup (buffer, size);\n}\n',
     ],
     cpp: [
       'zhelpers.hpp',
-      '//  Helpers for the zmq examples\n#pragma once\n#include <zmq.hpp>\ninline std::string s_recv (zmq::socket_t &socket) {\n    zmq::message_t message;\n    (void) socket.recv (message);\n    return message.to_string ();\n}\n',
+      '//  Helpers for the zmq examples\n#pragma once\n#include <zmq.hpp>\ninline std::string s_recv (zmq::socket_t ' +
+        '&socket) {\n    zmq::message_t message;\n    (void) socket.recv (message);\n    return message.to_string ();\n}\n',
     ],
     javascript: [
       'zhelpers.js',
-      '// Helpers for the zmq examples.\nexports.dump = (frames) => frames.map((f) => f.toString("hex"))\nconst db = require("./db")\ndb.connect("localhost", 5432)\n',
+      '// Helpers for the zmq examples.\nexports.dump = (frames) => frames.map((f) => ' +
+        'f.toString("hex"))\nconst db = require("./db")\ndb.connect("localhost", 5432)\n',
     ],
     go: [
       'zhelpers/zhelpers.go',
-      '// Helpers for the zmq examples.\npackage zhelpers\n\nimport "fmt"\n\nfunc Dump(parts [][]byte) {\n\tfor _, p := range parts {\n\t\tfmt.Printf("%x\\n", p)\n\t}\n}\n',
+      '// Helpers for the zmq examples.\npackage zhelpers\n\nimport "fmt"\n\nfunc Dump(parts ' +
+        '[][]byte) {\n\tfor _, p := range parts {\n\t\tfmt.Printf("%x\\n", p)\n\t}\n}\n',
     ],
     java: [
       'guide/ZHelper.java',
-      'package guide;\n\nimport org.zeromq.ZMQ;\n\npublic class ZHelper {\n    public static void dump(ZMQ.Socket sock) {\n        System.out.println(sock.recvStr());\n    }\n}\n',
+      'package guide;\n\nimport org.zeromq.ZMQ;\n\npublic class ZHelper {\n    public static ' +
+        'void dump(ZMQ.Socket sock) {\n        System.out.println(sock.recvStr());\n    }\n}\n',
     ],
     csharp: [
       'ZHelpers.cs',
-      'using System;\nusing NetMQ;\n\nnamespace Examples\n{\n    static class ZHelpers\n    {\n        public static void Dump(NetMQMessage message) => Console.WriteLine(message);\n    }\n}\n',
+      'using System;\nusing NetMQ;\n\nnamespace Examples\n{\n    static class ZHelpers\n    {\n     ' +
+        '   public static void Dump(NetMQMessage message) => Console.WriteLine(message);\n    }\n}\n',
     ],
     rust: [
       'src/lib.rs',
@@ -211,11 +220,19 @@ function writeCrossFileSeeds(root: string, nextPort: () => number): Array<{ file
   seed(
     'Java static import and qualified class constant',
     {
-      'crossfile/java/com/acme/Endpoints.java': `package com.acme;\n\npublic final class Endpoints {\n    public static final String QUOTES = "tcp://*:${p}";\n    public static final String QUOTES_CONNECT = "tcp://localhost:${p}";\n}\n`,
+      'crossfile/java/com/acme/Endpoints.java':
+        'package com.acme;\n\npublic final class Endpoints {\n    public static final String QUOTES = ' +
+        `"tcp://*:${p}";\n    public static final String QUOTES_CONNECT = "tcp://localhost:${p}";\n}\n`,
       'crossfile/java/com/acme/QuotesPublisher.java':
-        'package com.acme;\n\nimport org.zeromq.*;\nimport static com.acme.Endpoints.QUOTES;\n\npublic class QuotesPublisher {\n    public static void main(String[] args) {\n        try (ZContext ctx = new ZContext()) {\n            ZMQ.Socket pub = ctx.createSocket(SocketType.PUB);\n            pub.bind(QUOTES);\n        }\n    }\n}\n',
+        'package com.acme;\n\nimport org.zeromq.*;\nimport static com.acme.Endpoints.QUOTES;\n\npublic ' +
+        'class QuotesPublisher {\n    public static void main(String[] args) {\n ' +
+        '       try (ZContext ctx = new ZContext()) {\n            ZMQ.Socket pub = ' +
+        'ctx.createSocket(SocketType.PUB);\n            pub.bind(QUOTES);\n        }\n    }\n}\n',
       'crossfile/java/com/acme/QuotesRequester.java':
-        'package com.acme;\n\nimport org.zeromq.*;\n\npublic class QuotesRequester {\n    public static void main(String[] args) {\n        try (ZContext ctx = new ZContext()) {\n            ZMQ.Socket req = ctx.createSocket(SocketType.REQ);\n            req.connect(Endpoints.QUOTES_CONNECT);\n        }\n    }\n}\n',
+        'package com.acme;\n\nimport org.zeromq.*;\n\npublic class QuotesRequester {\n ' +
+        '   public static void main(String[] args) {\n        try (ZContext ctx = new ' +
+        'ZContext()) {\n            ZMQ.Socket req = ctx.createSocket(SocketType.REQ);\n ' +
+        '           req.connect(Endpoints.QUOTES_CONNECT);\n        }\n    }\n}\n',
     },
     'crossfile/java/com/acme/QuotesRequester.java',
   );
@@ -223,11 +240,15 @@ function writeCrossFileSeeds(root: string, nextPort: () => number): Array<{ file
   seed(
     'C #define in an included header',
     {
-      'crossfile/c/endpoints.h': `#ifndef ENDPOINTS_H\n#define ENDPOINTS_H\n#define QUOTES_PORT "${p}"\n#define QUOTES_BIND "tcp://*:" QUOTES_PORT\n#define QUOTES_CONNECT "tcp://localhost:" QUOTES_PORT\n#endif\n`,
+      'crossfile/c/endpoints.h':
+        `#ifndef ENDPOINTS_H\n#define ENDPOINTS_H\n#define QUOTES_PORT "${p}"\n#define QUOTES_BIND ` +
+        '"tcp://*:" QUOTES_PORT\n#define QUOTES_CONNECT "tcp://localhost:" QUOTES_PORT\n#endif\n',
       'crossfile/c/quotes_pub.c':
-        '#include <zmq.h>\n#include "endpoints.h"\n\nint main (void)\n{\n    void *ctx = zmq_ctx_new ();\n    void *pub = zmq_socket (ctx, ZMQ_PUB);\n    zmq_bind (pub, QUOTES_BIND);\n    return 0;\n}\n',
+        '#include <zmq.h>\n#include "endpoints.h"\n\nint main (void)\n{\n    void *ctx = zmq_ctx_new ();\n ' +
+        '   void *pub = zmq_socket (ctx, ZMQ_PUB);\n    zmq_bind (pub, QUOTES_BIND);\n    return 0;\n}\n',
       'crossfile/c/quotes_req.c':
-        '#include <zmq.h>\n#include "endpoints.h"\n\nint main (void)\n{\n    void *ctx = zmq_ctx_new ();\n    void *req = zmq_socket (ctx, ZMQ_REQ);\n    zmq_connect (req, QUOTES_CONNECT);\n    return 0;\n}\n',
+        '#include <zmq.h>\n#include "endpoints.h"\n\nint main (void)\n{\n    void *ctx = zmq_ctx_new ();\n   ' +
+        ' void *req = zmq_socket (ctx, ZMQ_REQ);\n    zmq_connect (req, QUOTES_CONNECT);\n    return 0;\n}\n',
     },
     'crossfile/c/quotes_req.c',
   );
@@ -239,7 +260,8 @@ function writeCrossFileSeeds(root: string, nextPort: () => number): Array<{ file
       'crossfile/go/quotes/publisher.go':
         'package main\n\nimport zmq "github.com/pebbe/zmq4"\n\nfunc publish() {\n\tpub, _ := zmq.NewSocket(zmq.PUB)\n\tpub.Bind(quotesBind)\n}\n',
       'crossfile/go/quotes/main.go':
-        'package main\n\nimport zmq "github.com/pebbe/zmq4"\n\nfunc main() {\n\tgo publish()\n\treq, _ := zmq.NewSocket(zmq.REQ)\n\treq.Connect(quotesConnect)\n}\n',
+        'package main\n\nimport zmq "github.com/pebbe/zmq4"\n\nfunc main() {\n\tgo ' +
+        'publish()\n\treq, _ := zmq.NewSocket(zmq.REQ)\n\treq.Connect(quotesConnect)\n}\n',
     },
     'crossfile/go/quotes/main.go',
   );
@@ -249,9 +271,11 @@ function writeCrossFileSeeds(root: string, nextPort: () => number): Array<{ file
     {
       'crossfile/js/config.js': `exports.QUOTES_BIND = "tcp://*:${p}"\nexports.QUOTES_CONNECT = "tcp://localhost:${p}"\n`,
       'crossfile/js/publisher.js':
-        'const zmq = require("zeromq")\nconst { QUOTES_BIND } = require("./config")\n\nasync function run() {\n  const pub = new zmq.Publisher()\n  await pub.bind(QUOTES_BIND)\n}\nrun()\n',
+        'const zmq = require("zeromq")\nconst { QUOTES_BIND } = require("./config")\n\nasync function ' +
+        'run() {\n  const pub = new zmq.Publisher()\n  await pub.bind(QUOTES_BIND)\n}\nrun()\n',
       'crossfile/js/requester.js':
-        'const zmq = require("zeromq")\nconst config = require("./config")\n\nasync function run() {\n  const req = new zmq.Request()\n  req.connect(config.QUOTES_CONNECT)\n}\nrun()\n',
+        'const zmq = require("zeromq")\nconst config = require("./config")\n\nasync function run() ' +
+        '{\n  const req = new zmq.Request()\n  req.connect(config.QUOTES_CONNECT)\n}\nrun()\n',
     },
     'crossfile/js/requester.js',
   );

@@ -1,5 +1,5 @@
-// JSON Lines export and import through streams: the same bytes and results as the in-memory versions,
-// backpressure, cancel, messages evicted mid-export, lines and characters split across chunks, and
+// JSON Lines export and import through streams: the same bytes as the line format itself and the same
+// results whatever the chunking, backpressure, cancel, messages evicted mid-export, lines and characters split across chunks, and
 // the event loop getting turns while they run. No assertion depends on timing.
 import assert from 'node:assert/strict';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -9,18 +9,23 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { test } from 'node:test';
-import { exportJsonLines, exportJsonLinesToStream, importJsonLines, importJsonLinesFromStream } from '../../src/core/capture/captureJsonl';
+import { exportJsonLinesToStream, importJsonLinesFromStream, toCaptureLine } from '../../src/core/capture/captureJsonl';
 import type { ExportOptions } from '../../src/core/capture/captureJsonl';
 import { CaptureStore } from '../../src/core/capture/captureStore';
+import { importText } from '../support/jsonLines';
 
 const bytes = (s: string) => Buffer.from(s);
 const decoderIdFor: ExportOptions['decoderIdFor'] = (_, i) => (i === 0 ? 'text' : 'hex');
 
-/** The whole file the synchronous export would write. */
-function syncExport(store: CaptureStore, options: ExportOptions = {}): string {
-  const lines: string[] = [];
-  exportJsonLines(store, (line) => lines.push(line), options);
-  return lines.map((line) => line + '\n').join('');
+/** The whole file an export must write: each retained message's line, oldest first, built without any stream. */
+function expectedExport(store: CaptureStore, options: Pick<ExportOptions, 'decoderIdFor'> = {}): string {
+  let text = '';
+  for (const seq of store.matchingSeqs({})) {
+    const record = store.get(seq)!;
+    const decoders = options.decoderIdFor && record.frames.map((_, i) => options.decoderIdFor!(record, i) ?? '');
+    text += JSON.stringify(toCaptureLine(record, decoders)) + '\n';
+  }
+  return text;
 }
 
 /** `count` small messages in two sessions, one with a name in several UTF-8 lengths. */
@@ -63,7 +68,7 @@ function chunked(text: string, size: number): Readable {
   return Readable.from(chunks);
 }
 
-test('stream export to a file and streamed import back: byte for byte the synchronous export, a multi-MB frame and UTF-8 names included', async () => {
+test('stream export to a file and streamed import back: byte for byte the line format, a multi-MB frame and UTF-8 names included', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'zeromq-jsonl-'));
   try {
     const limits = { maxMessages: 10_000, maxBytes: 1 << 30, maxFrameBytes: 8 << 20 };
@@ -85,8 +90,8 @@ test('stream export to a file and streamed import back: byte for byte the synchr
     assert.deepEqual(exported, { written: 3501, missing: 0, cancelled: false });
     assert.deepEqual(progress.slice(-2), [3501, 3501]);
     assert.ok(progress.length >= 2 * 2, 'the small lines and the big one fill a chunk; the rest make another');
-    const expected = syncExport(store, { decoderIdFor });
-    assert.ok((await readFile(path)).equals(Buffer.from(expected)), 'the file is the synchronous export, byte for byte');
+    const expected = expectedExport(store, { decoderIdFor });
+    assert.ok((await readFile(path)).equals(Buffer.from(expected)), 'the file is the expected lines, byte for byte');
 
     const copy = new CaptureStore(limits);
     const read: number[] = [];
@@ -95,7 +100,7 @@ test('stream export to a file and streamed import back: byte for byte the synchr
     });
     assert.deepEqual(imported, { imported: 3501, errors: [], skipped: 0, cancelled: false });
     assert.equal(read.at(-1), Buffer.byteLength(expected));
-    assert.equal(syncExport(copy, { decoderIdFor }), expected);
+    assert.equal(expectedExport(copy, { decoderIdFor }), expected);
     assert.ok(Buffer.from(copy.get(3001)!.frames[1]).equals(big));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -111,7 +116,7 @@ test('stream export waits for drain: never more than about a chunk is pending in
   assert.ok(stats.writes > 20, `${stats.writes} writes`);
   assert.ok(stats.maxPending <= 2 * chunkBytes, `at most ${stats.maxPending} bytes were pending (a chunk is about ${chunkBytes})`);
   await new Promise<void>((resolve) => stream.end(resolve));
-  assert.equal(text(), syncExport(store));
+  assert.equal(text(), expectedExport(store));
 });
 
 test('stream export cancelled between chunks stops with a prefix of the lines written', async () => {
@@ -128,7 +133,7 @@ test('stream export cancelled between chunks stops with a prefix of the lines wr
   const lines = text().split('\n');
   assert.equal(lines.pop(), '', 'whole lines only');
   assert.equal(lines.length, result.written);
-  assert.equal(lines.join('\n') + '\n', syncExport(store).split('\n').slice(0, result.written).join('\n') + '\n');
+  assert.equal(lines.join('\n') + '\n', expectedExport(store).split('\n').slice(0, result.written).join('\n') + '\n');
 
   const already = new AbortController();
   already.abort();
@@ -232,23 +237,23 @@ function trickyText(): string {
   );
 }
 
-test('streamed import in tiny chunks equals importJsonLines on the same text, bad-line numbers included', async () => {
+test('streamed import in tiny chunks equals the import of the text in one chunk, bad-line numbers included', async () => {
   const text = trickyText();
   const reference = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
-  const expected = importJsonLines(text, reference);
+  const expected = await importText(text, reference);
   assert.deepEqual([expected.imported, expected.errors.map((e) => e.line)], [5, [2, 6, 8]]);
   for (const size of [1, 2, 3, 7, 64, 1 << 20]) {
     const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
     const result = await importJsonLinesFromStream(chunked(text, size), store);
     assert.deepEqual(result, { ...expected, cancelled: false }, `${size}-byte chunks`);
-    assert.equal(syncExport(store), syncExport(reference), `${size}-byte chunks`);
+    assert.equal(expectedExport(store), expectedExport(reference), `${size}-byte chunks`);
   }
   // Strings (a stream with an encoding set), split inside surrogate pairs too.
   const strings: string[] = [];
   for (let i = 0; i < text.length; i += 5) strings.push(text.slice(i, i + 5));
   const store = new CaptureStore({ maxMessages: 100, maxBytes: 100_000 });
   assert.deepEqual(await importJsonLinesFromStream(Readable.from(strings), store), { ...expected, cancelled: false });
-  assert.equal(syncExport(store), syncExport(reference));
+  assert.equal(expectedExport(store), expectedExport(reference));
 });
 
 test('streamed import reports a line over the length limit, whole or split, and goes on', async () => {
@@ -274,7 +279,7 @@ test('streamed import reports a line over the length limit, whole or split, and 
 });
 
 test('streamed import cancelled mid-way keeps what it imported and destroys the stream', async () => {
-  const text = syncExport(filledStore(3000));
+  const text = expectedExport(filledStore(3000));
   const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 1 << 30 });
   const abort = new AbortController();
   const input = chunked(text, 4096);
@@ -289,7 +294,7 @@ test('streamed import cancelled mid-way keeps what it imported and destroys the 
 });
 
 test('streamed import gives the event loop turns, even from a stream that never waits for I/O', async () => {
-  const text = syncExport(filledStore(50_000));
+  const text = expectedExport(filledStore(50_000));
   let imported = false;
   let immediateRanFirst: boolean | undefined;
   setImmediate(() => (immediateRanFirst = !imported));

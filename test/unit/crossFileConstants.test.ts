@@ -62,7 +62,8 @@ test('Python: from-import, module attribute, package module with alias, relative
 test('Java: static import, static import on demand, a class of the same package, an imported class', () => {
   const { index } = workspace({
     '/w/src/main/java/com/acme/Endpoints.java':
-      'package com.acme;\npublic final class Endpoints {\n  public static final String QUOTES = "tcp://*:" + Ports.QUOTES;\n  public static final String TRADES = "tcp://localhost:5701";\n}\n',
+      'package com.acme;\npublic final class Endpoints {\n  public static final String QUOTES = ' +
+      '"tcp://*:" + Ports.QUOTES;\n  public static final String TRADES = "tcp://localhost:5701";\n}\n',
     '/w/src/main/java/com/acme/Ports.java': 'package com.acme;\npublic final class Ports { public static final int QUOTES = 5601; }\n',
     '/w/src/main/java/com/acme/cfg/Hosts.java':
       'package com.acme.cfg;\npublic class Hosts { public static final String GATEWAY = "gateway"; }\n',
@@ -78,7 +79,8 @@ test('Java: static import, static import on demand, a class of the same package,
       '} }',
     ].join('\n'),
     '/w/src/main/java/com/acme/client/Client.java':
-      'package com.acme.client;\nimport org.zeromq.*;\nimport static com.acme.Endpoints.*;\nclass Client { void run() { ZMQ.Socket s = ctx.createSocket(SocketType.SUB); s.connect(TRADES); } }\n',
+      'package com.acme.client;\nimport org.zeromq.*;\nimport static com.acme.Endpoints.*;\nclass ' +
+      'Client { void run() { ZMQ.Socket s = ctx.createSocket(SocketType.SUB); s.connect(TRADES); } }\n',
   });
   assert.deepEqual(uses(index, '/w/src/main/java/com/acme/Server.java'), [
     'bind PUB tcp://*:5601',
@@ -97,7 +99,8 @@ test('C/C++: #define in an included header (and a header it includes), a namespa
     '/w/src/server.c':
       '#include <zmq.h>\n#include "endpoints.h"\nint main(void) {\n  void *pub = zmq_socket(ctx, ZMQ_PUB);\n  zmq_bind(pub, QUOTES_BIND);\n  return 0;\n}\n',
     '/w/src/client.cpp':
-      '#include <zmq.hpp>\n#include "endpoints.h"\n#include "config.hpp"\nint main() {\n  zmq::socket_t s(ctx, ZMQ_SUB); s.connect(QUOTES_CONNECT);\n  zmq::socket_t p(ctx, ZMQ_PUB); p.bind(Config::TRADES);\n}\n',
+      '#include <zmq.hpp>\n#include "endpoints.h"\n#include "config.hpp"\nint main() {\n  zmq::socket_t s(ctx, ' +
+      'ZMQ_SUB); s.connect(QUOTES_CONNECT);\n  zmq::socket_t p(ctx, ZMQ_PUB); p.bind(Config::TRADES);\n}\n',
   });
   assert.deepEqual(uses(index, '/w/src/server.c'), ['bind PUB tcp://*:5602']);
   assert.deepEqual(uses(index, '/w/src/client.cpp'), ['connect SUB tcp://localhost:5602', 'bind PUB tcp://*:5702']);
@@ -110,7 +113,8 @@ test('Go: a package-level const of a sibling file, and of an imported package of
       'package main\nimport zmq "github.com/pebbe/zmq4"\nfunc main() {\n\ts, _ := zmq.NewSocket(zmq.PUB)\n\ts.Bind(quotesBind)\n}\n',
     '/w/internal/config/config.go': 'package config\n\nconst TradesAddr = "tcp://localhost:5703"\n',
     '/w/cmd/trader/main.go':
-      'package main\nimport (\n\tzmq "github.com/pebbe/zmq4"\n\t"example.com/app/internal/config"\n)\nfunc main() {\n\ts, _ := zmq.NewSocket(zmq.SUB)\n\ts.Connect(config.TradesAddr)\n}\n',
+      'package main\nimport (\n\tzmq "github.com/pebbe/zmq4"\n\t"example.com/app/internal/config"\n)\nfunc ' +
+      'main() {\n\ts, _ := zmq.NewSocket(zmq.SUB)\n\ts.Connect(config.TradesAddr)\n}\n',
     '/w/cmd/other/main.go':
       'package main\nimport zmq "github.com/pebbe/zmq4"\nfunc main() {\n\ts, _ := zmq.NewSocket(zmq.SUB)\n\ts.Connect(quotesBind)\n}\n',
   });
@@ -124,7 +128,8 @@ test('JavaScript/TypeScript: named imports, namespace imports, require with dest
     '/w/src/config.ts': 'export const QUOTES = "tcp://*:5604"\nexport const PORT = 5704\n',
     '/w/src/legacy.js': 'exports.TRADES = "tcp://localhost:5705"\n',
     '/w/src/server.ts':
-      'import { Publisher, Subscriber } from "zeromq"\nimport { QUOTES } from "./config"\nimport * as cfg from "./config"\nconst pub = new Publisher()\nawait pub.bind(QUOTES)\nconst sub = new Subscriber()\nsub.connect(`tcp://localhost:${cfg.PORT}`)\n',
+      'import { Publisher, Subscriber } from "zeromq"\nimport { QUOTES } from "./config"\nimport * as cfg from "./config"\nconst ' +
+      'pub = new Publisher()\nawait pub.bind(QUOTES)\nconst sub = new Subscriber()\nsub.connect(`tcp://localhost:${cfg.PORT}`)\n',
     '/w/src/old.js':
       'const zmq = require("zeromq")\nconst { TRADES } = require("./legacy")\nconst s = zmq.socket("sub")\ns.connect(TRADES)\n',
   });

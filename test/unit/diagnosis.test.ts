@@ -135,7 +135,9 @@ test('diagnose() orders findings worst first, marks each check, and the report s
 });
 
 test('the report wraps long explanations at spaces, never inside quotes or parentheses', () => {
-  const detail = `Seen on the publisher: ${Array.from({ length: 12 }, (_, i) => `"topic.${i}" (74 6f 70 69 63 2e ${i.toString(16).padStart(2, '0')})`).join(', ')}.`;
+  const detail =
+    'Seen on the publisher: ' +
+    `${Array.from({ length: 12 }, (_, i) => `"topic.${i}" (74 6f 70 69 63 2e ${i.toString(16).padStart(2, '0')})`).join(', ')}.`;
   const lines = renderFinding({ kind: 'subscription-matches-nothing', severity: 'error', title: 't', detail, evidence: [] });
   assert.ok(lines.length > 3);
   for (const l of lines) assert.ok(l.length <= 130, l);

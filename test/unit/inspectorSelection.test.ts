@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
-import { importJsonLines } from '../../src/core/capture/captureJsonl';
+import { Readable } from 'node:stream';
+import { importJsonLinesFromStream } from '../../src/core/capture/captureJsonl';
 import { CaptureView } from '../../src/inspector/inspectorCaptureView';
 import { MAX_COPY_MESSAGES, selectedSeqs, selectionText } from '../../src/inspector/selectionActions';
 import { listKeyAction } from '../../src/webview/listInput';
@@ -134,7 +135,7 @@ test('the host resolves a selection to the view messages, refuses a stale or ove
   assert.ok(MAX_COPY_MESSAGES >= 1000);
 });
 
-test('copied selection: a line per message as text or hex, or capture JSON Lines that import back', () => {
+test('copied selection: a line per message as text or hex, or capture JSON Lines that import back', async () => {
   const store = storeWith(4);
   const describe = (id: string) => ({ name: `session ${id}`, type: 'SUB' });
   const text = selectionText(store, [1, 3, 99], 'text', describe);
@@ -145,7 +146,7 @@ test('copied selection: a line per message as text or hex, or capture JSON Lines
   assert.equal(jsonl.trim().split('\n').length, 2);
   assert.match(jsonl, /session a/);
   const imported = new CaptureStore({ maxMessages: 10, maxBytes: 1 << 20 });
-  assert.equal(importJsonLines(jsonl, imported).imported, 2);
+  assert.equal((await importJsonLinesFromStream(Readable.from([jsonl]), imported)).imported, 2);
   for (const [i, seq] of [1, 2].entries())
     assert.deepEqual(imported.get(imported.stats().firstSeq + i)!.frames, store.get(seq)!.frames, 'the frames come back as captured');
 });

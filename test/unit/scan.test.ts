@@ -90,7 +90,8 @@ test('comments, docstrings and strings that look like calls are not sockets or b
   const python = '"""s = ctx.socket(zmq.PUB); s.bind("tcp://*:1")"""\nimport zmq\n# s.bind("tcp://*:2")\nx = "s.bind(\'tcp://*:3\')"\n';
   assert.deepEqual(project(scanSource('c.py', python)), { program: undefined, sockets: [], uses: [] });
   const c =
-    '#include <zmq.h>\n/* zmq_bind(s, "tcp://*:1");\n void *p = zmq_socket(c, ZMQ_PUB); */\n// zmq_connect(s, "tcp://x:2");\nconst char *d = "zmq_bind(s, \\"tcp://*:3\\")";\n';
+    '#include <zmq.h>\n/* zmq_bind(s, "tcp://*:1");\n void *p = zmq_socket(c, ZMQ_PUB); ' +
+    '*/\n// zmq_connect(s, "tcp://x:2");\nconst char *d = "zmq_bind(s, \\"tcp://*:3\\")";\n';
   assert.deepEqual(project(scanSource('c.c', c)), { program: undefined, sockets: [], uses: [] });
   // A plain TCP socket's bind with a non-ZeroMQ address is not reported.
   assert.deepEqual(uses('d.py', 'import socket, zmq\nsrv = socket.socket()\nsrv.bind(("0.0.0.0", 80))\n'), []);
@@ -187,7 +188,9 @@ test('Go: pebbe NewSocket with Sprintf, go-zeromq NewX with Dial/Listen, const b
 
 test('Java, C# (NetMQ @/> prefixes and defaults), Rust (format!, lifetimes)', () => {
   const java =
-    'import org.zeromq.*;\nclass A { static final int PORT = 5600;\n public static void main(String[] a) {\n  ZMQ.Socket s = c.createSocket(SocketType.ROUTER); s.bind("tcp://*:" + PORT);\n  ZMQ.Socket d = c.socket(ZMQ.DEALER); d.connect(String.format("tcp://localhost:%d", A.PORT)); } }';
+    'import org.zeromq.*;\nclass A { static final int PORT = 5600;\n public static ' +
+    'void main(String[] a) {\n  ZMQ.Socket s = c.createSocket(SocketType.ROUTER); ' +
+    's.bind("tcp://*:" + PORT);\n  ZMQ.Socket d = c.socket(ZMQ.DEALER); d.connect(String.format("tcp://localhost:%d", A.PORT)); } }';
   assert.deepEqual(uses('A.java', java), ['bind ROUTER tcp://*:5600', 'connect DEALER tcp://localhost:5600']);
 
   const csharp = [
@@ -196,7 +199,8 @@ test('Java, C# (NetMQ @/> prefixes and defaults), Rust (format!, lifetimes)', ()
     ' using var rep = new ResponseSocket($"@tcp://*:{Port}");',
     ' using (var req = new RequestSocket(">tcp://localhost:5610,@inproc://x")) {}',
     ' var pull = new PullSocket("tcp://*:5612"); var push = new PushSocket(address);',
-    ' var pub = new PublisherSocket(); pub.Bind(@"tcp://*:5611"); var sub = new SubscriberSocket(); sub.Connect(string.Format("tcp://localhost:{0}", 5611)); } }',
+    ' var pub = new PublisherSocket(); pub.Bind(@"tcp://*:5611"); var sub = new ' +
+      'SubscriberSocket(); sub.Connect(string.Format("tcp://localhost:{0}", 5611)); } }',
   ].join('\n');
   assert.deepEqual(uses('P.cs', csharp), [
     'bind REP tcp://*:5610',

@@ -139,7 +139,8 @@ test('goczmq: NewPub binds and NewSub connects by default, @/> override, NewSock
   });
   // An alias for the package works the same; go-zeromq/zmq4's NewPub takes a context, not endpoints.
   const aliased =
-    'package main\nimport (czmq "github.com/zeromq/goczmq"; "github.com/go-zeromq/zmq4")\nfunc main() {\n\tr := czmq.NewReq("tcp://broker:5561")\n\tp := zmq4.NewPub(ctx)\n\tp.Listen("tcp://*:5562")\n}\n';
+    'package main\nimport (czmq "github.com/zeromq/goczmq"; "github.com/go-zeromq/zmq4")\nfunc main() ' +
+    '{\n\tr := czmq.NewReq("tcp://broker:5561")\n\tp := zmq4.NewPub(ctx)\n\tp.Listen("tcp://*:5562")\n}\n';
   assert.deepEqual(scan('cmd/x/main.go', aliased).uses, ['connect REQ tcp://broker:5561', 'bind PUB tcp://*:5562']);
 });
 
@@ -227,13 +228,16 @@ test('zeromq.js: classes with or without parentheses, options objects, v5 zmq.so
 
 test('NetMQ 3 factories, the pure-Rust zeromq crate, JeroMQ ZMQ.context, random-port binds (ephemeral)', () => {
   const netmq3 =
-    'using NetMQ;\nclass S { static void Main() {\n using (var context = NetMQContext.Create())\n using (var server = context.CreateResponseSocket()) { server.Bind("tcp://*:5555"); var port = server.BindRandomPort("tcp://*"); } } }';
+    'using NetMQ;\nclass S { static void Main() {\n using (var context = NetMQContext.Create())\n using (var server = ' +
+    'context.CreateResponseSocket()) { server.Bind("tcp://*:5555"); var port = server.BindRandomPort("tcp://*"); } } }';
   assert.deepEqual(scan('S.cs', netmq3).uses, ['bind REP tcp://*:5555', 'bind REP tcp://*:*']);
   const rust =
-    'use zeromq::Socket;\n#[tokio::main]\nasync fn main() {\n    let mut socket = zeromq::RepSocket::new();\n    socket.bind("tcp://127.0.0.1:5555").await.unwrap();\n}\n';
+    'use zeromq::Socket;\n#[tokio::main]\nasync fn main() {\n    let mut socket = ' +
+    'zeromq::RepSocket::new();\n    socket.bind("tcp://127.0.0.1:5555").await.unwrap();\n}\n';
   assert.deepEqual(scan('src/main.rs', rust).uses, ['bind REP tcp://127.0.0.1:5555']);
   const java =
-    'import org.zeromq.ZMQ;\npublic class hwclient { public static void main(String[] args) {\n ZMQ.Context context = ZMQ.context(1);\n ZMQ.Socket requester = context.socket(ZMQ.REQ);\n requester.connect("tcp://localhost:5555");\n int port = requester.bindToRandomPort("tcp://*"); } }';
+    'import org.zeromq.ZMQ;\npublic class hwclient { public static void main(String[] args) {\n ZMQ.Context context = ZMQ.context(1);\n ZMQ.Socket ' +
+    'requester = context.socket(ZMQ.REQ);\n requester.connect("tcp://localhost:5555");\n int port = requester.bindToRandomPort("tcp://*"); } }';
   assert.deepEqual(scan('hwclient.java', java).uses, ['connect REQ tcp://localhost:5555', 'bind REQ tcp://*:*']);
   const python = 'import zmq\nctx = zmq.Context.instance()\ns = ctx.socket(zmq.ROUTER)\nport = s.bind_to_random_port("tcp://127.0.0.1")\n';
   assert.deepEqual(scan('r.py', python).uses, ['bind ROUTER tcp://127.0.0.1:*']);

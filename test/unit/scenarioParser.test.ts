@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseScenarioFile } from '../../src/core/scenario/scenarioParser';
-import { formatScenarioFile } from '../../src/core/scenario/scenarioFormatter';
+import { formatScenarioFile } from '../support/scenarioFormatter';
 import type { ScenarioFile } from '../../src/core/scenario/scenarioAst';
 
 const demo = (name: string) => readFileSync(join(__dirname, '../../../demo/workspace/scenarios', name), 'utf8');

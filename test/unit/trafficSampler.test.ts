@@ -102,3 +102,14 @@ test('the backend refills a reopened panel from its history and relays clicks', 
   assert.deepEqual(filters, [{ topic: 'ticks.EUR', fromMs: 5, toMs: undefined }]);
   backend.dispose();
 });
+
+test('imported messages stamped hours ago count as arriving now, not as a burst in the past', () => {
+  const store = new CaptureStore({ maxMessages: 10_000, maxBytes: 1 << 24 });
+  const sampler = new TrafficSampler(store, sessions, () => undefined);
+  const now = T0 + 5 * 3600 * 1000;
+  for (let i = 0; i < 14; i++) tick(store, 'ticks.EUR', T0 + i, '{}', 'pcap');
+  const points = sampler.tick(now).sessions.pcap;
+  assert.equal(points[0].timeMs, now - 10_000, 'ten seconds back at most');
+  assert.equal(points[0].messages, 14);
+  assert.equal(points.length, 10, 'the quiet seconds up to now, not five hours of them');
+});

@@ -158,7 +158,8 @@ export function valueResult(
     warning: warningOf([
       ...notes,
       truncated
-        ? `Large, deep or self-referencing value: ${TRUNCATED}; the tree stops at ${DECODE_LIMITS.maxDepth} levels, ${DECODE_LIMITS.maxNodes} nodes and ${DECODE_LIMITS.maxTreeChars} characters.`
+        ? `Large, deep or self-referencing value: ${TRUNCATED}; the tree stops at ${DECODE_LIMITS.maxDepth} ` +
+          `levels, ${DECODE_LIMITS.maxNodes} nodes and ${DECODE_LIMITS.maxTreeChars} characters.`
         : undefined,
       text.truncated
         ? `The text view is ${TRUNCATED} (${DECODE_LIMITS.maxTextChars} characters, ${DECODE_LIMITS.maxTextNodes} values).`

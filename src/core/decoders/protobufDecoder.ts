@@ -50,7 +50,8 @@ export function decodeProtobufAs(schemas: ProtoSchemaSet, frame: Uint8Array, mes
   if (!type) {
     const known = schemas.messageTypes;
     return fail(
-      `No message type ${messageType} in the loaded schemas (known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}).`,
+      `No message type ${messageType} in the loaded schemas (known: ` +
+        `${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}).`,
     );
   }
   if (frame.length > DECODE_LIMITS.maxInputBytes)
@@ -111,7 +112,8 @@ export function decodeSchemaless(frame: Uint8Array, context?: DecodeContext, sch
     summary: rawSummary(raw.tree),
     tree: raw.tree,
     warning: warningOf([
-      `No schema: the raw wire format (field numbers and wire types, like protoc --decode_raw).${schemaHint ? ' Pick a message type to decode it with the loaded .proto files.' : ''}`,
+      'No schema: the raw wire format (field numbers and wire types, like protoc ' +
+        `--decode_raw).${schemaHint ? ' Pick a message type to decode it with the loaded .proto files.' : ''}`,
       ...window.notes,
       raw.warning,
     ]),

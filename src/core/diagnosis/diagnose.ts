@@ -266,7 +266,9 @@ function mapCheck(map: SubscriptionMapSnapshot, boundXpub: boolean): CheckResult
     findings.push({
       kind: 'late-joiner',
       severity: 'warning',
-      title: `Late joiner: ${formatCount(change.publishedBefore)} messages matching ${JSON.stringify(Buffer.from(change.prefix).toString('latin1'))} went by before a subscriber subscribed to it`,
+      title:
+        `Late joiner: ${formatCount(change.publishedBefore)} messages matching ` +
+        `${JSON.stringify(Buffer.from(change.prefix).toString('latin1'))} went by before a subscriber subscribed to it`,
       evidence: [
         {
           kind: 'event',
@@ -349,7 +351,8 @@ function checkCapture(input: DiagnoseInput): CheckResult | undefined {
         severity: 'info',
         title: `The capture dropped its ${formatCount(input.capture.dropped)} oldest messages to stay within its budget`,
         detail:
-          "This is the inspector's own memory limit (zeromq.capture.maxMessages and maxBytes), not a loss in your system: those messages were received, counted and sequence-checked before the capture let them go.",
+          "This is the inspector's own memory limit (zeromq.capture.maxMessages and maxBytes), not a loss in your " +
+          'system: those messages were received, counted and sequence-checked before the capture let them go.',
         fix: 'Raise the capture budget, or export the capture now and then.',
         evidence: [
           {

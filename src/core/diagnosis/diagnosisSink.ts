@@ -49,6 +49,10 @@ export class DiagnosisSink implements CaptureSink {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get maxBytes(): number | undefined {
+    return this.inner.maxBytes;
+  }
+
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number {
     const seq = this.inner.append(sessionId, direction, frames, options);
     const watch = sessionId === this.lastSessionId ? this.lastWatch! : this.watchFor(sessionId);

@@ -45,7 +45,8 @@ export function parseSequenceField(text: string): SequenceField {
   const structured = /^(json|msgpack|cbor|protobuf):(.+)$/i.exec(rest);
   if (!structured) {
     throw new SequenceFieldError(
-      `"${text}" is not a sequence field: write e.g. u32be@0 (a uint at byte 0), f1:u64le@8 (in frame 1), json:header.seq, msgpack:seq, cbor:seq or protobuf:1.`,
+      `"${text}" is not a sequence field: write e.g. u32be@0 (a uint at byte 0), ` +
+        'f1:u64le@8 (in frame 1), json:header.seq, msgpack:seq, cbor:seq or protobuf:1.',
     );
   }
   const kind = structured[1].toLowerCase() as 'json' | 'msgpack' | 'cbor' | 'protobuf';

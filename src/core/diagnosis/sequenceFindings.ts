@@ -41,8 +41,11 @@ export function sequenceFindings(report: SequenceReport, context: SequenceContex
       severity: 'warning',
       title: `${plural(t.duplicates, 'duplicate')}: sequence numbers seen twice`,
       detail:
-        'ZeroMQ never duplicates a message on one connection. A duplicate comes from a sender that sent it twice (a retry), from two publishers numbering alike on one subscriber, or from a subscriber connected twice to the same publisher.',
-      fix: 'If several publishers feed this session, tell them apart (a publisher field, or the topic); check that the subscriber connects to each address once.',
+        'ZeroMQ never duplicates a message on one connection. A duplicate comes from a sender that sent it twice (a retry), ' +
+        'from two publishers numbering alike on one subscriber, or from a subscriber connected twice to the same publisher.',
+      fix:
+        'If several publishers feed this session, tell them apart (a publisher field, ' +
+        'or the topic); check that the subscriber connects to each address once.',
       evidence: examples.map((a) => ({
         kind: 'message',
         seq: a.captureSeq,
@@ -58,7 +61,8 @@ export function sequenceFindings(report: SequenceReport, context: SequenceContex
       severity: 'warning',
       title: `${plural(t.reordered, 'message')} arrived out of order`,
       detail:
-        'Messages on one ZeroMQ connection keep their order, so a late number means several senders (or paths) share one numbering, or the sender itself reordered them.',
+        'Messages on one ZeroMQ connection keep their order, so a late number means several ' +
+        'senders (or paths) share one numbering, or the sender itself reordered them.',
       fix: 'Track per publisher (a publisher field or the topic) if several feed this session.',
       evidence: examples.map((a) => ({
         kind: 'message',
@@ -108,9 +112,12 @@ function gapFinding(report: SequenceReport, context: SequenceContext, field: str
     detail = `Every gap follows a reconnect: messages published while the connection was down are gone (PUB/SUB does not queue for an absent subscriber).`;
     fix = 'Find why the connection drops (Events), or add recovery: a snapshot or replay channel (the Clone pattern) for what was missed.';
   } else if (context.socketType === 'SUB' || context.socketType === 'XSUB') {
-    detail = `No reconnect explains ${afterReconnect.length ? 'some of them' : 'them'}: the publisher dropped them, most likely at its send high-water mark (SNDHWM) while this subscriber or the network was slower than the publisher. libzmq drops silently: no event reports it.`;
+    detail =
+      `No reconnect explains ${afterReconnect.length ? 'some of them' : 'them'}: the publisher dropped them, most likely at its send high-water ` +
+      'mark (SNDHWM) while this subscriber or the network was slower than the publisher. libzmq drops silently: no event reports it.';
     fix =
-      'Raise SNDHWM on the publisher and RCVHWM on subscribers (or 0: unlimited, with memory to match), make the subscriber faster, or slow the publisher (credit-based flow control).';
+      'Raise SNDHWM on the publisher and RCVHWM on subscribers (or 0: unlimited, with memory to ' +
+      'match), make the subscriber faster, or slow the publisher (credit-based flow control).';
   } else if (context.socketType === 'PULL' || context.socketType === 'DEALER') {
     detail =
       'A PUSH or DEALER sender round-robins between its peers: numbers that went to another worker look like gaps here. Otherwise the sender skipped them.';
@@ -159,8 +166,14 @@ function lateJoiners(publishers: PublisherReport[], timeline: readonly TimelineE
       kind: 'late-joiner',
       severity: 'warning',
       title: `Late joiner: the first ${formatCount(missed)} messages were published before this subscriber was connected (first seq ${formatCount(p.first)})`,
-      detail: `The first message arrived ${formatSeconds(p.firstTimeMs - connected.time)} after the connection (${clockTime(connected.time)}) and carried seq ${formatCount(p.first)}${who(p.publisher)}. A PUB sends only to subscribers already connected and subscribed: everything before is dropped (the "slow joiner"). If the publisher counts from 0, it is one more.`,
-      fix: 'Start subscribers first and have the publisher wait until they are ready (a REQ/REP sync step, or an XPUB that waits for the subscription), or send state through a snapshot channel (the Clone pattern).',
+      detail:
+        `The first message arrived ${formatSeconds(p.firstTimeMs - connected.time)} after the connection ` +
+        `(${clockTime(connected.time)}) and carried seq ${formatCount(p.first)}${who(p.publisher)}. ` +
+        'A PUB sends only to subscribers already connected and subscribed: everything before ' +
+        'is dropped (the "slow joiner"). If the publisher counts from 0, it is one more.',
+      fix:
+        'Start subscribers first and have the publisher wait until they are ready (a REQ/REP sync step, or an ' +
+        'XPUB that waits for the subscription), or send state through a snapshot channel (the Clone pattern).',
       evidence: [
         { kind: 'event', time: connected.time, type: connected.type, text: `${connected.type} at ${clockTime(connected.time)}` },
         { kind: 'message', seq: p.firstCaptureSeq, text: `#${p.firstCaptureSeq}: first message, seq ${formatCount(p.first)}` },

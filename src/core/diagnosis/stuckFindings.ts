@@ -32,7 +32,9 @@ export function stuckRequestFindings(state: ReqState): Finding[] {
       kind: 'event',
       time: disconnect.time,
       type: 'disconnect',
-      text: `disconnect${disconnect.address ? ` ${disconnect.address}` : ''} at ${clockTime(disconnect.time)}, ${formatSeconds(Math.max(0, disconnect.time - sentMs))} after the request`,
+      text:
+        `disconnect${disconnect.address ? ` ${disconnect.address}` : ''} at ${clockTime(disconnect.time)}, ` +
+        `${formatSeconds(Math.max(0, disconnect.time - sentMs))} after the request`,
     });
   return [
     {
@@ -42,9 +44,12 @@ export function stuckRequestFindings(state: ReqState): Finding[] {
         ? `REQ stuck: request #${lastOut.seq} has had no reply for ${formatSeconds(waited)}, and its peer disconnected after receiving it`
         : `REQ stuck: request #${lastOut.seq} has had no reply for ${formatSeconds(waited)}`,
       detail: peerGone
-        ? 'The service took the request and went away (crashed or restarted) before answering: the request is lost with it. A plain REQ socket now waits forever: it may not send again until it receives (REQ/REP lock-step).'
+        ? 'The service took the request and went away (crashed or restarted) before answering: the request is lost ' +
+          'with it. A plain REQ socket now waits forever: it may not send again until it receives (REQ/REP lock-step).'
         : 'The service has not answered. A plain REQ socket waits forever here: it may not send again until it receives (REQ/REP lock-step).',
-      fix: "In the client: poll with a timeout, then close and recreate the REQ socket and resend (the Lazy Pirate pattern), or set ZMQ_REQ_RELAXED and ZMQ_REQ_CORRELATE. This session's REQ is relaxed: you can send again.",
+      fix:
+        'In the client: poll with a timeout, then close and recreate the REQ socket and resend (the Lazy Pirate ' +
+        "pattern), or set ZMQ_REQ_RELAXED and ZMQ_REQ_CORRELATE. This session's REQ is relaxed: you can send again.",
       evidence,
       numbers: { requestSeq: lastOut.seq, waitedMs: waited, peerDisconnected: peerGone ? 1 : 0 },
     },
@@ -59,10 +64,14 @@ export function tapUnansweredFindings(unanswered: readonly UnansweredRequest[]):
     {
       kind: 'req-stuck',
       severity: 'error',
-      title: `${plural(unanswered.length, 'request')} through the tap ${unanswered.length === 1 ? 'has' : 'have'} no reply (the oldest for ${formatSeconds(oldest.ageMs)})`,
+      title:
+        `${plural(unanswered.length, 'request')} through the tap ${unanswered.length === 1 ? 'has' : 'have'} ` +
+        `no reply (the oldest for ${formatSeconds(oldest.ageMs)})`,
       detail:
         'The service took them and has not answered. A REQ client waiting for one of them is stuck: it may not send again until it receives.',
-      fix: 'Look at the service (is it alive, is it stuck on that request?); clients should time out, close and recreate the REQ socket, and resend (Lazy Pirate).',
+      fix:
+        'Look at the service (is it alive, is it stuck on that request?); clients ' +
+        'should time out, close and recreate the REQ socket, and resend (Lazy Pirate).',
       evidence: unanswered.slice(0, 5).map((u) => ({
         kind: 'message',
         seq: u.seq,
@@ -83,7 +92,8 @@ export function undeliverableFindings(recent: readonly CaptureRecord[], undelive
       severity: 'warning',
       title: `The ROUTER service sent ${plural(undeliverable, 'reply', 'replies')} to clients that had disconnected`,
       detail:
-        "A ROUTER routes a reply by the client's routing id; when that client is gone, libzmq drops the reply without a word (unless the service sets ROUTER_MANDATORY, then send fails with EHOSTUNREACH). The tap counted them.",
+        "A ROUTER routes a reply by the client's routing id; when that client is gone, libzmq drops the reply without " +
+        'a word (unless the service sets ROUTER_MANDATORY, then send fails with EHOSTUNREACH). The tap counted them.',
       fix: 'Expect clients to leave: the service can set ROUTER_MANDATORY to learn of it, and clients must retry (and be idempotent) after they reconnect.',
       evidence: dropped.slice(-5).map((r) => ({
         kind: 'message',
@@ -108,9 +118,12 @@ export function duplicateRoutingIdFindings(connectionCount: number, peers: reado
     {
       kind: 'duplicate-routing-id',
       severity: 'warning',
-      title: `${connectionCount} peers are connected but only ${plural(named.length, 'routing id')} (${shown.join(', ')}) ever sent: two peers may share a routing id`,
+      title:
+        `${connectionCount} peers are connected but only ${plural(named.length, 'routing id')} ` +
+        `(${shown.join(', ')}) ever sent: two peers may share a routing id`,
       detail:
-        'A ROUTER accepts one peer per routing id: a second peer presenting an id already in use is ignored (its messages are dropped without a word; with ROUTER_HANDOVER it takes over and the first is cut off). Or a connected peer simply has not sent yet.',
+        'A ROUTER accepts one peer per routing id: a second peer presenting an id already in use is ignored (its messages are dropped ' +
+        'without a word; with ROUTER_HANDOVER it takes over and the first is cut off). Or a connected peer simply has not sent yet.',
       fix: 'Give every client its own ZMQ_ROUTING_ID (or leave it unset: the ROUTER then makes up a unique one).',
       evidence: [
         { kind: 'counter', name: 'connections', value: connectionCount, text: `${connectionCount} connections open (accept events)` },

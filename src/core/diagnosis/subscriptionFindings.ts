@@ -51,7 +51,8 @@ export function subscriptionFindings(subscriptions: readonly Uint8Array[], sampl
     if (sub.length > 0 && TRAILING[last] !== undefined) {
       const cause =
         last === 0
-          ? 'C code that passes strlen(topic) + 1 or sizeof(topic) subscribes to the string terminator too; topics that continue after the name, or end there, do not have a NUL at that place.'
+          ? 'C code that passes strlen(topic) + 1 or sizeof(topic) subscribes to the string terminator ' +
+            'too; topics that continue after the name, or end there, do not have a NUL at that place.'
           : 'Whitespace at the end usually comes from text read from a file, a setting or the command line.';
       findings.push({
         kind: 'subscription-trailing-bytes',
@@ -92,7 +93,9 @@ export function subscriptionFindings(subscriptions: readonly Uint8Array[], sampl
         severity: 'error',
         title: `The subscription ${quotedBytes(sub)} (${hexBytes(sub)}) matches none of the ${plural(sample.topics.length, 'topic')} the publisher sent`,
         detail:
-          `Seen on the publisher in ${formatSeconds(sample.durationMs)} (${sample.source}): ${topicsText.join(', ')}${sample.topics.length > TOPICS_LISTED ? ', …' : ''}. A subscription matches when it is a byte-for-byte prefix of frame 0. ${hints.join(' ')}`.trim(),
+          `Seen on the publisher in ${formatSeconds(sample.durationMs)} (${sample.source}): ` +
+          `${topicsText.join(', ')}${sample.topics.length > TOPICS_LISTED ? ', …' : ''}. ` +
+          `A subscription matches when it is a byte-for-byte prefix of frame 0. ${hints.join(' ')}`.trim(),
         fix: 'Subscribe to a prefix of the topics above (compare the hex), or to "" for everything.',
         evidence: [bytesEvidence('subscription', sub), ...sampleEvidence],
         numbers: { topicsSeen: sample.topics.length, matched: 0 },
@@ -124,7 +127,9 @@ export function subscriptionFindings(subscriptions: readonly Uint8Array[], sampl
       severity: 'info',
       title: `The subscription ${quotedBytes(sub)} also takes ${longer.map((t) => quotedBytes(t.topic)).join(', ')}: subscriptions match by prefix`,
       detail: "Every topic that starts with the subscription's bytes is received, including longer names.",
-      fix: 'If you meant only one topic, end the subscription with the separator your topics use (e.g. "tick."), or send the topic in its own frame and subscribe to the whole frame plus nothing else.',
+      fix:
+        'If you meant only one topic, end the subscription with the separator your topics use (e.g. ' +
+        '"tick."), or send the topic in its own frame and subscribe to the whole frame plus nothing else.',
       evidence: [
         bytesEvidence('subscription', sub),
         ...longer.slice(0, TOPICS_LISTED).map((t) => bytesEvidence(`topic seen ${t.count}×:`, t.topic)),

@@ -60,7 +60,8 @@ export function judgeEndpoint(all: Participant[], strict: boolean, where: (r: So
       'info',
       'ambiguous-endpoint',
       binders[0],
-      `Ambiguous endpoint: ${binders.length} binders in ${units.size} programs. Which one a connector reaches depends on which programs run; each connector is checked against all of them. Declare the programs that run together in zeromq.topology.systems to check them strictly.`,
+      `Ambiguous endpoint: ${binders.length} binders in ${units.size} programs. Which one a connector reaches depends on which programs run; ` +
+        'each connector is checked against all of them. Declare the programs that run together in zeromq.topology.systems to check them strictly.',
       binders.slice(1),
       'also binds this endpoint',
     );
@@ -77,7 +78,8 @@ export function judgeEndpoint(all: Participant[], strict: boolean, where: (r: So
           'warning',
           'inproc-across-processes',
           c,
-          `inproc only connects sockets of one process, and ${address(c)} is bound only in other programs (${where(binders[0].range)}). Use ipc:// or tcp:// between processes.`,
+          `inproc only connects sockets of one process, and ${address(c)} is bound only in ` +
+            `other programs (${where(binders[0].range)}). Use ipc:// or tcp:// between processes.`,
           binders,
           'bound here, in another program',
         );
@@ -97,7 +99,8 @@ export function judgeEndpoint(all: Participant[], strict: boolean, where: (r: So
         'warning',
         'ipv6-to-ipv4',
         c,
-        `Connects over IPv6 (${address(c)}) to ${address(ipv4Only[0])} bound at ${where(ipv4Only[0].range)}, which listens on IPv4 only (libzmq binds * to IPv4 unless the binder sets ZMQ_IPV6): the connection is refused.`,
+        `Connects over IPv6 (${address(c)}) to ${address(ipv4Only[0])} bound at ${where(ipv4Only[0].range)}, which ` +
+          'listens on IPv4 only (libzmq binds * to IPv4 unless the binder sets ZMQ_IPV6): the connection is refused.',
         ipv4Only,
         'bound here on IPv4',
       );
@@ -132,7 +135,8 @@ export function judgeEndpoint(all: Participant[], strict: boolean, where: (r: So
           'info',
           'req-rep-lockstep',
           req,
-          `REQ and REP (${where(other.range)}) work in strict lock-step: the REQ must receive each reply before it sends again, and if the REP never answers the REQ waits forever. Use a receive timeout, or DEALER/ROUTER, if that matters.`,
+          `REQ and REP (${where(other.range)}) work in strict lock-step: the REQ must receive each reply before it sends again, ` +
+            'and if the REP never answers the REQ waits forever. Use a receive timeout, or DEALER/ROUTER, if that matters.',
           [other],
           'the REP side',
         );
@@ -156,7 +160,8 @@ export function judgeEndpoint(all: Participant[], strict: boolean, where: (r: So
       'error',
       'incompatible-types',
       c,
-      `${c.socketType} connects to ${address(c)}, bound by ${listOr(types)} (${where(typed[0].range)}): ${checkPairing(c.socketType, typed[0].socketType!).reason}`,
+      `${c.socketType} connects to ${address(c)}, bound by ${listOr(types)} ` +
+        `(${where(typed[0].range)}): ${checkPairing(c.socketType, typed[0].socketType!).reason}`,
       typed,
       'bound here',
     );

@@ -39,7 +39,8 @@ export function junitXml(files: FileResults[], timestamp = new Date()): string {
   const failures = all.filter((s) => s.status === 'failed').length + files.filter((f) => f.fileError).length;
   const totalMs = files.flatMap((f) => f.results).reduce((sum, r) => sum + r.durationMs, 0);
   out.push(
-    `<testsuites name="zeromq-inspector scenarios" tests="${all.length + files.filter((f) => f.fileError).length}" failures="${failures}" time="${seconds(totalMs)}">`,
+    `<testsuites name="zeromq-inspector scenarios" tests="${all.length + files.filter((f) => f.fileError).length}" ` +
+      `failures="${failures}" time="${seconds(totalMs)}">`,
   );
   for (const file of files) {
     if (file.fileError) {
@@ -56,7 +57,8 @@ export function junitXml(files: FileResults[], timestamp = new Date()): string {
       const failed = result.steps.filter((s) => s.status === 'failed').length + (result.setupError ? 1 : 0);
       const skipped = result.steps.filter((s) => s.status === 'skipped').length;
       out.push(
-        `  <testsuite name="${xmlEscape(suite)}" tests="${result.steps.length + (result.setupError ? 1 : 0)}" failures="${failed}" errors="0" skipped="${skipped}" time="${seconds(result.durationMs)}" timestamp="${timestamp.toISOString()}" file="${xmlEscape(file.path)}">`,
+        `  <testsuite name="${xmlEscape(suite)}" tests="${result.steps.length + (result.setupError ? 1 : 0)}" failures="${failed}" errors="0" ` +
+          `skipped="${skipped}" time="${seconds(result.durationMs)}" timestamp="${timestamp.toISOString()}" file="${xmlEscape(file.path)}">`,
       );
       if (result.setupError) {
         out.push(`    <testcase name="open endpoints" classname="${xmlEscape(suite)}" time="0">`);
@@ -64,7 +66,8 @@ export function junitXml(files: FileResults[], timestamp = new Date()): string {
       }
       for (const step of result.steps) {
         out.push(
-          `    <testcase name="${xmlEscape(stepName(step))}" classname="${xmlEscape(suite)}" time="${seconds(step.durationMs)}" file="${xmlEscape(file.path)}" line="${step.step.line}">`,
+          `    <testcase name="${xmlEscape(stepName(step))}" classname="${xmlEscape(suite)}" ` +
+            `time="${seconds(step.durationMs)}" file="${xmlEscape(file.path)}" line="${step.step.line}">`,
         );
         if (step.status === 'failed')
           out.push(`      <failure message="${xmlEscape(step.message.slice(0, 1000))}">${xmlEscape(failureBody(step))}</failure>`);

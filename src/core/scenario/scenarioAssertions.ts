@@ -3,11 +3,23 @@
 // "actual" is short text (binary as hex).
 import { isDeepStrictEqual } from 'node:util';
 import type { Assertion, AssertionSubject, ExpectedValue } from './scenarioAst';
-import { formatSubject } from './scenarioFormatter';
 import { evaluateJsonPath, parseJsonPath } from './jsonPath';
 import { classifyValue, regexParts } from './scenarioLineParsers';
 import { parseDuration } from './scenarioLines';
 import { expandTemplate, type VariableScope } from './scenarioVariables';
+
+/** The subject as a `.zmq` file writes it (`frame[1] $.price`, `size[0]`, `latency`). */
+export function formatSubject(subject: AssertionSubject): string {
+  switch (subject.kind) {
+    case 'frame':
+      if (subject.path !== undefined && subject.index === -1) return subject.path;
+      return `frame[${subject.index}]${subject.path !== undefined ? ` ${subject.path}` : ''}`;
+    case 'size':
+      return `size[${subject.index}]`;
+    default:
+      return subject.kind;
+  }
+}
 
 export interface ReceivedMessage {
   frames: Uint8Array[];

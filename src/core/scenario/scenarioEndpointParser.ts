@@ -3,7 +3,7 @@
 import type { EndpointDef, ScenarioProblem } from './scenarioAst';
 import type { EndpointSecurity } from '../session/endpointConfig';
 import { parseSocketType } from '../session/socketTypes';
-import { parseCount, parseDuration, problem, splitWords, type LineNode, type Word } from './scenarioLines';
+import { BlockParser, parseCount, parseDuration, type LineNode, type Word } from './scenarioLines';
 
 export const NAME = /^[A-Za-z_][\w.-]{0,63}$/;
 
@@ -12,22 +12,7 @@ export function parseEndpointBlock(node: LineNode, problems: ScenarioProblem[]):
   return new EndpointParser(problems).endpoint(node);
 }
 
-class EndpointParser {
-  constructor(private readonly problems: ScenarioProblem[]) {}
-
-  private error(node: { line: number }, column: number, endColumn: number, message: string): void {
-    this.problems.push(problem(node.line, column, endColumn, message));
-  }
-
-  private noChildren(node: LineNode, what: string): void {
-    const child = node.children[0];
-    if (child) this.error(child, child.column, child.column + child.text.length, `${what} takes no indented lines`);
-  }
-
-  private words(node: LineNode): Word[] {
-    return splitWords(node.text, node.column, this.problems, node.line);
-  }
-
+class EndpointParser extends BlockParser {
   endpoint(node: LineNode): EndpointDef | undefined {
     const words = this.words(node);
     const [, name, type, mode, address, extra] = words;

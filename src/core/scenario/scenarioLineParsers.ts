@@ -53,6 +53,19 @@ export function parseFrameLine(node: LineNode, text: string, column: number, pro
   return { ...span, format: keyword, value: keyword === 'text' ? value : value.trim() };
 }
 
+/** The frame lines under a step (send, generate); any other line there is an error saying what belongs. */
+export function parseFrameChildren(node: LineNode, problems: ScenarioProblem[], misplaced: string): FrameSpec[] {
+  const frames: FrameSpec[] = [];
+  for (const child of node.children) {
+    if (!isFrameLine(child.text)) problems.push(problem(child.line, child.column, child.column + child.text.length, misplaced));
+    else {
+      const frame = parseFrameLine(child, child.text, child.column, problems);
+      if (frame) frames.push(frame);
+    }
+  }
+  return frames;
+}
+
 function frameHelp(word: string): string {
   return `"${word.slice(0, 40)}" is not a frame: write text ..., json {...}, hex 0a0b, base64 ..., or file path (or @path)`;
 }

@@ -163,3 +163,21 @@ export function parseCount(text: string, max = 1e9): number | undefined {
   const value = Number(text.replace(/_/g, ''));
   return Number.isSafeInteger(value) && value <= max ? value : undefined;
 }
+
+/** What every block parser of the file shares: problems at exact columns, a line's words, and leaf lines. */
+export class BlockParser {
+  constructor(readonly problems: ScenarioProblem[]) {}
+
+  error(node: { line: number }, column: number, endColumn: number, message: string): void {
+    this.problems.push(problem(node.line, column, endColumn, message));
+  }
+
+  noChildren(node: LineNode, what: string): void {
+    const child = node.children[0];
+    if (child) this.error(child, child.column, child.column + child.text.length, `${what} takes no indented lines`);
+  }
+
+  words(node: LineNode): Word[] {
+    return splitWords(node.text, node.column, this.problems, node.line);
+  }
+}

@@ -1,11 +1,19 @@
 // The `.zmq` scenario language parser. Reads any text without throwing: every problem is reported with
 // its line and column and the rest of the file is still parsed, so the editor can show all of them at
 // once. The grammar (one statement per line, blocks by indentation) is documented in the README.
-import type { EndpointDef, ScenarioDef, ScenarioFile, ScenarioProblem, Step, VariableDef, FrameSpec } from './scenarioAst';
+import type { EndpointDef, ScenarioDef, ScenarioFile, Step, VariableDef, FrameSpec } from './scenarioAst';
 import { errorText } from '../session/zmqErrors';
-import { buildLineTree, parseCount, parseDuration, problem, splitWords, type LineNode, type Word } from './scenarioLines';
-import { isCaptureLine, isFrameLine, parseAssertionLine, parseCaptureLine, parseFrameLine } from './scenarioLineParsers';
+import { BlockParser, buildLineTree, parseCount, parseDuration, problem, type LineNode, type Word } from './scenarioLines';
+import {
+  isCaptureLine,
+  isFrameLine,
+  parseAssertionLine,
+  parseCaptureLine,
+  parseFrameChildren,
+  parseFrameLine,
+} from './scenarioLineParsers';
 import { NAME, parseEndpointBlock } from './scenarioEndpointParser';
+import { parseGenerateStep, parseReplayStep } from './scenarioTrafficSteps';
 
 export const MAX_PROBLEMS = 500;
 export const MAX_STEPS = 20_000;
@@ -39,12 +47,11 @@ export function parseScenarioFile(source: string): ScenarioFile {
   return file;
 }
 
-class Parser {
-  private readonly problems: ScenarioProblem[];
+class Parser extends BlockParser {
   private steps = 0;
 
   constructor(private readonly file: ScenarioFile) {
-    this.problems = file.problems;
+    super(file.problems);
   }
 
   parse(source: string): void {
@@ -65,19 +72,6 @@ class Parser {
         );
     }
     this.checkNames();
-  }
-
-  private error(node: { line: number }, column: number, endColumn: number, message: string): void {
-    this.problems.push(problem(node.line, column, endColumn, message));
-  }
-
-  private noChildren(node: LineNode, what: string): void {
-    const child = node.children[0];
-    if (child) this.error(child, child.column, child.column + child.text.length, `${what} takes no indented lines`);
-  }
-
-  private words(node: LineNode): Word[] {
-    return splitWords(node.text, node.column, this.problems, node.line);
   }
 
   private variable(node: LineNode): void {
@@ -144,19 +138,13 @@ class Parser {
           const frame = parseFrameLine(node, node.text.slice(inline.column - node.column), inline.column, this.problems);
           if (frame) frames.push(frame);
         }
-        for (const child of node.children) {
-          if (!isFrameLine(child.text))
-            this.error(
-              child,
-              child.column,
-              child.column + child.text.length,
-              'under send, each line is a frame: text ..., json {...}, hex ..., base64 ..., file path',
-            );
-          else {
-            const frame = parseFrameLine(child, child.text, child.column, this.problems);
-            if (frame) frames.push(frame);
-          }
-        }
+        frames.push(
+          ...parseFrameChildren(
+            node,
+            this.problems,
+            'under send, each line is a frame: text ..., json {...}, hex ..., base64 ..., file path',
+          ),
+        );
         if (!frames.length && !this.problems.some((p) => p.line >= node.line && p.line <= node.endLine))
           this.error(node, node.column, end, 'send needs at least one frame: send echo text hello, or frames on indented lines');
         return { ...span, kind: 'send', endpoint, frames };
@@ -244,9 +232,9 @@ class Parser {
         return { ...span, kind: 'repeat', count, everyMs, steps: this.steps_(node.children, depth + 1) };
       }
       case 'generate':
-        return this.generate(node, words, span);
+        return parseGenerateStep(this, node, words, span);
       case 'replay':
-        return this.replay(node, words, span);
+        return parseReplayStep(this, node, words, span);
       default:
         this.error(node, node.column, node.column + keyword.length, `"${keyword.slice(0, 40)}" is not a step: ${STEP_KEYWORDS.join(', ')}`);
         return undefined;
@@ -260,86 +248,6 @@ class Parser {
     if (ms === undefined)
       this.error(node, words[0].column, node.column + node.text.length, 'write within 2s (or 500ms) at the end of the line');
     return ms;
-  }
-
-  private generate(node: LineNode, words: Word[], span: Pick<Step, 'line' | 'column' | 'endLine' | 'text'>): Step | undefined {
-    const end = node.column + node.text.length;
-    const endpoint = words[1]?.text;
-    if (!endpoint || !NAME.test(endpoint))
-      return void this.error(
-        node,
-        words[1]?.column ?? end,
-        end + 1,
-        'write generate ENDPOINT rate 1000/s for 5s (or count N, burst N every D)',
-      );
-    const step: Extract<Step, { kind: 'generate' }> = { ...span, kind: 'generate', endpoint, frames: [] };
-    for (let i = 2; i < words.length; i += 2) {
-      const key = words[i];
-      const value = words[i + 1];
-      const bad = (message: string) => this.error(node, key.column, value?.endColumn ?? end, message);
-      if (key.text === 'rate') {
-        const rate = value && parseCount(value.text.replace(/\/s$/, ''), 1_000_000);
-        if (!rate) return void bad('rate takes messages per second, e.g. rate 10000/s (at most 1,000,000)');
-        step.rate = rate;
-      } else if (key.text === 'for') {
-        const ms = value && parseDuration(value.text);
-        if (ms === undefined) return void bad('for takes a duration such as 5s');
-        step.durationMs = ms;
-      } else if (key.text === 'count') {
-        const count = value && parseCount(value.text, 100_000_000);
-        if (count === undefined) return void bad('count takes a whole number (at most 100,000,000)');
-        step.count = count;
-      } else if (key.text === 'burst') {
-        const size = value && parseCount(value.text, 1_000_000);
-        const every = words[i + 2]?.text === 'every' && words[i + 3] ? parseDuration(words[i + 3].text) : undefined;
-        if (!size || !every) return void bad('write burst N every D, e.g. burst 100 every 1s');
-        step.burst = { size, everyMs: every };
-        i += 2;
-      } else return void bad(`"${key.text.slice(0, 20)}" is not a generate option: rate, for, count, burst`);
-    }
-    if (step.durationMs === undefined && step.count === undefined)
-      this.error(node, node.column, end, 'generate needs an end: for 5s, or count 1000 (or both)');
-    if (step.rate && step.burst) this.error(node, node.column, end, 'use rate or burst, not both');
-    for (const child of node.children) {
-      if (!isFrameLine(child.text))
-        this.error(
-          child,
-          child.column,
-          child.column + child.text.length,
-          'under generate, each line is a frame template: text ..., json {...}',
-        );
-      else {
-        const frame = parseFrameLine(child, child.text, child.column, this.problems);
-        if (frame) step.frames.push(frame);
-      }
-    }
-    if (!step.frames.length && !node.children.length)
-      this.error(node, node.column, end, 'generate needs frame templates on indented lines, e.g. json {"seq": {{$seq}}}');
-    return step;
-  }
-
-  private replay(node: LineNode, words: Word[], span: Pick<Step, 'line' | 'column' | 'endLine' | 'text'>): Step | undefined {
-    const end = node.column + node.text.length;
-    const usage = 'write replay ENDPOINT FILE.jsonl [speed 2x|0.5x|max] [session NAME] [direction in|out]';
-    const endpoint = words[1]?.text;
-    const file = words[2]?.text;
-    if (!endpoint || !NAME.test(endpoint) || !file) return void this.error(node, words[1]?.column ?? end, end + 1, usage);
-    this.noChildren(node, 'replay');
-    const step: Extract<Step, { kind: 'replay' }> = { ...span, kind: 'replay', endpoint, file, speed: 1 };
-    for (let i = 3; i < words.length; i += 2) {
-      const key = words[i];
-      const value = words[i + 1];
-      const bad = (message: string) => this.error(node, key.column, value?.endColumn ?? end, message);
-      if (key.text === 'speed') {
-        const factor =
-          value?.text === 'max' ? 'max' : value && /^\d{1,4}(\.\d{1,3})?x$/.test(value.text) ? Number(value.text.slice(0, -1)) : undefined;
-        if (factor === undefined || factor === 0) return void bad('speed takes a factor such as 2x, 0.5x or 10x, or max');
-        step.speed = factor;
-      } else if (key.text === 'session' && value) step.session = value.text;
-      else if (key.text === 'direction' && (value?.text === 'in' || value?.text === 'out')) step.direction = value.text;
-      else return void bad(usage);
-    }
-    return step;
   }
 
   /** Names must be unique; steps must name endpoints of the file. */

@@ -12,6 +12,7 @@ import { checkAssertion, describeMessage, readCapture, type AssertionOutcome } f
 import { ScenarioSockets, type CaptureForwarding, type OpenEndpoint } from './scenarioSockets';
 import { LayeredScope, compileTemplate, expandTemplate, type CompiledTemplate } from './scenarioVariables';
 import { generateTraffic, replayCaptureFile } from './trafficGenerator';
+import { frameForDebugger, type BeforeStep, type PausedState } from './scenarioStepper';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 
@@ -57,6 +58,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Run only this step (and the endpoints it uses): "Run step" / "Send". */
   onlyStep?: Step;
+  /** Called before every step, which waits for it: a debugger pauses here (see ScenarioStepper). */
+  beforeStep?: BeforeStep;
 }
 
 const MAX_FILE_FRAME_BYTES = 64 * 1024 * 1024;
@@ -102,6 +105,7 @@ class ScenarioRun {
   private readonly timeoutMs: number;
   private readonly templates = new Map<string, CompiledTemplate>();
   private readonly files = new Map<string, Buffer>();
+  private lastReceived: { endpoint: string; frames: Uint8Array[] } | undefined;
 
   constructor(
     private readonly file: ScenarioFile,
@@ -139,7 +143,9 @@ class ScenarioRun {
         },
     );
     for (const result of all) if (!this.latest.has(result.step)) listener?.stepFinished?.(result);
-    const failed = !!setupError || all.some((r) => r.status === 'failed');
+    // A run cancelled between steps has no failed step, but did not pass either.
+    const cancelled = !!this.options.signal?.aborted && all.some((r) => r.status === 'skipped');
+    const failed = !!setupError || cancelled || all.some((r) => r.status === 'failed');
     const result: ScenarioResult = {
       scenario: this.scenario,
       status: failed ? 'failed' : 'passed',
@@ -155,6 +161,10 @@ class ScenarioRun {
   private async runSteps(steps: Step[]): Promise<boolean> {
     for (const step of steps) {
       if (this.options.signal?.aborted) return false;
+      if (this.options.beforeStep) {
+        await this.options.beforeStep(step, () => this.pausedState());
+        if (this.options.signal?.aborted) return false;
+      }
       this.options.listener?.stepStarted?.(step);
       const started = performance.now();
       let result: StepResult;
@@ -274,7 +284,24 @@ class ScenarioRun {
     }
   }
 
+  /** What a paused debugger shows: variables, captures and the last message checked. */
+  private pausedState(): PausedState {
+    return {
+      variables: this.scope.variables(),
+      captured: this.scope.capturedValues(),
+      lastReceived: this.lastReceived && {
+        endpoint: this.lastReceived.endpoint,
+        frames: this.lastReceived.frames.map((frame, i) => ({
+          name: `frame[${i}]`,
+          value: frameForDebugger(frame),
+          source: `${frame.length} B`,
+        })),
+      },
+    };
+  }
+
   private check(step: Extract<Step, { kind: 'receive' | 'request' }>, frames: Uint8Array[], latencyMs: number): string {
+    this.lastReceived = { endpoint: step.endpoint, frames };
     const message = { frames, latencyMs };
     const outcomes = step.assertions.map((a) => checkAssertion(a, message, this.scope));
     const received = describeMessage(frames);

@@ -91,6 +91,11 @@ export class ScenarioSockets implements CaptureSink {
     private readonly forwarding?: CaptureForwarding,
   ) {}
 
+  /** Scenario sockets are sized from the capture they forward to, when they forward. */
+  get maxBytes(): number | undefined {
+    return this.forwarding?.sink.maxBytes;
+  }
+
   append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number {
     const now = performance.now();
     const entry = this.byId.get(sessionId);

@@ -119,6 +119,18 @@ export class LayeredScope implements VariableScope {
     return undefined;
   }
 
+  /** Every variable the layers define, with the value that wins and where it comes from (for a debugger). */
+  variables(): { name: string; value: string; source: string }[] {
+    const winners = new Map<string, { name: string; value: string; source: string }>();
+    for (const layer of this.layers) for (const [name, value] of layer.values) winners.set(name, { name, value, source: layer.source });
+    return [...winners.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Values captured from replies so far. */
+  capturedValues(): { name: string; value: string; source: string }[] {
+    return [...this.captured].map(([name, value]) => ({ name, value, source: 'captured' }));
+  }
+
   /** A value taken from a reply: data, never a template (its `{{` is not expanded again). */
   capture(name: string, value: string): void {
     this.captured.set(name, value);

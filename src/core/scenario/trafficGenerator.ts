@@ -48,12 +48,19 @@ export function hwmNote(type: Session['type']): string {
   return `${type} waits at its send high-water mark: a slow peer shows as a rate below target, nothing is dropped`;
 }
 
-/** Sends `next()` messages on `session` according to `plan` until the count or duration is reached, or `signal` aborts. */
+/** Progress callbacks come at most this often: a long run reports, a fast one does not flood its host. */
+export const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Sends `next()` messages on `session` according to `plan` until the count or duration is reached, or `signal` aborts.
+ * `onProgress` hears the messages sent so far, at most every PROGRESS_INTERVAL_MS.
+ */
 export async function generateTraffic(
-  session: Session,
+  session: Pick<Session, 'type' | 'send' | 'isClosed'>,
   plan: GeneratorPlan,
   next: () => Uint8Array[],
   signal?: AbortSignal,
+  onProgress?: (sent: number, elapsedMs: number) => void,
 ): Promise<GeneratorReport> {
   const limit = plan.count ?? Infinity;
   const endAt = plan.durationMs !== undefined ? plan.durationMs : Infinity;
@@ -77,9 +84,14 @@ export async function generateTraffic(
     }
   };
   let attempts = 0;
+  let reportedAt = 0;
   while (attempts < limit && !signal?.aborted) {
     const elapsed = performance.now() - start;
     if (elapsed >= endAt) break;
+    if (onProgress && elapsed - reportedAt >= PROGRESS_INTERVAL_MS) {
+      reportedAt = elapsed;
+      onProgress(report.sent, elapsed);
+    }
     let due: number;
     if (plan.burst) due = (Math.floor(elapsed / plan.burst.everyMs) + 1) * plan.burst.size;
     // The schedule is absolute (message n is due at (n - 1) / rate): a late timer is caught up, not drifted.

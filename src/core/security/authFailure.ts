@@ -175,9 +175,11 @@ export function explainAuthFailure(
     if (code === 'ERR_ZMTP_MECHANISM_MISMATCH') {
       const ours = `We use ${mechanism}`;
       const check = server
-        ? `A client connected with another mechanism (e.g. without ${mechanism === 'CURVE' ? 'our public key: NULL' : 'credentials: NULL'}). Give it the ${mechanism === 'CURVE' ? 'server public key' : 'user name and password'}; it does not retry until it reconnects.`
+        ? `A client connected with another mechanism (e.g. without ${mechanism === 'CURVE' ? 'our public key: NULL' : 'credentials: NULL'}). ` +
+          `Give it the ${mechanism === 'CURVE' ? 'server public key' : 'user name and password'}; it does not retry until it reconnects.`
         : mechanism === 'NULL'
-          ? `The server requires CURVE or PLAIN: probe the endpoint to see which, then give the server public key (CURVE) or a user name and password (PLAIN). ${reopen}`
+          ? 'The server requires CURVE or PLAIN: probe the endpoint to see which, then give ' +
+            `the server public key (CURVE) or a user name and password (PLAIN). ${reopen}`
           : `The server does not speak ${mechanism}: probe the endpoint to see its mechanism. ${reopen}`;
       return make('mechanism-mismatch', `${ours}; the peer uses a different security mechanism.`, check, false);
     }
@@ -229,8 +231,10 @@ export function explainAuthFailure(
       if (security.mechanism === 'curve-client') {
         return make(
           'wrong-server-key',
-          `The server hung up during the CURVE handshake without an error: almost always the server public key we use (${security.serverPublicKey}) is not the server's, so it cannot decrypt our HELLO.`,
-          "Compare the server public key with the one that belongs to the server's secret key. zeromq retries, but every retry fails the same way until the key is right.",
+          'The server hung up during the CURVE handshake without an error: almost always the server public ' +
+            `key we use (${security.serverPublicKey}) is not the server's, so it cannot decrypt our HELLO.`,
+          "Compare the server public key with the one that belongs to the server's secret " +
+            'key. zeromq retries, but every retry fails the same way until the key is right.',
           true,
         );
       }

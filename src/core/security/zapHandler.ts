@@ -65,7 +65,6 @@ interface DomainEntry {
 const domains = new Map<string, DomainEntry>();
 let router: Zmq.Router | undefined;
 let serving: Promise<void> | undefined;
-let requests = 0;
 // Starts and stops run one at a time, so a register racing a last dispose never finds a half-closed socket.
 let transitions: Promise<unknown> = Promise.resolve();
 
@@ -110,11 +109,6 @@ export function registerZapDomain(domain: string, policy: ZapPolicy, listener?: 
   });
 }
 
-/** What the handler is doing, for diagnostics and tests. */
-export function zapHandlerStatus(): { running: boolean; domains: string[]; requests: number } {
-  return { running: !!router, domains: [...domains.keys()], requests };
-}
-
 async function start(): Promise<void> {
   const zmq = loadZeromq();
   const socket = new zmq.Router({ linger: 0 });
@@ -124,7 +118,8 @@ async function start(): Promise<void> {
     socket.close();
     if (errorCode(error) === 'EADDRINUSE') {
       throw new ZmqUserError(
-        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq allows one per context, so the inspector cannot check client keys or passwords.',
+        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq ' +
+          'allows one per context, so the inspector cannot check client keys or passwords.',
         'EADDRINUSE',
       );
     }
@@ -168,7 +163,6 @@ async function serve(socket: Zmq.Router): Promise<void> {
 function answer(frames: Buffer[]): Buffer[] | undefined {
   // [routing id, "", version, request id, domain, address, identity, mechanism, credentials...]
   if (frames.length < 8 || frames[1].length !== 0) return undefined;
-  requests++;
   const [routingId, delimiter, version, requestId, domainFrame, addressFrame, identityFrame, mechanismFrame, ...credentials] = frames;
   const reply = (status: 200 | 400 | 500, text: string, userId = '') => [
     routingId,

@@ -39,7 +39,9 @@ export function parseEndpoint(input: string, options: ParseOptions = {}): Endpoi
   const control = /[\u0000-\u001f\u007f]/.exec(text);
   if (control)
     return fail(
-      `The endpoint contains a control character (${control[0] === '\0' ? 'NUL, \\0' : `U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`}) at position ${control.index}: ZeroMQ addresses are plain text.`,
+      'The endpoint contains a control character ' +
+        `(${control[0] === '\0' ? 'NUL, \\0' : `U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`}) ` +
+        `at position ${control.index}: ZeroMQ addresses are plain text.`,
     );
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(text);
   if (!match) {
@@ -74,7 +76,8 @@ export function parseEndpoint(input: string, options: ParseOptions = {}): Endpoi
     case 'epgm': {
       if (!options.pgmAvailable) {
         return fail(
-          `${transport}:// (multicast) is not available: the libzmq bundled with the zeromq package is built without PGM (zeromq.capability.pgm is false). Observe the multicast group with a tool on the network, or a publisher's tcp endpoint.`,
+          `${transport}:// (multicast) is not available: the libzmq bundled with the zeromq package is built without PGM ` +
+            `(zeromq.capability.pgm is false). Observe the multicast group with a tool on the network, or a publisher's tcp endpoint.`,
         );
       }
       if (!/^[^;]+;[^:]+:\d+$/.test(rest))

@@ -1,81 +1,26 @@
 // A session: one real ZeroMQ socket of any type, bound or connected to one or more endpoints, whose
 // traffic (both directions) is captured and whose monitor events feed a SessionMonitor.
 import type * as Zmq from 'zeromq';
-import { highWaterMarkFor } from '../capture/queueBudget';
+import type { AppendOptions, SocketTypeName } from '../types';
 import { parseEndpoint } from './endpoint';
-import { SessionMonitor, type SessionState, type TimelineEvent } from './sessionMonitor';
-import { socketTypeInfo } from './socketTypes';
-import type { AppendOptions, Direction, SocketTypeName } from '../types';
-import { type SendingSocket, sendWithin } from './sendWithin';
-import { ZmqUserError, errorText, explainZmqError, loadZeromq } from './zmqErrors';
 import { parsePrefix } from './prefixBytes';
-import { handshakeFailureOf } from '../security/authFailure';
+import { type SendingSocket, sendWithin } from './sendWithin';
+import { SessionMonitor, type SessionState, type TimelineEvent } from './sessionMonitor';
+import {
+  DEFAULT_SEND_TIMEOUT_MS,
+  socketOptionsFor,
+  type CaptureSink,
+  type ReceiveWaiter,
+  type SendOptions,
+  type SessionOptions,
+} from './sessionOptions';
+import { SocketEventWatch } from './socketEventWatch';
 import { createSocket } from './socketFactory';
+import { socketTypeInfo } from './socketTypes';
+import { ZmqUserError, explainZmqError, loadZeromq } from './zmqErrors';
 
-/** Where captured messages go (the CaptureStore implements it). */
-export interface CaptureSink {
-  append(sessionId: string, direction: Direction, frames: Uint8Array[], options?: AppendOptions): number;
-  /** The capture's byte budget: receive queues are sized from it. */
-  readonly maxBytes?: number;
-}
-
-export interface SessionOptions {
-  /** Unique id; the SessionManager assigns one when absent. */
-  id?: string;
-  name: string;
-  type: SocketTypeName;
-  mode: 'bind' | 'connect';
-  addresses: string[];
-  /** SUB/XSUB prefixes: text, or `hex:0a0b...` for bytes. Default for SUB: everything (""). */
-  subscriptions?: string[];
-  /** ZMQ_ROUTING_ID of this socket (text or hex:...). */
-  routingId?: string;
-  /**
-   * Messages libzmq queues before it drops (SUB) or pushes back (PULL, DEALER...). Default: sized from the
-   * capture's byte budget (see queueBudget.ts), at least libzmq's 1000.
-   */
-  receiveHighWaterMark?: number;
-  sendHighWaterMark?: number;
-  /** Default 0: closing a session never waits for unsent messages. */
-  linger?: number;
-  reconnectInterval?: number;
-  /** Upper bound of the exponential reconnect backoff, ms. Default 2000. */
-  reconnectMaxInterval?: number;
-  /** Extra socket options (CURVE, PLAIN, ...) applied as-is, after the ones above. */
-  socketOptions?: Record<string, unknown>;
-}
-
-export type ReceiveWaiter = (frames: Uint8Array[], seq: number) => void;
-
-export interface SendOptions {
-  /** ROUTER/STREAM: the peer to send to (else frames[0]). */
-  routingId?: Uint8Array;
-  /** REQ: how long to wait for the reply (default 10 s). */
-  replyTimeoutMs?: number;
-  /** How long the message may wait for a peer to take it (default 5 s); then nothing is sent and the send rejects. */
-  sendTimeoutMs?: number;
-  /** Cancels the send (and a REQ's wait for its reply): nothing is sent after it. */
-  signal?: AbortSignal;
-}
-
-export const DEFAULT_SEND_TIMEOUT_MS = 5000;
-
-const MONITOR_EVENTS = [
-  'bind',
-  'bind:error',
-  'accept',
-  'accept:error',
-  'connect',
-  'connect:delay',
-  'connect:retry',
-  'close',
-  'close:error',
-  'disconnect',
-  'handshake',
-  'handshake:error:protocol',
-  'handshake:error:auth',
-  'handshake:error:other',
-] as const;
+// What a session is opened with lives in sessionOptions.ts; its importers find it here too.
+export { DEFAULT_SEND_TIMEOUT_MS, type CaptureSink, type ReceiveWaiter, type SendOptions, type SessionOptions } from './sessionOptions';
 
 export class Session {
   readonly id: string;
@@ -94,8 +39,7 @@ export class Session {
   private waiters: ReceiveWaiter[] = [];
   private sending: Promise<void> = Promise.resolve();
   private pendingReply?: Promise<Buffer[]>;
-  /** Addresses disconnected for a handshake back-off, with the timer that connects them again. */
-  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  private readonly events: SocketEventWatch;
 
   private constructor(
     options: SessionOptions & { id: string },
@@ -108,24 +52,11 @@ export class Session {
     this.mode = options.mode;
     this.addresses = [...options.addresses];
     const info = socketTypeInfo(options.type);
-    const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
-    socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? highWaterMarkFor(sink.maxBytes);
-    if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
-    // Sends never block inside zeromq.js: send() retries EAGAIN itself, under a deadline and a cancel.
-    if (info.flow !== 'receive') socketOptions.sendTimeout = 0;
-    if (options.reconnectInterval !== undefined) socketOptions.reconnectInterval = options.reconnectInterval;
-    // Back off to one retry every 2 s when a peer stays away (libzmq's default retries 10 times a second forever).
-    socketOptions.reconnectMaxInterval = options.reconnectMaxInterval ?? 2000;
-    if (options.routingId) socketOptions.routingId = parsePrefix(options.routingId).toString('latin1');
-    if (options.type === 'ROUTER') socketOptions.mandatory = true;
-    // A diagnostics REQ must survive a service that never answers: relaxed lets it send again.
-    if (options.type === 'REQ') Object.assign(socketOptions, { relaxed: true, correlate: true });
-    Object.assign(socketOptions, options.socketOptions);
-    this.socket = createSocket(options.type, socketOptions);
+    this.socket = createSocket(options.type, socketOptionsFor(options, sink.maxBytes));
     this.hasRoutingIdIn = info.receivesRoutingId;
     this.hasTopic = info.topicFiltered || options.type === 'PUB' || options.type === 'XPUB';
     this.monitor = new SessionMonitor(options.type, onEvent ? (e) => onEvent(this, e) : undefined);
-    this.watchMonitorEvents();
+    this.events = new SocketEventWatch(this.socket, this.monitor, this);
   }
 
   /**
@@ -309,10 +240,10 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return this.closing;
     this.closed = true;
+    this.events.stop();
     this.monitor.state = 'closed';
     this.monitor.record({ type: 'closed', detail: 'session closed', severity: 'info' });
     this.monitor.dispose();
-    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
     this.closing = (async () => {
       if (this.mode === 'bind') {
         await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
@@ -364,7 +295,8 @@ export class Session {
         () =>
           reject(
             new ZmqUserError(
-              `No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`,
+              `No reply within ${Math.round(timeoutMs / 1000)} s: the service did not answer (a real REQ client would now hang in ` +
+                `REQ/REP lock-step). You can send again: this session's REQ is relaxed and drops late replies to older requests.`,
               'ETIMEDOUT',
             ),
           ),
@@ -406,126 +338,7 @@ export class Session {
     for (const frame of frames) counters.bytesOut += frame.length;
     this.sink.append(this.id, 'out', frames, this.hasRoutingIdIn ? ROUTING_ID : this.hasTopic ? TOPIC : undefined);
   }
-
-  private watchMonitorEvents(): void {
-    const events = this.socket.events;
-    for (const type of MONITOR_EVENTS) {
-      events.on(type, (event: Zmq.Event) => this.onMonitorEvent(event));
-    }
-  }
-
-  private onMonitorEvent(event: Zmq.Event): void {
-    if (this.closed) return;
-    const monitor = this.monitor;
-    const address = 'address' in event ? event.address : undefined;
-    const error = 'error' in event ? (event.error as Error & { code?: string }) : undefined;
-    switch (event.type) {
-      case 'bind':
-        monitor.state = 'listening';
-        break;
-      case 'connect':
-      case 'accept':
-        if (address) monitor.connectionOpened(address);
-        monitor.state = 'connected';
-        break;
-      case 'disconnect':
-        if (address) monitor.connectionClosed(address);
-        if (monitor.connectionCount === 0) monitor.state = this.mode === 'bind' ? 'listening' : 'retrying';
-        break;
-      case 'connect:retry':
-      case 'connect:delay':
-        if (monitor.connectionCount === 0) monitor.state = 'retrying';
-        break;
-      case 'handshake':
-        if (address) monitor.handshakeSucceeded(address);
-        break;
-      case 'bind:error':
-      case 'accept:error':
-        monitor.state = 'error';
-        monitor.lastError = explainZmqError(error, 'bind', address, this.type).message;
-        break;
-    }
-    let detail: string | undefined;
-    let severity: TimelineEvent['severity'] = 'info';
-    if (event.type === 'connect:retry') detail = `retrying in ${event.interval} ms`;
-    if (error) {
-      severity = 'error';
-      detail = describeHandshakeError(event.type, error);
-      monitor.lastError = detail;
-    }
-    const failure = handshakeFailureOf({ type: event.type, error });
-    monitor.record({ type: event.type, address, detail, severity, ...(failure ? { failure } : {}) });
-    if (event.type === 'handshake:error:other' && this.mode === 'connect') this.backOff(address);
-  }
-
-  /** libzmq reconnects at once after a failed handshake (a wrong CURVE key: ten a second): pause, longer each time. */
-  private backOff(eventAddress: string | undefined): void {
-    const address = this.addresses.find((a) => a === eventAddress) ?? (this.addresses.length === 1 ? this.addresses[0] : undefined);
-    if (!address || this.backoffTimers.has(address)) return;
-    const delayMs = this.monitor.handshakeFailed(address);
-    try {
-      this.socket.disconnect(address);
-    } catch {
-      return;
-    }
-    const failures = this.monitor.handshakeFailuresInARow(address);
-    this.monitor.record({
-      type: 'backoff',
-      address,
-      detail: `${failures} failed handshake${failures === 1 ? '' : 's'} in a row: next attempt in ${delayMs / 1000} s (libzmq would retry at once)`,
-      severity: 'warning',
-    });
-    const timer = setTimeout(() => {
-      this.backoffTimers.delete(address);
-      if (this.closed) return;
-      try {
-        this.socket.connect(address);
-      } catch (error) {
-        this.monitor.record({
-          type: 'connect:error',
-          address,
-          detail: explainZmqError(error, 'connect', address, this.type).message,
-          severity: 'error',
-        });
-      }
-    }, delayMs);
-    timer.unref();
-    this.backoffTimers.set(address, timer);
-  }
 }
 
 const ROUTING_ID: AppendOptions = { hasRoutingId: true };
 const TOPIC: AppendOptions = { hasTopic: true };
-
-function describeHandshakeError(type: string, error: Error & { code?: string; status?: number }): string {
-  // Texts follow what each side was measured to see (see the table in authFailure.ts); the code or
-  // "status NNN" stays in parentheses for the reader (the failure itself travels as data on the event).
-  const code = error.code ?? '';
-  const retryNote = 'libzmq does not retry this endpoint after it: reopen the session once it is fixed.';
-  if (type === 'handshake:error:auth') {
-    const status = typeof error.status === 'number' ? `status ${error.status}` : code || errorText(error);
-    return `Authentication refused (${status}) by the server's authenticator (ZAP). CURVE: the client's public key is not on the server's allow-list. PLAIN: wrong user name or password. NULL: the server vets unsecured connections too (e.g. by address). ${retryNote}`;
-  }
-  if (type === 'handshake:error:protocol') {
-    if (code === 'ERR_ZMTP_MECHANISM_MISMATCH') {
-      return `Security mechanism mismatch (${code}): the two sides use different mechanisms (NULL, CURVE, PLAIN), e.g. a client without keys against a CURVE server. Probe the endpoint to see its mechanism. ${retryNote}`;
-    }
-    if (code === 'ERR_ZMTP_CRYPTOGRAPHIC') {
-      return `CURVE decryption failed (${code}): a client uses a server public key that does not belong to this server's secret key, or its own key pair does not match. It retries every reconnect interval and fails the same way until fixed.`;
-    }
-    return `ZMTP protocol error (${code || errorText(error)}): the peer broke the handshake; it may not be ZeroMQ or may speak an incompatible ZMTP. Probe the endpoint to see what it is. ${retryNote}`;
-  }
-  if (type === 'handshake:error:other') {
-    if (code === 'EPIPE' || code === 'ECONNRESET') {
-      return `The peer hung up during the handshake (${code}). As a CURVE client: the server public key is most likely wrong (the server cannot decrypt our HELLO and drops us without an error). As a PLAIN client: the server may run no authenticator (libzmq's PLAIN server then refuses everyone). Otherwise the peer's handshake timed out, or it is not ZeroMQ.`;
-    }
-    if (code === 'EFAULT') {
-      return `PLAIN handshake refused here (${code}): libzmq's PLAIN server refuses every client when no ZAP authenticator runs in the process.`;
-    }
-    if (code === 'EAGAIN') {
-      return `Handshake timed out (${code}): the peer did not finish the handshake within the handshake interval (an authenticator that does not answer, or a peer that is not ZeroMQ).`;
-    }
-    return `Handshake failed (${code || errorText(error)}): probe the endpoint to see its socket type and mechanism.`;
-  }
-  return `${errorText(error)}${code ? ` (${code})` : ''}`;
-}

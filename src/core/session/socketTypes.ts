@@ -175,7 +175,9 @@ export function checkPairing(a: SocketTypeName, b: SocketTypeName): PairingVerdi
   }
   return {
     valid: false,
-    reason: `${a} only talks to ${listOr(infoA.validPeers)}; with ${b} the ZMTP handshake is rejected and no message ever flows (libzmq drops the connection silently).`,
+    reason:
+      `${a} only talks to ${listOr(infoA.validPeers)}; with ${b} the ZMTP handshake ` +
+      'is rejected and no message ever flows (libzmq drops the connection silently).',
   };
 }
 
@@ -216,14 +218,16 @@ export function observerFor(peer: SocketTypeName): ObserverAdvice {
         observer: 'PULL',
         passive: false,
         reason:
-          'A PULL joins the PUSH round-robin: it takes its share of the messages away from the real workers. Use a tap to watch a pipeline without stealing work.',
+          'A PULL joins the PUSH round-robin: it takes its share of the messages away ' +
+          'from the real workers. Use a tap to watch a pipeline without stealing work.',
       };
     case 'PULL':
       return {
         observer: 'PUSH',
         passive: false,
         reason:
-          'A PULL only receives: the inspector can only feed it messages with a PUSH, which the real workers will process. Use a tap to watch its real producers.',
+          'A PULL only receives: the inspector can only feed it messages with a PUSH, ' +
+          'which the real workers will process. Use a tap to watch its real producers.',
       };
     case 'REP':
       return {

@@ -49,7 +49,8 @@ export function explainZmqError(error: unknown, action: ZmqAction, address?: str
   switch (code) {
     case 'EADDRINUSE':
       return new ZmqUserError(
-        `Cannot bind${where}: the address is already in use (another process, or another session, is bound to it). Stop that process, pick another port, or connect to it instead of binding.`,
+        `Cannot bind${where}: the address is already in use (another process, or another session, is ` +
+          'bound to it). Stop that process, pick another port, or connect to it instead of binding.',
         code,
       );
     case 'EACCES':
@@ -74,7 +75,8 @@ export function explainZmqError(error: unknown, action: ZmqAction, address?: str
       return new ZmqUserError(`Cannot ${action}${where}: libzmq rejected the address or option as invalid (${raw}).`, code);
     case 'EHOSTUNREACH':
       return new ZmqUserError(
-        `Cannot send: no connected peer has that routing id. A ROUTER needs the routing id of a peer that is connected now (see the peers in the Endpoints view).`,
+        'Cannot send: no connected peer has that routing id. A ROUTER needs the routing ' +
+          'id of a peer that is connected now (see the peers in the Endpoints view).',
         code,
       );
     case 'EFSM':

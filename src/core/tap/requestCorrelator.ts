@@ -224,6 +224,11 @@ export class RequestCorrelator {
     return this.latencyStats.summary();
   }
 
+  /** Round-trip times measured after the `total`-th one, and the new total. */
+  latencySince(total: number): { total: number; samples: Float64Array } {
+    return { total: this.latencyStats.total, samples: this.latencyStats.since(total) };
+  }
+
   private takeOldest(key: string, queue: ClientQueue): PendingRequest {
     const request = queue.requests[queue.head++];
     this.pendingCount--;

@@ -198,6 +198,11 @@ export class Tap {
     return this.correlator?.latency() ?? { count: 0, p50: 0, p90: 0, p99: 0, max: 0, histogram: [] };
   }
 
+  /** Round-trip times measured after the `total`-th one (request-reply taps), and the new total. */
+  latencySince(total: number): { total: number; samples: Float64Array } {
+    return this.correlator?.latencySince(total) ?? { total: 0, samples: new Float64Array(0) };
+  }
+
   /** Requests without a reply after `replyTimeoutMs` (the REQ lock-step hang), oldest first. */
   unanswered(): UnansweredRequest[] {
     return this.correlator?.unanswered(performance.now()) ?? [];

@@ -1,54 +1,16 @@
 // The passive ZMTP probe: connects over plain TCP, reads the peer's greeting (version, mechanism) and,
 // for NULL, its READY (socket type, identity), then closes without sending READY: the peer never
 // attaches us as a pipe, so no message is routed to the probe and nobody loses one.
-import { peerTextForUi } from '../peerText';
 import { Socket } from 'node:net';
+import { peerTextForUi } from '../peerText';
 import { parseEndpoint } from '../session/endpoint';
-import { observerFor, parseSocketType } from '../session/socketTypes';
-import type { SocketTypeName } from '../types';
+import { connectErrorWords, connectExplanation, notZmtpExplanation, nullExplanation, securedExplanation } from './probeExplanations';
+import { observerForPeer, safeForUi, type ProbeResult } from './probeResult';
 import { ZmtpGreetingParser, printableText, type ZmtpGreeting, type ZmtpParseEvent, type ZmtpProperty } from './zmtpGreeting';
 
-export type ProbeKind = 'zmtp3' | 'zmtp-legacy' | 'not-zmtp' | 'timeout' | 'unreachable' | 'closed' | 'error';
-
-export interface ObserverSuggestion {
-  /** The socket type the inspector would open to watch this peer. */
-  socketType: SocketTypeName;
-  /** Passive: the peer's real partners lose nothing. Intrusive: the observer takes part (takes or sends messages). */
-  passive: boolean;
-}
-
-export interface ProbeResult {
-  /** The normalized address, e.g. tcp://[::1]:5555. */
-  address: string;
-  kind: ProbeKind;
-  /** The TCP connection was accepted. */
-  reachable: boolean;
-  /** The system error code, e.g. ECONNREFUSED, ETIMEDOUT, ENOTFOUND. */
-  errorCode?: string;
-  /** What went wrong, in words. */
-  error?: string;
-  /** e.g. "3.1", "2.0" */
-  version?: string;
-  mechanism?: string;
-  /** The greeting's as-server bit (libzmq leaves it 0 even on CURVE/PLAIN servers). */
-  asServer?: boolean;
-  /** From READY's Socket-Type (NULL) or the ZMTP 2.0 greeting. */
-  socketType?: string;
-  identityHex?: string;
-  /** The identity with unprintable bytes as '.'. */
-  identityText?: string;
-  /** Every READY property (Socket-Type, Identity, X-...), as printable text. */
-  properties?: Record<string, string>;
-  /** TCP connect time. */
-  connectMs?: number;
-  /** From TCP connect to the last handshake answer read (READY for NULL, the greeting otherwise). */
-  handshakeMs?: number;
-  /** The first bytes of an answer that is not ZMTP, as printable text. */
-  firstBytes?: string;
-  /** One sentence for the user. */
-  explanation: string;
-  suggestedObserver?: ObserverSuggestion;
-}
+// The result's types and summary live in probeResult.ts; callers of the probe find them here too.
+export type { ObserverSuggestion, ProbeKind, ProbeResult } from './probeResult';
+export { observerForPeer, probeSummary } from './probeResult';
 
 export interface ProbeOptions {
   /** Whole probe (connect and handshake); default 3000 ms. */
@@ -64,15 +26,6 @@ export function nullGreetingRest(): Uint8Array {
   const rest = new Uint8Array(53);
   rest.set([0x4e, 0x55, 0x4c, 0x4c], 1); // "NULL" at greeting byte 12
   return rest;
-}
-
-/** Which socket would observe a probed peer of this type, and at what cost (from the socket-type catalogue). */
-export function observerForPeer(type: string): ObserverSuggestion | undefined {
-  // The catalogue owns the table; STREAM (raw TCP) has no ZMTP observer to suggest.
-  const peer = parseSocketType(type);
-  if (!peer || peer === 'STREAM' || !/^[A-Z]+$/.test(type)) return undefined;
-  const advice = observerFor(peer);
-  return advice.observer ? { socketType: advice.observer, passive: advice.passive } : undefined;
 }
 
 /** Probes a tcp:// endpoint. Never rejects: every failure is a result with an explanation. */
@@ -207,7 +160,9 @@ class ProbeConnection {
           version: event.version,
           socketType: event.socketType,
           handshakeMs: this.elapsed(),
-          explanation: `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).`,
+          explanation:
+            `ZMTP ${event.version}: ${who} from libzmq ${event.version === '1.0' ? '2.x' : '3.x'}, ` +
+            'older than ZMTP 3 (no security mechanisms; libzmq 4 still talks to it).',
           ...(observer ? { suggestedObserver: observer } : {}),
         });
         return;
@@ -280,7 +235,9 @@ class ProbeConnection {
         kind: 'timeout',
         reachable: true,
         error: 'no READY',
-        explanation: `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).`,
+        explanation:
+          `A ZMTP ${state.greeting.version} ${state.greeting.mechanism} peer greeted but sent ` +
+          `no READY within ${this.timeoutMs} ms (a ZAP handler may be holding the handshake).`,
       });
     } else if (state.type === 'truncated-greeting') {
       const first = printableText(this.firstBytes);
@@ -296,7 +253,9 @@ class ProbeConnection {
         kind: 'timeout',
         reachable: true,
         error: 'no answer',
-        explanation: `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.`,
+        explanation:
+          `The TCP port is open but sent nothing within ${this.timeoutMs} ms: not a ZeroMQ ` +
+          'peer (ZeroMQ greets at once), or a ZeroMQ STREAM socket or other raw TCP server.',
       });
     }
   }
@@ -369,92 +328,4 @@ function cancelled(address: string, reachable: boolean): ProbeResult {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
-}
-
-function nullExplanation(socketType: string, version: string, observer: ObserverSuggestion | undefined): string {
-  const head = `A ${socketType} socket speaking ZMTP ${version} without security`;
-  if (!observer) return `${head}.`;
-  if (observer.passive) return `${head}; a ${observer.socketType} can watch it without taking anything from its real peers.`;
-  return `${head}; a ${observer.socketType} can talk to it, but takes part in the pattern (it ${observer.socketType === 'PULL' || observer.socketType === 'ROUTER' ? 'takes a share of its messages' : 'sends real messages'}).`;
-}
-
-function securedExplanation(mechanism: string, version: string): string {
-  if (mechanism === 'CURVE')
-    return `CURVE server (ZMTP ${version}): the socket type is encrypted; configure a CURVE client with the server's public key to connect.`;
-  if (mechanism === 'PLAIN')
-    return `PLAIN server (ZMTP ${version}): the socket type comes after the login; configure a PLAIN user name and password to connect.`;
-  if (mechanism === 'GSSAPI') return `GSSAPI server (ZMTP ${version}): Kerberos authentication, which the inspector cannot perform.`;
-  return `A ZMTP ${version} peer using the unknown mechanism "${mechanism}", which the inspector cannot complete.`;
-}
-
-/**
- * A result whose every text field is safe to show in VS Code UI: the peer chose the socket type, the
- * identity, the properties and an ERROR reason (up to 64 KiB, markdown links included), and they reach
- * notifications, tree items and quick picks through the explanation and the fields. (`firstBytes` stays
- * as read, at most 128 bytes: it is data for the log, not for the UI.)
- */
-function safeForUi(result: ProbeResult): ProbeResult {
-  const safe: ProbeResult = { ...result, explanation: peerTextForUi(result.explanation, 600) };
-  if (result.error !== undefined) safe.error = peerTextForUi(result.error, 300);
-  if (result.socketType !== undefined) safe.socketType = peerTextForUi(result.socketType, 40);
-  if (result.identityText !== undefined) safe.identityText = peerTextForUi(result.identityText, 64);
-  if (result.mechanism !== undefined) safe.mechanism = peerTextForUi(result.mechanism, 20);
-  if (result.properties)
-    safe.properties = Object.fromEntries(
-      Object.entries(result.properties)
-        .slice(0, 32)
-        .map(([name, value]) => [peerTextForUi(name, 64), peerTextForUi(value, 200)]),
-    );
-  return safe;
-}
-
-function notZmtpExplanation(bytes: Uint8Array, reason: string): string {
-  const first = printableText(bytes);
-  const firstLine = first.split(/\r?\n/)[0].slice(0, 60);
-  if (/^HTTP\/\d/.test(first)) return `HTTP server, not ZeroMQ (it answered "${firstLine}").`;
-  if (first.startsWith('SSH-')) return `SSH server, not ZeroMQ (it announced "${firstLine}").`;
-  // A TLS record header: type 21 (alert) or 22 (handshake), version 3.x.
-  if ((bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03) return 'TLS server, not ZeroMQ (it answered with a TLS record).';
-  return `Not a ZeroMQ peer: ${reason} (it sent "${first.slice(0, 40)}").`;
-}
-
-function connectErrorWords(code: string, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'EHOSTUNREACH':
-      return 'host unreachable';
-    case 'ENETUNREACH':
-      return 'network unreachable';
-    case 'ENOTFOUND':
-      return 'host name not found';
-    case 'EAI_AGAIN':
-      return 'host name lookup failed temporarily';
-    case 'ETIMEDOUT':
-      return 'connect timed out';
-    case 'EADDRNOTAVAIL':
-      return 'address not available';
-    default:
-      return message;
-  }
-}
-
-function connectExplanation(code: string, host: string, port: number, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `Connection refused: nothing listens on ${host}:${port} (is the service running and bound to this interface?).`;
-    case 'ENOTFOUND':
-      return `The host name "${host}" does not resolve.`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `No route to ${host}: the host or its network is unreachable.`;
-    default:
-      return `Cannot connect to ${host}:${port}: ${message} (${code}).`;
-  }
-}
-
-export function probeSummary(r: ProbeResult): string {
-  if (r.kind === 'zmtp3')
-    return `ZMTP ${r.version ?? '3'} · ${r.mechanism ?? '?'}${r.socketType ? ` · ${r.socketType}` : ''}${r.handshakeMs !== undefined ? ` · ${r.handshakeMs.toFixed(1)} ms` : ''}`;
-  return r.explanation;
 }

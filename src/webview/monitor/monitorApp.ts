@@ -13,13 +13,16 @@ import {
 } from '../../shared/monitorProtocol';
 import { button, el, iconButton } from '../dom';
 import { formatCount } from '../format';
+import { HealthView } from './healthView';
+import { LatencyCharts } from './latencyChart';
 
 export interface MonitorVsCodeApi {
   postMessage(message: FromMonitorMessage): void;
 }
 
-/** Seconds of history the rate charts show. */
+/** Seconds of history the rate charts show at most, and at least (a panel just opened shows a minute). */
 const WINDOW_SECONDS = 300;
+const MIN_WINDOW_SECONDS = 60;
 const MAX_FIELD_POINTS = 2000;
 const PALETTE = ['#3794ff', '#e5a00d', '#4ec9b0', '#f14c4c', '#b180d7', '#89d185', '#d18616', '#2bb8c9', '#c586c0', '#cca700'];
 
@@ -50,6 +53,10 @@ export class MonitorApp {
   private readonly status: HTMLElement;
   private readonly hover: HTMLElement;
   private readonly pauseButton: HTMLButtonElement;
+  private readonly health: HealthView;
+  private readonly latency: LatencyCharts;
+  /** The first second the panel has data for: the charts do not claim zero traffic before it. */
+  private firstSecond = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly api: MonitorVsCodeApi,
@@ -63,8 +70,21 @@ export class MonitorApp {
     this.shareTable = el('table', { className: 'share-table' });
     this.fieldList = el('div', { className: 'field-list' });
     this.hover = el('div', { className: 'field-hover', attrs: { role: 'status' } });
+    this.health = new HealthView({
+      onFinding: (finding) =>
+        this.api.postMessage({
+          type: MonitorMessageType.FilterInspector,
+          sessionId: finding.sessionId,
+          ...(finding.seq !== undefined ? { selectSeq: finding.seq } : {}),
+        }),
+    });
+    this.latency = new LatencyCharts(axes);
     root.replaceChildren(
       el('div', { className: 'monitor-toolbar' }, this.pauseButton, this.status),
+      el('h2', { text: 'Sessions and their peers' }),
+      this.health.sessionsTable,
+      this.health.findingsHeading,
+      this.health.findingsList,
       el('h2', { text: 'Messages a second per session' }),
       this.sessionBox,
       el('h2', { text: 'Messages a second per topic (drag a range to filter the inspector)' }),
@@ -75,6 +95,8 @@ export class MonitorApp {
       this.fieldList,
       this.fieldBox,
       this.hover,
+      this.latency.heading,
+      this.latency.root,
     );
     window.addEventListener('message', (event: MessageEvent<ToMonitorMessage>) => this.receive(event.data));
     window.addEventListener('resize', () => this.resize());
@@ -90,6 +112,8 @@ export class MonitorApp {
       this.sessions.clear();
       this.topics.clear();
       this.fields.clear();
+      this.latency.reset();
+      this.firstSecond = Number.POSITIVE_INFINITY;
       return;
     }
     if (message.type === MonitorMessageType.Update) this.apply(message);
@@ -97,8 +121,12 @@ export class MonitorApp {
 
   private apply(update: MonitorUpdate): void {
     this.nowMs = update.nowMs;
+    for (const series of [...update.sessions, ...update.topics])
+      if (series.points.length) this.firstSecond = Math.min(this.firstSecond, Math.floor(series.points[0].timeMs / 1000));
     merge(this.sessions, update.sessions);
     merge(this.topics, update.topics);
+    this.latency.apply(update.latency ?? []);
+    if (update.health) this.health.render(update.health, update.nowMs);
     for (const { key, label } of update.plotted) if (!this.fields.has(key)) this.fields.set(key, { label, points: [] });
     for (const key of [...this.fields.keys()]) if (!update.plotted.some((p) => p.key === key)) this.fields.delete(key);
     for (const series of update.fields) this.addFieldPoints(series);
@@ -121,12 +149,14 @@ export class MonitorApp {
 
   private render(): void {
     const end = Math.floor(this.nowMs / 1000) - 1;
+    const start = Math.max(end - WINDOW_SECONDS + 1, Math.min(this.firstSecond, end - MIN_WINDOW_SECONDS + 1));
     const seconds: number[] = [];
-    for (let s = end - WINDOW_SECONDS + 1; s <= end; s++) seconds.push(s);
+    for (let s = start; s <= end; s++) seconds.push(s);
     this.renderRates('sessions', this.sessionBox, this.sessions, seconds, false);
     this.renderRates('topics', this.topicBox, this.topics, seconds, true);
     this.renderShare(end);
     this.renderFields();
+    this.latency.render();
   }
 
   private renderRates(
@@ -137,7 +167,9 @@ export class MonitorApp {
     selectable: boolean,
   ): void {
     const keys = [...series.keys()].slice(0, 24);
-    const data: uPlot.AlignedData = [seconds, ...keys.map((key) => seconds.map((s) => series.get(key)!.bySecond.get(s * 1000) ?? 0))];
+    // Before the panel's first second nothing is known: null (no line), not zero.
+    const value = (key: string, s: number) => series.get(key)!.bySecond.get(s * 1000) ?? (s < this.firstSecond ? null : 0);
+    const data: uPlot.AlignedData = [seconds, ...keys.map((key) => seconds.map((s) => value(key, s)))];
     const chartKey = keys.join('\u0000');
     let chart = this.charts[name];
     if (!chart || this.chartKeys[name] !== chartKey) {
@@ -145,7 +177,10 @@ export class MonitorApp {
       const options: uPlot.Options = {
         width: box.clientWidth || 600,
         height: 180,
-        series: [{}, ...keys.map((key, i) => ({ label: series.get(key)!.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 }))],
+        series: [
+          TIME_SERIES,
+          ...keys.map((key, i) => ({ label: series.get(key)!.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 })),
+        ],
         axes: axes('msg/s'),
         scales: { x: { time: true } },
         legend: { live: true },
@@ -156,6 +191,7 @@ export class MonitorApp {
       this.charts[name] = chart;
       this.chartKeys[name] = chartKey;
     } else chart.setData(data);
+    showLatest(chart);
   }
 
   private selected(u: uPlot): void {
@@ -248,7 +284,7 @@ export class MonitorApp {
         width: this.fieldBox.clientWidth || 600,
         height: 220,
         series: [
-          {},
+          TIME_SERIES,
           ...keys.map((key, i) => ({
             label: this.fields.get(key)!.label,
             stroke: PALETTE[i % PALETTE.length],
@@ -257,7 +293,7 @@ export class MonitorApp {
             points: { show: true, size: 4 },
           })),
         ],
-        axes: axes(''),
+        axes: axes('', false),
         scales: { x: { time: true } },
         hooks: { setCursor: [(u) => this.hovered(u)] },
       };
@@ -299,6 +335,7 @@ export class MonitorApp {
       ['fields', this.fieldBox],
     ] as const)
       this.charts[name]?.setSize({ width: box.clientWidth || 600, height: name === 'fields' ? 220 : 180 });
+    this.latency.resize();
   }
 }
 
@@ -319,12 +356,42 @@ function merge(target: Map<string, RateSeries>, updates: RateSeriesUpdate[]): vo
   }
 }
 
-function axes(unit: string): uPlot.Axis[] {
+function axes(unit: string, wholeSeconds = true): uPlot.Axis[] {
   const style = getComputedStyle(document.body);
   const stroke = style.getPropertyValue('--vscode-foreground') || '#ccc';
   const grid = style.getPropertyValue('--vscode-panel-border') || '#444';
   return [
-    { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+    // Local clock time, one line: uPlot's default puts a date under the first tick, which collides with the next.
+    {
+      stroke,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid },
+      space: 70,
+      // Whole seconds: the labels have no fraction, so a half-second tick would repeat its neighbour's label.
+      // (Plotted fields may all fall within one second: uPlot's own time ticks and labels there.)
+      ...(wholeSeconds
+        ? {
+            incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+            values: (_u: uPlot, splits: number[]) => splits.map(clockLabel),
+          }
+        : {}),
+    },
     { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: unit, size: 60 },
   ];
+}
+
+/** The x series: its legend shows the clock time of the hovered second. */
+const TIME_SERIES: uPlot.Series = { label: 'Time', value: (_u, v) => (v === null ? '--' : clockLabel(v)) };
+
+function clockLabel(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** While the pointer is elsewhere, the legend shows the latest second's values instead of "--". */
+function showLatest(chart: uPlot): void {
+  if (chart.cursor.left !== undefined && chart.cursor.left >= 0) return;
+  const last = chart.data[0].length - 1;
+  if (last >= 0) chart.setLegend({ idx: last });
 }

@@ -1,6 +1,7 @@
-// Prints a parsed scenario file back as canonical `.zmq` text (two-space indentation, one blank line
-// between blocks). Parsing the output gives the same file: the round-trip tests hold it to that.
-import type { AssertionSubject, EndpointDef, FrameSpec, ScenarioFile, Step } from './scenarioAst';
+// Prints a parsed scenario file back as canonical `.zmq` text (two-space indentation, one blank line between
+// blocks), for the parser's round-trip tests: parsing the output must give the same file.
+import { formatSubject } from '../../src/core/scenario/scenarioAssertions';
+import type { EndpointDef, FrameSpec, ScenarioFile, Step } from '../../src/core/scenario/scenarioAst';
 
 export function formatScenarioFile(file: Pick<ScenarioFile, 'variables' | 'endpoints' | 'scenarios'>): string {
   const blocks: string[] = [];
@@ -40,18 +41,6 @@ function formatEndpoint(e: EndpointDef): string[] {
 
 function formatFrame(frame: FrameSpec): string {
   return frame.value === '' ? frame.format : `${frame.format} ${frame.value}`;
-}
-
-export function formatSubject(subject: AssertionSubject): string {
-  switch (subject.kind) {
-    case 'frame':
-      if (subject.path !== undefined && subject.index === -1) return subject.path;
-      return `frame[${subject.index}]${subject.path !== undefined ? ` ${subject.path}` : ''}`;
-    case 'size':
-      return `size[${subject.index}]`;
-    default:
-      return subject.kind;
-  }
 }
 
 const ms = (value: number) => `${value}ms`;
