@@ -57,6 +57,8 @@ export async function floodEngineMemory(options: {
     hostHandlers: {
       'inspector.addRule': refuse,
       'inspector.replay': refuse,
+      'inspector.replaySelected': refuse,
+      'inspector.exportPath': refuse,
       'inspector.clipboard': refuse,
       'inspector.plotField': refuse,
       'monitor.openMessage': refuse,

@@ -22,6 +22,8 @@ export async function startTestEngine(maxMessages = 1_000_000): Promise<EngineCl
     hostHandlers: {
       'inspector.addRule': refuse,
       'inspector.replay': refuse,
+      'inspector.replaySelected': refuse,
+      'inspector.exportPath': refuse,
       'inspector.clipboard': refuse,
       'inspector.plotField': refuse,
       'monitor.openMessage': refuse,
