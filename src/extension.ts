@@ -1,7 +1,7 @@
 // Activation and wiring only: every part lives in its own file and is disposed with the extension. The
 // sockets, the capture and decoding live in the engine process (src/engine/); the shell talks to it.
 import * as vscode from 'vscode';
-import { registerCaptureCommands } from './capture/captureCommands';
+import { pickSelectionExportPath, registerCaptureCommands } from './capture/captureCommands';
 import { registerPcapCommands } from './capture/pcapCommands';
 import { registerEndpointCommands } from './endpoints/endpointCommands';
 import { registerMessageCommands } from './endpoints/messageCommands';
@@ -23,7 +23,7 @@ import { RateStatusBar } from './endpoints/rateStatusBar';
 import { WorkspaceScanner } from './topology/workspaceScanner';
 import { TapController, registerTapCommands } from './taps/tapController';
 import { KeyStore, registerKeyCommands } from './security/keyStore';
-import { registerReplayCommands, replayOne } from './capture/replayCommands';
+import { registerReplayCommands, replayOne, replaySelected } from './capture/replayCommands';
 import { registerScenarios } from './scenarios/scenarioFeature';
 import { DiagnosisController } from './diagnosis/diagnosisController';
 import { registerDiagnosisCommands } from './diagnosis/diagnosisCommands';
@@ -81,6 +81,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Z
         return null;
       },
       'inspector.replay': async ({ seq }) => ({ outcome: await replayOne(engine, controller, seq) }),
+      'inspector.replaySelected': async ({ seqs }) => ({ outcome: await replaySelected(engine, controller, seqs) }),
+      'inspector.exportPath': async ({ count }) => ({ path: (await pickSelectionExportPath(count)) ?? null }),
       'inspector.plotField': async ({ spec }) => ({ label: await monitoring.panel.plot(spec) }),
       'monitor.openMessage': async ({ seq }) => {
         inspector.applyFilter({}, seq);

@@ -93,6 +93,16 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Where to write the inspector's selected messages ("Export selected…"); undefined when cancelled. */
+export async function pickSelectionExportPath(count: number): Promise<string | undefined> {
+  const uri = await vscode.window.showSaveDialog({
+    title: `Export ${count.toLocaleString('en-US')} selected message${count === 1 ? '' : 's'} (JSON Lines)`,
+    filters: { 'JSON Lines': ['jsonl'] },
+    defaultUri: defaultUri(`zeromq-selection-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
+  });
+  return uri?.fsPath;
+}
+
 function defaultUri(name: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, name) : undefined;

@@ -7,7 +7,7 @@ import { encodeFrame } from '../core/session/frameInput';
 import { framesForReplay, parseSeqRange } from '../core/capture/replayFrames';
 import type { CaptureRecord } from '../core/types';
 import type { EngineClient } from '../engine/engineClient';
-import type { SessionSnapshot } from '../shared/engineProtocol';
+import { MAX_RECORDS_PER_REQUEST, type SessionSnapshot } from '../shared/engineProtocol';
 import type { EndpointController } from '../endpoints/endpointController';
 import { addEndpointWizard } from '../endpoints/endpointCommands';
 import { withEngineProgress } from '../commands/engineProgress';
@@ -89,6 +89,37 @@ export async function replayOne(engine: EngineClient, controller: EndpointContro
   if (!frames) return 'cancelled';
   const { reply } = await engine.call('session.send', { id: target.id, frames });
   return `sent from ${target.name}${reply ? `; reply: ${reply.frames.length} frame(s)` : ''}`;
+}
+
+/** Replays the inspector's selected messages from one session the user picks, in capture order. */
+export async function replaySelected(engine: EngineClient, controller: EndpointController, seqs: readonly number[]): Promise<string> {
+  const go = await vscode.window.showInformationMessage(
+    `Send the ${seqs.length.toLocaleString('en-US')} selected messages again, as captured?`,
+    { modal: true },
+    'Pick a Session…',
+  );
+  if (!go) return 'cancelled';
+  const target = await pickTarget(controller);
+  if (!target) return 'cancelled';
+  let sent = 0;
+  let gone = 0;
+  // Fetched a window at a time from the next seq wanted (a filtered selection may be spread far apart).
+  for (let i = 0; i < seqs.length;) {
+    const from = seqs[i];
+    const { records } = await engine.call('capture.records', { fromSeq: from, count: MAX_RECORDS_PER_REQUEST });
+    const bySeq = new Map(records.map((r) => [r.seq, r]));
+    const covered = Math.max(from, records.at(-1)?.seq ?? from);
+    for (; i < seqs.length && seqs[i] <= covered; i++) {
+      const record = bySeq.get(seqs[i]);
+      if (!record) {
+        gone++;
+        continue;
+      }
+      await engine.call('session.send', { id: target.id, frames: framesForReplay(record, target.type) });
+      sent++;
+    }
+  }
+  return `${sent.toLocaleString('en-US')} sent from ${target.name}${gone ? `, ${gone} no longer in the capture` : ''}`;
 }
 
 type ReplayRange = { from: number; to: number; panelId?: string };

@@ -34,10 +34,17 @@ function percentReporter(report: LongRequest['progress']): LongRequest['progress
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** The inspector's selected messages to a JSON Lines file (what the inspector list holds: no progress). */
+export function exportSelected(core: EngineCore, path: string, seqs: readonly number[]): Promise<EngineResult<'capture.export'>> {
+  return exportCapture(core, { path }, { signal: new AbortController().signal, progress: () => undefined }, seqs);
+}
+
 export async function exportCapture(
   core: EngineCore,
   params: EngineParams<'capture.export'>,
   request: LongRequest,
+  /** Exactly these messages (else every retained one). */
+  seqs?: readonly number[],
 ): Promise<EngineResult<'capture.export'>> {
   const out = createWriteStream(params.path);
   // Listens from the start: an error (say, failing to open) may come while nothing else listens.
@@ -47,6 +54,7 @@ export async function exportCapture(
   try {
     const result = await exportJsonLinesToStream(core.store, out, {
       describeSession: (id) => core.describe(id),
+      seqs,
       signal: request.signal,
       onProgress: (written, total) => progress(written, total, `${count(written)} of ${count(total)} messages`),
     });

@@ -239,13 +239,11 @@ export class EngineCore {
     this.options.log('info', `Tap ${tap.name} stopped; ${tap.listen} is free again`);
   }
 
-  /** What the inspector shows with a message: a sequence gap before it, a tap's request/reply pairing. */
-  annotate(seq: number): string | undefined {
-    return [this.sink.gapMarkerBefore(seq), this.tapAnnotation(seq)].filter(Boolean).join(' · ') || undefined;
-  }
-
-  /** "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request. */
-  private tapAnnotation(seq: number): string | undefined {
+  /**
+   * "reply to #12 · 3.4 ms" for a tapped reply, "replied by #13 · 3.4 ms" for its request (the inspector
+   * shows it with the message; a sequence gap before it gets a marker row of its own).
+   */
+  tapAnnotation(seq: number): string | undefined {
     for (const tap of this.taps.values()) {
       const correlation = tap.correlation(seq);
       if (correlation) {

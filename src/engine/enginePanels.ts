@@ -10,6 +10,7 @@ import type { SessionHealthSource } from '../monitor/monitorHealth';
 import type { EngineEvents, HostRequests, PanelKind } from '../shared/engineProtocol';
 import type { FilterSpec, FromWebviewMessage } from '../shared/inspectorProtocol';
 import type { FromMonitorMessage } from '../shared/monitorProtocol';
+import { exportSelected } from './engineCapture';
 import type { EngineCore } from './engineCore';
 
 export type HostCall = <M extends keyof HostRequests>(
@@ -64,8 +65,22 @@ export class EnginePanels {
         await this.callHost('inspector.addRule', { rule }, HOST_TIMEOUT_MS);
       },
       log: (message) => core.log('info', message),
-      annotate: (seq) => core.annotate(seq),
+      annotate: (seq) => core.tapAnnotation(seq),
+      sequence: {
+        gapMarkers: () => core.sink.gapMarkers(),
+        tracking: () => core.sink.tracking(),
+        valueOf: (record) => core.sink.sequenceValueOf(record.sessionId, record.direction, record.frames),
+        markerBefore: (seq) => core.sink.gapMarkerBefore(seq),
+      },
       replay: async (seq) => (await this.callHost('inspector.replay', { seq }, REPLAY_TIMEOUT_MS)).outcome,
+      replayMessages: async (seqs) => (await this.callHost('inspector.replaySelected', { seqs }, REPLAY_TIMEOUT_MS)).outcome,
+      exportMessages: async (seqs) => {
+        const { path } = await this.callHost('inspector.exportPath', { count: seqs.length }, REPLAY_TIMEOUT_MS);
+        if (!path) return 'cancelled';
+        const { written, missing } = await exportSelected(core, path, seqs);
+        const gone = missing ? ` (${missing.toLocaleString('en-US')} dropped from the capture meanwhile)` : '';
+        return `${written.toLocaleString('en-US')} message${written === 1 ? '' : 's'} written to ${path}${gone}`;
+      },
       getFilterPresets: () => this.filterPresets,
       plotField: async (spec: FieldPlotSpec) => (await this.callHost('inspector.plotField', { spec }, HOST_TIMEOUT_MS)).label,
     };

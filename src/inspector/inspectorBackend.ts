@@ -2,14 +2,17 @@
 // capture store and pushes a coalesced summary (<= 30/s) when the store changed and the panel is visible.
 // The panel wraps it; the browser test drives the very same class.
 import type { CaptureFilter, CaptureRecord, SocketTypeName } from '../core/types';
-import { storePredicate, withPushdown, type FilterPreset } from '../core/filter/captureExpressionFilter';
+import { storePredicate, withPushdown } from '../core/filter/captureExpressionFilter';
 import type { TreeDecoder } from '../core/filter/filterSubject';
-import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { GapMarkerFeed } from './gapMarkerFeed';
 import { plotSpecFor } from './plotField';
-import { CaptureView, type CaptureSource } from './inspectorCaptureView';
+import { buildRowWindow } from './rowWindow';
+import { SelectionActions } from './selectionActions';
+import { CaptureView } from './inspectorCaptureView';
+import type { InspectorDeps, InspectorHost } from './inspectorDeps';
 import { compileExpressionFilters, toCaptureFilter } from './inspectorFilter';
 import { MessageComparer } from './messageComparer';
-import { MessagePresenter, type DecoderSource } from './messagePresenter';
+import { MessagePresenter } from './messagePresenter';
 import { TopicTreeFeed } from './topicTreeFeed';
 import {
   MessageType,
@@ -23,41 +26,14 @@ import {
   type RowWindow,
   type RuleProposal,
   type SessionInfo,
+  type SummaryMessage,
   type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
 
-export interface InspectorSessions {
-  list(): ReadonlyArray<{ readonly id: string; readonly name: string; readonly type: SocketTypeName }>;
-  get(id: string): { readonly name: string; readonly type: SocketTypeName | '?' } | undefined;
-  onDidChange(listener: () => void): { dispose(): void };
-}
-
-export interface InspectorDeps {
-  store: CaptureSource;
-  sessions: InspectorSessions;
-  decoders: DecoderSource;
-  getRules(): readonly unknown[];
-  addRule(rule: RuleProposal): Promise<void>;
-  log(message: string): void;
-  /** Extra words shown with a message (its row summary and its details), e.g. request/reply timing. */
-  annotate?(seq: number): string | undefined;
-  /** Resends a captured message wherever the user picks (absent: replay is not offered). */
-  replay?(seq: number): Promise<string>;
-  /** Saved filter expressions (setting zeromq.filters.presets). */
-  getFilterPresets?(): readonly FilterPreset[];
-  /** Plots a field in the monitoring panel; returns its label (absent: not offered). */
-  plotField?(spec: FieldPlotSpec): string | Promise<string>;
-}
-
-export interface InspectorHost {
-  post(message: ToWebviewMessage): void;
-  writeClipboard(text: string): Promise<void>;
-}
+export type { InspectorDeps, InspectorHost, InspectorSequence, InspectorSessions } from './inspectorDeps';
 
 /** ~30 summaries a second at most; the webview pulls rows itself. */
 export const SUMMARY_INTERVAL_MS = 33;
-/** A window bigger than a few screens is a bug in the caller, not a reason to send 100k rows. */
-const MAX_WINDOW_ROWS = 2000;
 /** Field expressions are evaluated in slices this long, with a turn of the event loop between. */
 const SCAN_SLICE_MS = 8;
 
@@ -65,6 +41,8 @@ export class InspectorBackend {
   private readonly presenter: MessagePresenter;
   private readonly topics: TopicTreeFeed;
   private readonly comparer: MessageComparer;
+  private readonly gapMarkers: GapMarkerFeed | undefined;
+  private readonly selection: SelectionActions;
   private view: CaptureView;
   private filter: CaptureFilter | undefined;
   private predicate: ((seq: number) => boolean) | undefined;
@@ -89,10 +67,20 @@ export class InspectorBackend {
       deps.sessions,
       () => deps.getRules(),
       deps.annotate ? (seq) => deps.annotate!(seq) : undefined,
+      deps.sequence ? (seq) => deps.sequence!.markerBefore(seq) : undefined,
     );
+    this.gapMarkers = deps.sequence ? new GapMarkerFeed(deps.sequence) : undefined;
     this.view = CaptureView.build(deps.store, undefined, this.generation);
     this.topics = new TopicTreeFeed(deps.store, (record) => this.presenter.rowSummary(record));
     this.comparer = new MessageComparer(deps.store, deps.decoders, () => deps.getRules());
+    this.selection = new SelectionActions({
+      store: deps.store,
+      view: () => (this.refresh(), this.view),
+      describeSession: (id) => this.presenter.session(id),
+      writeClipboard: (text) => host.writeClipboard(text),
+      exportMessages: deps.exportMessages && ((seqs) => deps.exportMessages!(seqs)),
+      replayMessages: deps.replayMessages && ((seqs) => deps.replayMessages!(seqs)),
+    });
     this.sessionListener = deps.sessions.onDidChange(() => {
       this.sessionsChanged = true;
     });
@@ -211,6 +199,12 @@ export class InspectorBackend {
         return run(request, () => this.topics.snapshot());
       case MessageType.Diff:
         return run(request, (r) => this.comparer.compare(r.seq, r.otherSeq));
+      case MessageType.CopySelection:
+        return run(request, (r) => this.selection.copy(r.selection, r.format));
+      case MessageType.ExportSelection:
+        return run(request, (r) => this.selection.export(r.selection));
+      case MessageType.ReplaySelection:
+        return run(request, (r) => this.selection.replay(r.selection));
       default: {
         const unknown: never = request;
         this.deps.log(`Inspector: unknown request ${JSON.stringify(unknown)}`);
@@ -294,39 +288,11 @@ export class InspectorBackend {
 
   private rows(request: RequestOf<MessageType.GetRows>): RowWindow {
     this.refresh();
-    const view = this.view;
-    const window: RowWindow = {
-      filterGeneration: view.generation,
-      absStart: request.absStart,
-      seqs: [],
-      timesMs: [],
-      sessionNames: [],
-      directions: '',
-      summaries: [],
-      frameCounts: [],
-      sizes: [],
-    };
-    if (request.filterGeneration !== view.generation) return window;
-    const start = Math.max(0, request.absStart - view.evicted);
-    window.absStart = view.evicted + start;
-    const end = Math.min(view.count, start + Math.min(Math.max(0, request.count), MAX_WINDOW_ROWS));
-    let directions = '';
-    for (let index = start; index < end; index++) {
-      const seq = view.seqAt(index);
-      const record = seq === undefined ? undefined : this.deps.store.get(seq);
-      if (!record) break;
-      window.seqs.push(record.seq);
-      window.timesMs.push(Number(record.timeNs / 1000n) / 1000);
-      window.sessionNames.push(this.presenter.session(record.sessionId).name);
-      directions += record.direction === 'out' ? 'o' : 'i';
-      window.summaries.push(this.presenter.rowSummary(record));
-      window.frameCounts.push(record.frames.length);
-      let size = 0;
-      for (let i = 0; i < record.frames.length; i++) size += record.frameSizes[i] ?? record.frames[i].length;
-      window.sizes.push(size);
-    }
-    window.directions = directions;
-    return window;
+    return buildRowWindow(this.view, request, {
+      store: this.deps.store,
+      presenter: this.presenter,
+      sequenceOf: this.deps.sequence?.tracking() ? (record) => this.deps.sequence!.valueOf(record) : undefined,
+    });
   }
 
   private async addRule(proposal: RuleProposal): Promise<{ description: string }> {
@@ -411,6 +377,13 @@ export class InspectorBackend {
       decoders: this.deps.decoders.list().map((d) => ({ id: d.id, label: d.label })),
       presets: (this.deps.getFilterPresets?.() ?? []).map((p) => ({ name: p.name, expression: p.expression, enabled: p.enabled === true })),
       ...(this.predicate && this.view.pendingFraction > 0 ? { filterProgress: 1 - this.view.pendingFraction } : {}),
+      ...this.sequenceFields(force),
     });
+  }
+
+  private sequenceFields(force: boolean): Pick<SummaryMessage, 'gapMarkers' | 'sequenceTracking'> {
+    if (!this.deps.sequence || !this.gapMarkers) return {};
+    const gapMarkers = this.gapMarkers.update(this.view, force);
+    return { sequenceTracking: this.deps.sequence.tracking(), ...(gapMarkers ? { gapMarkers } : {}) };
   }
 }

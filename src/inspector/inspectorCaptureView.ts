@@ -85,6 +85,11 @@ export class CaptureView {
     }
   }
 
+  /** The last store seq this view has looked at: later messages are not in it yet. */
+  get scannedSeq(): number {
+    return this.scannedThrough;
+  }
+
   get count(): number {
     if (this.contiguous) return this.seen.retained;
     return this.tail - this.head;

@@ -111,6 +111,8 @@ export class InspectorPanel implements vscode.Disposable {
     webview.html = inspectorHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css')).toString(),
+      // The codicon font's sheet: without it every icon (direction arrows, Topics, the columns gear) is blank.
+      iconStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css')).toString(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
     });

@@ -104,6 +104,8 @@ export class MessagePresenter {
     private readonly getRules: () => readonly unknown[],
     /** Extra words about a message known elsewhere, e.g. a tap's "reply to #12 after 3.4 ms". */
     private readonly annotate: (seq: number) => string | undefined = () => undefined,
+    /** Words shown only in a message's details, e.g. the sequence gap before it (the list has a marker row). */
+    private readonly detailNote: (seq: number) => string | undefined = () => undefined,
   ) {}
 
   /** Name and socket type, remembered so rows of a closed session keep their name. */
@@ -148,7 +150,7 @@ export class MessagePresenter {
       sessionName: session.name,
       socketType: session.type,
       direction: record.direction,
-      tag: [record.tag, this.annotate(record.seq)].filter(Boolean).join(' · ') || undefined,
+      tag: [record.tag, this.detailNote(record.seq), this.annotate(record.seq)].filter(Boolean).join(' · ') || undefined,
       topic: record.hasTopic && record.frames.length ? frameLabelText(record.frames[0]) : undefined,
       frameCount: record.frames.length,
       totalBytes,

@@ -321,6 +321,10 @@ export interface HostRequests {
   /** The user picks where to resend message `seq` (and may edit it); resolves with what happened, in words. */
   'inspector.replay': { params: { seq: number }; result: { outcome: string } };
   'inspector.clipboard': { params: { text: string }; result: null };
+  /** Where to write the inspector's `count` selected messages (JSON Lines); null when the user cancelled. */
+  'inspector.exportPath': { params: { count: number }; result: { path: string | null } };
+  /** The user picks one session to resend the selected messages from; resolves with what happened, in words. */
+  'inspector.replaySelected': { params: { seqs: number[] }; result: { outcome: string } };
   /** Shows the monitor panel with this field plotted; resolves with its label. */
   'inspector.plotField': { params: { spec: FieldPlotSpec }; result: { label: string } };
   /** The monitor's clicks: show a message, or filter, in the inspector. */

@@ -1,7 +1,22 @@
 // The whole conversation between the Message Inspector webview and the extension host. Both sides
 // import this file, so every postMessage is type-checked. Nothing here may touch DOM or Node APIs.
-import type { TopicNodeSnapshot } from '../core/topics/topicTree';
-import type { Direction } from '../core/types';
+import type {
+  CaptureStatsView,
+  CopyFormat,
+  DecoderInfo,
+  FilterPresetInfo,
+  FilterSpec,
+  FrameDetail,
+  GapMarkersView,
+  ListSelectionSpec,
+  MessageDetail,
+  MessageDiffView,
+  RowWindow,
+  RuleProposal,
+  SelectionCopyFormat,
+  SessionInfo,
+  TopicTreeView,
+} from './inspectorShapes';
 
 export enum MessageType {
   // ---- to webview ----
@@ -30,172 +45,14 @@ export enum MessageType {
   PlotField = 'plotField',
   /** Compare two messages, or one with the previous message of its topic. */
   Diff = 'diff',
+  /** The selected rows: to the clipboard, to a JSON Lines file, or sent again. */
+  CopySelection = 'copySelection',
+  ExportSelection = 'exportSelection',
+  ReplaySelection = 'replaySelection',
 }
 
-// ---- shared shapes ----
-
-export interface SessionInfo {
-  id: string;
-  name: string;
-  type: string;
-  open: boolean;
-}
-
-export interface DecoderInfo {
-  id: string;
-  label: string;
-}
-
-/** What the user typed and picked; the host turns it into a CaptureFilter. */
-export interface FilterSpec {
-  /** Free text searched in every frame; `topic:PREFIX` terms set the topic prefix. */
-  text: string;
-  /** Empty: all sessions. */
-  sessionId: string;
-  direction: '' | Direction;
-  /** Topic (frame 0) prefix; `hex:0a0b` for bytes. Overrides a `topic:` term in the text. */
-  topic: string;
-  /** A field expression, e.g. `topic ^= "ticks." && $.price > 100`. */
-  expression?: string;
-  /** Names of the filter presets switched on; absent: those the settings enable by default. */
-  presets?: string[];
-}
-
-/** A saved filter expression (setting zeromq.filters.presets). */
-export interface FilterPresetInfo {
-  name: string;
-  expression: string;
-  /** On by default. */
-  enabled: boolean;
-}
-
-export interface CaptureStatsView {
-  total: number;
-  retained: number;
-  dropped: number;
-  droppedBytes: number;
-  truncatedFrames: number;
-}
-
-/**
- * A window of list rows as parallel arrays (one postMessage per window, not per message).
- * Positions are absolute: list index + rows evicted from the front since the filter was set, so a
- * position keeps naming the same row while old messages are dropped.
- */
-export interface RowWindow {
-  filterGeneration: number;
-  /** Absolute position of the first row of the window. */
-  absStart: number;
-  seqs: number[];
-  /** Milliseconds since the Unix epoch, with microseconds as the fraction. */
-  timesMs: number[];
-  sessionNames: string[];
-  /** One char per row: 'i' (in) or 'o' (out). */
-  directions: string;
-  /** Topic, or the first payload frame's one-line summary. */
-  summaries: string[];
-  frameCounts: number[];
-  /** Total bytes on the wire (true sizes). */
-  sizes: number[];
-}
-
-export type FrameLabel = 'routing id' | 'empty delimiter' | 'topic';
-
-export interface HexRow {
-  offset: number;
-  hex: string;
-  ascii: string;
-}
-
-/** A decoded value as a tree: plain data mirroring core's DecodedNode (the webview imports types from core, never code). */
-export interface DecodedTreeNode {
-  key?: string;
-  type: string;
-  value?: string;
-  children?: DecodedTreeNode[];
-}
-
-export interface DecodedFrame {
-  decoderId: string;
-  /** True when the user (or a rule) chose the decoder, false when auto-detected. */
-  pinned: boolean;
-  ok: boolean;
-  summary?: string;
-  text?: string;
-  tree?: DecodedTreeNode;
-  warning?: string;
-  error?: string;
-}
-
-export interface FrameDetail {
-  index: number;
-  /** Bytes stored (possibly truncated). */
-  size: number;
-  /** Bytes on the wire. */
-  trueSize: number;
-  label?: FrameLabel;
-  /** The frame as text when it is printable UTF-8 (topics, routing ids), else undefined. */
-  asText?: string;
-  decoded: DecodedFrame;
-  /** The first bytes as hex rows; `hexTruncated` says more bytes exist. */
-  hexRows: HexRow[];
-  hexTruncated: boolean;
-}
-
-export interface MessageDetail {
-  seq: number;
-  timeMs: number;
-  sessionId: string;
-  sessionName: string;
-  socketType: string;
-  direction: Direction;
-  tag?: string;
-  /** Frame 0 of a topic message, as text (its first KiB) or hex. */
-  topic?: string;
-  /** Frames in the message; `frames` holds the first ones, decoded (GetFrames asks for the others). */
-  frameCount: number;
-  /** Bytes on the wire, every frame. */
-  totalBytes: number;
-  frames: FrameDetail[];
-}
-
-export type CopyFormat = 'text' | 'hex' | 'base64' | 'json';
-
-/** A topic level, as the core's topic tree snapshots it. */
-export type TopicNodeView = TopicNodeSnapshot;
-
-export interface TopicTreeView {
-  /** '.', '/', ':' or '' (topics not split). */
-  separator: string;
-  root: TopicNodeView;
-  /** False while older messages are still being counted. */
-  complete: boolean;
-}
-
-/** A frame compared (mirrors core FrameDiff). */
-export interface FrameDiffView {
-  index: number;
-  kind: 'fields' | 'text' | 'bytes' | 'only-left' | 'only-right';
-  same: boolean;
-  fields?: { op: 'changed' | 'added' | 'removed'; path: string; before?: string; after?: string }[];
-  runs?: { op: 'same' | 'added' | 'removed'; text: string }[];
-  note?: string;
-}
-
-export interface MessageDiffView {
-  leftSeq: number;
-  rightSeq: number;
-  frames: FrameDiffView[];
-}
-
-/** A decoder rule as the inspector proposes it ("use for this topic/frame from now on"). */
-export interface RuleProposal {
-  decoder: string;
-  /** Session name (rules key sessions by name, which survives restarts). */
-  session?: string;
-  topicPrefix?: string;
-  frameIndex?: number;
-}
+// The shapes both sides exchange (rows, details, trees, diffs) live in inspectorShapes.ts.
+export * from './inspectorShapes';
 
 // ---- to webview ----
 
@@ -214,6 +71,10 @@ export interface SummaryMessage {
   presets: FilterPresetInfo[];
   /** While a field expression is still being evaluated over the capture: the fraction done. */
   filterProgress?: number;
+  /** Sequence gaps as marker rows, sent when they changed (absent: the ones sent before still hold). */
+  gapMarkers?: GapMarkersView;
+  /** A session has sequence tracking on: the list shows the "Sequence" column. */
+  sequenceTracking?: boolean;
 }
 
 export type ResponseMessage =
@@ -322,7 +183,29 @@ export interface PlotFieldRequest {
   path: (string | number)[];
 }
 
+export interface CopySelectionRequest {
+  type: MessageType.CopySelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+  format: SelectionCopyFormat;
+}
+
+export interface ExportSelectionRequest {
+  type: MessageType.ExportSelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+}
+
+export interface ReplaySelectionRequest {
+  type: MessageType.ReplaySelection;
+  requestId: number;
+  selection: ListSelectionSpec;
+}
+
 export type FromWebviewRequest =
+  | CopySelectionRequest
+  | ExportSelectionRequest
+  | ReplaySelectionRequest
   | PlotFieldRequest
   | SetFilterRequest
   | GetRowsRequest
@@ -353,6 +236,10 @@ export interface ResponseTypes {
   [MessageType.PlotField]: { label: string };
   /** null when there is nothing to compare with. */
   [MessageType.Diff]: MessageDiffView | null;
+  [MessageType.CopySelection]: { messages: number; bytes: number };
+  /** What happened, in words ("12 messages written to …", "cancelled"). */
+  [MessageType.ExportSelection]: { outcome: string };
+  [MessageType.ReplaySelection]: { outcome: string };
 }
 
 export type RequestType = keyof ResponseTypes;

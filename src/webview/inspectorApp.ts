@@ -11,11 +11,13 @@ import {
   type SummaryMessage,
   type ToWebviewMessage,
 } from '../shared/inspectorProtocol';
+import { ColumnLayout, type ColumnLayoutState } from './columnLayout';
 import { DetailPane } from './detailPane';
 import { el } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount, formatSize } from './format';
 import { MessageList } from './messageList';
+import { SelectionBar } from './selectionBar';
 import { TopicTreePane } from './topicTreePane';
 
 export interface VsCodeApi {
@@ -31,6 +33,8 @@ export interface PersistedState {
   topSeq?: number;
   selectedSeq?: number;
   detailHeight?: number;
+  /** Column widths and hidden columns, as the user left them. */
+  columns?: ColumnLayoutState;
 }
 
 const EMPTY_FILTER: FilterSpec = { text: '', sessionId: '', direction: '', topic: '' };
@@ -45,8 +49,10 @@ export class InspectorApp {
   private readonly filterBar: FilterBar;
   private readonly list: MessageList;
   private readonly detail: DetailPane;
+  private readonly selectionBar: SelectionBar;
   private readonly topicPane: TopicTreePane;
   private readonly state: PersistedState;
+  private readonly columns: ColumnLayout;
   private generation = -1;
   private filterToken = 0;
   private pausedAtEnd = 0;
@@ -68,6 +74,7 @@ export class InspectorApp {
       selectedSeq: saved?.selectedSeq,
       detailHeight: saved?.detailHeight,
     };
+    this.columns = new ColumnLayout(saved?.columns);
 
     this.filterBar = new FilterBar({
       filterChanged: (filter) => void this.applyFilter(filter, this.list.isTail ? undefined : this.list.topSeq),
@@ -81,12 +88,30 @@ export class InspectorApp {
       fetch: () => this.client.request(MessageType.GetTopicTree, {}),
       pick: (prefix) => this.filterBar.setTopic(prefix),
     });
-    this.list = new MessageList({
-      fetchRows: (absStart, count) => this.fetchRows(absStart, count),
-      select: (seq) => this.select(seq),
-      activate: () => this.detail.focus(),
-      tailChanged: (tail) => this.tailChanged(tail),
-      scrolled: () => this.saveSoon(),
+    this.list = new MessageList(
+      {
+        fetchRows: (absStart, count) => this.fetchRows(absStart, count),
+        select: (seq) => this.select(seq),
+        activate: () => this.detail.focus(),
+        tailChanged: (tail) => this.tailChanged(tail),
+        scrolled: () => this.saveSoon(),
+        columnsChanged: () => this.saveSoon(),
+        selectionChanged: (count) => {
+          this.selectionBar.setCount(count);
+          this.list.element.classList.toggle('multi-select', count > 1);
+        },
+        copySelection: () => void this.selectionBar.copy('text'),
+      },
+      this.columns,
+    );
+    this.selectionBar = new SelectionBar(this.client, {
+      selection: () => ({ filterGeneration: this.generation, ranges: this.list.input.ranges }),
+      notice: (text, isError) => this.detail.showNotice(text, isError),
+      clear: () => {
+        this.list.input.clear();
+        this.list.redraw();
+        this.list.focus();
+      },
     });
     this.detail = new DetailPane({
       changeDecoder: (seq, frameIndex, decoderId) => void this.changeDecoder(seq, frameIndex, decoderId),
@@ -101,7 +126,14 @@ export class InspectorApp {
       className: 'splitter',
       attrs: { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' },
     });
-    root.replaceChildren(this.filterBar.element, this.list.element, splitter, this.detail.element, this.topicPane.element);
+    root.replaceChildren(
+      this.filterBar.element,
+      this.selectionBar.element,
+      this.list.element,
+      splitter,
+      this.detail.element,
+      this.topicPane.element,
+    );
     this.setDetailHeight(this.state.detailHeight ?? Math.round(window.innerHeight * 0.45));
     this.enableSplitter(splitter);
     this.detail.element.addEventListener('keydown', (event) => {
@@ -144,6 +176,9 @@ export class InspectorApp {
     } else if (summary.filterGeneration === this.generation) {
       void this.list.setCounts(summary.matched, summary.evicted);
     }
+    const markers = summary.gapMarkers;
+    if (markers && markers.filterGeneration === this.generation) this.list.setMarkers(markers.positions, markers.texts);
+    this.list.setSequenceColumn(summary.sequenceTracking === true);
     this.updateStatus();
   }
 
@@ -339,6 +374,7 @@ export class InspectorApp {
       this.saveTimer = undefined;
       this.state.tail = this.list.isTail;
       this.state.topSeq = this.list.topSeq;
+      this.state.columns = this.columns.state();
       this.api.setState(this.state);
     }, 200);
   }

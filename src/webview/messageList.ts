@@ -1,36 +1,47 @@
 // The virtualized message list: a fixed pool of row elements over a tall spacer, fed by pulled windows.
-// Positions are absolute (evicted + list index) so rows dropped from the front of the capture do not
-// shift what the user is looking at.
+// Messages have absolute positions (evicted + list index) so rows dropped from the front of the capture do
+// not shift what the user is looking at; the list scrolls in display positions, which add a marker row
+// above each message that follows a sequence gap (ListIndex maps between the two).
 import type { RowWindow } from '../shared/inspectorProtocol';
 import { el } from './dom';
+import { ListIndex } from './listIndex';
+import { ListInput, type ListInputEvents, type SelectableList } from './listInput';
 import { RowCache, type ListViewport } from './rowCache';
-import { createHeader, createRowElement, fillRow, hideRow, type RowElement } from './rowCells';
+import type { ColumnLayout } from './columnLayout';
+import { ListHeader } from './listHeader';
+import { fillMarker, fillRow, hideRow } from './rowCells';
+import { RowPool } from './rowPool';
 
 export const ROW_HEIGHT = 22;
 /** Beyond this the spacer is scaled: Chromium stops laying out near 33.5M px. */
 const MAX_SPACER_PX = 15_000_000;
 
-export interface MessageListEvents {
+export interface MessageListEvents extends ListInputEvents {
   /** Fetch absolute positions [absStart, absStart + count); resolve undefined when the answer is stale. */
   fetchRows(absStart: number, count: number): Promise<RowWindow | undefined>;
   select(seq: number): void;
   activate(): void;
   tailChanged(tail: boolean): void;
   scrolled(): void;
+  /** The user resized, hid or showed a column (save the layout). */
+  columnsChanged(): void;
 }
 
-export class MessageList {
+export class MessageList implements SelectableList {
   readonly element: HTMLElement;
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
-  private readonly layer: HTMLElement;
   private readonly empty: HTMLElement;
-  private readonly pool: RowElement[] = [];
+  private readonly pool = new RowPool();
+  /** What the user selected (clicks and keys). */
+  readonly input: ListInput;
   private readonly rows: RowCache;
+  private readonly index = new ListIndex();
   private matched = 0;
-  private evicted = 0;
-  /** Absolute position of the top edge of the viewport, in rows (fractional). */
-  private topAbs = 0;
+  /** Matching rows dropped from the front of the capture: the first position that exists. */
+  evicted = 0;
+  /** Display position of the top edge of the viewport, in rows (fractional). */
+  private topPos = 0;
   /** Content pixels per scrollbar pixel (1 unless the list is taller than MAX_SPACER_PX). */
   private scale = 1;
   private tail = true;
@@ -44,7 +55,6 @@ export class MessageList {
   private scrollPending = false;
   /** Viewport height from the ResizeObserver: reading clientHeight after a DOM write forces a layout. */
   private viewportHeight = 0;
-  private layerTop = Number.NaN;
   /** True while the non-passive wheel listener is attached (only when the spacer is scaled). */
   private wheelAttached = false;
   private readonly wheelListener = (event: WheelEvent): void => this.onWheel(event);
@@ -55,24 +65,29 @@ export class MessageList {
   private applyingCounts = false;
   private pendingCounts: { matched: number; evicted: number; generation: number } | undefined;
 
-  constructor(private readonly events: MessageListEvents) {
+  private readonly header: ListHeader;
+
+  constructor(
+    private readonly events: MessageListEvents,
+    private readonly columns: ColumnLayout,
+  ) {
     this.rows = new RowCache(
       (absStart, count) => events.fetchRows(absStart, count),
       () => this.rowsArrived(),
     );
     this.spacer = el('div', { className: 'list-spacer' });
-    this.layer = el('div', { className: 'list-rows', attrs: { role: 'rowgroup' } });
     this.empty = el('div', { className: 'list-empty', text: 'No messages captured yet.' });
-    this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.layer, this.empty);
-    this.element = el(
-      'div',
-      { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } },
-      createHeader(),
-      this.viewport,
-    );
+    this.viewport = el('div', { className: 'list-viewport' }, this.spacer, this.pool.layer, this.empty);
+    this.element = el('div', { className: 'list', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Captured messages' } });
+    this.header = new ListHeader(this.element, columns, () => events.columnsChanged());
+    this.element.append(this.header.element, this.viewport);
     this.viewport.addEventListener('scroll', () => this.onScroll());
-    this.element.addEventListener('keydown', (event) => this.onKey(event));
-    this.layer.addEventListener('mousedown', (event) => this.onClick(event));
+    this.input = new ListInput(this, events);
+    this.element.addEventListener('keydown', (event) => this.input.key(event, this.selectedSeq >= 0));
+    this.pool.layer.addEventListener('mousedown', (event) => {
+      const element = this.pool.find(event.target);
+      if (element && element.abs >= 0) this.input.click(element.abs, event);
+    });
     new ResizeObserver((entries) => {
       this.viewportHeight = entries[entries.length - 1].contentRect.height;
       this.layout();
@@ -88,9 +103,9 @@ export class MessageList {
     return this.tail;
   }
 
-  /** Seq of the first fully visible row (kept across reloads), if loaded. */
+  /** Seq of the first fully visible message (kept across reloads), if loaded. */
   get topSeq(): number | undefined {
-    return this.rows.get(Math.ceil(this.topAbs - 0.001))?.seq;
+    return this.rows.get(this.index.at(Math.ceil(this.topPos - 0.001)).abs)?.seq;
   }
 
   /** Absolute end: every matching row ever seen in this filter generation. */
@@ -102,18 +117,49 @@ export class MessageList {
     this.element.focus();
   }
 
+  get focusedAbs(): number {
+    return this.selectedAbs;
+  }
+
+  get topAbs(): number {
+    return this.index.at(Math.ceil(this.topPos)).abs;
+  }
+
+  get pageRows(): number {
+    return Math.max(1, Math.floor(this.visibleRows()) - 1);
+  }
+
   /** A new filter generation: loaded rows no longer apply. topIndex places the view (else it stays). */
   reset(matched: number, evicted: number, topIndex?: number): void {
     this.generation++;
     this.pendingCounts = undefined;
     this.rows.clear();
+    this.index.clear();
     this.matched = matched;
     this.evicted = evicted;
     this.selectedAbs = -1;
+    // Positions of another generation name other messages.
+    this.input.clear();
     if (topIndex !== undefined) {
       this.tail = false;
-      this.topAbs = evicted + topIndex;
+      this.topPos = evicted + topIndex;
     }
+    this.layout();
+  }
+
+  /** The "Sequence" column shows while a session has sequence tracking on. */
+  setSequenceColumn(shown: boolean): void {
+    if (this.columns.setTracking(shown)) this.header.apply();
+  }
+
+  /** Gap marker rows for the current generation; the message at the top stays at the top. */
+  setMarkers(positions: readonly number[], texts: readonly string[]): void {
+    const top = Math.floor(this.topPos);
+    const slot = this.index.at(top);
+    const fraction = this.topPos - top;
+    this.index.setMarkers(positions, texts);
+    const markerKept = slot.marker !== undefined && this.index.markerAbove(slot.abs) !== undefined;
+    this.topPos = this.index.displayOf(slot.abs) - (markerKept ? 1 : 0) + fraction;
     this.layout();
   }
 
@@ -149,7 +195,7 @@ export class MessageList {
 
   scrollToEnd(): void {
     this.tail = true;
-    this.topAbs = this.maxTop();
+    this.topPos = this.maxTop();
     this.applyScroll();
     this.events.tailChanged(true);
   }
@@ -160,6 +206,7 @@ export class MessageList {
     this.evicted = evicted;
     if (this.selectedAbs >= 0 && this.selectedAbs < evicted) this.selectedAbs = -1;
     this.rows.dropBefore(evicted);
+    this.input.selection.dropBefore(evicted);
     this.layout();
   }
 
@@ -178,13 +225,23 @@ export class MessageList {
     return this.height() / ROW_HEIGHT;
   }
 
+  /** Display positions [startPos, endPos) exist: the retained messages and their marker rows. */
+  private startPos(): number {
+    return this.index.displayStart(this.evicted);
+  }
+
+  private endPos(): number {
+    return this.index.displayStart(this.endAbs);
+  }
+
   private maxTop(): number {
-    return this.evicted + Math.max(0, this.matched - this.visibleRows());
+    const start = this.startPos();
+    return start + Math.max(0, this.endPos() - start - this.visibleRows());
   }
 
   private listViewport(): ListViewport {
     return {
-      first: Math.floor(this.topAbs),
+      first: this.index.at(Math.floor(this.topPos)).abs,
       page: Math.ceil(this.visibleRows()) + 1,
       start: this.evicted,
       end: this.endAbs,
@@ -194,15 +251,16 @@ export class MessageList {
 
   private layout(): void {
     const viewportHeight = this.height();
-    const contentHeight = this.matched * ROW_HEIGHT;
+    const start = this.startPos();
+    const contentHeight = (this.endPos() - start) * ROW_HEIGHT;
     const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
     this.spacer.style.height = `${spacerHeight}px`;
     const scrollRange = spacerHeight - viewportHeight;
     this.scale = scrollRange > 0 && contentHeight > MAX_SPACER_PX ? (contentHeight - viewportHeight) / scrollRange : 1;
     this.attachWheel(this.scale !== 1);
     this.empty.hidden = this.matched > 0;
-    if (this.tail) this.topAbs = this.maxTop();
-    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    if (this.tail) this.topPos = this.maxTop();
+    this.topPos = Math.min(Math.max(this.topPos, start), this.maxTop());
     this.applyScroll();
   }
 
@@ -218,10 +276,10 @@ export class MessageList {
     else this.viewport.removeEventListener('wheel', this.wheelListener);
   }
 
-  /** Moves the native scrollbar to match topAbs; the scroll event this causes is ignored. */
+  /** Moves the native scrollbar to match topPos; the scroll event this causes is ignored. */
   private applyScroll(): void {
     this.scrollPending = false;
-    const target = ((this.topAbs - this.evicted) * ROW_HEIGHT) / this.scale;
+    const target = ((this.topPos - this.startPos()) * ROW_HEIGHT) / this.scale;
     if (Math.abs(this.viewport.scrollTop - target) >= 1) {
       // The setter lays out anyway, so reading the clamped value back costs nothing more.
       this.viewport.scrollTop = target;
@@ -236,7 +294,7 @@ export class MessageList {
     const ours = this.expectedScrollTop >= 0 && Math.abs(scrollTop - this.expectedScrollTop) < 1;
     this.expectedScrollTop = -1;
     if (!ours) {
-      this.topAbs = this.evicted + (scrollTop * this.scale) / ROW_HEIGHT;
+      this.topPos = this.startPos() + (scrollTop * this.scale) / ROW_HEIGHT;
       this.userMoved();
     }
     this.render();
@@ -247,7 +305,7 @@ export class MessageList {
     if (this.scale === 1 || event.ctrlKey) return;
     event.preventDefault();
     const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? this.height() : 1;
-    this.topAbs = Math.min(Math.max(this.topAbs + (event.deltaY * unit) / ROW_HEIGHT, this.evicted), this.maxTop());
+    this.topPos = Math.min(Math.max(this.topPos + (event.deltaY * unit) / ROW_HEIGHT, this.startPos()), this.maxTop());
     this.userMoved();
     // Several wheel events can arrive in one frame: the scrollbar and rows follow once, at the frame.
     this.scrollPending = true;
@@ -255,12 +313,16 @@ export class MessageList {
   }
 
   private userMoved(): void {
-    const tail = this.topAbs >= this.maxTop() - 0.05;
+    const tail = this.topPos >= this.maxTop() - 0.05;
     if (tail !== this.tail) {
       this.tail = tail;
       this.events.tailChanged(tail);
     }
     this.events.scrolled();
+  }
+
+  redraw(): void {
+    this.queueFrame();
   }
 
   private queueFrame(): void {
@@ -274,66 +336,39 @@ export class MessageList {
   }
 
   private render(): void {
-    const first = Math.floor(this.topAbs);
+    const first = Math.floor(this.topPos);
+    const start = this.startPos();
     const poolSize = Math.ceil(this.visibleRows()) + 2;
-    while (this.pool.length < poolSize) {
-      const row = createRowElement();
-      this.layer.append(row.root);
-      this.pool.push(row);
-    }
     // Unscaled, rows sit at their true offset (right even while the compositor scrolls ahead of us).
-    const contentTop = this.scale === 1 ? (first - this.evicted) * ROW_HEIGHT : this.scrollTopPx - (this.topAbs - first) * ROW_HEIGHT;
-    if (contentTop !== this.layerTop) {
-      this.layerTop = contentTop;
-      this.layer.style.transform = `translateY(${contentTop}px)`;
-    }
+    const contentTop = this.scale === 1 ? (first - start) * ROW_HEIGHT : this.scrollTopPx - (this.topPos - first) * ROW_HEIGHT;
     if (first !== this.lastRenderedTop) this.scrollingUp = first < this.lastRenderedTop;
     this.lastRenderedTop = first;
-    this.rotatePool(first, poolSize);
-    const end = this.endAbs;
-    for (let i = 0; i < this.pool.length; i++) {
-      const element = this.pool[i];
-      const abs = first + i;
-      if (i >= poolSize || abs >= end) {
+    this.pool.arrange(first, poolSize, contentTop);
+    const end = this.endPos();
+    const selection = this.input.selection;
+    const many = !selection.isEmpty;
+    const elements = this.pool.rows;
+    const noMarkers = this.index.markerCount === 0;
+    for (let i = 0; i < elements.length; i++) {
+      const element = elements[i];
+      const pos = first + i;
+      if (i >= poolSize || pos >= end) {
         hideRow(element);
         continue;
       }
-      const row = this.rows.get(abs);
-      fillRow(element, abs, abs - this.evicted, row, row !== undefined && row.seq === this.selectedSeq);
+      const slot = noMarkers ? { abs: pos } : this.index.at(pos);
+      if (slot.marker !== undefined) {
+        fillMarker(element, pos, slot.abs, slot.marker);
+        continue;
+      }
+      const row = this.rows.get(slot.abs);
+      const focused = row !== undefined && row.seq === this.selectedSeq;
+      fillRow(element, pos, slot.abs, pos - start, row, many ? selection.contains(slot.abs) : focused, focused);
     }
     if (this.rows.needsRows(this.listViewport())) void this.rows.fill(() => this.listViewport());
   }
 
-  /**
-   * Scrolling by a few rows moves the row elements that left one edge to the other (in the DOM
-   * too, so document order stays the order on screen); the rows still in view keep their content
-   * and are not refilled.
-   */
-  private rotatePool(first: number, poolSize: number): void {
-    const current = this.pool[0].abs;
-    if (current < 0) return;
-    const shift = first - current;
-    if (shift === 0 || Math.abs(shift) >= poolSize) return;
-    const live = this.pool.slice(0, poolSize);
-    if (shift > 0) {
-      const moved = live.splice(0, shift);
-      live.push(...moved);
-      this.layer.insertBefore(fragmentOf(moved), this.pool[poolSize]?.root ?? null);
-    } else {
-      const moved = live.splice(live.length + shift, -shift);
-      live.unshift(...moved);
-      this.layer.prepend(fragmentOf(moved));
-    }
-    this.pool.splice(0, poolSize, ...live);
-  }
-
-  private onClick(event: MouseEvent): void {
-    const rowNode = (event.target as HTMLElement).closest('.row');
-    const element = this.pool.find((r) => r.root === rowNode);
-    if (element && element.abs >= 0) this.selectAbs(element.abs);
-  }
-
-  private selectAbs(abs: number): void {
+  focusAbs(abs: number): void {
     const clamped = Math.min(Math.max(abs, this.evicted), this.endAbs - 1);
     if (clamped < this.evicted) return;
     this.selectedAbs = clamped;
@@ -352,50 +387,13 @@ export class MessageList {
 
   private revealAbs(abs: number): void {
     const fullRows = Math.max(1, Math.floor(this.visibleRows()));
-    if (abs < this.topAbs) this.topAbs = abs;
-    else if (abs + 1 > this.topAbs + fullRows) this.topAbs = abs + 1 - this.visibleRows();
-    this.topAbs = Math.min(Math.max(this.topAbs, this.evicted), this.maxTop());
+    const pos = this.index.displayOf(abs);
+    // Going up onto a message after a gap shows its marker row too.
+    const top = this.index.markerAbove(abs) !== undefined ? pos - 1 : pos;
+    if (top < this.topPos) this.topPos = top;
+    else if (pos + 1 > this.topPos + fullRows) this.topPos = pos + 1 - this.visibleRows();
+    this.topPos = Math.min(Math.max(this.topPos, this.startPos()), this.maxTop());
     this.userMoved();
     this.applyScroll();
   }
-
-  private onKey(event: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.visibleRows()) - 1);
-    const current = this.selectedAbs >= 0 ? this.selectedAbs : Math.ceil(this.topAbs) - 1;
-    let target: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        target = current + 1;
-        break;
-      case 'ArrowUp':
-        target = current - 1;
-        break;
-      case 'PageDown':
-        target = current + page;
-        break;
-      case 'PageUp':
-        target = current - page;
-        break;
-      case 'Home':
-        target = this.evicted;
-        break;
-      case 'End':
-        target = this.endAbs - 1;
-        break;
-      case 'Enter':
-        if (this.selectedSeq >= 0) this.events.activate();
-        event.preventDefault();
-        return;
-      default:
-        return;
-    }
-    event.preventDefault();
-    if (this.matched > 0) this.selectAbs(target);
-  }
-}
-
-function fragmentOf(rows: RowElement[]): DocumentFragment {
-  const fragment = document.createDocumentFragment();
-  for (const row of rows) fragment.append(row.root);
-  return fragment;
 }

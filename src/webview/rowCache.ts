@@ -10,6 +10,8 @@ export interface ListRow {
   summary: string;
   frames: number;
   size: number;
+  /** The message's own sequence number, when its session is tracked and the number readable. */
+  sequence?: number;
 }
 
 /** Where the list stands, in absolute positions. */
@@ -76,6 +78,7 @@ export class RowCache {
         summary: window.summaries[i],
         frames: window.frameCounts[i],
         size: window.sizes[i],
+        sequence: window.sequenceValues?.[i] ?? undefined,
       });
     }
   }

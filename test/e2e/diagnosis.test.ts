@@ -104,9 +104,10 @@ while True:
 
       await vscode.runCommand('ZeroMQ: Open Message Inspector');
       const inspector = await vscode.findWebviewFrame('.list-rows', 30_000);
-      const marked = inspector.locator('.list-rows .row.after-gap:not([hidden])').first();
+      // The gap is a marker row of its own between the two messages.
+      const marked = inspector.locator('.list-rows .row.gap-marker:not([hidden])').first();
       await marked.waitFor({ timeout: 20_000 });
-      const markedText = await marked.innerText();
+      const markedText = await marked.locator('.c-marker').innerText();
       const marker = /⚠ ([\d,]+) missing \(seq ([\d,]+)–([\d,]+)\)/.exec(markedText);
       assert.ok(marker, markedText);
       const [from, to] = [marker[2], marker[3]].map((n) => Number(n.replace(/,/g, '')));

@@ -10,6 +10,8 @@ export function refusingHostHandlers(reason: string): EngineClientOptions['hostH
   return {
     'inspector.addRule': refuse,
     'inspector.replay': refuse,
+    'inspector.replaySelected': refuse,
+    'inspector.exportPath': refuse,
     'inspector.clipboard': refuse,
     'inspector.plotField': refuse,
     'monitor.openMessage': refuse,

@@ -59,7 +59,7 @@ export function toCaptureLine(record: CaptureRecord, decoders?: string[], sessio
 }
 
 /** The record's JSON line, without the newline. */
-function recordLine(record: CaptureRecord, options: ExportOptions): string {
+export function recordLine(record: CaptureRecord, options: ExportOptions): string {
   const decoders = options.decoderIdFor ? record.frames.map((_, i) => options.decoderIdFor!(record, i) ?? '') : undefined;
   return JSON.stringify(toCaptureLine(record, decoders, options.describeSession?.(record.sessionId)));
 }
@@ -71,6 +71,8 @@ export interface StreamExportOptions extends ExportOptions {
   onProgress?(written: number, total: number): void;
   /** Lines are written in chunks of about this many characters (a longer line is a chunk alone). */
   chunkBytes?: number;
+  /** Exactly these messages, in this order, instead of those matching `filter` (the inspector's selection). */
+  seqs?: readonly number[];
 }
 
 export interface StreamExportResult {
@@ -98,7 +100,7 @@ export async function exportJsonLinesToStream(
   const { signal, onProgress } = options;
   const chunkBytes = Math.max(1, options.chunkBytes ?? EXPORT_CHUNK_BYTES);
   // A copy, not a view of the store: messages evicted meanwhile show up as missing, never as others.
-  const seqs = store.matchingSeqs(options.filter ?? {});
+  const seqs = options.seqs ? [...options.seqs] : store.matchingSeqs(options.filter ?? {});
   const result: StreamExportResult = { written: 0, missing: 0, cancelled: false };
   const watch = new StreamWatch(out);
   try {

@@ -40,6 +40,9 @@ export class DiagnosisSink implements CaptureSink {
   private readonly watches = new Map<string, SessionWatch>();
   private lastSessionId?: string;
   private lastWatch?: SessionWatch;
+  /** Tells a replaced tracker from the one before it (both start at version 0). */
+  private readonly trackerIds = new WeakMap<SequenceTracker, number>();
+  private trackerCount = 0;
 
   constructor(
     private readonly inner: CaptureSink,
@@ -71,6 +74,7 @@ export class DiagnosisSink implements CaptureSink {
     const watch = this.watchFor(sessionId);
     const tracker = new SequenceTracker(field, { publisher: options.publisher, topicPrefix: options.topicPrefix, now: this.now });
     watch.tracker = tracker;
+    this.trackerIds.set(tracker, ++this.trackerCount);
     watch.trackDirection = options.direction ?? 'in';
     let backfilled = 0;
     for (const record of options.backfill ?? []) {
@@ -105,6 +109,34 @@ export class DiagnosisSink implements CaptureSink {
       if (gap) return gapMarker(gap);
     }
     return undefined;
+  }
+
+  /**
+   * Every tracked session's recent gaps, by the capture seq of the message after each, with the marker
+   * text; `version` changes whenever one of them (or what is tracked) does.
+   */
+  gapMarkers(): { version: string; markers: { captureSeq: number; text: string }[] } {
+    const versions: string[] = [];
+    const markers: { captureSeq: number; text: string }[] = [];
+    for (const [id, watch] of this.watches) {
+      if (!watch.tracker) continue;
+      versions.push(`${id}:${this.trackerIds.get(watch.tracker)}:${watch.tracker.version}`);
+      for (const gap of watch.tracker.recentGaps()) markers.push({ captureSeq: gap.beforeCaptureSeq, text: gapMarker(gap) });
+    }
+    return { version: versions.join(','), markers };
+  }
+
+  /** The tracked sequence number of a captured message, when its session is tracked and the number readable. */
+  sequenceValueOf(sessionId: string, direction: Direction, frames: readonly Uint8Array[]): number | undefined {
+    const watch = this.watches.get(sessionId);
+    if (!watch?.tracker || direction !== watch.trackDirection) return undefined;
+    return watch.tracker.valueOf(frames);
+  }
+
+  /** True while at least one session has a sequence tracker. */
+  tracking(): boolean {
+    for (const watch of this.watches.values()) if (watch.tracker) return true;
+    return false;
   }
 
   /** Proposed sequence fields from the session's first messages of `direction` (default 'in'). */

@@ -149,6 +149,18 @@ export class SequenceTracker {
     return this.gapByCaptureSeq.get(captureSeq);
   }
 
+  /** Recent gaps, oldest first (bounded by maxEvents): the inspector's marker rows. */
+  recentGaps(): readonly SequenceGap[] {
+    return this.gapList;
+  }
+
+  /** The tracked number in these frames, or undefined (another topic, unreadable): the inspector's column. */
+  valueOf(frames: readonly Uint8Array[]): number | undefined {
+    if (this.topicPrefix && !startsWith(frames[0], this.topicPrefix)) return undefined;
+    const value = this.read(frames);
+    return value < 0 ? undefined : value;
+  }
+
   report(): SequenceReport {
     const states = this.single ? [this.single, ...this.publishers.values()] : [...this.publishers.values()];
     const publishers = states.map((s): PublisherReport => ({
