@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { startPythonPeer, type PythonPeer } from '../support/peers';
 import { withVsCode } from './vscodeHarness';
 import { pollUntil } from './workbenchPage';
+import type { CaptureLine } from '../../src/core/capture/captureJsonlExport';
 
 const PUB_PORT = 17730;
 const MESSAGES = 12;
@@ -23,19 +24,6 @@ after(async () => {
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-interface ExportedLine {
-  seq: number;
-  time: string;
-  timeNs: string;
-  session: string;
-  sessionName?: string;
-  socketType?: string;
-  direction: string;
-  frames: string[];
-  frameSizes: number[];
-  topic?: boolean;
-}
 
 test(
   'Export Capture… writes what a pyzmq PUB sent (non-ASCII, binary, empty frames); Import Capture… brings it back and names bad lines',
@@ -116,7 +104,7 @@ time.sleep(600)
         assert.equal(rawLines.length, MESSAGES);
         const lines = rawLines.map((raw, i) => {
           try {
-            return JSON.parse(raw) as ExportedLine;
+            return JSON.parse(raw) as CaptureLine;
           } catch {
             throw new Error(`line ${i + 1} is not JSON: ${raw}`);
           }
