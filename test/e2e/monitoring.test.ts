@@ -95,7 +95,13 @@ test(
         // Plot this field: a JSON tick's price, from the inspector's decoded tree, becomes a series in the panel.
         await vscode.runCommand('ZeroMQ: Open Message Inspector');
         const inspector = await vscode.findWebviewFrame('.list-rows', 30_000);
-        // Rows are reused as the list tails: whichever JSON tick the click lands on is the one plotted.
+        // Rows are reused as the list tails, so the click may land on another message than the one it aimed at:
+        // narrow the list to the JSON ticks first, and whichever the click lands on is the one plotted.
+        await inspector.locator('.filter-expression').fill('topic ^= "ticks."');
+        await pollUntil('the list narrowed to the JSON ticks', 15_000, async () => {
+          const shown = await inspector.locator('.list-rows .row:not([hidden]):not(.loading) .c-summary').allTextContents();
+          return shown.length > 0 && shown.every((summary) => /^ticks\.(AAPL|MSFT)/.test(summary)) ? true : undefined;
+        });
         const tick = inspector.locator('.list-rows .row:not([hidden])', { hasText: /ticks\.(AAPL|MSFT)/ }).first();
         await tick.waitFor({ timeout: 20_000 });
         await tick.click();
