@@ -8,10 +8,10 @@ import * as zmq from 'zeromq';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry, type DecoderRule } from '../../src/core/decoders';
 import { SessionManager } from '../../src/core/session/sessionManager';
-import type { Page } from 'playwright-core';
 import type { Session } from '../../src/core/session/session';
 import type { InspectorDeps } from '../../src/inspector/inspectorBackend';
 import { delay, waitUntil } from '../support/peers';
+import { assertInOrder, visibleSeqs, waitForLastVisibleSeq, waitForStatus, wheelAndSettle } from './inspectorListProbes';
 import { closeChromium, measureScrollbarJumps, measureWheel, openInspectorPage, repoRoot, type InspectorPage } from './inspectorHarness';
 
 // Each is the first of a few tried: another run of the suite may hold one.
@@ -71,37 +71,6 @@ async function firstFree(range: readonly [number, number], bind: (address: strin
 
 async function screenshot(name: string): Promise<void> {
   await inspector.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** Seq numbers of the rows painted with data, top to bottom. */
-/** Waits until the inspector's status line (message counts) matches. */
-async function waitForStatus(page: Page, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(
-    ({ source, flags }) =>
-      new RegExp(source, flags).test(
-        (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(
-          '.status',
-        )?.textContent ?? '',
-      ),
-    { source: pattern.source, flags: pattern.flags },
-  );
-}
-
-function visibleSeqs(page = inspector.page): Promise<number[]> {
-  return page.$$eval('.list-rows .row:not([hidden]):not(.loading) .c-seq', (cells) => cells.map((c) => Number(c.textContent)));
-}
-
-async function waitForLastVisibleSeq(seq: number, page = inspector.page): Promise<void> {
-  await page.waitForFunction(
-    (wanted) => {
-      const cells = (
-        globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }
-      ).document.querySelectorAll('.list-rows .row:not([hidden]):not(.loading) .c-seq');
-      return cells.length > 0 && Number(cells[cells.length - 1].textContent) === wanted;
-    },
-    seq,
-    { timeout: 10_000 },
-  );
 }
 
 /** A million messages as the sessions would have captured them: JSON ticks, ROUTER requests, replies. */
@@ -171,7 +140,7 @@ test('a million messages load: the status counts them and only the visible rows 
   const rowElements = await page.locator('.list-rows .row').count();
   assert.ok(rowElements > 10 && rowElements < 80, `a virtual list keeps a screenful of rows in the DOM, not ${rowElements}`);
   // Opened at the live end of the capture.
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
   await screenshot('inspector-1m-tail');
 });
 
@@ -188,59 +157,12 @@ test('scrolling: Home shows the first message, the scrollbar and the wheel move 
   figures.wheelDown = await measureWheel(page, 40, 240);
   figures.scrollbarJumps = await measureScrollbarJumps(page, 60);
   // The last jump lands on the bottom: the last message is painted.
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
   await page.keyboard.press('Home');
   await page.keyboard.press('End');
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
   await page.waitForSelector(`.list-rows .row.selected[data-seq="${store.stats().lastSeq}"]`);
 });
-
-/** Rows painted with data, in document order: their seq and their top edge relative to the viewport's. */
-function paintedRows(page = inspector.page): Promise<Array<{ seq: number; top: number }>> {
-  return page.evaluate(() => {
-    type Box = { getBoundingClientRect(): { top: number; bottom: number } };
-    const doc = (
-      globalThis as unknown as {
-        document: {
-          querySelector(s: string): Box;
-          querySelectorAll(s: string): ArrayLike<Box & { getAttribute(n: string): string | null }>;
-        };
-      }
-    ).document;
-    const viewport = doc.querySelector('.list-viewport').getBoundingClientRect();
-    return Array.from(doc.querySelectorAll('.list-rows .row:not([hidden]):not(.loading)'))
-      .map((row) => ({ seq: Number(row.getAttribute('data-seq')), top: row.getBoundingClientRect().top - viewport.top }))
-      .filter((row) => row.top > -22 && row.top < viewport.bottom - viewport.top);
-  });
-}
-
-/** Wheel steps, then the rows on screen once every row is filled. */
-async function wheelAndSettle(page: Page, ticks: number, deltaY: number): Promise<Array<{ seq: number; top: number }>> {
-  for (let i = 0; i < ticks; i++) await page.mouse.wheel(0, deltaY);
-  await page.waitForFunction(
-    () =>
-      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
-        '.list-rows .row.loading:not([hidden])',
-      ),
-  );
-  await delay(100);
-  return paintedRows(page);
-}
-
-function assertInOrder(rows: Array<{ seq: number; top: number }>, seqStep: number, what: string): void {
-  assert.ok(rows.length > 10, `${what}: a screenful of rows is painted, not ${rows.length}`);
-  for (let i = 1; i < rows.length; i++) {
-    assert.equal(
-      rows[i].seq - rows[i - 1].seq,
-      seqStep,
-      `${what}: row ${i} follows row ${i - 1} (${JSON.stringify(rows.slice(0, i + 1).map((r) => r.seq))})`,
-    );
-    assert.ok(
-      Math.abs(rows[i].top - rows[i - 1].top - 22) < 0.5,
-      `${what}: row ${i} sits one row below row ${i - 1} (${rows[i - 1].top} then ${rows[i].top})`,
-    );
-  }
-}
 
 test('after wheel steps either way the rows on screen are consecutive, in document order, one under another (scaled list and native-scroll list)', async () => {
   const { page } = inspector;
@@ -390,12 +312,12 @@ test('the live tail shows a new message from the real PUB, and pauses with a cou
   await waitForStatus(page, /^(?!.* of ).* messages/);
   await page.locator('.list').focus();
   await page.keyboard.press('End');
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
 
   const before = store.stats().lastSeq;
   await pub.send(['live.tick', '{"live":1}']);
   await waitUntil(() => store.stats().lastSeq > before, 'the tick is captured');
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
   const lastRow = page.locator(`.list-rows .row[data-seq="${store.stats().lastSeq}"] .c-summary`);
   assert.match((await lastRow.textContent()) ?? '', /^live\.tick/);
 
@@ -405,10 +327,10 @@ test('the live tail shows a new message from the real PUB, and pauses with a cou
   for (let i = 0; i < 3; i++) await pub.send(['live.tick', `{"live":${i + 2}}`]);
   await waitUntil(() => store.stats().lastSeq === paused + 3, 'three more ticks are captured');
   await page.locator('.tail-chip', { hasText: 'paused — 3 new, jump to latest' }).waitFor();
-  assert.ok(!(await visibleSeqs()).includes(store.stats().lastSeq), 'a paused view stays where the user scrolled');
+  assert.ok(!(await visibleSeqs(inspector.page)).includes(store.stats().lastSeq), 'a paused view stays where the user scrolled');
   await screenshot('inspector-paused');
   await page.locator('.tail-chip').click();
-  await waitForLastVisibleSeq(store.stats().lastSeq);
+  await waitForLastVisibleSeq(store.stats().lastSeq, inspector.page);
   // The chip hides on the render after the jump, which may come a frame after the last row shows.
   await page.locator('.tail-chip').waitFor({ state: 'hidden', timeout: 5_000 });
 });

@@ -83,7 +83,8 @@ export class LatencyCharts {
     const slices = tap.slices;
     const last = slices.at(-1);
     const pairs = slices.reduce((n, s) => n + s.counts.reduce((a, b) => a + b, 0), 0);
-    tap.caption.textContent = `${tap.name}: ${formatCount(pairs)} round trips in view${last && last.max ? ` · last second p50 ${ms(last.p50)}, p99 ${ms(last.p99)}, max ${ms(last.max)}` : ''}`;
+    const lastSecond = last && last.max ? ` · last second p50 ${ms(last.p50)}, p99 ${ms(last.p99)}, max ${ms(last.max)}` : '';
+    tap.caption.textContent = `${tap.name}: ${formatCount(pairs)} round trips in view${lastSecond}`;
     // Seconds without a round trip have no percentile: null leaves a gap in the lines.
     const data: uPlot.AlignedData = [
       slices.map((s) => s.timeMs / 1000),
