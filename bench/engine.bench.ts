@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
-import { EngineClient } from '../src/engine/engineClient';
+import type { EngineClient } from '../src/engine/engineClient';
 import { MessageType, type ToWebviewMessage } from '../src/shared/inspectorProtocol';
-import { refusingHostHandlers } from '../test/support/engineHandlers';
+import { newTestEngineClient } from '../test/support/testEngine';
 import { STOP_MARKERS, addressesFrom, bareLoop, buildPublisher, delay, result, startPublisher } from './captureTrial';
 
 const ENGINE = resolve('dist/engine.js');
@@ -52,14 +52,12 @@ print(n / (time.perf_counter() - start), flush=True)
 }
 
 function newEngine(spoolDir: string | undefined): EngineClient {
-  return new EngineClient({
+  return newTestEngineClient({
     enginePath: ENGINE,
     spoolDir,
-    helloParams: () => ({
-      limits: { maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
-      receiveTimeoutMs: 30_000,
-    }),
-    hostHandlers: refusingHostHandlers('not in a benchmark'),
+    maxBytes: 256 * 1024 * 1024,
+    receiveTimeoutMs: 30_000,
+    refusal: 'not in a benchmark',
     log: (level, message) => {
       if (level === 'error' || level === 'warn') console.error(`[engine ${level}] ${message}`);
     },

@@ -7,14 +7,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EngineClient, type EngineCrash, type EngineStart } from '../../src/engine/engineClient';
+import type { EngineClient, EngineCrash, EngineStart } from '../../src/engine/engineClient';
 import { ENGINE_PROTOCOL_VERSION, type EngineSnapshot } from '../../src/shared/engineProtocol';
-import { refusingHostHandlers } from '../support/engineHandlers';
+import { ENGINE_PATH, newTestEngineClient } from '../support/testEngine';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
-const ENGINE = resolve(__dirname, '..', '..', '..', 'dist', 'engine.js');
 const PUB_PORT = 17640;
 const BIND_PORT = 17641;
 const LOOP_PORT = 17642;
@@ -32,14 +31,9 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-'));
   dirs.push(spoolDir);
   const logs: string[] = [];
-  const client = new EngineClient({
-    enginePath: ENGINE,
+  const client = newTestEngineClient({
     spoolDir,
-    helloParams: () => ({
-      limits: { maxMessages: 1_000_000, maxBytes: 64 * 1024 * 1024, maxFrameBytes: 1024 * 1024 },
-      receiveTimeoutMs: 5000,
-    }),
-    hostHandlers: refusingHostHandlers('not in this test'),
+    refusal: 'not in this test',
     log: (level, message) => logs.push(`${level}: ${message}`),
     ...options,
   });
@@ -216,7 +210,7 @@ test('the engine dies with its parent: a host killed with kill -9 leaves no engi
     [
       '-e',
       `const { fork } = require('node:child_process');
-const engine = fork(${JSON.stringify(ENGINE)}, [], { execArgv: [], serialization: 'advanced', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+const engine = fork(${JSON.stringify(ENGINE_PATH)}, [], { execArgv: [], serialization: 'advanced', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
 engine.on('message', (m) => { if (m.kind === 'reply') console.log('ENGINE ' + m.result.pid); });
 const limits = { maxMessages: 1000, maxBytes: 1048576, maxFrameBytes: 1024 };
 engine.send({ kind: 'request', id: 1, method: 'hello', params: { protocolVersion: ${ENGINE_PROTOCOL_VERSION}, limits, receiveTimeoutMs: 1000 } });

@@ -5,8 +5,7 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient } from '../../src/engine/engineClient';
-import { refusingHostHandlers } from './engineHandlers';
+import { newTestEngineClient } from './testEngine';
 import type { CaptureStats } from '../../src/core/types';
 import { delay, startPythonPeer } from './peers';
 
@@ -48,11 +47,11 @@ export async function floodEngineMemory(options: {
 }): Promise<FloodMemory> {
   const { enginePath, port, size, seconds, maxBytes, spool = true } = options;
   const spoolDir = mkdtempSync(join(tmpdir(), 'zmq-engine-flood-'));
-  const engine = new EngineClient({
+  const engine = newTestEngineClient({
     enginePath,
     spoolDir: spool ? spoolDir : undefined,
-    helloParams: () => ({ limits: { maxMessages: 1_000_000, maxBytes, maxFrameBytes: 1024 * 1024 }, receiveTimeoutMs: 5000 }),
-    hostHandlers: refusingHostHandlers('not in a flood'),
+    maxBytes,
+    refusal: 'not in a flood',
     log: (level, message) => {
       if (level === 'error') console.error(`[engine ${level}] ${message}`);
     },
