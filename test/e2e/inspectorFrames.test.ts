@@ -8,16 +8,13 @@ import { createDefaultRegistry } from '../../src/core/decoders';
 import type { InspectorDeps } from '../../src/inspector/inspectorBackend';
 import { cborSharedDoubling } from '../support/hostileFrames';
 import { closeChromium, openInspectorPage, type InspectorPage } from './inspectorHarness';
+import { fixedSubSessions } from '../support/fixedSessions';
 
 const HTTP_PORT = 18620;
 const store = new CaptureStore({ maxMessages: 1000, maxBytes: 256 * 1024 * 1024 });
 const deps: InspectorDeps = {
   store,
-  sessions: {
-    list: () => [{ id: 's1', name: 'feed', type: 'SUB' }],
-    get: (id) => (id === 's1' ? { name: 'feed', type: 'SUB' } : undefined),
-    onDidChange: () => ({ dispose: () => undefined }),
-  },
+  sessions: fixedSubSessions({ s1: 'feed' }),
   decoders: createDefaultRegistry(),
   getRules: () => [],
   addRule: async () => undefined,

@@ -2,6 +2,7 @@
 // DiagnosisSink with sequence tracking: gap marker rows between the messages around each gap, the
 // "Sequence" column, and columns the user resizes and hides (kept across a reload).
 import assert from 'node:assert/strict';
+import { fixedSubSessions } from '../support/fixedSessions';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,11 +39,7 @@ const sink = new DiagnosisSink(store);
 const sessionNames: Record<string, string> = { feed: 'feed', other: 'other' };
 const deps: InspectorDeps = {
   store,
-  sessions: {
-    list: () => Object.entries(sessionNames).map(([id, name]) => ({ id, name, type: 'SUB' as const })),
-    get: (id) => (sessionNames[id] ? { name: sessionNames[id], type: 'SUB' } : undefined),
-    onDidChange: () => ({ dispose: () => undefined }),
-  },
+  sessions: fixedSubSessions(sessionNames),
   decoders: createDefaultRegistry(),
   getRules: () => [],
   addRule: async () => undefined,

@@ -1,6 +1,7 @@
 // The inspector's host side without VS Code: what the webview gets for each request, and that a
 // hidden panel gets no pushes while a visible one gets coalesced summaries only when the store changed.
 import assert from 'node:assert/strict';
+import { fixedSubSessions } from '../support/fixedSessions';
 import { mock, test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
@@ -25,11 +26,7 @@ function setup() {
   const rules: unknown[] = [];
   const deps: InspectorDeps = {
     store,
-    sessions: {
-      list: () => [{ id: 's1', name: 'ticks', type: 'SUB' }],
-      get: (id) => (id === 's1' ? { name: 'ticks', type: 'SUB' } : undefined),
-      onDidChange: () => ({ dispose: () => undefined }),
-    },
+    sessions: fixedSubSessions({ s1: 'ticks' }),
     decoders: createDefaultRegistry(),
     getRules: () => rules,
     addRule: async (rule) => {
@@ -188,7 +185,7 @@ test('row summaries ask the decoders for a summary only, with the topic cut to i
   const spying = new InspectorBackend(
     {
       store,
-      sessions: { list: () => [], get: () => undefined, onDidChange: () => ({ dispose: () => undefined }) },
+      sessions: fixedSubSessions({}),
       decoders: {
         list: () => registry.list(),
         decodeFrame: (frame, context, options) => {

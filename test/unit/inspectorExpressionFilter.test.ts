@@ -2,6 +2,7 @@
 // presets, the list filled by the incremental scan (and kept up as messages arrive), errors answered
 // in words, and presets on by default until the webview names its own.
 import assert from 'node:assert/strict';
+import { fixedSubSessions } from '../support/fixedSessions';
 import { test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../../src/core/decoders';
@@ -23,11 +24,7 @@ function setup() {
   const backend = new InspectorBackend(
     {
       store,
-      sessions: {
-        list: () => [{ id: 's1', name: 'feed', type: 'SUB' }],
-        get: (id) => (id === 's1' ? { name: 'feed', type: 'SUB' } : undefined),
-        onDidChange: () => ({ dispose: () => undefined }),
-      },
+      sessions: fixedSubSessions({ s1: 'feed' }),
       decoders: createDefaultRegistry(),
       getRules: () => [],
       addRule: async () => undefined,
