@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type * as Zmq from 'zeromq';
 import type { ParsedEndpoint } from '../session/endpoint';
+import { unbindFully } from '../session/unbindFully';
 import { explainZmqError } from '../session/zmqErrors';
 import { WireRelay } from './wireRelay';
 
@@ -25,7 +26,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
       throw explainZmqError(error, 'bind', listen.address, frontType);
     }
     const bound = front.lastEndpoint ?? listen.address;
-    return { bound, close: () => front.unbind(bound).catch(() => undefined) };
+    return { bound, close: () => unbindFully(front, bound) };
   }
   try {
     await front.bind('tcp://127.0.0.1:*');
@@ -33,7 +34,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
     throw explainZmqError(error, 'bind', 'tcp://127.0.0.1:*', frontType);
   }
   const inner = front.lastEndpoint!;
-  const closeInner = () => front.unbind(inner).catch(() => undefined);
+  const closeInner = () => unbindFully(front, inner);
   let relay: WireRelay;
   try {
     relay = await WireRelay.listen(host, listen.port ?? 0, Number(/:(\d+)$/.exec(inner)![1]));
