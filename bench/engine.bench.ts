@@ -186,7 +186,9 @@ async function restart(messages: number): Promise<{ noticedMs: number; startedMs
 
 async function main(): Promise<void> {
   buildPublisher();
-  const sizes = process.env.ENGINE_BENCH_SIZES?.split(',').map(Number);
+  // ENGINE_BENCH_SIZES=64 runs only that size's capture trials; ENGINE_BENCH_FLOOD_ONLY=1 only the flood and restart.
+  const floodOnly = process.env.ENGINE_BENCH_FLOOD_ONLY === '1';
+  const sizes = floodOnly ? [] : process.env.ENGINE_BENCH_SIZES?.split(',').map(Number);
   for (const [size, count] of (
     [
       [64, 1_000_000],
@@ -233,7 +235,7 @@ async function main(): Promise<void> {
       Math.round(bestEngine),
     );
   }
-  if (!sizes) {
+  if (!sizes || floodOnly) {
     const flood = await enginePath(1_000_000, 64, true);
     // The same setup without the flood, as long: what this machine's scheduler alone does to the delay.
     const quiet = await enginePath(1_000_000, 64, true, { quietMs: Math.max(3000, flood.ms) });

@@ -2,8 +2,12 @@
 // the store they read. The host only relays: webview messages come in as requests, and what a backend
 // posts leaves in the engine's event batch of that turn. What only the host can do (save a rule, write the
 // clipboard, pick a replay target, show the monitor, steer the inspector) is asked of it with a host request.
+import type { Finding } from '../core/diagnosis/findings';
+import { subscriptionFindings } from '../core/diagnosis/subscriptionFindings';
 import { readFilterPresets, type FilterPreset } from '../core/filter/captureExpressionFilter';
 import type { FieldPlotSpec } from '../core/monitor/trafficSampler';
+import { parsePrefix } from '../core/session/prefixBytes';
+import type { SocketTypeName } from '../core/types';
 import { InspectorBackend, type InspectorDeps } from '../inspector/inspectorBackend';
 import { MonitorBackend, type MonitorDeps } from '../monitor/monitorBackend';
 import type { SessionHealthSource } from '../monitor/monitorHealth';
@@ -163,19 +167,33 @@ export function monitorDeps(core: EngineCore, callHost: HostCall): MonitorDeps {
   };
 }
 
-/** Each open session with its whole monitor timeline (the snapshot keeps only the latest events) and diagnosis. */
+/**
+ * Each open session with its whole monitor timeline (the snapshot keeps only the latest events) and diagnosis:
+ * the sequence findings the snapshot carries, and for a SUB or XSUB what its own subscriptions say (none at
+ * all, or one ending in a NUL, a space or a newline). The publisher's topics are sampled only when the
+ * user asks for a diagnosis, so the panel says what can be known from the subscriber alone.
+ */
 function sessionHealth(core: EngineCore): SessionHealthSource[] {
-  return core.snapshot().sessions.map((s) => ({
-    id: s.id,
-    name: s.name,
-    type: s.type,
-    mode: s.mode,
-    state: s.state,
-    rate1s: s.rate1s,
-    timeline: core.sessions.get(s.id)?.monitor.timeline() ?? s.events,
-    connections: s.connections,
-    routingPeerCount: s.routingPeerCount,
-    ...(s.cause ? { cause: s.cause } : {}),
-    ...(s.findings ? { findings: s.findings } : {}),
-  }));
+  return core.snapshot().sessions.map((s) => {
+    const findings = [...(s.findings ?? []), ...ownSubscriptionFindings(s.type, s.subscriptions)];
+    return {
+      id: s.id,
+      name: s.name,
+      type: s.type,
+      mode: s.mode,
+      state: s.state,
+      rate1s: s.rate1s,
+      timeline: core.sessions.get(s.id)?.monitor.timeline() ?? s.events,
+      connections: s.connections,
+      routingPeerCount: s.routingPeerCount,
+      ...(s.cause ? { cause: s.cause } : {}),
+      ...(findings.length ? { findings } : {}),
+    };
+  });
+}
+
+function ownSubscriptionFindings(type: SocketTypeName, subscriptions: readonly string[] | undefined): Finding[] {
+  if ((type !== 'SUB' && type !== 'XSUB') || !subscriptions) return [];
+  // Each was parsed when it was subscribed, so this cannot throw on what the session holds.
+  return subscriptionFindings(subscriptions.map((text) => parsePrefix(text)));
 }

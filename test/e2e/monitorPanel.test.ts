@@ -1,6 +1,7 @@
 // The monitoring panel's sessions, findings and tap latency in headless Chromium, over a real engine core
 // (the wiring the engine uses: monitorDeps): a zeromq.js PUB whose sequence numbers skip (a gap finding),
-// a SUB session connected to it (a peer, connected since), and a request-reply tap between a zeromq.js REQ
+// a SUB session connected to it (a peer, connected since), a second SUB whose subscription ends with a NUL
+// (a subscription finding, known without sampling the publisher), and a request-reply tap between a zeromq.js REQ
 // and a REP that answers in 1 to 30 ms (the latency heatmap). A click on the finding asks the host to filter
 // the inspector to the session and select the message after the gap. Screenshot: monitor-health.png.
 import assert from 'node:assert/strict';
@@ -41,6 +42,14 @@ before(async () => {
     subscriptions: [''],
   });
   core.sink.track(feed.id, parseSequenceField('f1:json:seq'));
+  // C code's strlen(topic) + 1: the subscription ends with the NUL, so it matches none of the topics.
+  await core.sessions.open({
+    name: 'c-feed',
+    type: 'SUB',
+    mode: 'connect',
+    addresses: [`tcp://127.0.0.1:${PORTS.pub}`],
+    subscriptions: ['hex:7469636b7300'],
+  });
   await core.startTap({
     id: 'tap-1',
     name: 'quotes-tap',
@@ -92,14 +101,16 @@ after(async () => {
 
 test('the panel lists the session and its publisher, charts the tap round trips, and a gap finding filters the inspector', async () => {
   const { page } = monitor;
-  const feedRow = page.locator('.sessions-table tr', { hasText: 'feed' });
+  const feedRow = page.locator('.sessions-table tr').filter({ has: page.locator('.session-name', { hasText: /^feed SUB/ }) });
   await feedRow
     .locator('.peer', { hasText: new RegExp(`tcp://127\\.0\\.0\\.1:${PORTS.pub} connected since \\d\\d:\\d\\d:\\d\\d`) })
     .waitFor();
   assert.match(await feedRow.locator('.session-name').innerText(), /^feed SUB connect$/);
 
-  const finding = page.locator('.findings-list .finding', { hasText: /feed: .*20 missing/ });
+  const finding = page.locator('.findings-list .finding', { hasText: /(?<![\w-])feed: .*20 missing/ });
   await finding.waitFor({ timeout: 15_000 });
+  // Known from the subscriber alone, without sampling the publisher: shown as soon as the session is open.
+  await page.locator('.findings-list .finding', { hasText: /c-feed: The subscription .*ends with a NUL byte/ }).waitFor();
 
   await page
     .locator('.latency-caption', { hasText: /quotes-tap: [\d,]+ round trips in view · last second p50 [\d.]+ ms, p99 [\d.]+ ms/ })
