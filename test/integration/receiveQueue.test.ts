@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
-import { highWaterMarkFor } from '../../src/core/capture/queueBudget';
+import { captureHighWaterMarkFor, forwardingHighWaterMarkFor } from '../../src/core/capture/queueBudget';
 import { SessionManager } from '../../src/core/session/sessionManager';
 import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
@@ -15,11 +15,15 @@ after(async () => {
   for (const p of peers) await p.kill();
 });
 
-test('the receive high-water mark follows the capture budget: 8 KiB messages of a full queue hold about the budget', () => {
-  assert.equal(highWaterMarkFor(64 * MiB), 8192);
-  assert.equal(highWaterMarkFor(256 * MiB), 32_768);
-  assert.equal(highWaterMarkFor(1 * MiB), 1000, "never below libzmq's default");
-  assert.equal(highWaterMarkFor(64 * 1024 * MiB), 1_000_000);
+test("a session's receive queue holds a quarter of the capture budget, at most 32 MiB, of 8 KiB messages; a tap's about the budget", () => {
+  assert.equal(captureHighWaterMarkFor(16 * MiB), 1000, "never below libzmq's default");
+  assert.equal(captureHighWaterMarkFor(64 * MiB), 2048);
+  assert.equal(captureHighWaterMarkFor(256 * MiB), 4096, 'at most 32 MiB whatever the budget: RSS stays within budget + 150 MiB');
+  assert.equal(captureHighWaterMarkFor(1 * MiB), 1000, "never below libzmq's default");
+  assert.equal(forwardingHighWaterMarkFor(64 * MiB), 8192);
+  assert.equal(forwardingHighWaterMarkFor(256 * MiB), 32_768);
+  assert.equal(forwardingHighWaterMarkFor(1 * MiB), 1000, "never below libzmq's default");
+  assert.equal(forwardingHighWaterMarkFor(64 * 1024 * MiB), 1_000_000);
 });
 
 test('a SUB whose reader stalls while a pyzmq PUB sends 320 MB holds its queue, not the flood', async (t) => {
@@ -50,6 +54,6 @@ time.sleep(60)
   const grown = process.memoryUsage().rss - before;
   await waitUntil(() => store.stats().total > 0, 'messages captured after the stall');
   t.diagnostic(`RSS grew ${(grown / MiB).toFixed(1)} MiB during the stall (a receive HWM of 1,000,000 grew 164 MiB here)`);
-  // The queue: 2048 messages (16 MiB / 8 KiB) of 8 KiB; the rest stays with the publisher (its SNDHWM is 0).
+  // The queue: 1000 messages (libzmq's default; a quarter of 16 MiB is 512 at 8 KiB) of 8 KiB; the rest stays with the publisher (its SNDHWM is 0).
   assert.ok(grown < 64 * MiB, `RSS grew ${(grown / MiB).toFixed(0)} MiB during the stall`);
 });

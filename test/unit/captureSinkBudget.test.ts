@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CaptureStore } from '../../src/core/capture/captureStore';
-import { highWaterMarkFor } from '../../src/core/capture/queueBudget';
+import { captureHighWaterMarkFor } from '../../src/core/capture/queueBudget';
 import { DiagnosisSink } from '../../src/core/diagnosis/diagnosisSink';
 import { ScenarioSockets } from '../../src/core/scenario/scenarioSockets';
 
@@ -14,7 +14,7 @@ test('the diagnosis sink and forwarding scenario sockets pass the store byte bud
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 64 * MiB });
   const diagnosis = new DiagnosisSink(store);
   assert.equal(diagnosis.maxBytes, 64 * MiB);
-  assert.equal(highWaterMarkFor(diagnosis.maxBytes), 8192);
+  assert.equal(captureHighWaterMarkFor(diagnosis.maxBytes), 2048);
   store.setLimits({ maxMessages: 1_000_000, maxBytes: 256 * MiB });
   assert.equal(diagnosis.maxBytes, 256 * MiB, 'follows the settings');
 

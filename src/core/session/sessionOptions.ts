@@ -1,6 +1,6 @@
 // What a session is opened with, and the libzmq socket options they become: queues sized from the capture
 // budget, sends that never block inside zeromq.js, a bounded reconnect back-off.
-import { highWaterMarkFor } from '../capture/queueBudget';
+import { captureHighWaterMarkFor } from '../capture/queueBudget';
 import { parsePrefix } from './prefixBytes';
 import { socketTypeInfo } from './socketTypes';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
@@ -60,7 +60,7 @@ export const DEFAULT_SEND_TIMEOUT_MS = 5000;
 export function socketOptionsFor(options: SessionOptions, captureMaxBytes: number | undefined): Record<string, unknown> {
   const info = socketTypeInfo(options.type);
   const socketOptions: Record<string, unknown> = { linger: options.linger ?? 0 };
-  socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? highWaterMarkFor(captureMaxBytes);
+  socketOptions.receiveHighWaterMark = options.receiveHighWaterMark ?? captureHighWaterMarkFor(captureMaxBytes);
   if (options.sendHighWaterMark !== undefined) socketOptions.sendHighWaterMark = options.sendHighWaterMark;
   // Sends never block inside zeromq.js: send() retries EAGAIN itself, under a deadline and a cancel.
   if (info.flow !== 'receive') socketOptions.sendTimeout = 0;

@@ -9,7 +9,7 @@
 // towards the service: requests, subscriptions, work a producer pushes into a sink; 'in' (tag
 // "service→client") is from the service: replies, publications, work a ventilator hands out.
 import type * as Zmq from 'zeromq';
-import { highWaterMarkFor } from '../capture/queueBudget';
+import { forwardingHighWaterMarkFor } from '../capture/queueBudget';
 import { type ParsedEndpoint, parseEndpoint } from '../session/endpoint';
 import { reachesOwnListener } from './selfLoop';
 import type { LatencySummary } from './latencyStats';
@@ -165,7 +165,7 @@ export class Tap {
       throw new ZmqUserError("The tap cannot listen on the service's own address: give it another address and point the clients at it.");
     }
     const { front: frontType, back: backType } = TAP_SOCKETS[pattern];
-    const hwm = options.highWaterMark ?? highWaterMarkFor(options.sink.maxBytes);
+    const hwm = options.highWaterMark ?? forwardingHighWaterMarkFor(options.sink.maxBytes);
     const front = openSocket(frontType, hwm);
     const back = openSocket(backType, hwm);
     let door: FrontDoor | undefined;
