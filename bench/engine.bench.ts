@@ -18,7 +18,8 @@ import { newTestEngineClient } from '../test/support/testEngine';
 import { STOP_MARKERS, addressesFrom, bareLoop, buildPublisher, delay, result, startPublisher } from './captureTrial';
 
 const ENGINE = resolve('dist/engine.js');
-const TRIALS = 3;
+// Five: trials on this shared 2-core machine vary by a third, and each side keeps its best.
+const TRIALS = 5;
 const nextAddress = addressesFrom(21400);
 
 /** pyzmq's recv_multipart loop, timed by itself. */
@@ -200,8 +201,10 @@ async function main(): Promise<void> {
     const engine: EngineRun[] = [];
     const pyzmq: number[] = [];
     const unspooled: number[] = [];
+    const copying: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       bare.push((await bareLoop(await startPublisher(nextAddress(), count, size))).rate);
+      copying.push((await bareLoop(await startPublisher(nextAddress(), count, size), true)).rate);
       engine.push(await enginePath(count, size, false));
       pyzmq.push(await pyzmqLoop(count, size));
       unspooled.push((await enginePath(count, size, false, { spool: false })).rate);
@@ -214,7 +217,7 @@ async function main(): Promise<void> {
       `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ` +
         `${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ` +
         `${pyzmq.map(Math.round).join(', ')}; engine without crash spool ` +
-        `${unspooled.map(Math.round).join(', ')}`,
+        `${unspooled.map(Math.round).join(', ')}; bare zeromq.js copying each frame once ${copying.map(Math.round).join(', ')}`,
     );
     result(`engine capture rate ${size} B`, Math.round(bestEngine), 'msg/s', undefined, Math.round(bestBare));
     result(`bare zeromq.js rate ${size} B (same run)`, Math.round(bestBare), 'msg/s');
@@ -224,6 +227,20 @@ async function main(): Promise<void> {
       +(bestEngine / bestBare).toFixed(3),
       'ratio',
       '>= 0.9',
+    );
+    // The trials alternate the sides, so each side's median is also a same-run figure; one fast outlier on
+    // either side moves the best-of ratio by a third on this machine, the median ratio much less.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    result(
+      `engine capture ratio ${size} B, medians of ${TRIALS} alternating trials (engine / bare zeromq.js)`,
+      +(median(engine.map((r) => r.rate)) / median(bare)).toFixed(3),
+      'ratio',
+    );
+    // Informative: the bare loop never reads the payload; this one reads it once, as any capture must.
+    result(
+      `engine capture ratio ${size} B (engine / bare zeromq.js copying each frame once)`,
+      +(bestEngine / best(copying)).toFixed(3),
+      'ratio',
     );
     result(`engine capture ratio ${size} B (engine / pyzmq recv_multipart)`, +(bestEngine / best(pyzmq)).toFixed(3), 'ratio');
     result(`messages lost ${size} B (engine, all ${TRIALS} trials)`, lost, 'messages', '0');
