@@ -17,7 +17,7 @@ import {
 import { SocketEventWatch } from './socketEventWatch';
 import { createSocket } from './socketFactory';
 import { socketTypeInfo } from './socketTypes';
-import { unbindFully } from './unbindFully';
+import { whenTcpPortFree } from './tcpPortFree';
 import { ZmqUserError, explainZmqError, loadZeromq } from './zmqErrors';
 
 // What a session is opened with lives in sessionOptions.ts; its importers find it here too.
@@ -247,7 +247,7 @@ export class Session {
     this.monitor.dispose();
     this.closing = (async () => {
       if (this.mode === 'bind') {
-        await Promise.all(this.addresses.map((address) => unbindFully(this.socket, address)));
+        await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
       } else {
         // Disconnecting first ends the pipes in order; closing a socket mid-handshake (a CURVE client
         // retrying) has tripped a libzmq assertion (pipe.cpp, term_ack_sent) that aborts the process.
@@ -261,6 +261,8 @@ export class Session {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       this.socket.close();
+      // libzmq unbinds in the background: the port is free only once its I/O thread has closed the listener.
+      if (this.mode === 'bind') await Promise.all(this.addresses.map((address) => whenTcpPortFree(address)));
     })();
     return this.closing;
   }

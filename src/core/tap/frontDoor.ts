@@ -4,7 +4,6 @@
 import { isIP } from 'node:net';
 import type * as Zmq from 'zeromq';
 import type { ParsedEndpoint } from '../session/endpoint';
-import { unbindFully } from '../session/unbindFully';
 import { explainZmqError } from '../session/zmqErrors';
 import { WireRelay } from './wireRelay';
 
@@ -26,7 +25,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
       throw explainZmqError(error, 'bind', listen.address, frontType);
     }
     const bound = front.lastEndpoint ?? listen.address;
-    return { bound, close: () => unbindFully(front, bound) };
+    return { bound, close: () => front.unbind(bound).catch(() => undefined) };
   }
   try {
     await front.bind('tcp://127.0.0.1:*');
@@ -34,7 +33,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
     throw explainZmqError(error, 'bind', 'tcp://127.0.0.1:*', frontType);
   }
   const inner = front.lastEndpoint!;
-  const closeInner = () => unbindFully(front, inner);
+  const closeInner = () => front.unbind(inner).catch(() => undefined);
   let relay: WireRelay;
   try {
     relay = await WireRelay.listen(host, listen.port ?? 0, Number(/:(\d+)$/.exec(inner)![1]));
