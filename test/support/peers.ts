@@ -25,9 +25,19 @@ def _atomic_print(*args, sep=' ', end='\\n', file=None, flush=False):
 builtins.print = _atomic_print
 `;
 
+// A test process that dies without its after() hooks (libzmq's pipe.cpp:355 abort did) left its peers
+// running with their ports bound, and every later test file on those ports failed. Linux's
+// PR_SET_PDEATHSIG (1) has the kernel kill the peer when the test process goes.
+export const DIE_WITH_PARENT = `import ctypes as _ctypes, signal as _signal
+try:
+    _ctypes.CDLL(None, use_errno=True).prctl(1, _signal.SIGKILL)
+except Exception:
+    pass
+`;
+
 /** Starts `/usr/bin/python3 -c script` and waits for its READY line. The script gets `zmq` imported. */
 export async function startPythonPeer(script: string, args: string[] = []): Promise<PythonPeer> {
-  const child = spawn(PYTHON, ['-u', '-c', `${ATOMIC_PRINT}import zmq, sys, time, json\n${script}`, ...args], {
+  const child = spawn(PYTHON, ['-u', '-c', `${DIE_WITH_PARENT}${ATOMIC_PRINT}import zmq, sys, time, json\n${script}`, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
