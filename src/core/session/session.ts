@@ -35,6 +35,8 @@ export class Session {
   private readonly hasRoutingIdIn: boolean;
   private readonly hasTopic: boolean;
   private closed = false;
+  /** The addresses bind() succeeded on, so far. */
+  private readonly boundAddresses: string[] = [];
   private closing: Promise<void> = Promise.resolve();
   private receiving?: Promise<void>;
   private waiters: ReceiveWaiter[] = [];
@@ -110,6 +112,7 @@ export class Session {
       if (this.mode === 'bind') {
         try {
           await this.socket.bind(address);
+          this.boundAddresses.push(address);
         } catch (error) {
           throw explainZmqError(error, 'bind', address, this.type);
         }
@@ -262,7 +265,8 @@ export class Session {
       }
       this.socket.close();
       // libzmq unbinds in the background: the port is free only once its I/O thread has closed the listener.
-      if (this.mode === 'bind') await Promise.all(this.addresses.map((address) => whenTcpPortFree(address)));
+      // (Only what this session bound: a port another process holds, the reason an open failed, stays taken.)
+      await Promise.all(this.boundAddresses.map((address) => whenTcpPortFree(address)));
     })();
     return this.closing;
   }
