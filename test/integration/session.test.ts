@@ -246,8 +246,8 @@ test('binding a port already in use is a clear error and leaves nothing open', a
 });
 
 test('closing a session frees its port at once, every time (libzmq closes listeners on its I/O thread)', async () => {
-  // One round passed nearly always; 300 rounds on a busy machine failed 22 times before close() waited for
-  // libzmq's listener `close` event.
+  // One round passed nearly always; 300 rounds on a busy machine failed 22 times before close() waited until
+  // the port could be listened on again.
   for (let round = 0; round < 100; round++) {
     const session = await manager.open({ name: 'free', type: 'PUB', mode: 'bind', addresses: ['tcp://127.0.0.1:15009'] });
     await manager.close(session.id);
