@@ -149,3 +149,15 @@ function ok(endpoint: ParsedEndpoint): EndpointParse {
 function fail(error: string): EndpointParse {
   return { ok: false, error };
 }
+
+/**
+ * The host Node can listen on for a libzmq tcp host: an address, `*` (every interface) or localhost; not an
+ * interface name, which libzmq resolves and Node cannot.
+ */
+export function nodeListenHost(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  if (host === '*' || isIP(host)) return host;
+  // libzmq binds localhost as IPv4 (its clients connect there too); Node may resolve it to ::1 first.
+  if (host === 'localhost') return '127.0.0.1';
+  return undefined;
+}

@@ -4,25 +4,26 @@
 // it left the socket's connections half torn down when close() came, and a tap closed that way tripped
 // libzmq 4.3.5's pipe.cpp:355 assertion, which aborts the process. So the socket is closed as before, and
 // this asks the kernel instead: the port is free once a listener of our own can take it.
-import { createServer, isIP } from 'node:net';
+import { createServer } from 'node:net';
+import { nodeListenHost, parseEndpoint } from './endpoint';
 
 /** How long to wait for libzmq to let the port go: it does within milliseconds, unless another process holds it. */
 const PORT_FREE_WAIT_MS = 1000;
 const RETRY_MS = 5;
 
 /**
- * Resolves once a tcp `address` (`tcp://host:port`, host an IP address, `*` or localhost) can be listened
- * on again, or after a second. Other transports, interface names and wildcard ports resolve at once.
+ * Resolves once a tcp `address` (host an IP address, `*` or localhost) can be listened on again, or after a
+ * second. Other transports, interface names and wildcard ports resolve at once.
  */
 export async function whenTcpPortFree(address: string): Promise<void> {
-  const match = /^tcp:\/\/(\[[^\]]+\]|[^:]+):(\d+)$/.exec(address);
-  if (!match || Number(match[2]) === 0) return;
-  const bare = match[1].replace(/^\[|\]$/g, '');
-  // libzmq binds localhost as IPv4; Node may resolve it to ::1 first, which is free either way.
-  const host = bare === '*' ? '0.0.0.0' : bare === 'localhost' ? '127.0.0.1' : bare;
-  if (!isIP(host)) return;
+  const parsed = parseEndpoint(address, { mode: 'bind' });
+  if (!parsed.ok || parsed.endpoint.transport !== 'tcp' || !parsed.endpoint.port) return;
+  const listenHost = nodeListenHost(parsed.endpoint.host);
+  if (!listenHost) return;
+  const host = listenHost === '*' ? '0.0.0.0' : listenHost;
+  const port = parsed.endpoint.port;
   const deadline = Date.now() + PORT_FREE_WAIT_MS;
-  while (!(await canListen(host, Number(match[2])))) {
+  while (!(await canListen(host, port))) {
     if (Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }

@@ -3,7 +3,7 @@
 // name libzmq resolves but Node cannot, or watching turned off) the front socket bound there directly.
 import { isIP } from 'node:net';
 import type * as Zmq from 'zeromq';
-import type { ParsedEndpoint } from '../session/endpoint';
+import { nodeListenHost, type ParsedEndpoint } from '../session/endpoint';
 import { explainZmqError } from '../session/zmqErrors';
 import { WireRelay } from './wireRelay';
 
@@ -17,7 +17,7 @@ export interface FrontDoor {
 
 /** Binds the front socket, behind a relay when `watch` and the address allow it. Rejects with a ZmqUserError. */
 export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, watch: boolean, frontType: string): Promise<FrontDoor> {
-  const host = listen.transport === 'tcp' ? relayHost(listen.host) : undefined;
+  const host = listen.transport === 'tcp' ? nodeListenHost(listen.host) : undefined;
   if (!watch || host === undefined) {
     try {
       await front.bind(listen.address);
@@ -50,13 +50,4 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
       await closeInner();
     },
   };
-}
-
-/** The host Node can listen on for a libzmq tcp host: an address, `*` or localhost; not an interface name. */
-function relayHost(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  if (host === '*' || isIP(host)) return host;
-  // libzmq binds localhost as IPv4 (its clients connect there too); Node may resolve it to ::1 first.
-  if (host === 'localhost') return '127.0.0.1';
-  return undefined;
 }
