@@ -36,6 +36,8 @@ while True:
         async (vscode) => {
           await vscode.waitForExtensionLog(/ZeroMQ Inspector activated/, 45_000);
           await vscode.runCommand('ZeroMQ: Open Message Inspector');
+          // Replay below resends what the inspector shows: wait until it is up (and done taking the focus).
+          await vscode.findWebviewFrame('.list-rows', 30_000);
           await vscode.runCommand('ZeroMQ: Generate Traffic…');
           await vscode.quickInput.pick('load');
           await vscode.quickInput.waitForPrompt('pace');

@@ -22,8 +22,11 @@ export interface QuickInput {
   waitForPrompt(text: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Replaces the input's text and, unless `submit` is false, presses Enter. */
   type(text: string, options?: { submit?: boolean }): Promise<void>;
-  /** Picks the item whose label is `label` (a RegExp matches anywhere), filtering first if needed. */
-  pick(label: string | RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Picks the item whose label is `label` (a RegExp matches anywhere), filtering first if needed. With
+   * `untilClosed`, gives up at once (returning false) when the quick input closes before the item shows.
+   */
+  pick(label: string | RegExp, timeoutMs?: number, options?: { untilClosed?: boolean }): Promise<boolean>;
   /** Labels of the items shown (the list is virtual: only the rendered rows). */
   items(): Promise<string[]>;
   /** Title, placeholder and visible message, for assertions on prompts and validation errors. */
@@ -114,13 +117,14 @@ export function quickInputOf(page: Page): QuickInput {
       await page.locator(INPUT).fill(text);
       if (options.submit !== false) await page.locator(INPUT).press('Enter');
     },
-    async pick(label, timeoutMs = 10_000) {
+    async pick(label, timeoutMs = 10_000, options = {}) {
       await quickInput.waitOpen(timeoutMs);
       let filtered = false;
       const target = await pollUntil(
         `quick input item ${label}`,
         timeoutMs,
         async () => {
+          if (options.untilClosed && !(await widget.isVisible())) return 'closed' as const;
           const found = (await rowsShown()).find((row) => matches(row.label, label));
           if (found) return found;
           // Only rendered rows are in the DOM: narrow the list to the label once, keeping any prefix (">").
@@ -133,18 +137,20 @@ export function quickInputOf(page: Page): QuickInput {
         },
         async () => `items shown: ${JSON.stringify(await labels())}`,
       );
+      if (target === 'closed') return false;
       // Arrow keys then Enter, as a keyboard user does: no mouse event can reach the next prompt's list.
       const input = page.locator(INPUT);
       for (let step = 0; step <= 100; step++) {
         const active = (await input.getAttribute('aria-activedescendant')) ?? '';
         if (active === target.id) {
           await input.press('Enter');
-          return;
+          return true;
         }
         const activeIndex = Number(/_(\d+)$/.exec(active)?.[1] ?? -1);
         await input.press(activeIndex < target.index ? 'ArrowDown' : 'ArrowUp');
       }
       await page.locator(`${ROWS}[id="${target.id}"]`).click();
+      return true;
     },
     items: labels,
     state,
@@ -179,6 +185,18 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   // asynchronously: when that lands after the command opened its own quick pick, the pick closes (focus out,
   // about 1 run in 10 here). Start from the workbench instead, as a user who clicked elsewhere first.
   await focusOutOfWebviews(page);
+  // A webview that is still loading can take the focus after the palette opened, which closes the palette (seen
+  // in CI right after "Open Message Inspector"): open it again, as a user would, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await openCommandPalette(page);
+    await page.locator(INPUT).fill(`>${title}`);
+    if (await quickInput.pick(title, timeoutMs, { untilClosed: attempt < 3 })) return;
+    console.log(`[workbench] the command palette closed before "${title}" showed (attempt ${attempt}); opening it again`);
+    await focusOutOfWebviews(page);
+  }
+}
+
+async function openCommandPalette(page: Page): Promise<void> {
   // F1 works unless focus sits in a webview, which swallows it; Ctrl+Shift+P is the fallback.
   for (const key of ['F1', 'Control+Shift+P', 'F1']) {
     if (await page.locator(INPUT).isVisible()) break;
@@ -193,9 +211,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
         .click({ position: { x: 5, y: 5 } })
         .catch(() => undefined);
   }
-  await quickInput.waitOpen();
-  await page.locator(INPUT).fill(`>${title}`);
-  await quickInput.pick(title, timeoutMs);
+  await quickInputOf(page).waitOpen();
 }
 
 /** Opens a workspace file by its path relative to the folder, through Go to File (Ctrl+P). */
