@@ -58,14 +58,24 @@ export function sequenceOf(frame: Uint8Array): number {
  * The baseline: a bare zeromq.js `for await` SUB loop on `publisher`, timed from its first message. It never
  * reads a payload byte past the sequence number; with `copyFrames`, each frame is copied once into a reused
  * 4 MiB ring, the least any reader that keeps the data pays (reading the payload out of libzmq's queue).
+ * `receiveHighWaterMark` is 0 (unbounded) unless given: then libzmq's queue takes the whole flood in memory,
+ * which `peakRssGrowthMiB` shows.
  */
-export async function bareLoop(publisher: Publisher, copyFrames = false): Promise<{ rate: number; received: number }> {
+export async function bareLoop(
+  publisher: Publisher,
+  options: { copyFrames?: boolean; receiveHighWaterMark?: number } = {},
+): Promise<{ rate: number; received: number; peakRssGrowthMiB: number }> {
+  const { copyFrames = false, receiveHighWaterMark = 0 } = options;
   const ring = new Uint8Array(copyFrames ? 4 * 1024 * 1024 : 0);
   let at = 0;
-  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0, linger: 0 });
+  const sub = new zmq.Subscriber({ receiveHighWaterMark, linger: 0 });
   sub.connect(publisher.address);
   sub.subscribe();
   await delay(300);
+  const rssBefore = process.memoryUsage.rss();
+  let peakRss = rssBefore;
+  // Sampled between messages: zeromq.js yields to the event loop every 512 immediate receives.
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   publisher.go();
   let received = 0;
   let start = 0;
@@ -80,9 +90,10 @@ export async function bareLoop(publisher: Publisher, copyFrames = false): Promis
     }
   }
   const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
   sub.close();
   await publisher.finish();
-  return { rate: received / seconds, received };
+  return { rate: received / seconds, received, peakRssGrowthMiB: (peakRss - rssBefore) / 1024 / 1024 };
 }
 
 /** The product's capture path on `publisher`: a SUB session (unlimited receive HWM) appending to `sink`. */

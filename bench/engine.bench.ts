@@ -2,7 +2,10 @@
 // on), against same-run baselines:
 // - capture rate through the engine vs a bare zeromq.js `for await` loop in one process, at 64 B and 4 KiB,
 //   with a pyzmq `recv_multipart` loop (what a ZeroMQ developer writes by hand) beside them; a C publisher
-//   on Debian's libzmq floods each;
+//   on Debian's libzmq floods each. The bare loop the goal compares with has the engine session's receive
+//   queue (high-water mark), the same bound on memory; one with an unbounded queue, which may take the whole
+//   flood into memory (the engine may not: its RSS is held to the capture budget), is measured beside, with
+//   its memory;
 // - the extension host's event-loop delay during a full-speed flood with an inspector open (the engine
 //   pushes snapshots and the inspector's summaries; this process asks for rows at 30 Hz like the webview);
 // - engine restart to session running again after kill -9, with the capture restored from the spool.
@@ -12,14 +15,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
+import { captureHighWaterMarkFor } from '../src/core/capture/queueBudget';
 import type { EngineClient } from '../src/engine/engineClient';
 import { MessageType, type ToWebviewMessage } from '../src/shared/inspectorProtocol';
 import { newTestEngineClient } from '../test/support/testEngine';
 import { STOP_MARKERS, addressesFrom, bareLoop, buildPublisher, delay, result, startPublisher } from './captureTrial';
 
 const ENGINE = resolve('dist/engine.js');
-// Five: trials on this shared 2-core machine vary by a third, and each side keeps its best.
-const TRIALS = 5;
+// Seven: on this 2-core machine a reader's rate at 4 KiB is bimodal (about 35k or 70k msg/s from run to run,
+// the bare loop and pyzmq alike: whether it keeps up with libzmq's I/O thread, and so reads payloads still in
+// cache, or falls behind and reads them from memory), so the best of a few trials is mostly luck; the goal is
+// checked on the medians of alternating trials, with the best-of ratio printed beside.
+const TRIALS = 7;
 const nextAddress = addressesFrom(21400);
 
 /** pyzmq's recv_multipart loop, timed by itself. */
@@ -52,11 +59,16 @@ print(n / (time.perf_counter() - start), flush=True)
   return Number(out.split('\n')[1]);
 }
 
+/** The capture budget of the engine under test: the default setting. */
+const ENGINE_MAX_BYTES = 256 * 1024 * 1024;
+/** The receive queue depth the engine gives a session at that budget, in messages. */
+const ENGINE_RECEIVE_HWM = captureHighWaterMarkFor(ENGINE_MAX_BYTES);
+
 function newEngine(spoolDir: string | undefined): EngineClient {
   return newTestEngineClient({
     enginePath: ENGINE,
     spoolDir,
-    maxBytes: 256 * 1024 * 1024,
+    maxBytes: ENGINE_MAX_BYTES,
     receiveTimeoutMs: 30_000,
     refusal: 'not in a benchmark',
     log: (level, message) => {
@@ -196,53 +208,74 @@ async function main(): Promise<void> {
       [4096, 200_000],
     ] as const
   ).filter(([s]) => !sizes || sizes.includes(s))) {
-    // Alternate the sides so drift on a busy machine hits all alike; keep each side's best.
+    // Alternate the sides so drift on a busy machine hits all alike.
     const bare: number[] = [];
+    const unbounded: Array<{ rate: number; peakRssGrowthMiB: number }> = [];
     const engine: EngineRun[] = [];
     const pyzmq: number[] = [];
     const unspooled: number[] = [];
     const copying: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
-      bare.push((await bareLoop(await startPublisher(nextAddress(), count, size))).rate);
-      copying.push((await bareLoop(await startPublisher(nextAddress(), count, size), true)).rate);
+      bare.push((await bareLoop(await startPublisher(nextAddress(), count, size), { receiveHighWaterMark: ENGINE_RECEIVE_HWM })).rate);
+      unbounded.push(await bareLoop(await startPublisher(nextAddress(), count, size)));
+      copying.push(
+        (await bareLoop(await startPublisher(nextAddress(), count, size), { copyFrames: true, receiveHighWaterMark: ENGINE_RECEIVE_HWM }))
+          .rate,
+      );
       engine.push(await enginePath(count, size, false));
       pyzmq.push(await pyzmqLoop(count, size));
       unspooled.push((await enginePath(count, size, false, { spool: false })).rate);
     }
+    const rates = (xs: number[]) => xs.map(Math.round).join(', ');
     const best = (xs: number[]) => Math.max(...xs);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const bestBare = best(bare);
     const bestEngine = best(engine.map((r) => r.rate));
     const lost = engine.reduce((sum, r) => sum + r.lost, 0);
     console.log(
-      `${size} B trials (msg/s): bare zeromq.js ${bare.map(Math.round).join(', ')}; engine ` +
-        `${engine.map((r) => Math.round(r.rate)).join(', ')}; pyzmq recv_multipart ` +
-        `${pyzmq.map(Math.round).join(', ')}; engine without crash spool ` +
-        `${unspooled.map(Math.round).join(', ')}; bare zeromq.js copying each frame once ${copying.map(Math.round).join(', ')}`,
+      `${size} B trials (msg/s): bare zeromq.js, receive HWM ${ENGINE_RECEIVE_HWM} as the engine's ${rates(bare)}; engine ` +
+        `${rates(engine.map((r) => r.rate))}; bare zeromq.js, unbounded receive queue ${rates(unbounded.map((r) => r.rate))} ` +
+        `(peak RSS growth ${unbounded.map((r) => Math.round(r.peakRssGrowthMiB)).join(', ')} MiB); pyzmq recv_multipart ` +
+        `${rates(pyzmq)}; engine without crash spool ${rates(unspooled)}; bare zeromq.js copying each frame once ${rates(copying)}`,
     );
     result(`engine capture rate ${size} B`, Math.round(bestEngine), 'msg/s', undefined, Math.round(bestBare));
-    result(`bare zeromq.js rate ${size} B (same run)`, Math.round(bestBare), 'msg/s');
+    result(`bare zeromq.js rate ${size} B (same run, the engine's receive HWM)`, Math.round(bestBare), 'msg/s');
     result(`pyzmq recv_multipart rate ${size} B (same run)`, Math.round(best(pyzmq)), 'msg/s');
+    // The trials alternate the sides, so each side's median is a same-run figure too, and the one the goal
+    // reads: one trial in the fast mode moves the best-of ratio by half on this machine, the medians' little.
     result(
-      `engine capture ratio ${size} B (engine / bare zeromq.js in one process)`,
-      +(bestEngine / bestBare).toFixed(3),
+      `engine capture ratio ${size} B, medians of ${TRIALS} alternating trials (engine / bare zeromq.js in one process, same receive HWM)`,
+      +(median(engine.map((r) => r.rate)) / median(bare)).toFixed(3),
       'ratio',
       '>= 0.9',
     );
-    // The trials alternate the sides, so each side's median is also a same-run figure; one fast outlier on
-    // either side moves the best-of ratio by a third on this machine, the median ratio much less.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     result(
-      `engine capture ratio ${size} B, medians of ${TRIALS} alternating trials (engine / bare zeromq.js)`,
-      +(median(engine.map((r) => r.rate)) / median(bare)).toFixed(3),
+      `engine capture ratio ${size} B, best of ${TRIALS} (engine / bare zeromq.js in one process, same receive HWM)`,
+      +(bestEngine / bestBare).toFixed(3),
       'ratio',
+    );
+    // Informative: what an unbounded receive queue buys a reader that may hold the flood in memory, and costs.
+    result(
+      `engine capture ratio ${size} B, medians (engine / bare zeromq.js with an unbounded receive queue)`,
+      +(median(engine.map((r) => r.rate)) / median(unbounded.map((r) => r.rate))).toFixed(3),
+      'ratio',
+    );
+    result(
+      `bare zeromq.js peak RSS growth ${size} B with an unbounded receive queue (largest of ${TRIALS} trials)`,
+      Math.round(best(unbounded.map((r) => r.peakRssGrowthMiB))),
+      'MiB',
     );
     // Informative: the bare loop never reads the payload; this one reads it once, as any capture must.
     result(
-      `engine capture ratio ${size} B (engine / bare zeromq.js copying each frame once)`,
-      +(bestEngine / best(copying)).toFixed(3),
+      `engine capture ratio ${size} B, medians (engine / bare zeromq.js copying each frame once, same receive HWM)`,
+      +(median(engine.map((r) => r.rate)) / median(copying)).toFixed(3),
       'ratio',
     );
-    result(`engine capture ratio ${size} B (engine / pyzmq recv_multipart)`, +(bestEngine / best(pyzmq)).toFixed(3), 'ratio');
+    result(
+      `engine capture ratio ${size} B, medians (engine / pyzmq recv_multipart)`,
+      +(median(engine.map((r) => r.rate)) / median(pyzmq)).toFixed(3),
+      'ratio',
+    );
     result(`messages lost ${size} B (engine, all ${TRIALS} trials)`, lost, 'messages', '0');
     result(
       `engine capture rate ${size} B without the crash spool (what the spool costs)`,
