@@ -22,10 +22,10 @@ import { newTestEngineClient } from '../test/support/testEngine';
 import { STOP_MARKERS, addressesFrom, bareLoop, buildPublisher, delay, result, startPublisher } from './captureTrial';
 
 const ENGINE = resolve('dist/engine.js');
-// Seven: on this 2-core machine a reader's rate at 4 KiB is bimodal (about 35k or 70k msg/s from run to run,
-// the bare loop and pyzmq alike: whether it keeps up with libzmq's I/O thread, and so reads payloads still in
-// cache, or falls behind and reads them from memory), so the best of a few trials is mostly luck; the goal is
-// checked on the medians of alternating trials, with the best-of ratio printed beside.
+// Seven: on this 2-core machine a reader's rate at 4 KiB is bimodal (about 35k or 70k msg/s from trial to
+// trial, the bare loop and pyzmq alike; most likely whether it keeps up with libzmq's I/O thread, and so reads
+// payloads still in cache, or falls behind and reads them from memory), so the best of a few trials is mostly
+// luck: the goal is checked on the medians of alternating trials, with the best-of ratio printed beside.
 const TRIALS = 7;
 const nextAddress = addressesFrom(21400);
 
