@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import type { EngineClient, EngineCrash, EngineStart } from '../../src/engine/engineClient';
 import { ENGINE_PROTOCOL_VERSION, type EngineSnapshot } from '../../src/shared/engineProtocol';
 import { ENGINE_PATH, newTestEngineClient } from '../support/testEngine';
-import { delay, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
+import { delay, processAlive, startPythonPeer, waitUntil, type PythonPeer } from '../support/peers';
 
 const PUB_PORT = 17640;
 const BIND_PORT = 17641;
@@ -39,15 +39,6 @@ function newClient(options: { maxCrashes?: number } = {}): { client: EngineClien
   });
   clients.push(client);
   return { client, logs };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function next<T>(subscribe: (listener: (value: T) => void) => { dispose(): void }): Promise<T> {
@@ -98,7 +89,7 @@ while True:
     );
     const { client, logs } = newClient();
     const first = await client.start();
-    assert.ok(alive(first.pid));
+    assert.ok(processAlive(first.pid));
     await client.call('session.open', {
       spec: { id: 's1', name: 'ticks', type: 'SUB', mode: 'connect', addresses: [`tcp://127.0.0.1:${PUB_PORT}`] },
     });
@@ -120,7 +111,7 @@ while True:
       assert.ok(noticedMs < 1000, `the crash was noticed after ${Math.round(noticedMs)} ms`);
       const start = await started;
       assert.notEqual(start.pid, pid);
-      assert.equal(alive(pid), false, 'the old engine is gone');
+      assert.equal(processAlive(pid), false, 'the old engine is gone');
       assert.equal(start.reopened?.sessions, 1, `reopened: ${JSON.stringify(start.reopened)}`);
       assert.ok((start.restored?.messages ?? 0) >= capturedBefore - 1, `restored ${start.restored?.messages} of ${capturedBefore}`);
       // Running again: the reopened session (same id) receives new messages after the restored ones.
@@ -193,7 +184,7 @@ test('dispose closes every socket and ends the engine: no process, no bound port
     replyTimeoutMs: 5000,
   });
   await client.dispose();
-  assert.equal(alive(pid), false, 'the engine process is gone');
+  assert.equal(processAlive(pid), false, 'the engine process is gone');
   for (const port of [BIND_PORT, LOOP_PORT]) {
     await new Promise<void>((resolve, reject) => {
       const server = createServer();
@@ -222,10 +213,10 @@ setInterval(() => {}, 1000);`,
   host.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await waitUntil(() => /ENGINE \d+/.test(out), 'the engine to answer hello', 15_000);
   const enginePid = Number(/ENGINE (\d+)/.exec(out)![1]);
-  assert.ok(alive(enginePid));
+  assert.ok(processAlive(enginePid));
   host.kill('SIGKILL');
   const killedAt = performance.now();
-  await waitUntil(() => !alive(enginePid), 'the engine to exit after its parent died', 5000);
+  await waitUntil(() => !processAlive(enginePid), 'the engine to exit after its parent died', 5000);
   console.log(`the engine exited ${Math.round(performance.now() - killedAt)} ms after its parent was killed`);
 });
 

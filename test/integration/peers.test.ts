@@ -4,16 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { DIE_WITH_PARENT } from '../support/peers';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { DIE_WITH_PARENT, processAlive, waitUntil } from '../support/peers';
 
 test('a pyzmq peer started by a test process that is killed with SIGKILL exits too', async () => {
   // A stand-in test process: it starts the peer as the support code does and prints the peer's pid.
@@ -30,10 +21,8 @@ test('a pyzmq peer started by a test process that is killed with SIGKILL exits t
   );
   const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
   const peerPid = Number(String(chunk).trim());
-  assert.ok(peerPid > 0 && alive(peerPid), 'the peer runs');
+  assert.ok(peerPid > 0 && processAlive(peerPid), 'the peer runs');
   parent.kill('SIGKILL');
   await once(parent, 'exit');
-  const deadline = Date.now() + 5000;
-  while (alive(peerPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(alive(peerPid), false, `peer ${peerPid} outlived its parent`);
+  await waitUntil(() => !processAlive(peerPid), `peer ${peerPid} to exit with its parent`, 5000);
 });
