@@ -1,17 +1,21 @@
 // Reads a crash spool (see captureSpool.ts) back into a fresh capture store: the messages keep their
 // sequence numbers, times, sessions, tags and truncation; removed ones stay removed. A damaged file is
-// read up to the damage and the problem reported; it never throws past its caller.
+// read up to the damage and the problem reported; it never throws past its caller. A recycled file ends
+// where its records' stamp stops being its segment's (what follows is its earlier life's).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPTURE_META, NO_PAYLOAD, type CaptureStore } from './captureStore';
 import {
   GENERATION_OK,
   RECORD_HEADER_BYTES,
+  RECORD_TRAILER_BYTES,
+  SEGMENT_RECYCLED,
   RUN_FIXED_BYTES,
   SEGMENT_FILE,
   SPOOL_MAGIC,
   SpoolRecord,
   safeList,
+  segmentStamp,
   type SpoolNames,
 } from './captureSpool';
 
@@ -50,7 +54,7 @@ export function restoreSpool(dir: string, store: CaptureStore, onHistory: (histo
       result.problems.push(`${match[0]}: ${(error as Error).message}`);
       continue;
     }
-    const problem = readSegment(bytes, state);
+    const problem = readSegment(bytes, segmentStamp(Number(match[2])), state);
     if (problem) result.problems.push(`${match[0]}: ${problem}`);
   }
   // Removed messages at the end keep their numbers too: the next message goes after them.
@@ -67,20 +71,27 @@ interface ReaderState {
   onHistory(history: SpoolNames['history']): void;
 }
 
-/** Reads one segment's records; returns what stopped it early, if anything. */
-function readSegment(bytes: Buffer, state: ReaderState): string | undefined {
+/** Reads one segment's records (those stamped `stamp`); returns what stopped it early, if anything. */
+function readSegment(bytes: Buffer, stamp: number, state: ReaderState): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
+  /** Past what this life wrote, a recycled file holds its earlier life's bytes: no damage, just the end. */
+  let recycled = false;
   while (at < bytes.length) {
-    if (at + RECORD_HEADER_BYTES > bytes.length) return `a record header is cut at byte ${at}`;
-    if (view.getUint32(at, true) !== SPOOL_MAGIC) return `no record at byte ${at}`;
-    const type = view.getUint8(at + 4);
+    if (at + RECORD_HEADER_BYTES > bytes.length) return recycled ? undefined : `a record header is cut at byte ${at}`;
+    const typeAndStamp = view.getUint32(at + 4, true);
+    if (view.getUint32(at, true) !== SPOOL_MAGIC || typeAndStamp >>> 8 !== stamp)
+      return recycled ? undefined : `no record of this segment at byte ${at}`;
+    const type = typeAndStamp & 0xff;
     const length = view.getUint32(at + 8, true);
     const bodyStart = at + RECORD_HEADER_BYTES;
-    if (bodyStart + length > bytes.length) return `a record is cut at byte ${at} (the engine died while writing it)`;
+    const end = bodyStart + length + RECORD_TRAILER_BYTES;
+    if (end > bytes.length || view.getUint32(end - RECORD_TRAILER_BYTES, true) !== typeAndStamp)
+      return `a record is cut at byte ${at} (the engine died while writing it)`;
     const body = bytes.subarray(bodyStart, bodyStart + length);
     try {
-      if (type === SpoolRecord.Names) readNames(body, state);
+      if (type === SpoolRecord.Segment) recycled = length >= 4 && (view.getUint32(bodyStart, true) & SEGMENT_RECYCLED) !== 0;
+      else if (type === SpoolRecord.Names) readNames(body, state);
       else if (type === SpoolRecord.Run) readRun(body, state);
       else if (type === SpoolRecord.RemoveSession) {
         const { sessionId } = JSON.parse(body.toString('utf8')) as { sessionId: unknown };
@@ -89,7 +100,7 @@ function readSegment(bytes: Buffer, state: ReaderState): string | undefined {
     } catch (error) {
       return `record at byte ${at}: ${(error as Error).message}`;
     }
-    at = bodyStart + length;
+    at = end;
   }
   return undefined;
 }
