@@ -31,8 +31,15 @@ import {
 } from '../shared/engineProtocol';
 
 export const SNAPSHOT_INTERVAL_MS = 100;
-/** How often the spool writes what arrived: well under the promised second. */
+/** How often the spool looks for new messages while none arrive: the longest one waits for it, well under the promised second. */
 export const SPOOL_INTERVAL_MS = 250;
+/**
+ * How often the spool writes while messages arrive. Why so often: each write then copies payload the store
+ * wrote a moment ago, still in the CPU's caches, where at 250 ms it was tens of MiB back. Measured with
+ * bench/engine.bench.ts's setup (pinned, steady state, 4 KiB, 5 alternating trials each in one run): the
+ * engine's capture rate over the bare loop's went from 0.82 with 250 ms to 0.87 with 50 ms and 0.90 with 25.
+ */
+export const SPOOL_BUSY_INTERVAL_MS = 25;
 
 export type EngineLog = (level: EngineEvents['log']['level'], message: string) => void;
 
@@ -62,6 +69,7 @@ export class EngineCore {
   private readonly scenarioSessions = new Map<string, string>();
   private readonly spool?: CaptureSpoolWriter;
   private readonly timers: NodeJS.Timeout[] = [];
+  private spoolTimer: NodeJS.Timeout | undefined;
   private lastSnapshot = '';
   private disposed = false;
 
@@ -84,7 +92,11 @@ export class EngineCore {
       } catch (error) {
         options.log('error', `Crash spool disabled: ${(error as Error).message}. Messages captured will not survive an engine crash.`);
       }
-      this.timers.push(setInterval(() => this.spool?.flush(), SPOOL_INTERVAL_MS));
+      const flushSpool = () => {
+        const wrote = this.spool?.flush() ?? false;
+        this.spoolTimer = setTimeout(flushSpool, wrote ? SPOOL_BUSY_INTERVAL_MS : SPOOL_INTERVAL_MS);
+      };
+      this.spoolTimer = setTimeout(flushSpool, SPOOL_INTERVAL_MS);
     }
     this.sessions.onDidChange(({ kind, session, event }) => {
       // Rules name sessions; the ids they resolve to change as sessions open and close.
@@ -283,6 +295,7 @@ export class EngineCore {
     if (this.disposed) return;
     this.disposed = true;
     for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.spoolTimer);
     await Promise.all([this.sessions.dispose(), ...[...this.taps.values()].map((tap) => tap.close())]);
     this.taps.clear();
     await this.spool?.close();

@@ -110,11 +110,15 @@ export class CaptureSpoolWriter {
     this.startGeneration(nextGeneration(dir));
   }
 
-  /** Writes what the store appended since the last flush (and drops segments the store no longer needs). */
-  flush(): void {
-    if (this.closed) return;
+  /**
+   * Writes what the store appended since the last flush (and recycles segments the store no longer needs).
+   * Returns whether there was anything to write.
+   */
+  flush(): boolean {
+    if (this.closed) return false;
     const last = this.store.lastSeq;
-    if (last > this.spooledThrough) {
+    const appended = last > this.spooledThrough;
+    if (appended) {
       const runs = this.store.rawRuns(this.spooledThrough + 1);
       let bytes = 0;
       for (const run of runs) bytes += run.payload.length + run.count * 18;
@@ -143,6 +147,7 @@ export class CaptureSpoolWriter {
         }
       });
     }
+    return appended;
   }
 
   /** The user cleared the capture: what was spooled is gone too. */
