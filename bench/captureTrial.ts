@@ -4,6 +4,7 @@
 // for a capture path's counter to reach the end, and the RESULT line bench/run.mjs collects.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as zmq from 'zeromq';
 import type { CaptureSink } from '../src/core/session/session';
 import { SessionManager } from '../src/core/session/sessionManager';
@@ -33,9 +34,35 @@ export interface Publisher {
   finish(): Promise<void>;
 }
 
+/** The CPU publishers are started on while pinReaderAndPublisher is on. */
+let publisherCpu: number | undefined;
+
+/**
+ * Pins this process (each of its threads; what it starts later inherits it) to the last CPU, and the
+ * publishers it starts from now on to the first; or, with `pin` false, undoes both. Why: on a 2-core
+ * machine three busy threads (the publisher, libzmq's I/O thread, the reader) are placed by the scheduler,
+ * and a reader's rate at 4 KiB then jumps between about 35k and 70k msg/s from trial to trial, the bare
+ * loop and pyzmq alike. Pinned, every trial measures the same thing: what the reading side costs on its
+ * core, its I/O thread and any helper threads included. Returns false (nothing pinned) without `taskset`
+ * or with one CPU.
+ */
+export function pinReaderAndPublisher(pin: boolean): boolean {
+  const last = availableParallelism() - 1;
+  if (last < 1) return false;
+  const cpus = pin ? String(last) : `0-${last}`;
+  const taskset = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  if (taskset.error || taskset.status !== 0) return false;
+  publisherCpu = pin ? 0 : undefined;
+  return true;
+}
+
 /** Binds a C publisher (PUB, or PUSH with `mode` 'push') at `address`, ready to send `count` messages of `size` bytes. */
 export async function startPublisher(address: string, count: number, size: number, mode: 'pub' | 'push' = 'pub'): Promise<Publisher> {
-  const child = spawn(PUBLISHER, [address, String(count), String(size), mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = [address, String(count), String(size), mode];
+  const child =
+    publisherCpu === undefined
+      ? spawn(PUBLISHER, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+      : spawn('taskset', ['-c', String(publisherCpu), PUBLISHER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`publisher exited ${code}`)));
