@@ -35,8 +35,8 @@ import {
 
 const ENGINE = resolve('dist/engine.js');
 // Seven alternating trials per side, read by their medians (the best-of ratio printed beside): pinned, the
-// trials of one run agree within a few percent, but the machine itself drifts between runs (the same bare
-// loop did 45k msg/s in one run and 66k in the next).
+// trials of one run agree far better than unpinned, though not always (one run's bare loop still ranged from
+// 50k to 73k msg/s), and the machine drifts between runs (the same bare loop did 45k in one and 66k in the next).
 const TRIALS = 7;
 const nextAddress = addressesFrom(21400);
 
