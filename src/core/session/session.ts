@@ -15,7 +15,7 @@ import {
   type SessionOptions,
 } from './sessionOptions';
 import { SocketEventWatch } from './socketEventWatch';
-import { createSocket } from './socketFactory';
+import { createSocket, disconnectBeforeClose } from './socketFactory';
 import { socketTypeInfo } from './socketTypes';
 import { whenTcpPortFree } from './tcpPortFree';
 import { ZmqUserError, explainZmqError, loadZeromq } from './zmqErrors';
@@ -252,16 +252,7 @@ export class Session {
       if (this.mode === 'bind') {
         await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
       } else {
-        // Disconnecting first ends the pipes in order; closing a socket mid-handshake (a CURVE client
-        // retrying) has tripped a libzmq assertion (pipe.cpp, term_ack_sent) that aborts the process.
-        for (const address of this.addresses) {
-          try {
-            this.socket.disconnect(address);
-          } catch {
-            // Already gone.
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await disconnectBeforeClose(this.socket, this.addresses);
       }
       this.socket.close();
       // libzmq unbinds in the background: the port is free only once its I/O thread has closed the listener.

@@ -17,7 +17,7 @@ import { RequestCorrelator, type Correlation, type CorrelatorShedding, type Unan
 import type { CaptureSink } from '../session/session';
 import type { AppendOptions, Direction, SocketTypeName } from '../types';
 import { ZmqUserError, errorCode, explainZmqError } from '../session/zmqErrors';
-import { createSocket } from '../session/socketFactory';
+import { createSocket, disconnectBeforeClose } from '../session/socketFactory';
 import { openFrontDoor, type FrontDoor } from './frontDoor';
 import type { WireConnection } from './wireRelay';
 
@@ -108,8 +108,6 @@ export interface TapCounters {
   undeliverable: number;
 }
 
-/** How long close() lets libzmq end the service's pipes after disconnecting, as Session.close does. */
-const DISCONNECT_SETTLE_MS = 20;
 const TAG_TO_SERVICE = 'client→service';
 const TAG_TO_CLIENT = 'service→client';
 const TAG_UNDELIVERABLE = 'service→client (undeliverable: the client is gone)';
@@ -243,16 +241,7 @@ export class Tap {
       clearInterval(this.timer);
       this.closing = (async () => {
         await this.door.close();
-        // As in Session.close: disconnecting first ends the service's pipes in order. Closing the socket while
-        // libzmq is still tearing a connection down (a service that restarted or just left) tripped libzmq
-        // 4.3.5's pipe.cpp:355 assertion, which aborts the process: in 5 of 70 runs of the tap tests under
-        // load, and in none of 50 since.
-        try {
-          this.back.disconnect(this.upstream);
-        } catch {
-          // Already gone.
-        }
-        await new Promise((resolve) => setTimeout(resolve, DISCONNECT_SETTLE_MS));
+        await disconnectBeforeClose(this.back, [this.upstream]);
         this.front.close();
         this.back.close();
         await Promise.allSettled(this.loops);
