@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const unbounded: Array<{ rate: number; peakRssGrowthMiB: number }> = [];
     const steady: EngineRun[] = [];
-    const fresh: number[] = [];
+    const fresh: EngineRun[] = [];
     const pyzmq: number[] = [];
     const unspooled: number[] = [];
     const copying: number[] = [];
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
       bare.push((await bareLoop(await startPublisher(nextAddress(), count, size), { receiveHighWaterMark: ENGINE_RECEIVE_HWM })).rate);
       steady.push(await enginePath(count, size, false, { filledFirst: true }));
       unbounded.push(await bareLoop(await startPublisher(nextAddress(), count, size)));
-      fresh.push((await enginePath(count, size, false)).rate);
+      fresh.push(await enginePath(count, size, false));
       copying.push(
         (await bareLoop(await startPublisher(nextAddress(), count, size), { copyFrames: true, receiveHighWaterMark: ENGINE_RECEIVE_HWM }))
           .rate,
@@ -292,13 +292,14 @@ async function main(): Promise<void> {
     const best = (xs: number[]) => Math.max(...xs);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const steadyRates = steady.map((r) => r.rate);
+    const freshRates = fresh.map((r) => r.rate);
     const unboundedRates = unbounded.map((r) => r.rate);
     /** The median of `rates` over the median of `baseline`: the same-run ratio the trials are read by. */
     const medianRatio = (rates: number[], baseline: number[]) => +(median(rates) / median(baseline)).toFixed(3);
-    const lost = steady.reduce((sum, r) => sum + r.lost, 0);
+    const lost = (runs: EngineRun[]) => runs.reduce((sum, r) => sum + r.lost, 0);
     console.log(
       `${size} B trials (msg/s): bare zeromq.js, receive HWM ${ENGINE_RECEIVE_HWM} as the engine's ${rates(bare)}; engine, ` +
-        `steady state ${rates(steadyRates)}; engine, fresh ${rates(fresh)}; engine, steady state without crash spool ` +
+        `steady state ${rates(steadyRates)}; engine, fresh ${rates(freshRates)}; engine, steady state without crash spool ` +
         `${rates(unspooled)}; bare zeromq.js, unbounded receive queue ${rates(unboundedRates)} (peak RSS growth ` +
         `${unbounded.map((r) => Math.round(r.peakRssGrowthMiB)).join(', ')} MiB); bare zeromq.js copying each frame once ` +
         `${rates(copying)}; pyzmq recv_multipart ${rates(pyzmq)}`,
@@ -326,7 +327,7 @@ async function main(): Promise<void> {
     // Informative: a fresh engine's flood, which first fills its budget with pages new to the process.
     result(
       `engine capture ratio ${size} B, fresh engine, medians (engine / bare zeromq.js, same receive HWM)`,
-      medianRatio(fresh, bare),
+      medianRatio(freshRates, bare),
       'ratio',
     );
     // Informative: what an unbounded receive queue buys a reader that may hold the flood in memory, and costs.
@@ -351,7 +352,8 @@ async function main(): Promise<void> {
       medianRatio(steadyRates, pyzmq),
       'ratio',
     );
-    result(`messages lost ${size} B (engine, steady state, all ${TRIALS} trials)`, lost, 'messages', '0');
+    result(`messages lost ${size} B (engine, steady state, all ${TRIALS} trials)`, lost(steady), 'messages', '0');
+    result(`messages lost ${size} B (engine, fresh, all ${TRIALS} trials)`, lost(fresh), 'messages', '0');
     result(
       `engine capture rate ${size} B, steady state without the crash spool (median; what the spool costs)`,
       Math.round(median(unspooled)),
