@@ -9,13 +9,21 @@
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 
-/** `](` (a markdown link: notifications and hovers render it) and `$(` (an icon in labels and quick picks). */
-const MARKUP = /\]\(|\$\(/g;
+/**
+ * The `]` of `](scheme:` (a link: notifications render `[text](https://…|command:…|file:…)`, markdown hovers
+ * any scheme, after optional spaces or `<`) and the `$` of `$(name)` or `$(name~modifier)` (an icon in labels
+ * and quick picks): a space after either breaks the syntax. Only these, not every `](` or `$(`: CURVE keys are
+ * shown in the same lines, and Z85 holds all these characters: about one key in a hundred holds a `](` or
+ * `$(`, which a user copying the key must get as it is (one in a few thousand holds a whole link or icon
+ * pattern, and still gets its space). What is matched is what VS Code renders: its linkedText.ts and
+ * iconLabels.ts patterns, widened to any scheme.
+ */
+const MARKUP = /\](?=\(\s*<?\s*[A-Za-z][A-Za-z0-9+.-]*:)|\$(?=\([A-Za-z0-9-]+(?:~[A-Za-z]+)?\))/g;
 
 /** Peer text as one safe line of at most `max` characters (an ellipsis marks a cut). */
 export function peerTextForUi(text: string, max = 80): string {
   const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
-  let safe = head.replace(UNSAFE_CHARACTERS, ' ').replace(MARKUP, (m) => `${m[0]} ${m[1]}`);
+  let safe = head.replace(UNSAFE_CHARACTERS, ' ').replace(MARKUP, '$& ');
   if (safe.length > max || head.length < text.length) {
     let end = Math.min(safe.length, max - 1);
     // Never leave half of a surrogate pair at the cut.

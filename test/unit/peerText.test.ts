@@ -29,3 +29,22 @@ test('a routing id and a timeline detail from a peer are kept as safe text (tree
   assert.equal(detail.match(VSCODE_LINK), null);
   assert.ok(detail.length <= 1000);
 });
+
+test('a CURVE key holding `](` or `$(` is shown as it is: only what VS Code would render as a link or an icon is broken', () => {
+  // Z85 keys hold all of `]`, `(`, `$`: about one key in a hundred holds one of these pairs (the integration
+  // tests' random keys met it about once in fifteen runs), and a user copies the key from these lines.
+  const keys = ['rq:rM>}U?@Lns47E1%kR.o@n](FcmmsL/@{H8y7w', 'Yne@$w-vo<fVvi]:{$(&=4^+[nT-&6jQ!T9Z/r4P'];
+  for (const key of keys) {
+    assert.equal(peerTextForUi(`denied CURVE key ${key} (400)`, 1000), `denied CURVE key ${key} (400)`);
+    const monitor = new SessionMonitor('ROUTER');
+    monitor.record({ type: 'security', detail: `it uses a server public key other than ours (ours is ${key})`, severity: 'error' });
+    assert.ok(monitor.timeline().at(-1)!.detail!.includes(`ours is ${key}`));
+  }
+  // Every form a link or an icon takes in VS Code is still broken.
+  for (const hostile of ['[x](command:a.b)', '[x](https://e.example)', '[x]( file:///etc)', '[x](<command:a>)', '[x](vscode:x)']) {
+    const safe = peerTextForUi(hostile);
+    assert.match(safe, /\] \(/, hostile);
+    assert.equal(safe.match(VSCODE_LINK), null, hostile);
+  }
+  assert.equal(peerTextForUi('$(zap) $(sync~spin) $(ok'), '$ (zap) $ (sync~spin) $(ok');
+});
