@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EngineClient, type EngineCrash, type HostHandlers } from '../engine/engineClient';
+import { peerTextForUi } from '../core/peerText';
 
 const SHOW_LOG = 'Show Log';
 const RESTART = 'Restart Engine';
@@ -57,7 +58,10 @@ export function superviseEngine(options: EngineSupervisorOptions): { engine: Eng
       const kept = start.restored
         ? `${start.restored.messages.toLocaleString('en-US')} captured messages kept`
         : 'no captured message to restore';
-      const failed = reopened?.failures.length ? ` Could not reopen ${reopened.failures.map(plainText).join('; ')}.` : '';
+      // A reopen failure quotes settings and peers: shown as text, with no link or icon syntax surviving.
+      const failed = reopened?.failures.length
+        ? ` Could not reopen ${reopened.failures.map((failure) => peerTextForUi(failure, 300)).join('; ')}.`
+        : '';
       void vscode.window
         .showWarningMessage(
           `ZeroMQ: the engine process stopped (${crash.cause}) and was restarted in ` +
@@ -113,9 +117,4 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Text from settings or peers, shown as text: no markdown link survives into a notification. */
-function plainText(text: string): string {
-  return text.replace(/\]\(/g, ']\u200b(').slice(0, 300);
 }
