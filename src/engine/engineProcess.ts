@@ -3,22 +3,22 @@
 import { fork, type ChildProcess } from 'node:child_process';
 
 /**
- * Starts dist/engine.js with this process's runtime: in desktop VS Code that is Electron, which
- * ELECTRON_RUN_AS_NODE turns into a plain Node (language servers are started the same way). IPC uses the
- * structured clone serialization, so bytes and BigInts cross as they are.
- */
-/**
  * V8's young generation, capped at 1 MiB (Node's default grows it to 16 MiB). Why: every frame zeromq.js
  * hands the engine is a Buffer over libzmq's own memory, dead as soon as the store has copied it, and
  * freed only when a scavenge finds it. With 16 MiB between scavenges the engine streams through memory
  * long out of the CPU's caches and holds tens of MiB of libzmq buffers awaiting collection; with 1 MiB
- * both stay in cache. Measured (2026-12-02, pinned, 4 KiB flood into an engine in its steady state, two
+ * those buffers are freed, and reused by libzmq, while still in the caches. Measured (2026-12-02, pinned, 4 KiB flood into an engine in its steady state, two
  * runs of 7 alternating trials): libzmq's I/O thread in the engine spent 0.85 s of CPU on 200,000 messages
  * instead of 1.10, the whole engine 3.10 and 3.31 s instead of 3.39 and 3.45; a 20 s flood of 8 KiB
  * messages with a 64 MiB budget peaked at 168 MiB RSS instead of 191-202.
  */
 export const ENGINE_EXEC_ARGV = ['--max-semi-space-size=1'];
 
+/**
+ * Starts dist/engine.js with this process's runtime: in desktop VS Code that is Electron, which
+ * ELECTRON_RUN_AS_NODE turns into a plain Node (language servers are started the same way). IPC uses the
+ * structured clone serialization, so bytes and BigInts cross as they are.
+ */
 export function forkEngine(
   enginePath: string,
   env: Record<string, string> | undefined,
