@@ -7,10 +7,11 @@ import { fork, type ChildProcess } from 'node:child_process';
  * hands the engine is a Buffer over libzmq's own memory, dead as soon as the store has copied it, and
  * freed only when a scavenge finds it. With 16 MiB between scavenges the engine streams through memory
  * long out of the CPU's caches and holds tens of MiB of libzmq buffers awaiting collection; with 1 MiB
- * those buffers are freed, and reused by libzmq, while still in the caches. Measured (2026-12-02, pinned, 4 KiB flood into an engine in its steady state, two
- * runs of 7 alternating trials): libzmq's I/O thread in the engine spent 0.85 s of CPU on 200,000 messages
- * instead of 1.10, the whole engine 3.10 and 3.31 s instead of 3.39 and 3.45; a 20 s flood of 8 KiB
- * messages with a 64 MiB budget peaked at 168 MiB RSS instead of 191-202.
+ * those buffers are freed, and reused by libzmq, while still in the caches. Measured (2026-12-02, pinned,
+ * 4 KiB flood into an engine in its steady state, two runs of 7 alternating trials): libzmq's I/O thread
+ * in the engine spent 0.85 s of CPU on 200,000 messages instead of 1.10, the whole engine 3.10 and 3.31 s
+ * instead of 3.39 and 3.45; a 20 s flood of 8 KiB messages with a 64 MiB budget peaked at 168 MiB RSS
+ * instead of 191-202.
  */
 export const ENGINE_EXEC_ARGV = ['--max-semi-space-size=1'];
 

@@ -34,7 +34,9 @@ export function createSocket(type: SocketTypeName, options: Record<string, unkno
   // libzmq's I/O thread reads 8 KiB from a connection at a time. Its draft option ZMQ_IN_BATCH_SIZE (101)
   // at 64 KiB made a bare loop about a sixth faster on a 4 KiB flood, but messages below the batch then share
   // their read's buffer: in a 20 s flood of 8 KiB messages the engine's RSS went from 191 to 262 MiB (16 KiB:
-  // 266), past the capture budget + 150 MiB (2026-12-02). So sockets keep libzmq's default.
+  // 266), past the capture budget + 150 MiB (2026-12-02). With the engine's 1 MiB young generation
+  // (engineProcess.ts) it peaked at 208 MiB against 168, 6 MiB under that bound: too close to rely on. So
+  // sockets keep libzmq's default.
   try {
     return new SocketClass(accepted);
   } catch (error) {
