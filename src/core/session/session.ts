@@ -238,8 +238,8 @@ export class Session {
   }
 
   /**
-   * Closes the socket. Capture stops at once; the promise resolves when every bound address has been
-   * unbound, so the port can be bound again right away (libzmq otherwise unbinds in the background).
+   * Closes the socket. Capture stops at once; the promise resolves when every tcp port this session bound is
+   * free again, so it can be bound again right away (libzmq closes listeners in the background).
    */
   async close(): Promise<void> {
     if (this.closed) return this.closing;
@@ -249,11 +249,11 @@ export class Session {
     this.monitor.record({ type: 'closed', detail: 'session closed', severity: 'info' });
     this.monitor.dispose();
     this.closing = (async () => {
-      if (this.mode === 'bind') {
-        await Promise.all(this.addresses.map((address) => this.socket.unbind(address).catch(() => undefined)));
-      } else {
-        await disconnectBeforeClose(this.socket, this.addresses);
-      }
+      // No unbind() first: zeromq.js runs it on a libuv worker thread while this thread's poller still reads
+      // the socket, and libzmq sockets are not thread-safe. Both threads then process the same pipes'
+      // termination, and libzmq 4.3.5 aborts the process (pipe.cpp:355; a core dump showed the worker in
+      // Unbind's term_endpoint and the main thread in getsockopt(ZMQ_EVENTS), 2026-12-02). close() runs here.
+      if (this.mode === 'connect') await disconnectBeforeClose(this.socket, this.addresses);
       this.socket.close();
       // libzmq unbinds in the background: the port is free only once its I/O thread has closed the listener.
       // (Only what this session bound: a port another process holds, the reason an open failed, stays taken.)

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type * as Zmq from 'zeromq';
 import { nodeListenHost, type ParsedEndpoint } from '../session/endpoint';
+import { whenTcpPortFree } from '../session/tcpPortFree';
 import { explainZmqError } from '../session/zmqErrors';
 import { WireRelay } from './wireRelay';
 
@@ -11,7 +12,10 @@ export interface FrontDoor {
   /** The listen address as bound (a wildcard port resolved). */
   bound: string;
   relay?: WireRelay;
-  /** Frees the listen address (it can be bound again at once). */
+  /**
+   * Frees the listen address (it can be bound again at once), once the front socket is closed: unbinding a
+   * socket that is being read is what zeromq.js must not be asked (see Session.close).
+   */
   close(): Promise<void>;
 }
 
@@ -25,7 +29,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
       throw explainZmqError(error, 'bind', listen.address, frontType);
     }
     const bound = front.lastEndpoint ?? listen.address;
-    return { bound, close: () => front.unbind(bound).catch(() => undefined) };
+    return { bound, close: () => whenTcpPortFree(bound) };
   }
   try {
     await front.bind('tcp://127.0.0.1:*');
@@ -45,9 +49,7 @@ export async function openFrontDoor(front: Zmq.Socket, listen: ParsedEndpoint, w
   return {
     bound: `tcp://${shown}:${relay.port}`,
     relay,
-    close: async () => {
-      await relay.close();
-      await closeInner();
-    },
+    // The front socket's inner port goes with the socket; the listen address is the relay's.
+    close: () => relay.close(),
   };
 }

@@ -240,10 +240,10 @@ export class Tap {
       this.closed = true;
       clearInterval(this.timer);
       this.closing = (async () => {
-        await this.door.close();
         await disconnectBeforeClose(this.back, [this.upstream]);
         this.front.close();
         this.back.close();
+        await this.door.close();
         await Promise.allSettled(this.loops);
       })();
     }
