@@ -52,7 +52,8 @@ const DISCONNECT_SETTLE_MS = 20;
  * Why: disconnecting first ends the pipes in order. Closing a socket while libzmq is still tearing a
  * connection down (a CURVE client retrying, a service that restarted or just left) trips libzmq 4.3.5's
  * pipe.cpp:355 assertion (term_ack_sent), which aborts the process: it did in 5 of 70 runs of the tap tests
- * under load when taps closed without this, and in none of 50 with it.
+ * under load when taps closed without this, and in none of 50 with it. (It still did in 8 of 60 on a later
+ * day, from unbind() racing the poller: see Session.close. Without unbind, 0 in 80.)
  */
 export async function disconnectBeforeClose(socket: Zmq.Socket, addresses: readonly string[]): Promise<void> {
   for (const address of addresses) {
