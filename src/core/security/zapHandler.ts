@@ -67,6 +67,10 @@ let router: Zmq.Router | undefined;
 let serving: Promise<void> | undefined;
 // Starts and stops run one at a time, so a register racing a last dispose never finds a half-closed socket.
 let transitions: Promise<unknown> = Promise.resolve();
+/** When the last handler was closed (performance.now()); its inproc name is released shortly after. */
+let stoppedAt = -Infinity;
+/** How long after our own close an EADDRINUSE is taken for our own name not yet released. */
+const OWN_NAME_RELEASE_MS = 2000;
 
 function serialized<T>(step: () => Promise<T>): Promise<T> {
   const next = transitions.then(step, step);
@@ -99,8 +103,8 @@ export function registerZapDomain(domain: string, policy: ZapPolicy, listener?: 
         return serialized(async () => {
           if (domains.get(domain) === entry) domains.delete(domain);
           // Closing the handler while the sessions that used it are still tearing down their inproc ZAP
-          // pipes can trip a libzmq assertion (pipe.cpp term_ack_sent, seen once in ~6 runs): give those
-          // pipes a moment to finish first.
+          // pipes can trip a libzmq assertion (pipe.cpp term_ack_sent, seen once in ~6 runs while stop()
+          // still unbound off the main thread, which it no longer does): a margin for those pipes to finish.
           if (!domains.size) await new Promise((resolve) => setTimeout(resolve, 300));
           if (!domains.size) await stop();
         });
@@ -111,31 +115,42 @@ export function registerZapDomain(domain: string, policy: ZapPolicy, listener?: 
 
 async function start(): Promise<void> {
   const zmq = loadZeromq();
-  const socket = new zmq.Router({ linger: 0 });
-  try {
-    await socket.bind(ZAP_ENDPOINT);
-  } catch (error) {
-    socket.close();
-    if (errorCode(error) === 'EADDRINUSE') {
-      throw new ZmqUserError(
-        'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq ' +
-          'allows one per context, so the inspector cannot check client keys or passwords.',
-        'EADDRINUSE',
-      );
+  for (;;) {
+    const socket = new zmq.Router({ linger: 0 });
+    try {
+      await socket.bind(ZAP_ENDPOINT);
+      router = socket;
+      serving = serve(socket);
+      return;
+    } catch (error) {
+      socket.close();
+      // The handler stopped last is closed, not unbound (see stop): libzmq's reaper thread frees its
+      // inproc name a moment after the close, so for a while EADDRINUSE is most likely our own.
+      if (errorCode(error) === 'EADDRINUSE' && performance.now() - stoppedAt < OWN_NAME_RELEASE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
+      }
+      if (errorCode(error) === 'EADDRINUSE') {
+        throw new ZmqUserError(
+          'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq ' +
+            'allows one per context, so the inspector cannot check client keys or passwords.',
+          'EADDRINUSE',
+        );
+      }
+      throw new ZmqUserError(`Cannot start the ZAP handler: ${errorText(error)}`, errorCode(error));
     }
-    throw new ZmqUserError(`Cannot start the ZAP handler: ${errorText(error)}`, errorCode(error));
   }
-  router = socket;
-  serving = serve(socket);
 }
 
 async function stop(): Promise<void> {
   const socket = router;
   if (!socket) return;
   router = undefined;
-  // Unbinding first frees the inproc name at once, so a new handler can bind it right away.
-  await socket.unbind(ZAP_ENDPOINT).catch(() => undefined);
+  // Closed without unbind(): zeromq.js runs unbind on a libuv worker thread while this thread's poller
+  // still reads the socket for the pending receive, and two threads on one libzmq socket is the
+  // pipe.cpp:355 abort the sessions met (see Session.close). close() runs here, on the main thread.
   socket.close();
+  stoppedAt = performance.now();
   await serving;
   serving = undefined;
 }
