@@ -124,20 +124,21 @@ async function start(): Promise<void> {
       return;
     } catch (error) {
       socket.close();
+      const code = errorCode(error);
       // The handler stopped last is closed, not unbound (see stop): libzmq's reaper thread frees its
       // inproc name a moment after the close, so for a while EADDRINUSE is most likely our own.
-      if (errorCode(error) === 'EADDRINUSE' && performance.now() - stoppedAt < OWN_NAME_RELEASE_MS) {
+      if (code === 'EADDRINUSE' && performance.now() - stoppedAt < OWN_NAME_RELEASE_MS) {
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
-      if (errorCode(error) === 'EADDRINUSE') {
+      if (code === 'EADDRINUSE') {
         throw new ZmqUserError(
           'Another ZAP handler is already bound in this process (inproc://zeromq.zap.01): libzmq ' +
             'allows one per context, so the inspector cannot check client keys or passwords.',
           'EADDRINUSE',
         );
       }
-      throw new ZmqUserError(`Cannot start the ZAP handler: ${errorText(error)}`, errorCode(error));
+      throw new ZmqUserError(`Cannot start the ZAP handler: ${errorText(error)}`, code);
     }
   }
 }
