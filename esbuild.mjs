@@ -98,7 +98,13 @@ const builds = withTests
     ];
 
 if (withTests) {
-  const entryPoints = [...findFiles('test', '.test.ts'), ...findFiles('bench', '.bench.ts'), ...findFiles('test', '.fuzz.ts')];
+  const entryPoints = [
+    ...findFiles('test', '.test.ts'),
+    ...findFiles('bench', '.bench.ts'),
+    ...findFiles('test', '.fuzz.ts'),
+    // The engine benchmark runs its bare baseline in a process of its own (see bareLoopProcess).
+    'bench/bareLoopChild.ts',
+  ];
   // Tests and benchmarks start the scan worker from out/scanWorker.js.
   builds.push({
     ...common,

@@ -4,6 +4,7 @@
 // for a capture path's counter to reach the end, and the RESULT line bench/run.mjs collects.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as zmq from 'zeromq';
 import type { CaptureSink } from '../src/core/session/session';
@@ -121,6 +122,38 @@ export async function bareLoop(
   sub.close();
   await publisher.finish();
   return { rate: received / seconds, received, peakRssGrowthMiB: (peakRss - rssBefore) / 1024 / 1024 };
+}
+
+/**
+ * bareLoop run in a fresh Node process of its own (out/bench/bareLoopChild.js, default flags, the CPUs this
+ * process is pinned to), as the engine runs in one. Why not in this process: a bare loop's rate here depends
+ * on what this process did before. After a trial with an unbounded receive queue had grown its heap by
+ * 100-200 MiB, the same bare loop ran at 75-78k msg/s at 4 KiB in three rounds of four instead of 65-72k
+ * (main thread 7.8-7.95 µs a message instead of 8.3-9.15; 2026-12-02, pinned), while the engine beside it
+ * held 66-68k: the baseline then measured the benchmark's history, not zeromq.js.
+ */
+export async function bareLoopProcess(
+  publisher: Publisher,
+  options: { copyFrames?: boolean; receiveHighWaterMark?: number } = {},
+): Promise<{ rate: number; received: number; peakRssGrowthMiB: number }> {
+  const child = spawn(process.execPath, [join(__dirname, 'bareLoopChild.js'), publisher.address, JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let started = false;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (!started && out.includes('READY\n')) {
+      started = true;
+      publisher.go();
+    }
+  });
+  // 'close', not 'exit': the result line may still be in the pipe when the process has exited.
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  await publisher.finish();
+  const line = out.split('\n').find((l) => l.startsWith('BARE '));
+  if (code !== 0 || !line) throw new Error(`the bare loop process exited ${code} without a result`);
+  return JSON.parse(line.slice('BARE '.length)) as { rate: number; received: number; peakRssGrowthMiB: number };
 }
 
 /** The product's capture path on `publisher`: a SUB session (unlimited receive HWM) appending to `sink`. */
