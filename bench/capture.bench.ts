@@ -2,8 +2,8 @@
 // (a) a bare zeromq.js `for await` loop (the baseline, measured in the same run) and
 // (b) the product's capture path (session, counters, capture store; no UI),
 // plus the event-loop delay during the flood with the inspector's 30 Hz update batching running.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CaptureStore } from '../src/core/capture/captureStore';
+import { startEventLoopDelay } from '../src/core/eventLoopDelay';
 import {
   STOP_MARKERS,
   addressesFrom,
@@ -27,7 +27,6 @@ async function productPath(
   const store = new CaptureStore({ maxMessages: 1_000_000, maxBytes: 256 * 1024 * 1024 });
   const { manager, session } = await openCaptureSession(store, publisher);
   await new Promise((r) => setTimeout(r, 300));
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
   // What the inspector does at 30 Hz while visible: read stats and the 50 rows in view.
   const batching = withBatching
     ? setInterval(() => {
@@ -35,23 +34,22 @@ async function productPath(
         store.range(Math.max(stats.firstSeq, stats.lastSeq - 50), 50);
       }, 33)
     : undefined;
-  histogram.enable();
+  const loopDelay = startEventLoopDelay(5);
   const counters = session.monitor.counters;
   const expected = count + STOP_MARKERS;
   const { startMs: start, endMs: end } = await floodAndCount(counters, expected, publisher);
   const seconds = (end - start) / 1000;
-  histogram.disable();
+  const lateness = loopDelay.stop();
   if (batching) clearInterval(batching);
   const received = Math.max(0, Math.min(count, counters.messagesIn - STOP_MARKERS));
   const lost = Math.max(0, expected - counters.messagesIn);
   manager.dispose();
   await publisher.finish();
-  const ms = (ns: number) => ns / 1e6;
   return {
     rate: received / seconds,
     received,
     lost,
-    delay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
+    delay: lateness,
   };
 }
 

@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CaptureStore } from '../src/core/capture/captureStore';
 import { createDefaultRegistry } from '../src/core/decoders';
 import { SessionManager } from '../src/core/session/sessionManager';
@@ -13,6 +12,7 @@ import type { InspectorDeps } from '../src/inspector/inspectorBackend';
 import type { Page } from 'playwright-core';
 import { closeChromium, frameWorkFromTrace, openInspectorPage, type FrameWork, type InspectorPage } from '../test/e2e/inspectorHarness';
 import { openMonitorPage, type MonitorPage } from '../test/e2e/monitorHarness';
+import { startEventLoopDelay } from '../src/core/eventLoopDelay';
 
 const INSPECTOR_PORT = 18600;
 const MONITOR_PORT = 18620;
@@ -51,8 +51,7 @@ function result(name: string, value: number, unit: string, goal?: string, baseli
 
 /** Appends LIVE_RATE messages a second for LIVE_SECONDS, in batches every 50 ms; returns this loop's delay p99. */
 async function flood(store: CaptureStore, sessionId: string, from: number): Promise<{ p99: number; max: number }> {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
+  const loopDelay = startEventLoopDelay(1);
   let sent = 0;
   await new Promise<void>((done) => {
     const timer = setInterval(
@@ -67,8 +66,8 @@ async function flood(store: CaptureStore, sessionId: string, from: number): Prom
       (1000 * LIVE_BATCH) / LIVE_RATE,
     );
   });
-  delay.disable();
-  return { p99: Math.round(delay.percentile(99) / 1e4) / 100, max: Math.round(delay.max / 1e4) / 100 };
+  const { p99, max } = loopDelay.stop();
+  return { p99: Math.round(p99 * 100) / 100, max: Math.round(max * 100) / 100 };
 }
 
 interface TraceEvent {

@@ -7,10 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkspaceScanIndex } from '../src/core/scan';
 import { ScanWorkerClient } from '../src/core/scan/scanWorkerClient';
 import { generateWorkspace } from './scanWorkspace';
+import { startEventLoopDelay } from '../src/core/eventLoopDelay';
 
 // Bundled to out/bench/; the worker to out/scanWorker.js.
 const WORKER = join(__dirname, '..', 'scanWorker.js');
@@ -20,17 +20,14 @@ function result(name: string, value: number, unit: string, goal?: string, baseli
 }
 
 async function measure(label: string, body: () => Promise<void>): Promise<{ p99: number; max: number; ms: number }> {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const loopDelay = startEventLoopDelay(1);
   // A timer keeps the loop turning, as the extension host's own work does.
   const tick = setInterval(() => undefined, 1);
-  delay.enable();
   const start = performance.now();
   await body();
   const ms = performance.now() - start;
-  delay.disable();
+  const { p99, max } = loopDelay.stop();
   clearInterval(tick);
-  const p99 = delay.percentile(99) / 1e6;
-  const max = delay.max / 1e6;
   console.log(`${label}: ${ms.toFixed(0)} ms; event loop delay p99 ${p99.toFixed(2)} ms, max ${max.toFixed(1)} ms`);
   return { p99, max, ms };
 }
