@@ -2,6 +2,7 @@
 // sockets, sessions, taps, the capture store and decoding, so that a native abort, an out-of-memory or a
 // runaway decode ends this process and never the extension host. It dies with its parent: when the IPC
 // channel closes (the extension host exited, even by kill -9) it exits at once.
+import { receiveCopiedFrames } from './copiedFrames';
 import { Engine } from './engine';
 import type { EngineToHost } from '../shared/engineProtocol';
 
@@ -21,7 +22,9 @@ const send = (message: EngineToHost): void => {
 };
 
 const engine = new Engine(send, () => process.exit(0));
-process.on('message', (message) => engine.receive(message));
+// Settled before the first request, which may open a session (see copiedFrames.ts); requests keep their order.
+const framesSettled = receiveCopiedFrames();
+process.on('message', (message) => void framesSettled.then(() => engine.receive(message)));
 process.on('disconnect', () => process.exit(0));
 // A thrown error nobody caught leaves the engine in a state nobody knows: die, say why on stderr (the
 // extension logs it) and let the extension start a fresh engine from the spool.
