@@ -23,7 +23,9 @@ const send = (message: EngineToHost): void => {
 
 const engine = new Engine(send, () => process.exit(0));
 // Settled before the first request, which may open a session (see copiedFrames.ts); requests keep their order.
-const framesSettled = receiveCopiedFrames();
+const framesSettled = receiveCopiedFrames().then((frames) => {
+  if (frames === 'wrapped') console.error('engine: zeromq.js could not be set to copy received frames; captures cost more CPU.');
+});
 process.on('message', (message) => void framesSettled.then(() => engine.receive(message)));
 process.on('disconnect', () => process.exit(0));
 // A thrown error nobody caught leaves the engine in a state nobody knows: die, say why on stderr (the
