@@ -1,6 +1,6 @@
 // The bare zeromq.js loop of captureTrial.ts in a Node process of its own, started by bareLoopProcess: the
 // benchmark process tells its publisher to go when this prints READY, and reads the result from the BARE line.
-import { bareLoop, type Publisher } from './captureTrial';
+import { bareLoop, type BareLoopOptions, type Publisher } from './captureTrial';
 
 const [address, optionsJson] = process.argv.slice(2);
 const publisher: Publisher = {
@@ -8,7 +8,7 @@ const publisher: Publisher = {
   go: () => process.stdout.write('READY\n'),
   finish: async () => undefined,
 };
-void bareLoop(publisher, JSON.parse(optionsJson) as Parameters<typeof bareLoop>[1]).then(
+void bareLoop(publisher, JSON.parse(optionsJson) as BareLoopOptions).then(
   (result) => {
     process.stdout.write(`BARE ${JSON.stringify(result)}\n`);
     process.exit(0);

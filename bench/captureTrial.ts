@@ -82,6 +82,17 @@ export function sequenceOf(frame: Uint8Array): number {
   return Number(Buffer.from(frame.buffer, frame.byteOffset, 8).readBigInt64LE(0));
 }
 
+export interface BareLoopOptions {
+  copyFrames?: boolean;
+  receiveHighWaterMark?: number;
+}
+
+export interface BareLoopResult {
+  rate: number;
+  received: number;
+  peakRssGrowthMiB: number;
+}
+
 /**
  * The baseline: a bare zeromq.js `for await` SUB loop on `publisher`, timed from its first message. It never
  * reads a payload byte past the sequence number; with `copyFrames`, each frame is copied once into a reused
@@ -89,10 +100,7 @@ export function sequenceOf(frame: Uint8Array): number {
  * `receiveHighWaterMark` is 0 (unbounded) unless given: then libzmq's queue takes the whole flood in memory,
  * which `peakRssGrowthMiB` shows.
  */
-export async function bareLoop(
-  publisher: Publisher,
-  options: { copyFrames?: boolean; receiveHighWaterMark?: number } = {},
-): Promise<{ rate: number; received: number; peakRssGrowthMiB: number }> {
+export async function bareLoop(publisher: Publisher, options: BareLoopOptions = {}): Promise<BareLoopResult> {
   const { copyFrames = false, receiveHighWaterMark = 0 } = options;
   const ring = new Uint8Array(copyFrames ? 4 * 1024 * 1024 : 0);
   let at = 0;
@@ -132,10 +140,7 @@ export async function bareLoop(
  * (main thread 7.8-7.95 µs a message instead of 8.3-9.15; 2026-12-02, pinned), while the engine beside it
  * held 66-68k: the baseline then measured the benchmark's history, not zeromq.js.
  */
-export async function bareLoopProcess(
-  publisher: Publisher,
-  options: { copyFrames?: boolean; receiveHighWaterMark?: number } = {},
-): Promise<{ rate: number; received: number; peakRssGrowthMiB: number }> {
+export async function bareLoopProcess(publisher: Publisher, options: BareLoopOptions = {}): Promise<BareLoopResult> {
   const child = spawn(process.execPath, [join(__dirname, 'bareLoopChild.js'), publisher.address, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -153,7 +158,7 @@ export async function bareLoopProcess(
   await publisher.finish();
   const line = out.split('\n').find((l) => l.startsWith('BARE '));
   if (code !== 0 || !line) throw new Error(`the bare loop process exited ${code} without a result`);
-  return JSON.parse(line.slice('BARE '.length)) as { rate: number; received: number; peakRssGrowthMiB: number };
+  return JSON.parse(line.slice('BARE '.length)) as BareLoopResult;
 }
 
 /** The product's capture path on `publisher`: a SUB session (unlimited receive HWM) appending to `sink`. */

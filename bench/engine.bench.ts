@@ -1,7 +1,8 @@
 // The engine process, measured as the extension runs it (EngineClient forking dist/engine.js, crash spool
 // on), against same-run baselines:
 // - capture rate through the engine vs a bare zeromq.js `for await` loop in one process, at 64 B and 4 KiB,
-//   each bare trial in a fresh process of its own as each engine trial is (see bareLoopProcess), with a pyzmq `recv_multipart` loop (what a ZeroMQ developer writes by hand) beside them; a C publisher
+//   each bare trial in a fresh process of its own as each engine trial is (see bareLoopProcess), with a
+//   pyzmq `recv_multipart` loop (what a ZeroMQ developer writes by hand) beside them; a C publisher
 //   on Debian's libzmq floods each, pinned to one CPU while the readers are pinned to the other (see
 //   pinReaderAndPublisher). The bare loop the goal compares with has the engine session's receive queue
 //   (high-water mark), the same bound on memory; one with an unbounded queue, which may take the whole
